@@ -1,0 +1,231 @@
+
+namespace Truust.Domain.Orders;
+
+/// <summary>
+/// An escrow order: a buyer's money held until the platform's conditions are met, then released to the
+/// seller. Its status changes only through <see cref="Apply"/>, which asks the transition table.
+/// </summary>
+public sealed class Order
+{
+    private Order()
+    {
+        Id = PlatformId = Name = Currency = SellerId = BuyerToken = SellerToken = string.Empty;
+        Metadata = new Dictionary<string, string>();
+    }
+
+    public Order(string platformId, string name, Money amount, string? buyerId, string sellerId,
+        DateTimeOffset now)
+    {
+        Id = Ids.New("ord");
+        PlatformId = platformId;
+        Name = name;
+        AmountMinor = amount.AmountMinor;
+        Currency = amount.Currency.Code;
+        BuyerId = buyerId;
+        SellerId = sellerId;
+        Status = OrderStatus.Draft;
+        BuyerToken = Ids.Secret();
+        SellerToken = Ids.Secret();
+        Metadata = new Dictionary<string, string>();
+        CreatedAt = UpdatedAt = now;
+    }
+
+    public string Id { get; private set; }
+
+    public string PlatformId { get; private set; }
+
+    public string Name { get; private set; }
+
+    public long AmountMinor { get; private set; }
+
+    public string Currency { get; private set; }
+
+    public Money Amount => new(AmountMinor, Domain.Currency.Of(Currency));
+
+    public string? BuyerId { get; private set; }
+
+    public string SellerId { get; private set; }
+
+    public OrderStatus Status { get; private set; }
+
+    /// <summary>Money in this order's escrow now, kept in step with the ledger in the same commit.</summary>
+    public long HeldMinor { get; private set; }
+
+    /// <summary>Total refunded to the buyer so far.</summary>
+    public long RefundedMinor { get; private set; }
+
+    /// <summary>Fee the platform takes at release; null means the platform's default applies.</summary>
+    public long? FeeMinor { get; set; }
+
+    public string? BuyerConfirmedUrl { get; set; }
+
+    public string? BuyerDeniedUrl { get; set; }
+
+    public string? SellerConfirmedUrl { get; set; }
+
+    public string? SellerDeniedUrl { get; set; }
+
+    public Dictionary<string, string> Metadata { get; set; }
+
+    /// <summary>Secret part of the buyer's capability link.</summary>
+    public string BuyerToken { get; private set; }
+
+    /// <summary>Secret part of the seller's capability link.</summary>
+    public string SellerToken { get; private set; }
+
+    /// <summary>The payin that funded (or is funding) the order.</summary>
+    public string? PayinId { get; private set; }
+
+    /// <summary>Where the seller is paid at release.</summary>
+    public string? PayoutId { get; private set; }
+
+    public string? OrderGroupId { get; set; }
+
+    /// <summary>Why the release is blocked, while it is.</summary>
+    public string? BlockedReason { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public DateTimeOffset? ReleasedAt { get; private set; }
+
+    public IReadOnlyList<OrderTrigger> AllowedTriggers(OrderActor actor) => OrderTransitions.AllowedFor(Status, actor);
+
+    /// <summary>
+    /// Fires <paramref name="trigger"/>: the only code that assigns <see cref="Status"/>. Throws
+    /// <see cref="InvalidTransitionException"/> when the table has no such pair or <paramref name="actor"/> may not
+    /// fire it, and changes nothing then.
+    /// </summary>
+    public OrderStatusChange Apply(OrderTrigger trigger, OrderActor actor, DateTimeOffset now, string? reason = null)
+    {
+        var transition = OrderTransitions.Find(Status, trigger);
+        if (transition is null || (transition.Actors & actor) == 0)
+        {
+            throw new InvalidTransitionException(Id, Status, trigger, AllowedTriggers(actor));
+        }
+
+        var change = new OrderStatusChange(Id, Status, transition.To, trigger, actor, reason, now);
+        Status = transition.To;
+        UpdatedAt = now;
+        BlockedReason = Status == OrderStatus.BlockedRelease ? reason : null;
+        if (Status == OrderStatus.Released)
+        {
+            ReleasedAt = now;
+        }
+
+        return change;
+    }
+
+    /// <summary>Asks whether a trigger would be accepted now, without firing it.</summary>
+    public void EnsureCan(OrderTrigger trigger, OrderActor actor)
+    {
+        var transition = OrderTransitions.Find(Status, trigger);
+        if (transition is null || (transition.Actors & actor) == 0)
+        {
+            throw new InvalidTransitionException(Id, Status, trigger, AllowedTriggers(actor));
+        }
+    }
+
+    public void AttachPayin(string payinId) => PayinId = payinId;
+
+    public void AttachPayout(string payoutId) => PayoutId = payoutId;
+
+    public void IdentifyBuyer(string buyerId)
+    {
+        if (BuyerId is not null && BuyerId != buyerId)
+        {
+            throw new ConflictException("buyer_already_set", $"Order {Id} already has a buyer.");
+        }
+
+        BuyerId = buyerId;
+    }
+
+    /// <summary>Records money entering escrow (the ledger transfer is written in the same commit).</summary>
+    public void Hold(long amountMinor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMinor);
+        HeldMinor = checked(HeldMinor + amountMinor);
+    }
+
+    /// <summary>Records money leaving escrow to the seller side; never more than is held.</summary>
+    public void ReleaseHeld(long amountMinor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amountMinor);
+        if (amountMinor > HeldMinor)
+        {
+            throw new InvalidOperationException($"Order {Id} holds {HeldMinor}; cannot release {amountMinor}.");
+        }
+
+        HeldMinor -= amountMinor;
+    }
+
+    /// <summary>Records money going back to the buyer; a refund can never exceed what is held.</summary>
+    public void Refund(long amountMinor)
+    {
+        if (amountMinor <= 0)
+        {
+            throw new BusinessRuleException("invalid_amount", "A refund must be a positive amount.", "amount");
+        }
+
+        if (amountMinor > HeldMinor)
+        {
+            throw new BusinessRuleException("refund_exceeds_held",
+                $"Order {Id} holds {HeldMinor} minor units; a refund of {amountMinor} is more than that.", "amount");
+        }
+
+        HeldMinor -= amountMinor;
+        RefundedMinor = checked(RefundedMinor + amountMinor);
+    }
+}
+
+/// <summary>One row of an order's append-only status history.</summary>
+public sealed class OrderStatusChange
+{
+    private OrderStatusChange()
+    {
+        Id = OrderId = string.Empty;
+    }
+
+    public OrderStatusChange(string orderId, OrderStatus from, OrderStatus to, OrderTrigger trigger, OrderActor actor,
+        string? reason, DateTimeOffset at)
+    {
+        Id = Ids.New("osc");
+        OrderId = orderId;
+        From = from;
+        To = to;
+        Trigger = trigger;
+        Actor = actor;
+        Reason = reason;
+        At = at;
+    }
+
+    public string Id { get; private set; }
+
+    public string OrderId { get; private set; }
+
+    public OrderStatus From { get; private set; }
+
+    public OrderStatus To { get; private set; }
+
+    public OrderTrigger Trigger { get; private set; }
+
+    public OrderActor Actor { get; private set; }
+
+    public string? Reason { get; private set; }
+
+    public DateTimeOffset At { get; private set; }
+}
+
+/// <summary>A trigger the order's current status does not allow (HTTP 409 with the allowed actions).</summary>
+public sealed class InvalidTransitionException(
+    string orderId, OrderStatus status, OrderTrigger trigger, IReadOnlyList<OrderTrigger> allowed)
+    : ConflictException("invalid_transition",
+        $"Order {orderId} is {status}; '{trigger}' is not allowed now.")
+{
+    public OrderStatus Status { get; } = status;
+
+    public OrderTrigger Trigger { get; } = trigger;
+
+    public IReadOnlyList<OrderTrigger> Allowed { get; } = allowed;
+}

@@ -3,7 +3,7 @@ using Truust.Domain.Banking;
 namespace Truust.Domain.Customers;
 
 /// <summary>A customer's bank account, where ACCOUNT payouts and wire refunds are sent.</summary>
-public sealed class BankAccount
+public sealed class BankAccount : IHasId
 {
     private BankAccount()
     {

@@ -7,7 +7,7 @@ public enum CustomerType
 }
 
 /// <summary>A buyer or seller of a platform. Truust keeps just enough to pay and refund them.</summary>
-public sealed class Customer
+public sealed class Customer : IHasId
 {
     private Customer()
     {

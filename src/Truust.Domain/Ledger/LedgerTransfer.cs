@@ -44,7 +44,7 @@ public enum TransferKind
 /// <see cref="CreditAccount"/>, so every movement balances by construction. Rows are never updated or deleted
 /// (a database trigger refuses it); a correction is a new, reversing transfer.
 /// </summary>
-public sealed class LedgerTransfer
+public sealed class LedgerTransfer : IHasId
 {
     private LedgerTransfer()
     {

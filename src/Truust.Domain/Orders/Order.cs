@@ -5,7 +5,7 @@ namespace Truust.Domain.Orders;
 /// An escrow order: a buyer's money held until the platform's conditions are met, then released to the
 /// seller. Its status changes only through <see cref="Apply"/>, which asks the transition table.
 /// </summary>
-public sealed class Order
+public sealed class Order : IHasId
 {
     private Order()
     {
@@ -180,7 +180,7 @@ public sealed class Order
 }
 
 /// <summary>One row of an order's append-only status history.</summary>
-public sealed class OrderStatusChange
+public sealed class OrderStatusChange : IHasId
 {
     private OrderStatusChange()
     {

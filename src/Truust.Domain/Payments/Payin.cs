@@ -30,7 +30,7 @@ public enum PayinPurpose
 }
 
 /// <summary>Money coming into Truust for an order's escrow, a wallet top-up or a campaign.</summary>
-public sealed class Payin
+public sealed class Payin : IHasId
 {
     private Payin()
     {

@@ -22,7 +22,7 @@ public enum PayoutStatus
 }
 
 /// <summary>Money leaving escrow (a release) or a wallet (a withdrawal) for its destination.</summary>
-public sealed class Payout
+public sealed class Payout : IHasId
 {
     private Payout()
     {

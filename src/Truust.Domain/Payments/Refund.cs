@@ -11,7 +11,7 @@ public enum RefundStatus
 /// <summary>
 /// Money going back to the payer along the rail it came by (card → card, wallet → wallet, wire → bank account).
 /// </summary>
-public sealed class Refund
+public sealed class Refund : IHasId
 {
     private Refund()
     {

@@ -12,7 +12,7 @@ public enum WalletKind
 /// wallet's ledger transfers, changed only by guarded SQL in the same commit as those transfers; a database
 /// CHECK keeps it from going negative.
 /// </summary>
-public sealed class Wallet
+public sealed class Wallet : IHasId
 {
     private Wallet()
     {

@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truust.Api.Application.Platforms;
+using Truust.Api.Persistence;
+
+namespace Truust.Api.Http;
+
+public sealed class TruustOptions
+{
+    /// <summary>The operator's key: manages platforms and may act on any order. Empty disables the operator.</summary>
+    public string OperatorKey { get; set; } = string.Empty;
+
+    /// <summary>Public base URL used in links (buyer_link, direct_link, ...).</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+
+    public bool MigrateOnStartup { get; set; } = true;
+
+    public bool SeedDemo { get; set; }
+
+    public string DemoApiKey { get; set; } = "sk_test_demo_truust_00000000000000000000";
+}
+
+/// <summary>
+/// <c>Authorization: Bearer &lt;key&gt;</c> authentication. A platform key is looked up by its SHA-256 hash; the
+/// operator key is compared in constant time. Failures answer 401 problem+json without saying which part was wrong.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<TruustOptions> truust,
+    TruustDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("Use 'Authorization: Bearer <secret key>'.");
+        }
+
+        var secret = header["Bearer ".Length..].Trim();
+        if (secret.Length is 0 or > 200)
+        {
+            return AuthenticateResult.Fail("Invalid API key.");
+        }
+
+        var operatorKey = truust.Value.OperatorKey;
+        if (operatorKey.Length > 0 && CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(operatorKey)))
+        {
+            var claims = new List<Claim> { new(ClaimTypes.Role, Caller.OperatorRole), new(ClaimTypes.Name, "operator") };
+            var actAs = Request.Headers[Caller.ActAsHeader].ToString();
+            if (actAs.Length > 0)
+            {
+                if (!await db.Platforms.AnyAsync(p => p.Id == actAs))
+                {
+                    return AuthenticateResult.Fail($"No such platform: '{actAs}'.");
+                }
+
+                claims.Add(new Claim(Caller.PlatformClaim, actAs));
+            }
+
+            return Success(claims);
+        }
+
+        var hash = ApiKey.HashOf(secret);
+        var key = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.Hash == hash && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.PlatformId })
+            .FirstOrDefaultAsync();
+        if (key is null)
+        {
+            return AuthenticateResult.Fail("Invalid or revoked API key.");
+        }
+
+        return Success([
+            new Claim(ClaimTypes.Role, Caller.PlatformRole),
+            new Claim(Caller.PlatformClaim, key.PlatformId),
+            new Claim(ClaimTypes.Name, key.Id),
+        ]);
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return Problems.WriteAsync(Context, 401, "unauthenticated", "Authentication required",
+            failure ?? "Send your secret key as 'Authorization: Bearer <secret key>'.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, 403, "forbidden", "Forbidden", "This key may not make this call.");
+
+    private AuthenticateResult Success(IEnumerable<Claim> claims)
+    {
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+using Truust.Domain;
+using Truust.Domain.Orders;
+
+namespace Truust.Api.Http;
+
+/// <summary>An id that does not exist, or belongs to another platform: both answer 404, so neither leaks.</summary>
+public sealed class NotFoundException(string resource, string id)
+    : Exception($"No such {resource}: '{id}'.")
+{
+    public string Resource { get; } = resource;
+}
+
+/// <summary>A request that the caller's key may not make (for instance an operator-only action).</summary>
+public sealed class ForbiddenException(string message) : Exception(message);
+
+/// <summary>
+/// Builds RFC 9457 problem details. Every error Truust returns goes through here, so each carries the same
+/// shape: <c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, a stable <c>code</c> and, for input errors,
+/// <c>errors</c> keyed by snake_case field name.
+/// </summary>
+public static class Problems
+{
+    public static ProblemDetails Create(HttpContext context, int status, string code, string title, string? detail,
+        IDictionary<string, string[]>? errors = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Type = $"https://docs.truust.dev/errors/{code}",
+            Title = title,
+            Status = status,
+            Detail = detail,
+            Instance = context.Request.Path,
+        };
+        problem.Extensions["code"] = code;
+        if (errors is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        problem.Extensions["trace_id"] = Activity.Current?.Id ?? context.TraceIdentifier;
+        return problem;
+    }
+
+    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail,
+        IDictionary<string, string[]>? errors = null, IDictionary<string, object?>? extensions = null)
+    {
+        var problem = Create(context, status, code, title, detail, errors);
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            problem.Extensions[key] = value;
+        }
+
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(problem, JsonDefaults.Options, "application/problem+json");
+    }
+}
+
+/// <summary>
+/// The one map from exceptions to HTTP: domain failures become 409/422 with their code, unknown ids 404, and
+/// anything unexpected a 500 that is logged in full but shows the caller only a trace id.
+/// </summary>
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        switch (exception)
+        {
+            case InvalidTransitionException e:
+                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["status"] = EnumWire.Name(e.Status),
+                        ["allowed_actions"] = e.Allowed.Select(OrderActions.Name).ToArray(),
+                    });
+                return true;
+            case DomainStateException e:
+                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
+                    extensions: new Dictionary<string, object?>
+                    {
+                        ["status"] = e.Status,
+                        ["allowed_actions"] = e.Allowed,
+                    });
+                return true;
+            case BusinessRuleException e:
+                await Problems.WriteAsync(context, 422, e.Code, "The request breaks a business rule", e.Message,
+                    e.Field is null ? null : new Dictionary<string, string[]> { [e.Field] = [e.Message] });
+                return true;
+            case ConflictException e:
+                await Problems.WriteAsync(context, 409, e.Code, "Conflict with the current state", e.Message);
+                return true;
+            case NotFoundException e:
+                await Problems.WriteAsync(context, 404, "resource_missing", "Not found", e.Message);
+                return true;
+            case ForbiddenException e:
+                await Problems.WriteAsync(context, 403, "forbidden", "Forbidden", e.Message);
+                return true;
+            case BadHttpRequestException e:
+                await Problems.WriteAsync(context, e.StatusCode, e.StatusCode == 413 ? "request_too_large" : "malformed_request",
+                    "Bad request", e.Message);
+                return true;
+            case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
+            case Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException:
+                await Problems.WriteAsync(context, 409, "concurrent_update",
+                    "Another request changed this object at the same time", "Retry the request.");
+                return true;
+            case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }:
+                await Problems.WriteAsync(context, 409, "duplicate", "Already exists",
+                    "An object with these unique fields was created at the same time; fetch it instead of creating it again.");
+                return true;
+            case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return true;
+            default:
+                logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await Problems.WriteAsync(context, 500, "internal_error", "Internal error",
+                    "Something went wrong on our side. Quote the trace id if you contact support.");
+                return true;
+        }
+    }
+}
+
+/// <summary>A 409 for state machines other than the order's (campaigns), carrying the allowed actions.</summary>
+public sealed class DomainStateException(string code, string message, string status, string[] allowed)
+    : ConflictException(code, message)
+{
+    public string Status { get; } = status;
+
+    public string[] Allowed { get; } = allowed;
+}

@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truust.Api.Application.Platforms;
+using Truust.Api.Http;
+using Truust.Domain.Platforms;
+
+namespace Truust.Api.Persistence;
+
+/// <summary>The connection string in use, decided once at start-up (configured, or the local cluster's).</summary>
+public sealed class DatabaseConnection
+{
+    public string? ConnectionString { get; set; }
+
+    public string Required => ConnectionString
+                              ?? throw new InvalidOperationException("The database connection has not been prepared yet.");
+}
+
+/// <summary>
+/// Start-up: find or start the database, apply migrations, seed the demo platform. With no connection string
+/// configured, a local PostgreSQL cluster in the git-ignored <c>.data/</c> folder is used, so the first run
+/// needs nothing but the machine's PostgreSQL binaries.
+/// </summary>
+public static class DatabaseStartup
+{
+    public const string DemoPlatformName = "Demo platform";
+
+    public static async Task<LocalPostgres?> PrepareAsync(WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Truust.Database");
+        var connection = app.Services.GetRequiredService<DatabaseConnection>();
+        var options = app.Services.GetRequiredService<IOptions<TruustOptions>>().Value;
+        LocalPostgres? local = null;
+
+        var configured = app.Configuration.GetConnectionString("Truust");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            connection.ConnectionString = configured;
+        }
+        else
+        {
+            var dataDirectory = app.Configuration["Truust:DataDirectory"] is { Length: > 0 } dir
+                ? dir
+                : Path.Combine(RepositoryRoot(app.Environment.ContentRootPath), ".data", "postgres");
+            local = await LocalPostgres.StartAsync(dataDirectory, throwaway: false, m => log.LogInformation("{Message}", m));
+            await local.EnsureDatabaseAsync("truust");
+            connection.ConnectionString = local.ConnectionString("truust");
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
+        if (options.MigrateOnStartup)
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        if (options.SeedDemo)
+        {
+            await SeedDemoAsync(db, options.DemoApiKey, app.Services.GetRequiredService<TimeProvider>());
+        }
+
+        return local;
+    }
+
+    private static async Task SeedDemoAsync(TruustDbContext db, string demoKey, TimeProvider clock)
+    {
+        var hash = ApiKey.HashOf(demoKey);
+        if (await db.ApiKeys.AnyAsync(k => k.Hash == hash))
+        {
+            return;
+        }
+
+        var platform = new Platform(DemoPlatformName, clock.GetUtcNow());
+        db.Platforms.Add(platform);
+        db.ApiKeys.Add(ApiKey.FromKnownSecret(platform.Id, demoKey, clock.GetUtcNow()));
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>The folder holding Truust.sln above <paramref name="start"/>, or <paramref name="start"/> itself.</summary>
+    private static string RepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Truust.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return start;
+    }
+}

@@ -1,0 +1,595 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Truust.Api.Persistence.Migrations
+{
+    /// <inheritdoc />
+    public partial class InitialCreate : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "incoming_wires",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    sender_iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    status = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    payin_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_incoming_wires", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ledger_transfers",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    debit_account = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    credit_account = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_ledger_transfers", x => x.id);
+                    table.CheckConstraint("ck_ledger_transfers_amount_positive", "amount_minor > 0");
+                    table.CheckConstraint("ck_ledger_transfers_distinct_accounts", "debit_account <> credit_account");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payins",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    order_group_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    campaign_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    contribution_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    target_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    source_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    payer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    token = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    failure_code = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    failure_message = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    card_brand = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    card_last4 = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    card_expiry = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    bankwire_reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sender_iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    succeeded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payins", x => x.id);
+                    table.CheckConstraint("ck_payins_amount_positive", "amount_minor > 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payouts",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    customer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    source_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    bank_account_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    destination_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    failure_reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    settles_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    paid_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payouts", x => x.id);
+                    table.CheckConstraint("ck_payouts_amount_non_negative", "amount_minor >= 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "platforms",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    fee_percent_bp = table.Column<long>(type: "bigint", nullable: false),
+                    fee_fixed_minor = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_platforms", x => x.id);
+                    table.CheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "refunds",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    payin_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    campaign_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    contribution_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    rail = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    destination_iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    failure_reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_refunds", x => x.id);
+                    table.CheckConstraint("ck_refunds_amount_positive", "amount_minor > 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "simulated_bank_transfers",
+                columns: table => new
+                {
+                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    status = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    settles_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_simulated_bank_transfers", x => x.reference);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "simulated_card_charges",
+                columns: table => new
+                {
+                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    brand = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    last4 = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    outcome = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    decline_code = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    refunded_minor = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_simulated_card_charges", x => x.reference);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "simulated_card_refunds",
+                columns: table => new
+                {
+                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    charge_reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_simulated_card_refunds", x => x.reference);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    hash = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    prefix = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    label = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_api_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_api_keys_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "customers",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    email = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    metadata = table.Column<string>(type: "jsonb", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_customers", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_customers_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "bank_accounts",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    customer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    holder_name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    bic = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_bank_accounts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_bank_accounts_customers_customer_id",
+                        column: x => x.customer_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "orders",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    buyer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    seller_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    held_minor = table.Column<long>(type: "bigint", nullable: false),
+                    refunded_minor = table.Column<long>(type: "bigint", nullable: false),
+                    fee_minor = table.Column<long>(type: "bigint", nullable: true),
+                    buyer_confirmed_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    buyer_denied_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    seller_confirmed_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    seller_denied_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    metadata = table.Column<string>(type: "jsonb", nullable: false),
+                    buyer_token = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    seller_token = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    payin_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    payout_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    order_group_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    blocked_reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    released_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_orders", x => x.id);
+                    table.CheckConstraint("ck_orders_amount_positive", "amount_minor > 0");
+                    table.CheckConstraint("ck_orders_held_non_negative", "held_minor >= 0 AND refunded_minor >= 0");
+                    table.ForeignKey(
+                        name: "fk_orders_customers_buyer_id",
+                        column: x => x.buyer_id,
+                        principalTable: "customers",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_orders_customers_seller_id",
+                        column: x => x.seller_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_orders_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "wallets",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    customer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    balance_minor = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallets", x => x.id);
+                    table.CheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0");
+                    table.ForeignKey(
+                        name: "fk_wallets_customers_customer_id",
+                        column: x => x.customer_id,
+                        principalTable: "customers",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_wallets_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "order_status_changes",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    from = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    to = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    trigger = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    actor = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_order_status_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_order_status_changes_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_api_keys_hash",
+                table: "api_keys",
+                column: "hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_api_keys_platform_id",
+                table: "api_keys",
+                column: "platform_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_bank_accounts_customer_id_id",
+                table: "bank_accounts",
+                columns: new[] { "customer_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_customers_platform_id_id",
+                table: "customers",
+                columns: new[] { "platform_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_incoming_wires_reference",
+                table: "incoming_wires",
+                column: "reference");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transfers_credit_account",
+                table: "ledger_transfers",
+                column: "credit_account");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transfers_debit_account",
+                table: "ledger_transfers",
+                column: "debit_account");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transfers_order_id",
+                table: "ledger_transfers",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_transfers_reference",
+                table: "ledger_transfers",
+                column: "reference");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_status_changes_order_id_at",
+                table: "order_status_changes",
+                columns: new[] { "order_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_buyer_id",
+                table: "orders",
+                column: "buyer_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_buyer_token",
+                table: "orders",
+                column: "buyer_token",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_pending_release",
+                table: "orders",
+                column: "status",
+                filter: "status = 'PENDING_RELEASE'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_platform_id_id",
+                table: "orders",
+                columns: new[] { "platform_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_platform_id_status_id",
+                table: "orders",
+                columns: new[] { "platform_id", "status", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_seller_id",
+                table: "orders",
+                column: "seller_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_seller_token",
+                table: "orders",
+                column: "seller_token",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payins_bankwire_reference",
+                table: "payins",
+                column: "bankwire_reference",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payins_open_wires",
+                table: "payins",
+                column: "expires_at",
+                filter: "status = 'PENDING' AND type = 'BANKWIRE'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payins_order_id",
+                table: "payins",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payins_token",
+                table: "payins",
+                column: "token",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_in_transit",
+                table: "payouts",
+                column: "settles_at",
+                filter: "status = 'IN_TRANSIT'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payouts_order_id",
+                table: "payouts",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_refunds_order_id",
+                table: "refunds",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_refunds_pending",
+                table: "refunds",
+                column: "status",
+                filter: "status = 'PENDING'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallets_platform_id_id",
+                table: "wallets",
+                columns: new[] { "platform_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ux_wallets_customer_currency",
+                table: "wallets",
+                columns: new[] { "customer_id", "currency" },
+                unique: true,
+                filter: "kind = 'CUSTOMER'");
+
+            migrationBuilder.CreateIndex(
+                name: "ux_wallets_platform_fees_currency",
+                table: "wallets",
+                columns: new[] { "platform_id", "currency" },
+                unique: true,
+                filter: "kind = 'PLATFORM_FEES'");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "bank_accounts");
+
+            migrationBuilder.DropTable(
+                name: "incoming_wires");
+
+            migrationBuilder.DropTable(
+                name: "ledger_transfers");
+
+            migrationBuilder.DropTable(
+                name: "order_status_changes");
+
+            migrationBuilder.DropTable(
+                name: "payins");
+
+            migrationBuilder.DropTable(
+                name: "payouts");
+
+            migrationBuilder.DropTable(
+                name: "refunds");
+
+            migrationBuilder.DropTable(
+                name: "simulated_bank_transfers");
+
+            migrationBuilder.DropTable(
+                name: "simulated_card_charges");
+
+            migrationBuilder.DropTable(
+                name: "simulated_card_refunds");
+
+            migrationBuilder.DropTable(
+                name: "wallets");
+
+            migrationBuilder.DropTable(
+                name: "orders");
+
+            migrationBuilder.DropTable(
+                name: "customers");
+
+            migrationBuilder.DropTable(
+                name: "platforms");
+        }
+    }
+}

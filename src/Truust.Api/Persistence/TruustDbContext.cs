@@ -1,0 +1,202 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Truust.Api.Application.Platforms;
+using Truust.Api.Gateways.Simulated;
+using Truust.Domain.Customers;
+using Truust.Domain.Ledger;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+using Truust.Domain.Platforms;
+using Truust.Domain.Wallets;
+
+namespace Truust.Api.Persistence;
+
+/// <summary>The unit of work: application services load, change and commit through it with one SaveChanges.</summary>
+public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) : DbContext(options)
+{
+    public DbSet<Platform> Platforms => Set<Platform>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<BankAccount> BankAccounts => Set<BankAccount>();
+
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+
+    public DbSet<LedgerTransfer> LedgerTransfers => Set<LedgerTransfer>();
+
+    public DbSet<Order> Orders => Set<Order>();
+
+    public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
+
+    public DbSet<Payin> Payins => Set<Payin>();
+
+    public DbSet<Payout> Payouts => Set<Payout>();
+
+    public DbSet<Refund> Refunds => Set<Refund>();
+
+    public DbSet<IncomingWire> IncomingWires => Set<IncomingWire>();
+
+    public DbSet<SimulatedCardCharge> SimulatedCardCharges => Set<SimulatedCardCharge>();
+
+    public DbSet<SimulatedCardRefund> SimulatedCardRefunds => Set<SimulatedCardRefund>();
+
+    public DbSet<SimulatedBankTransfer> SimulatedBankTransfers => Set<SimulatedBankTransfer>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        builder.Properties<OrderStatus>().HaveConversion<UpperSnakeEnumConverter<OrderStatus>>().HaveMaxLength(32);
+        builder.Properties<OrderTrigger>().HaveConversion<UpperSnakeEnumConverter<OrderTrigger>>().HaveMaxLength(32);
+        builder.Properties<OrderActor>().HaveConversion<UpperSnakeEnumConverter<OrderActor>>().HaveMaxLength(32);
+        builder.Properties<CustomerType>().HaveConversion<UpperSnakeEnumConverter<CustomerType>>().HaveMaxLength(32);
+        builder.Properties<WalletKind>().HaveConversion<UpperSnakeEnumConverter<WalletKind>>().HaveMaxLength(32);
+        builder.Properties<TransferKind>().HaveConversion<UpperSnakeEnumConverter<TransferKind>>().HaveMaxLength(32);
+        builder.Properties<PayinType>().HaveConversion<UpperSnakeEnumConverter<PayinType>>().HaveMaxLength(32);
+        builder.Properties<PayinStatus>().HaveConversion<UpperSnakeEnumConverter<PayinStatus>>().HaveMaxLength(32);
+        builder.Properties<PayinPurpose>().HaveConversion<UpperSnakeEnumConverter<PayinPurpose>>().HaveMaxLength(32);
+        builder.Properties<PayoutType>().HaveConversion<UpperSnakeEnumConverter<PayoutType>>().HaveMaxLength(32);
+        builder.Properties<PayoutStatus>().HaveConversion<UpperSnakeEnumConverter<PayoutStatus>>().HaveMaxLength(32);
+        builder.Properties<RefundStatus>().HaveConversion<UpperSnakeEnumConverter<RefundStatus>>().HaveMaxLength(32);
+        builder.Properties<string>().HaveMaxLength(2048);
+    }
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<Platform>(b =>
+        {
+            b.HasKey(p => p.Id);
+            b.Property(p => p.Name).HasMaxLength(200);
+            b.ToTable(t => t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0"));
+        });
+
+        model.Entity<ApiKey>(b =>
+        {
+            b.HasKey(k => k.Id);
+            b.HasIndex(k => k.Hash).IsUnique();
+            b.HasOne<Platform>().WithMany().HasForeignKey(k => k.PlatformId);
+        });
+
+        model.Entity<Customer>(b =>
+        {
+            b.HasKey(c => c.Id);
+            Metadata(b.Property(c => c.Metadata));
+            b.HasIndex(c => new { c.PlatformId, c.Id });
+            b.HasOne<Platform>().WithMany().HasForeignKey(c => c.PlatformId);
+        });
+
+        model.Entity<BankAccount>(b =>
+        {
+            b.HasKey(a => a.Id);
+            b.Ignore(a => a.IbanMasked);
+            b.HasIndex(a => new { a.CustomerId, a.Id });
+            b.HasOne<Customer>().WithMany().HasForeignKey(a => a.CustomerId);
+        });
+
+        model.Entity<Wallet>(b =>
+        {
+            b.HasKey(w => w.Id);
+            // One wallet per customer and currency, and one fee wallet per platform and currency, even under races.
+            b.HasIndex(w => new { w.CustomerId, w.Currency }).IsUnique().HasFilter("kind = 'CUSTOMER'")
+                .HasDatabaseName("ux_wallets_customer_currency");
+            b.HasIndex(w => new { w.PlatformId, w.Currency }).IsUnique().HasFilter("kind = 'PLATFORM_FEES'")
+                .HasDatabaseName("ux_wallets_platform_fees_currency");
+            b.HasIndex(w => new { w.PlatformId, w.Id });
+            b.HasOne<Platform>().WithMany().HasForeignKey(w => w.PlatformId);
+            b.HasOne<Customer>().WithMany().HasForeignKey(w => w.CustomerId);
+            // Without this CHECK a race between two debits could spend the same euro twice.
+            b.ToTable(t => t.HasCheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0"));
+        });
+
+        model.Entity<LedgerTransfer>(b =>
+        {
+            b.HasKey(t => t.Id);
+            b.HasIndex(t => t.DebitAccount);
+            b.HasIndex(t => t.CreditAccount);
+            b.HasIndex(t => t.OrderId);
+            b.HasIndex(t => t.Reference);
+            b.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_ledger_transfers_amount_positive", "amount_minor > 0");
+                t.HasCheckConstraint("ck_ledger_transfers_distinct_accounts", "debit_account <> credit_account");
+            });
+        });
+
+        model.Entity<Order>(b =>
+        {
+            b.HasKey(o => o.Id);
+            b.Ignore(o => o.Amount);
+            Metadata(b.Property(o => o.Metadata));
+            b.HasIndex(o => new { o.PlatformId, o.Id });
+            b.HasIndex(o => new { o.PlatformId, o.Status, o.Id });
+            b.HasIndex(o => o.BuyerToken).IsUnique();
+            b.HasIndex(o => o.SellerToken).IsUnique();
+            b.HasIndex(o => o.Status).HasFilter("status = 'PENDING_RELEASE'").HasDatabaseName("ix_orders_pending_release");
+            b.HasOne<Platform>().WithMany().HasForeignKey(o => o.PlatformId);
+            b.HasOne<Customer>().WithMany().HasForeignKey(o => o.SellerId);
+            b.HasOne<Customer>().WithMany().HasForeignKey(o => o.BuyerId);
+            b.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_orders_amount_positive", "amount_minor > 0");
+                t.HasCheckConstraint("ck_orders_held_non_negative", "held_minor >= 0 AND refunded_minor >= 0");
+            });
+        });
+
+        model.Entity<OrderStatusChange>(b =>
+        {
+            b.HasKey(c => c.Id);
+            b.HasIndex(c => new { c.OrderId, c.At });
+            b.HasOne<Order>().WithMany().HasForeignKey(c => c.OrderId);
+        });
+
+        model.Entity<Payin>(b =>
+        {
+            b.HasKey(p => p.Id);
+            b.Ignore(p => p.Amount);
+            b.Ignore(p => p.IsOpen);
+            b.HasIndex(p => p.Token).IsUnique();
+            b.HasIndex(p => p.BankwireReference).IsUnique();
+            b.HasIndex(p => p.OrderId);
+            b.HasIndex(p => p.ExpiresAt).HasFilter("status = 'PENDING' AND type = 'BANKWIRE'")
+                .HasDatabaseName("ix_payins_open_wires");
+            b.ToTable(t => t.HasCheckConstraint("ck_payins_amount_positive", "amount_minor > 0"));
+        });
+
+        model.Entity<Payout>(b =>
+        {
+            b.HasKey(p => p.Id);
+            b.HasIndex(p => p.OrderId);
+            b.HasIndex(p => p.SettlesAt).HasFilter("status = 'IN_TRANSIT'").HasDatabaseName("ix_payouts_in_transit");
+            b.ToTable(t => t.HasCheckConstraint("ck_payouts_amount_non_negative", "amount_minor >= 0"));
+        });
+
+        model.Entity<Refund>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.HasIndex(r => r.OrderId);
+            b.HasIndex(r => r.Status).HasFilter("status = 'PENDING'").HasDatabaseName("ix_refunds_pending");
+            b.ToTable(t => t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0"));
+        });
+
+        model.Entity<IncomingWire>(b =>
+        {
+            b.HasKey(w => w.Id);
+            b.HasIndex(w => w.Reference);
+        });
+
+        model.Entity<SimulatedCardCharge>(b => b.HasKey(c => c.Reference));
+        model.Entity<SimulatedCardRefund>(b => b.HasKey(r => r.Reference));
+        model.Entity<SimulatedBankTransfer>(b => b.HasKey(t => t.Reference));
+    }
+
+    private static void Metadata(PropertyBuilder<Dictionary<string, string>> property) =>
+        property.HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new(),
+            new ValueComparer<Dictionary<string, string>>(
+                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
+                v => new Dictionary<string, string>(v)));
+}

@@ -1,0 +1,136 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using Serilog;
+using Truust.Api.Application.Customers;
+using Truust.Api.Application.Ledger;
+using Truust.Api.Application.Platforms;
+using Truust.Api.Application.Wallets;
+using Truust.Api.Http;
+using Truust.Api.Persistence;
+
+namespace Truust.Api;
+
+/// <summary>The composition root: what Truust registers and in which order its middleware runs.</summary>
+public static class ServiceSetup
+{
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public static IServiceCollection AddTruust(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<TruustOptions>(configuration.GetSection("Truust"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DatabaseConnection>();
+        services.AddDbContext<TruustDbContext>((sp, options) => options
+            .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required)
+            .UseSnakeCaseNamingConvention());
+
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
+                ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+
+        services.AddControllers(options =>
+            {
+                options.Filters.Add<ValidationFilter>();
+                options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
+            })
+            .AddJsonOptions(options => JsonDefaults.Configure(options.JsonSerializerOptions))
+            .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ValidationFilter.MalformedRequest);
+        ValidationFilter.UseSnakeCaseNames();
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
+        services.AddSwagger();
+
+        services.AddScoped<PlatformService>();
+        services.AddScoped<CustomerService>();
+        services.AddScoped<WalletService>();
+        services.AddScoped<LedgerService>();
+        return services;
+    }
+
+    public static WebApplication UseTruust(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return Problems.WriteAsync(context.HttpContext, status,
+                status switch { 404 => "route_not_found", 405 => "method_not_allowed", 415 => "unsupported_media_type", _ => $"http_{status}" },
+                status switch { 404 => "No such endpoint", 405 => "Method not allowed", 415 => "Send application/json", _ => "Request failed" },
+                $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answered {status}.");
+        });
+        app.UseSerilogRequestLogging();
+        app.UseSwagger();
+        app.UseSwaggerUI(options =>
+        {
+            options.SwaggerEndpoint("/swagger/v1/swagger.json", "Truust API v1");
+            options.DocumentTitle = "Truust API";
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapControllers();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    public static void PrintWelcome(WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TruustOptions>>().Value;
+        var url = app.Urls.FirstOrDefault() ?? options.PublicBaseUrl;
+        Log.Information("Truust is running at {Url}", url);
+        Log.Information("Swagger UI: {Url}/swagger", url);
+        if (options.SeedDemo)
+        {
+            Log.Information("Demo platform API key: {Key}", options.DemoApiKey);
+        }
+
+        if (options.OperatorKey.Length > 0 && app.Environment.IsDevelopment())
+        {
+            Log.Information("Operator key (development only): {Key}", options.OperatorKey);
+        }
+    }
+
+    private static void AddSwagger(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Truust API",
+                Version = "v1",
+                Description = "Escrow payments: take a buyer's money, hold it in escrow, release it to the seller " +
+                              "when the platform's conditions are met. Amounts are integers in minor units " +
+                              "(1050 EUR = 10.50 EUR). Authenticate with 'Authorization: Bearer <secret key>'.",
+            });
+            foreach (var xml in new[] { "Truust.Api.xml", "Truust.Domain.xml" })
+            {
+                var path = Path.Combine(AppContext.BaseDirectory, xml);
+                if (File.Exists(path))
+                {
+                    options.IncludeXmlComments(path);
+                }
+            }
+
+            options.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "Your platform's secret key (sk_test_...), or the operator key.",
+            });
+            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
+            });
+            options.CustomSchemaIds(type => type.FullName!.Replace("Truust.", string.Empty).Replace('+', '.'));
+        });
+    }
+}

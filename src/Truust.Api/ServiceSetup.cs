@@ -6,6 +6,12 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Serilog;
 using Truust.Api.Application.Customers;
+using Truust.Api.Application.Events;
+using Truust.Api.Application.Orders;
+using Truust.Api.Application.Payments;
+using Truust.Api.Gateways;
+using Truust.Api.Gateways.Simulated;
+using Truust.Api.Workers;
 using Truust.Api.Application.Ledger;
 using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Wallets;
@@ -52,11 +58,37 @@ public static class ServiceSetup
         services.AddScoped<CustomerService>();
         services.AddScoped<WalletService>();
         services.AddScoped<LedgerService>();
+        services.AddScoped<OrderEvents>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<PayinService>();
+        services.AddScoped<PayoutService>();
+        services.AddScoped<RefundService>();
+
+        services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
+        services.Configure<SimulatedBankOptions>(configuration.GetSection("Gateways:Bank"));
+        services.AddSingleton<SimulatedCardGateway>();
+        services.AddSingleton<ICardGateway>(sp => sp.GetRequiredService<SimulatedCardGateway>());
+        services.AddSingleton<SimulatedBank>();
+        services.AddSingleton<IBankGateway>(sp => sp.GetRequiredService<SimulatedBank>());
+
+        services.Configure<WorkerOptions>(configuration.GetSection("Workers"));
+        services.AddSingleton<WorkerSignals>();
+        services.AddScoped<ReleaseJob>();
+        services.AddScoped<SettlementJob>();
+        services.AddScoped<WireExpiryJob>();
+        services.AddScoped<RefundJob>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobRunner<ReleaseJob>>(sp,
+            sp.GetRequiredService<WorkerSignals>().Release));
+        services.AddHostedService<JobRunner<SettlementJob>>();
+        services.AddHostedService<JobRunner<WireExpiryJob>>();
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobRunner<RefundJob>>(sp,
+            sp.GetRequiredService<WorkerSignals>().Refunds));
         return services;
     }
 
     public static WebApplication UseTruust(this WebApplication app)
     {
+        app.UseSerilogRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
         {
@@ -66,7 +98,6 @@ public static class ServiceSetup
                 status switch { 404 => "No such endpoint", 405 => "Method not allowed", 415 => "Send application/json", _ => "Request failed" },
                 $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answered {status}.");
         });
-        app.UseSerilogRequestLogging();
         app.UseSwagger();
         app.UseSwaggerUI(options =>
         {

@@ -70,15 +70,21 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         switch (exception)
         {
             case InvalidTransitionException e:
-                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
+                var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
+                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
+                    $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed now. " +
+                    (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}."),
                     extensions: new Dictionary<string, object?>
                     {
                         ["status"] = EnumWire.Name(e.Status),
-                        ["allowed_actions"] = e.Allowed.Select(OrderActions.Name).ToArray(),
+                        ["allowed_actions"] = allowed,
                     });
                 return true;
             case DomainStateException e:
-                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
+                var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
+                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
+                    $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed now. " +
+                    (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}."),
                     extensions: new Dictionary<string, object?>
                     {
                         ["status"] = e.Status,

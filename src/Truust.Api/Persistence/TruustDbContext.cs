@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Truust.Api.Application.Events;
 using Truust.Api.Application.Platforms;
 using Truust.Api.Gateways.Simulated;
 using Truust.Domain.Customers;
@@ -32,6 +33,10 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<OrderStatusChange> OrderStatusChanges => Set<OrderStatusChange>();
 
+    public DbSet<OrderSplit> OrderSplits => Set<OrderSplit>();
+
+    public DbSet<Event> Events => Set<Event>();
+
     public DbSet<Payin> Payins => Set<Payin>();
 
     public DbSet<Payout> Payouts => Set<Payout>();
@@ -60,7 +65,6 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         builder.Properties<PayoutType>().HaveConversion<UpperSnakeEnumConverter<PayoutType>>().HaveMaxLength(32);
         builder.Properties<PayoutStatus>().HaveConversion<UpperSnakeEnumConverter<PayoutStatus>>().HaveMaxLength(32);
         builder.Properties<RefundStatus>().HaveConversion<UpperSnakeEnumConverter<RefundStatus>>().HaveMaxLength(32);
-        builder.Properties<string>().HaveMaxLength(2048);
     }
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -151,6 +155,24 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasOne<Order>().WithMany().HasForeignKey(c => c.OrderId);
         });
 
+        model.Entity<OrderSplit>(b =>
+        {
+            b.HasKey(s => s.Id);
+            b.HasIndex(s => s.OrderId);
+            b.HasOne<Order>().WithMany().HasForeignKey(s => s.OrderId);
+            b.HasOne<Wallet>().WithMany().HasForeignKey(s => s.WalletId);
+            b.ToTable(t => t.HasCheckConstraint("ck_order_splits_amount_positive", "amount_minor > 0"));
+        });
+
+        model.Entity<Event>(b =>
+        {
+            b.HasKey(e => e.Id);
+            b.Property(e => e.Sequence).UseIdentityAlwaysColumn();
+            b.Property(e => e.Data).HasColumnType("jsonb");
+            b.HasIndex(e => new { e.PlatformId, e.Id });
+            b.HasIndex(e => new { e.ObjectId, e.Sequence });
+        });
+
         model.Entity<Payin>(b =>
         {
             b.HasKey(p => p.Id);
@@ -169,6 +191,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasKey(p => p.Id);
             b.HasIndex(p => p.OrderId);
             b.HasIndex(p => p.SettlesAt).HasFilter("status = 'IN_TRANSIT'").HasDatabaseName("ix_payouts_in_transit");
+            b.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('PENDING', 'SUBMITTING')").HasDatabaseName("ix_payouts_open");
+            b.Ignore(p => p.BankReference);
             b.ToTable(t => t.HasCheckConstraint("ck_payouts_amount_non_negative", "amount_minor >= 0"));
         });
 
@@ -176,7 +200,7 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         {
             b.HasKey(r => r.Id);
             b.HasIndex(r => r.OrderId);
-            b.HasIndex(r => r.Status).HasFilter("status = 'PENDING'").HasDatabaseName("ix_refunds_pending");
+            b.HasIndex(r => r.NextAttemptAt).HasFilter("status = 'PENDING'").HasDatabaseName("ix_refunds_pending");
             b.ToTable(t => t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0"));
         });
 

@@ -223,6 +223,8 @@ public sealed class InvalidTransitionException(
     : ConflictException("invalid_transition",
         $"Order {orderId} is {status}; '{trigger}' is not allowed now.")
 {
+    public string OrderId { get; } = orderId;
+
     public OrderStatus Status { get; } = status;
 
     public OrderTrigger Trigger { get; } = trigger;

@@ -11,6 +11,8 @@ public enum PayoutStatus
 {
     /// <summary>Created; waiting for the release (or for the bank to be called).</summary>
     Pending,
+    /// <summary>Being handed to the bank now; the release can no longer be blocked.</summary>
+    Submitting,
     /// <summary>The bank accepted it; the money has left escrow and settles later.</summary>
     InTransit,
     /// <summary>Arrived: settled at the bank, or credited to the wallet.</summary>
@@ -78,6 +80,12 @@ public sealed class Payout : IHasId
 
     public DateTimeOffset? SettlesAt { get; private set; }
 
+    /// <summary>When a worker may next pick this payout up (a lease: claiming pushes it forward).</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    /// <summary>The reference of the current attempt at the bank; the bank is idempotent on it.</summary>
+    public string BankReference => $"{Id}-{Attempts}";
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -86,15 +94,19 @@ public sealed class Payout : IHasId
 
     public void SetAmount(long amountMinor) => AmountMinor = amountMinor;
 
-    public void PrepareSubmission(string iban)
+    /// <summary>Persists the intent before the bank is called, so a crash in between is retried, not lost.</summary>
+    public void MarkSubmitting(string iban, DateTimeOffset now)
     {
+        Expect(PayoutStatus.Pending);
+        Status = PayoutStatus.Submitting;
         Iban = iban;
         Attempts++;
+        UpdatedAt = now;
     }
 
     public void MarkInTransit(DateTimeOffset settlesAt, DateTimeOffset now)
     {
-        Expect(PayoutStatus.Pending);
+        Expect(PayoutStatus.Submitting);
         Status = PayoutStatus.InTransit;
         SettlesAt = settlesAt;
         UpdatedAt = now;
@@ -113,7 +125,7 @@ public sealed class Payout : IHasId
 
     public void MarkRefused(string reason, DateTimeOffset now)
     {
-        Expect(PayoutStatus.Pending);
+        Expect(PayoutStatus.Submitting);
         Status = PayoutStatus.Refused;
         FailureReason = reason;
         UpdatedAt = now;

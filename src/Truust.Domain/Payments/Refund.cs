@@ -62,6 +62,9 @@ public sealed class Refund : IHasId
 
     public int Attempts { get; private set; }
 
+    /// <summary>When the refund worker may next try this refund (a lease: claiming pushes it forward).</summary>
+    public DateTimeOffset NextAttemptAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -72,6 +75,14 @@ public sealed class Refund : IHasId
     {
         Status = RefundStatus.Succeeded;
         FailureReason = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The rail refused the refund for good (a closed account); an operator must resolve it.</summary>
+    public void Fail(string reason, DateTimeOffset now)
+    {
+        Status = RefundStatus.Failed;
+        FailureReason = reason;
         UpdatedAt = now;
     }
 

@@ -22,11 +22,59 @@ namespace Truust.Api.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Truust.Api.Application.Events.Event", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_events");
+
+                    b.HasIndex("ObjectId", "Sequence")
+                        .HasDatabaseName("ix_events_object_id_sequence");
+
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_events_platform_id_id");
+
+                    b.ToTable("events", (string)null);
+                });
+
             modelBuilder.Entity("Truust.Api.Application.Platforms.ApiKey", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -35,25 +83,21 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Hash")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("hash");
 
                     b.Property<string>("Label")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("label");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("prefix");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
@@ -76,8 +120,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.IncomingWire", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -86,19 +129,16 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("PayinId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payin_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
@@ -107,19 +147,16 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<string>("SenderIban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("sender_iban");
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("status");
 
                     b.HasKey("Id")
@@ -134,8 +171,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedBankTransfer", b =>
                 {
                     b.Property<string>("Reference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<long>("AmountMinor")
@@ -148,19 +184,16 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("Iban")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("iban");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<DateTimeOffset>("SettlesAt")
@@ -169,8 +202,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("status");
 
                     b.HasKey("Reference")
@@ -182,8 +214,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedCardCharge", b =>
                 {
                     b.Property<string>("Reference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<long>("AmountMinor")
@@ -192,8 +223,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Brand")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("brand");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -202,25 +232,21 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("DeclineCode")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("decline_code");
 
                     b.Property<string>("Last4")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("last4");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("outcome");
 
                     b.Property<long>("RefundedMinor")
@@ -236,8 +262,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedCardRefund", b =>
                 {
                     b.Property<string>("Reference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<long>("AmountMinor")
@@ -246,8 +271,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("ChargeReference")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("charge_reference");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -263,13 +287,11 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Customers.BankAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<string>("Bic")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("bic");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -278,26 +300,22 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_id");
 
                     b.Property<string>("HolderName")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("holder_name");
 
                     b.Property<string>("Iban")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("iban");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.HasKey("Id")
@@ -312,8 +330,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Customers.Customer", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -322,8 +339,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<string>("Metadata")
@@ -333,14 +349,12 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Type")
@@ -365,8 +379,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Ledger.LedgerTransfer", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -379,20 +392,17 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("CreditAccount")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("credit_account");
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("DebitAccount")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("debit_account");
 
                     b.Property<string>("Kind")
@@ -402,20 +412,17 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("kind");
 
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.HasKey("Id")
@@ -444,8 +451,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Orders.Order", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -453,29 +459,24 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("amount_minor");
 
                     b.Property<string>("BlockedReason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("blocked_reason");
 
                     b.Property<string>("BuyerConfirmedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_confirmed_url");
 
                     b.Property<string>("BuyerDeniedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_denied_url");
 
                     b.Property<string>("BuyerId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_id");
 
                     b.Property<string>("BuyerToken")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_token");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -484,8 +485,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<long?>("FeeMinor")
@@ -503,29 +503,24 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("OrderGroupId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_group_id");
 
                     b.Property<string>("PayinId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payin_id");
 
                     b.Property<string>("PayoutId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payout_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<long>("RefundedMinor")
@@ -537,25 +532,21 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("released_at");
 
                     b.Property<string>("SellerConfirmedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_confirmed_url");
 
                     b.Property<string>("SellerDeniedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_denied_url");
 
                     b.Property<string>("SellerId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_id");
 
                     b.Property<string>("SellerToken")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_token");
 
                     b.Property<string>("Status")
@@ -603,11 +594,49 @@ namespace Truust.Api.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Truust.Domain.Orders.OrderSplit", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<long?>("PercentBp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("percent_bp");
+
+                    b.Property<string>("WalletId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_splits");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_splits_order_id");
+
+                    b.HasIndex("WalletId")
+                        .HasDatabaseName("ix_order_splits_wallet_id");
+
+                    b.ToTable("order_splits", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_splits_amount_positive", "amount_minor > 0");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Domain.Orders.OrderStatusChange", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<string>("Actor")
@@ -628,13 +657,11 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("OrderId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<string>("To")
@@ -661,8 +688,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Payments.Payin", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -670,33 +696,27 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("amount_minor");
 
                     b.Property<string>("BankwireReference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("bankwire_reference");
 
                     b.Property<string>("CampaignId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("campaign_id");
 
                     b.Property<string>("CardBrand")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("card_brand");
 
                     b.Property<string>("CardExpiry")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("card_expiry");
 
                     b.Property<string>("CardLast4")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("card_last4");
 
                     b.Property<string>("ContributionId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("contribution_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -705,8 +725,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
@@ -714,34 +733,28 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("expires_at");
 
                     b.Property<string>("FailureCode")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_code");
 
                     b.Property<string>("FailureMessage")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_message");
 
                     b.Property<string>("OrderGroupId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_group_id");
 
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("PayerId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payer_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Purpose")
@@ -751,13 +764,11 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("purpose");
 
                     b.Property<string>("SenderIban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("sender_iban");
 
                     b.Property<string>("SourceWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("source_wallet_id");
 
                     b.Property<string>("Status")
@@ -771,14 +782,12 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("succeeded_at");
 
                     b.Property<string>("TargetWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("target_wallet_id");
 
                     b.Property<string>("Token")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("token");
 
                     b.Property<string>("Type")
@@ -818,8 +827,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Payments.Payout", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -831,8 +839,7 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("attempts");
 
                     b.Property<string>("BankAccountId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("bank_account_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -841,34 +848,32 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_id");
 
                     b.Property<string>("DestinationWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("destination_wallet_id");
 
                     b.Property<string>("FailureReason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_reason");
 
                     b.Property<string>("Iban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("iban");
 
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<DateTimeOffset?>("PaidAt")
@@ -877,8 +882,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<DateTimeOffset?>("SettlesAt")
@@ -886,8 +890,7 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("settles_at");
 
                     b.Property<string>("SourceWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("source_wallet_id");
 
                     b.Property<string>("Status")
@@ -909,6 +912,10 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_payouts");
 
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_payouts_open")
+                        .HasFilter("status IN ('PENDING', 'SUBMITTING')");
+
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_payouts_order_id");
 
@@ -925,8 +932,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Payments.Refund", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -938,13 +944,11 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("attempts");
 
                     b.Property<string>("CampaignId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("campaign_id");
 
                     b.Property<string>("ContributionId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("contribution_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -953,35 +957,33 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("DestinationIban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("destination_iban");
 
                     b.Property<string>("FailureReason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_reason");
 
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("PayinId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payin_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Rail")
@@ -991,8 +993,7 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("rail");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<string>("Status")
@@ -1008,12 +1009,12 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_refunds");
 
-                    b.HasIndex("OrderId")
-                        .HasDatabaseName("ix_refunds_order_id");
-
-                    b.HasIndex("Status")
+                    b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_refunds_pending")
                         .HasFilter("status = 'PENDING'");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_refunds_order_id");
 
                     b.ToTable("refunds", null, t =>
                         {
@@ -1024,8 +1025,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Platforms.Platform", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -1058,8 +1058,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Wallets.Wallet", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("BalanceMinor")
@@ -1072,13 +1071,11 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("CustomerId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_id");
 
                     b.Property<string>("Kind")
@@ -1089,8 +1086,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.HasKey("Id")
@@ -1165,6 +1161,23 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_orders_customers_seller_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Orders.OrderSplit", b =>
+                {
+                    b.HasOne("Truust.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_splits_orders_order_id");
+
+                    b.HasOne("Truust.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_splits_wallets_wallet_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Orders.OrderStatusChange", b =>

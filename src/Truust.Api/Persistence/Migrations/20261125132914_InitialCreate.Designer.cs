@@ -12,7 +12,7 @@ using Truust.Api.Persistence;
 namespace Truust.Api.Persistence.Migrations
 {
     [DbContext(typeof(TruustDbContext))]
-    [Migration("20261125132312_InitialCreate")]
+    [Migration("20261125132914_InitialCreate")]
     partial class InitialCreate
     {
         /// <inheritdoc />
@@ -25,11 +25,59 @@ namespace Truust.Api.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Truust.Api.Application.Events.Event", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_events");
+
+                    b.HasIndex("ObjectId", "Sequence")
+                        .HasDatabaseName("ix_events_object_id_sequence");
+
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_events_platform_id_id");
+
+                    b.ToTable("events", (string)null);
+                });
+
             modelBuilder.Entity("Truust.Api.Application.Platforms.ApiKey", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -38,25 +86,21 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Hash")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("hash");
 
                     b.Property<string>("Label")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("label");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Prefix")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("prefix");
 
                     b.Property<DateTimeOffset?>("RevokedAt")
@@ -79,8 +123,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.IncomingWire", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -89,19 +132,16 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("PayinId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payin_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<DateTimeOffset>("ReceivedAt")
@@ -110,19 +150,16 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<string>("SenderIban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("sender_iban");
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("status");
 
                     b.HasKey("Id")
@@ -137,8 +174,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedBankTransfer", b =>
                 {
                     b.Property<string>("Reference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<long>("AmountMinor")
@@ -151,19 +187,16 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("Iban")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("iban");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<DateTimeOffset>("SettlesAt")
@@ -172,8 +205,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("status");
 
                     b.HasKey("Reference")
@@ -185,8 +217,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedCardCharge", b =>
                 {
                     b.Property<string>("Reference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<long>("AmountMinor")
@@ -195,8 +226,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Brand")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("brand");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -205,25 +235,21 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("DeclineCode")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("decline_code");
 
                     b.Property<string>("Last4")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("last4");
 
                     b.Property<string>("Outcome")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("outcome");
 
                     b.Property<long>("RefundedMinor")
@@ -239,8 +265,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedCardRefund", b =>
                 {
                     b.Property<string>("Reference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.Property<long>("AmountMinor")
@@ -249,8 +274,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("ChargeReference")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("charge_reference");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -266,13 +290,11 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Customers.BankAccount", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<string>("Bic")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("bic");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -281,26 +303,22 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_id");
 
                     b.Property<string>("HolderName")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("holder_name");
 
                     b.Property<string>("Iban")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("iban");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.HasKey("Id")
@@ -315,8 +333,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Customers.Customer", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -325,8 +342,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("email");
 
                     b.Property<string>("Metadata")
@@ -336,14 +352,12 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Type")
@@ -368,8 +382,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Ledger.LedgerTransfer", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -382,20 +395,17 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("CreditAccount")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("credit_account");
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("DebitAccount")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("debit_account");
 
                     b.Property<string>("Kind")
@@ -405,20 +415,17 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("kind");
 
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Reference")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reference");
 
                     b.HasKey("Id")
@@ -447,8 +454,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Orders.Order", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -456,29 +462,24 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("amount_minor");
 
                     b.Property<string>("BlockedReason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("blocked_reason");
 
                     b.Property<string>("BuyerConfirmedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_confirmed_url");
 
                     b.Property<string>("BuyerDeniedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_denied_url");
 
                     b.Property<string>("BuyerId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_id");
 
                     b.Property<string>("BuyerToken")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("buyer_token");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -487,8 +488,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<long?>("FeeMinor")
@@ -506,29 +506,24 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<string>("OrderGroupId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_group_id");
 
                     b.Property<string>("PayinId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payin_id");
 
                     b.Property<string>("PayoutId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payout_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<long>("RefundedMinor")
@@ -540,25 +535,21 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("released_at");
 
                     b.Property<string>("SellerConfirmedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_confirmed_url");
 
                     b.Property<string>("SellerDeniedUrl")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_denied_url");
 
                     b.Property<string>("SellerId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_id");
 
                     b.Property<string>("SellerToken")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("seller_token");
 
                     b.Property<string>("Status")
@@ -606,11 +597,49 @@ namespace Truust.Api.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Truust.Domain.Orders.OrderSplit", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<long?>("PercentBp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("percent_bp");
+
+                    b.Property<string>("WalletId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_splits");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_order_splits_order_id");
+
+                    b.HasIndex("WalletId")
+                        .HasDatabaseName("ix_order_splits_wallet_id");
+
+                    b.ToTable("order_splits", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_splits_amount_positive", "amount_minor > 0");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Domain.Orders.OrderStatusChange", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<string>("Actor")
@@ -631,13 +660,11 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("OrderId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<string>("To")
@@ -664,8 +691,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Payments.Payin", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -673,33 +699,27 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("amount_minor");
 
                     b.Property<string>("BankwireReference")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("bankwire_reference");
 
                     b.Property<string>("CampaignId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("campaign_id");
 
                     b.Property<string>("CardBrand")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("card_brand");
 
                     b.Property<string>("CardExpiry")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("card_expiry");
 
                     b.Property<string>("CardLast4")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("card_last4");
 
                     b.Property<string>("ContributionId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("contribution_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -708,8 +728,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
@@ -717,34 +736,28 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("expires_at");
 
                     b.Property<string>("FailureCode")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_code");
 
                     b.Property<string>("FailureMessage")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_message");
 
                     b.Property<string>("OrderGroupId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_group_id");
 
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("PayerId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payer_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Purpose")
@@ -754,13 +767,11 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("purpose");
 
                     b.Property<string>("SenderIban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("sender_iban");
 
                     b.Property<string>("SourceWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("source_wallet_id");
 
                     b.Property<string>("Status")
@@ -774,14 +785,12 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("succeeded_at");
 
                     b.Property<string>("TargetWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("target_wallet_id");
 
                     b.Property<string>("Token")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("token");
 
                     b.Property<string>("Type")
@@ -821,8 +830,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Payments.Payout", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -834,8 +842,7 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("attempts");
 
                     b.Property<string>("BankAccountId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("bank_account_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -844,34 +851,32 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("CustomerId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_id");
 
                     b.Property<string>("DestinationWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("destination_wallet_id");
 
                     b.Property<string>("FailureReason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_reason");
 
                     b.Property<string>("Iban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("iban");
 
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<DateTimeOffset?>("PaidAt")
@@ -880,8 +885,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<DateTimeOffset?>("SettlesAt")
@@ -889,8 +893,7 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("settles_at");
 
                     b.Property<string>("SourceWalletId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("source_wallet_id");
 
                     b.Property<string>("Status")
@@ -912,6 +915,10 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_payouts");
 
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_payouts_open")
+                        .HasFilter("status IN ('PENDING', 'SUBMITTING')");
+
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_payouts_order_id");
 
@@ -928,8 +935,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Payments.Refund", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("AmountMinor")
@@ -941,13 +947,11 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("attempts");
 
                     b.Property<string>("CampaignId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("campaign_id");
 
                     b.Property<string>("ContributionId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("contribution_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -956,35 +960,33 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("DestinationIban")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("destination_iban");
 
                     b.Property<string>("FailureReason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("failure_reason");
 
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<string>("OrderId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("order_id");
 
                     b.Property<string>("PayinId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("payin_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.Property<string>("Rail")
@@ -994,8 +996,7 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnName("rail");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("reason");
 
                     b.Property<string>("Status")
@@ -1011,12 +1012,12 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_refunds");
 
-                    b.HasIndex("OrderId")
-                        .HasDatabaseName("ix_refunds_order_id");
-
-                    b.HasIndex("Status")
+                    b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_refunds_pending")
                         .HasFilter("status = 'PENDING'");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_refunds_order_id");
 
                     b.ToTable("refunds", null, t =>
                         {
@@ -1027,8 +1028,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Platforms.Platform", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
@@ -1061,8 +1061,7 @@ namespace Truust.Api.Persistence.Migrations
             modelBuilder.Entity("Truust.Domain.Wallets.Wallet", b =>
                 {
                     b.Property<string>("Id")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("id");
 
                     b.Property<long>("BalanceMinor")
@@ -1075,13 +1074,11 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("Currency")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("currency");
 
                     b.Property<string>("CustomerId")
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("customer_id");
 
                     b.Property<string>("Kind")
@@ -1092,8 +1089,7 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
-                        .HasMaxLength(2048)
-                        .HasColumnType("character varying(2048)")
+                        .HasColumnType("text")
                         .HasColumnName("platform_id");
 
                     b.HasKey("Id")
@@ -1168,6 +1164,23 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_orders_customers_seller_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Orders.OrderSplit", b =>
+                {
+                    b.HasOne("Truust.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_splits_orders_order_id");
+
+                    b.HasOne("Truust.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_splits_wallets_wallet_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Orders.OrderStatusChange", b =>

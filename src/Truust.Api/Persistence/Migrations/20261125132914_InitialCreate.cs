@@ -1,5 +1,6 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
@@ -12,17 +13,35 @@ namespace Truust.Api.Persistence.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    type = table.Column<string>(type: "text", nullable: false),
+                    object_id = table.Column<string>(type: "text", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    data = table.Column<string>(type: "jsonb", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "incoming_wires",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    reference = table.Column<string>(type: "text", nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    sender_iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    status = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    payin_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    sender_iban = table.Column<string>(type: "text", nullable: true),
+                    status = table.Column<string>(type: "text", nullable: false),
+                    payin_id = table.Column<string>(type: "text", nullable: true),
                     received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -34,15 +53,15 @@ namespace Truust.Api.Persistence.Migrations
                 name: "ledger_transfers",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    debit_account = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    credit_account = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    debit_account = table.Column<string>(type: "text", nullable: false),
+                    credit_account = table.Column<string>(type: "text", nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
                     kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    reference = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -56,29 +75,29 @@ namespace Truust.Api.Persistence.Migrations
                 name: "payins",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
                     purpose = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    order_group_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    campaign_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    contribution_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    target_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    source_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    payer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    token = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    failure_code = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    failure_message = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    card_brand = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    card_last4 = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    card_expiry = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    bankwire_reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: true),
+                    order_group_id = table.Column<string>(type: "text", nullable: true),
+                    campaign_id = table.Column<string>(type: "text", nullable: true),
+                    contribution_id = table.Column<string>(type: "text", nullable: true),
+                    target_wallet_id = table.Column<string>(type: "text", nullable: true),
+                    source_wallet_id = table.Column<string>(type: "text", nullable: true),
+                    payer_id = table.Column<string>(type: "text", nullable: true),
+                    token = table.Column<string>(type: "text", nullable: false),
+                    failure_code = table.Column<string>(type: "text", nullable: true),
+                    failure_message = table.Column<string>(type: "text", nullable: true),
+                    card_brand = table.Column<string>(type: "text", nullable: true),
+                    card_last4 = table.Column<string>(type: "text", nullable: true),
+                    card_expiry = table.Column<string>(type: "text", nullable: true),
+                    bankwire_reference = table.Column<string>(type: "text", nullable: true),
                     expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    sender_iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    sender_iban = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     succeeded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -93,21 +112,22 @@ namespace Truust.Api.Persistence.Migrations
                 name: "payouts",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    customer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    customer_id = table.Column<string>(type: "text", nullable: false),
                     type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    source_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    bank_account_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    destination_wallet_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    failure_reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: true),
+                    source_wallet_id = table.Column<string>(type: "text", nullable: true),
+                    bank_account_id = table.Column<string>(type: "text", nullable: true),
+                    destination_wallet_id = table.Column<string>(type: "text", nullable: true),
+                    iban = table.Column<string>(type: "text", nullable: true),
+                    failure_reason = table.Column<string>(type: "text", nullable: true),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     settles_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     paid_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -122,7 +142,7 @@ namespace Truust.Api.Persistence.Migrations
                 name: "platforms",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
                     name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     fee_percent_bp = table.Column<long>(type: "bigint", nullable: false),
                     fee_fixed_minor = table.Column<long>(type: "bigint", nullable: false),
@@ -138,20 +158,21 @@ namespace Truust.Api.Persistence.Migrations
                 name: "refunds",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    payin_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    campaign_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    contribution_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    payin_id = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: true),
+                    campaign_id = table.Column<string>(type: "text", nullable: true),
+                    contribution_id = table.Column<string>(type: "text", nullable: true),
                     rail = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
                     status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    destination_iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    failure_reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    reason = table.Column<string>(type: "text", nullable: true),
+                    destination_iban = table.Column<string>(type: "text", nullable: true),
+                    failure_reason = table.Column<string>(type: "text", nullable: true),
                     attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -165,12 +186,12 @@ namespace Truust.Api.Persistence.Migrations
                 name: "simulated_bank_transfers",
                 columns: table => new
                 {
-                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    reference = table.Column<string>(type: "text", nullable: false),
+                    iban = table.Column<string>(type: "text", nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    status = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "text", nullable: false),
+                    reason = table.Column<string>(type: "text", nullable: true),
                     settles_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -183,13 +204,13 @@ namespace Truust.Api.Persistence.Migrations
                 name: "simulated_card_charges",
                 columns: table => new
                 {
-                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    reference = table.Column<string>(type: "text", nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    brand = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    last4 = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    outcome = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    decline_code = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    brand = table.Column<string>(type: "text", nullable: false),
+                    last4 = table.Column<string>(type: "text", nullable: false),
+                    outcome = table.Column<string>(type: "text", nullable: false),
+                    decline_code = table.Column<string>(type: "text", nullable: true),
                     refunded_minor = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -202,8 +223,8 @@ namespace Truust.Api.Persistence.Migrations
                 name: "simulated_card_refunds",
                 columns: table => new
                 {
-                    reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    charge_reference = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    reference = table.Column<string>(type: "text", nullable: false),
+                    charge_reference = table.Column<string>(type: "text", nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -216,11 +237,11 @@ namespace Truust.Api.Persistence.Migrations
                 name: "api_keys",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    hash = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    prefix = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    label = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    hash = table.Column<string>(type: "text", nullable: false),
+                    prefix = table.Column<string>(type: "text", nullable: false),
+                    label = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
@@ -239,10 +260,10 @@ namespace Truust.Api.Persistence.Migrations
                 name: "customers",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    email = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    email = table.Column<string>(type: "text", nullable: false),
                     type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     metadata = table.Column<string>(type: "jsonb", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -263,12 +284,12 @@ namespace Truust.Api.Persistence.Migrations
                 name: "bank_accounts",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    customer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    holder_name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    iban = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    bic = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    customer_id = table.Column<string>(type: "text", nullable: false),
+                    holder_name = table.Column<string>(type: "text", nullable: false),
+                    iban = table.Column<string>(type: "text", nullable: false),
+                    bic = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -286,28 +307,28 @@ namespace Truust.Api.Persistence.Migrations
                 name: "orders",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    name = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
                     amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    buyer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    seller_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    buyer_id = table.Column<string>(type: "text", nullable: true),
+                    seller_id = table.Column<string>(type: "text", nullable: false),
                     status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     held_minor = table.Column<long>(type: "bigint", nullable: false),
                     refunded_minor = table.Column<long>(type: "bigint", nullable: false),
                     fee_minor = table.Column<long>(type: "bigint", nullable: true),
-                    buyer_confirmed_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    buyer_denied_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    seller_confirmed_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    seller_denied_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    buyer_confirmed_url = table.Column<string>(type: "text", nullable: true),
+                    buyer_denied_url = table.Column<string>(type: "text", nullable: true),
+                    seller_confirmed_url = table.Column<string>(type: "text", nullable: true),
+                    seller_denied_url = table.Column<string>(type: "text", nullable: true),
                     metadata = table.Column<string>(type: "jsonb", nullable: false),
-                    buyer_token = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    seller_token = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    payin_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    payout_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    order_group_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    blocked_reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    buyer_token = table.Column<string>(type: "text", nullable: false),
+                    seller_token = table.Column<string>(type: "text", nullable: false),
+                    payin_id = table.Column<string>(type: "text", nullable: true),
+                    payout_id = table.Column<string>(type: "text", nullable: true),
+                    order_group_id = table.Column<string>(type: "text", nullable: true),
+                    blocked_reason = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     released_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -340,10 +361,10 @@ namespace Truust.Api.Persistence.Migrations
                 name: "wallets",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    platform_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    customer_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
-                    currency = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    customer_id = table.Column<string>(type: "text", nullable: true),
+                    currency = table.Column<string>(type: "text", nullable: false),
                     kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     balance_minor = table.Column<long>(type: "bigint", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -369,13 +390,13 @@ namespace Truust.Api.Persistence.Migrations
                 name: "order_status_changes",
                 columns: table => new
                 {
-                    id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
-                    order_id = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    id = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: false),
                     from = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     to = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     trigger = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     actor = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    reason = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    reason = table.Column<string>(type: "text", nullable: true),
                     at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
@@ -385,6 +406,34 @@ namespace Truust.Api.Persistence.Migrations
                         name: "fk_order_status_changes_orders_order_id",
                         column: x => x.order_id,
                         principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "order_splits",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    order_id = table.Column<string>(type: "text", nullable: false),
+                    wallet_id = table.Column<string>(type: "text", nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    percent_bp = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_order_splits", x => x.id);
+                    table.CheckConstraint("ck_order_splits_amount_positive", "amount_minor > 0");
+                    table.ForeignKey(
+                        name: "fk_order_splits_orders_order_id",
+                        column: x => x.order_id,
+                        principalTable: "orders",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_order_splits_wallets_wallet_id",
+                        column: x => x.wallet_id,
+                        principalTable: "wallets",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -411,6 +460,16 @@ namespace Truust.Api.Persistence.Migrations
                 columns: new[] { "platform_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_events_object_id_sequence",
+                table: "events",
+                columns: new[] { "object_id", "sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_events_platform_id_id",
+                table: "events",
+                columns: new[] { "platform_id", "id" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_incoming_wires_reference",
                 table: "incoming_wires",
                 column: "reference");
@@ -434,6 +493,16 @@ namespace Truust.Api.Persistence.Migrations
                 name: "ix_ledger_transfers_reference",
                 table: "ledger_transfers",
                 column: "reference");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_splits_order_id",
+                table: "order_splits",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_order_splits_wallet_id",
+                table: "order_splits",
+                column: "wallet_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_order_status_changes_order_id_at",
@@ -508,6 +577,12 @@ namespace Truust.Api.Persistence.Migrations
                 filter: "status = 'IN_TRANSIT'");
 
             migrationBuilder.CreateIndex(
+                name: "ix_payouts_open",
+                table: "payouts",
+                column: "next_attempt_at",
+                filter: "status IN ('PENDING', 'SUBMITTING')");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payouts_order_id",
                 table: "payouts",
                 column: "order_id");
@@ -520,7 +595,7 @@ namespace Truust.Api.Persistence.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_refunds_pending",
                 table: "refunds",
-                column: "status",
+                column: "next_attempt_at",
                 filter: "status = 'PENDING'");
 
             migrationBuilder.CreateIndex(
@@ -553,10 +628,16 @@ namespace Truust.Api.Persistence.Migrations
                 name: "bank_accounts");
 
             migrationBuilder.DropTable(
+                name: "events");
+
+            migrationBuilder.DropTable(
                 name: "incoming_wires");
 
             migrationBuilder.DropTable(
                 name: "ledger_transfers");
+
+            migrationBuilder.DropTable(
+                name: "order_splits");
 
             migrationBuilder.DropTable(
                 name: "order_status_changes");

@@ -1,0 +1,301 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truust.Api.Application.Customers;
+using Truust.Api.Application.Events;
+using Truust.Api.Application.Ledger;
+using Truust.Api.Application.Payments;
+using Truust.Api.Contracts;
+using Truust.Api.Http;
+using Truust.Api.Persistence;
+using Truust.Api.Workers;
+using Truust.Domain;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Application.Orders;
+
+/// <summary>
+/// Escrow orders: creation, the status actions, and the reads. Every action locks the order row first
+/// (SELECT ... FOR UPDATE), so two concurrent actions on one order run one after the other: the second sees the
+/// first's result and is refused by the transition table if it no longer applies.
+/// </summary>
+public sealed class OrderService(
+    TruustDbContext db,
+    CustomerService customers,
+    RefundService refunds,
+    OrderEvents events,
+    WorkerSignals signals,
+    IOptions<TruustOptions> options,
+    TimeProvider clock)
+{
+    public async Task<OrderResponse> CreateAsync(Caller caller, CreateOrderRequest request, CancellationToken ct)
+    {
+        var platformId = caller.RequirePlatform();
+        var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
+        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
+        var seller = await customers.FindAsync(caller, request.SellerId!, ct);
+        if (request.BuyerId is not null)
+        {
+            await customers.FindAsync(caller, request.BuyerId, ct);
+        }
+
+        var order = new Order(platformId, request.Name!, amount, request.BuyerId, seller.Id, clock.GetUtcNow())
+        {
+            BuyerConfirmedUrl = request.BuyerConfirmedUrl,
+            BuyerDeniedUrl = request.BuyerDeniedUrl,
+            SellerConfirmedUrl = request.SellerConfirmedUrl,
+            SellerDeniedUrl = request.SellerDeniedUrl,
+            Metadata = request.Metadata ?? new(),
+        };
+        var fee = request.FeeAmount ?? platform.DefaultFeeMinor(amount.AmountMinor);
+        if (fee > amount.AmountMinor)
+        {
+            throw new BusinessRuleException("fee_exceeds_amount", "fee_amount cannot exceed the amount.", "fee_amount");
+        }
+
+        order.FeeMinor = fee;
+        var splits = await ResolveSplitsAsync(platformId, order, request.Splits ?? [], ct);
+        db.Orders.Add(order);
+        db.OrderSplits.AddRange(splits);
+        events.OrderCreated(order);
+        await db.SaveChangesAsync(ct);
+        return ToResponse(order, splits, caller);
+    }
+
+    /// <summary>Creates an order inside a caller's transaction (order groups); the caller saves.</summary>
+    internal async Task<Order> CreateInGroupAsync(Caller caller, string buyerId, string currency, string groupId,
+        CreateOrderRequest request, CancellationToken ct)
+    {
+        request.BuyerId = buyerId;
+        request.Currency = currency;
+        var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == caller.RequirePlatform(), ct);
+        var seller = await customers.FindAsync(caller, request.SellerId!, ct);
+        var amount = Money.Positive(request.Amount!.Value, currency);
+        var order = new Order(platform.Id, request.Name!, amount, buyerId, seller.Id, clock.GetUtcNow())
+        {
+            OrderGroupId = groupId,
+            Metadata = request.Metadata ?? new(),
+            FeeMinor = request.FeeAmount ?? platform.DefaultFeeMinor(amount.AmountMinor),
+        };
+        db.Orders.Add(order);
+        db.OrderSplits.AddRange(await ResolveSplitsAsync(platform.Id, order, request.Splits ?? [], ct));
+        events.OrderCreated(order);
+        return order;
+    }
+
+    public async Task<OrderResponse> GetAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await FindAsync(caller, id, ct);
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
+    public async Task<Order> FindAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
+    }
+
+    public async Task<Page<OrderResponse>> ListAsync(Caller caller, OrderListQuery query, CancellationToken ct)
+    {
+        var orders = caller.PlatformId is { } platformId ? db.Orders.Where(o => o.PlatformId == platformId) : db.Orders;
+        if (query.Status is { } status)
+        {
+            orders = orders.Where(o => o.Status == status);
+        }
+
+        if (query.BuyerId is { } buyer)
+        {
+            orders = orders.Where(o => o.BuyerId == buyer);
+        }
+
+        if (query.SellerId is { } seller)
+        {
+            orders = orders.Where(o => o.SellerId == seller);
+        }
+
+        if (query.CreatedGte is { } from)
+        {
+            orders = orders.Where(o => o.CreatedAt >= from);
+        }
+
+        if (query.CreatedLt is { } to)
+        {
+            orders = orders.Where(o => o.CreatedAt < to);
+        }
+
+        var page = await Paging.PageAsync(orders, query, o => o, ct);
+        var ids = page.Data.Select(o => o.Id).ToList();
+        var splits = (await db.OrderSplits.AsNoTracking().Where(s => ids.Contains(s.OrderId)).ToListAsync(ct))
+            .ToLookup(s => s.OrderId);
+        return new Page<OrderResponse>(page.Data.Select(o => ToResponse(o, splits[o.Id].ToList(), caller)).ToList(), page.HasMore);
+    }
+
+    public async Task<IReadOnlyList<OrderStatusChangeResponse>> HistoryAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await FindAsync(caller, id, ct);
+        var changes = await db.OrderStatusChanges.AsNoTracking().Where(c => c.OrderId == order.Id)
+            .OrderBy(c => c.At).ThenBy(c => c.Id).ToListAsync(ct);
+        return changes.Select(OrderStatusChangeResponse.Of).ToList();
+    }
+
+    public async Task<IReadOnlyList<LedgerTransferResponse>> LedgerAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await FindAsync(caller, id, ct);
+        var transfers = await db.LedgerTransfers.AsNoTracking().Where(t => t.OrderId == order.Id)
+            .OrderBy(t => t.Id).ToListAsync(ct);
+        return transfers.Select(LedgerTransferResponse.From).ToList();
+    }
+
+    /// <summary>Accept, reject, validate, block or unblock: status-only actions (no money moves).</summary>
+    public async Task<OrderResponse> ActAsync(Caller caller, string id, OrderTrigger trigger, OrderActor actor,
+        string? reason, CancellationToken ct)
+    {
+        var order = await db.InTransactionAsync(async () =>
+        {
+            var order = await LockAsync(caller, id, ct);
+            var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+            if (trigger == OrderTrigger.Block && payout?.Status == PayoutStatus.Submitting)
+            {
+                throw new ConflictException("release_in_progress",
+                    $"Order {id}'s payout is being handed to the bank right now; it can no longer be blocked.");
+            }
+
+            Apply(order, trigger, actor, reason);
+            if (trigger == OrderTrigger.Unblock && payout is not null)
+            {
+                if (payout.Status == PayoutStatus.Refused)
+                {
+                    payout.Reopen(clock.GetUtcNow());
+                }
+
+                payout.NextAttemptAt = clock.GetUtcNow();
+            }
+
+            return order;
+        }, ct);
+
+        if (order.Status == OrderStatus.PendingRelease)
+        {
+            signals.Release.Wake();
+        }
+
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
+    /// <summary>
+    /// Cancels the order. Before payment this only voids the open payin; once paid, everything still held goes back
+    /// to the buyer along the rail it came by, in the same commit as the status change.
+    /// </summary>
+    public async Task<OrderResponse> CancelAsync(Caller caller, string id, OrderActor actor, string? reason,
+        CancellationToken ct)
+    {
+        Refund? refund = null;
+        var order = await db.InTransactionAsync(async () =>
+        {
+            var order = await LockAsync(caller, id, ct);
+            var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+            if (payout?.Status == PayoutStatus.Submitting)
+            {
+                throw new ConflictException("release_in_progress",
+                    $"Order {id}'s payout is being handed to the bank right now; it can no longer be cancelled.");
+            }
+
+            var transition = Apply(order, OrderTrigger.Cancel, actor, reason);
+            var payin = order.PayinId is null ? null : await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+            switch (transition.Effect)
+            {
+                case EscrowEffect.VoidPendingPayin when payin is { IsOpen: true }:
+                    payin.Cancel(clock.GetUtcNow());
+                    events.PayinChanged(payin);
+                    break;
+                case EscrowEffect.RefundBuyer when order.HeldMinor > 0:
+                    refund = await refunds.StartAsync(order, payin!, order.HeldMinor, reason ?? "order cancelled", ct);
+                    break;
+            }
+
+            return order;
+        }, ct);
+
+        if (refund is not null)
+        {
+            await refunds.ExecuteAsync(refund.Id, ct);
+        }
+
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
+    /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
+    public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await db.Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
+    }
+
+    /// <summary>Fires a trigger and records it in the history and the event outbox.</summary>
+    public OrderTransition Apply(Order order, OrderTrigger trigger, OrderActor actor, string? reason = null)
+    {
+        var from = order.Status;
+        var change = order.Apply(trigger, actor, clock.GetUtcNow(), reason);
+        db.OrderStatusChanges.Add(change);
+        events.OrderStatusChanged(order, from);
+        return OrderTransitions.Find(from, trigger)!;
+    }
+
+    public async Task<List<OrderSplit>> SplitsOfAsync(string orderId, CancellationToken ct) =>
+        await db.OrderSplits.AsNoTracking().Where(s => s.OrderId == orderId).OrderBy(s => s.Id).ToListAsync(ct);
+
+    public OrderResponse ToResponse(Order order, IReadOnlyList<OrderSplit> splits, Caller caller)
+    {
+        var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
+        return ToResponse(order, splits, actor);
+    }
+
+    public OrderResponse ToResponse(Order order, IReadOnlyList<OrderSplit> splits, OrderActor actor)
+    {
+        var actions = order.AllowedTriggers(actor).Select(OrderActions.Name).ToList();
+        if (order.Status == OrderStatus.Rejected && order.HeldMinor > 0 && actor != OrderActor.Seller)
+        {
+            actions.Add("refund");
+        }
+
+        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        return new OrderResponse(order.Id, order.Name, order.AmountMinor, order.Currency, order.Status, order.BuyerId,
+            order.SellerId, order.HeldMinor, order.RefundedMinor, order.FeeMinor,
+            splits.Select(s => new SplitResponse(s.WalletId, s.AmountMinor, s.PercentBp)).ToList(),
+            order.PayinId, order.PayoutId, order.OrderGroupId, order.BlockedReason,
+            $"{baseUrl}/b/{order.BuyerToken}", $"{baseUrl}/s/{order.SellerToken}",
+            order.BuyerConfirmedUrl, order.BuyerDeniedUrl, order.SellerConfirmedUrl, order.SellerDeniedUrl,
+            actions, order.Metadata, order.CreatedAt, order.UpdatedAt, order.ReleasedAt);
+    }
+
+    private async Task<List<OrderSplit>> ResolveSplitsAsync(string platformId, Order order, List<SplitRequest> requested,
+        CancellationToken ct)
+    {
+        if (requested.Count == 0)
+        {
+            return [];
+        }
+
+        var walletIds = requested.Select(s => s.WalletId!).Distinct().ToList();
+        var wallets = await db.Wallets.AsNoTracking().Where(w => walletIds.Contains(w.Id) && w.PlatformId == platformId)
+            .ToDictionaryAsync(w => w.Id, ct);
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (!wallets.TryGetValue(requested[i].WalletId!, out var wallet))
+            {
+                throw new BusinessRuleException("unknown_wallet", $"No such wallet: '{requested[i].WalletId}'.", $"splits[{i}].wallet_id");
+            }
+
+            if (wallet.Currency != order.Currency)
+            {
+                throw new BusinessRuleException("currency_mismatch",
+                    $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.", $"splits[{i}].wallet_id");
+            }
+        }
+
+        var amounts = Splits.Resolve(order.AmountMinor, order.FeeMinor ?? 0,
+            requested.Select(s => (s.Amount, s.PercentBp)).ToList());
+        return requested.Select((s, i) => new OrderSplit(order.Id, s.WalletId!, amounts[i], s.PercentBp)).ToList();
+    }
+}

@@ -1,0 +1,360 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truust.Api.Application.Events;
+using Truust.Api.Application.Ledger;
+using Truust.Api.Application.Orders;
+using Truust.Api.Contracts;
+using Truust.Api.Gateways;
+using Truust.Api.Gateways.Simulated;
+using Truust.Api.Http;
+using Truust.Api.Persistence;
+using Truust.Domain;
+using Truust.Domain.Banking;
+using Truust.Domain.Ledger;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Application.Payments;
+
+/// <summary>
+/// Payins: money coming in by card, bank wire or wallet. Card and wire outcomes arrive from outside (the card
+/// gateway, the bank); each is recorded in one transaction that locks the order, so an outcome that arrives
+/// after the order moved on (cancelled meanwhile) cannot fund it.
+/// </summary>
+public sealed class PayinService(
+    TruustDbContext db,
+    OrderService orders,
+    LedgerService ledger,
+    OrderEvents events,
+    ICardGateway cards,
+    IOptions<BankwireOptions> wireOptions,
+    IOptions<TruustOptions> options,
+    TimeProvider clock)
+{
+    public const string UnmatchedWiresAccount = "suspense:unmatched_wires";
+
+    public async Task<PayinResponse> CreateForOrderAsync(Caller caller, CreatePayinRequest request, OrderActor actor,
+        CancellationToken ct)
+    {
+        var payin = await db.InTransactionAsync(async () =>
+        {
+            var order = await orders.LockAsync(caller, request.OrderId!, ct);
+            order.EnsureCan(OrderTrigger.Pay, actor);
+            var now = clock.GetUtcNow();
+            var payin = new Payin(order.PlatformId, PayinPurpose.Order, request.Type!.Value, order.Amount, now)
+            {
+                OrderId = order.Id,
+                PayerId = order.BuyerId,
+            };
+
+            if (payin.Type == PayinType.Wallet)
+            {
+                var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WalletId, ct);
+                if (wallet is null || wallet.PlatformId != order.PlatformId)
+                {
+                    throw new NotFoundException("wallet", request.WalletId!);
+                }
+
+                if (wallet.CustomerId is null || (order.BuyerId is not null && wallet.CustomerId != order.BuyerId))
+                {
+                    throw new BusinessRuleException("wallet_not_buyers", "A WALLET payin is paid from the buyer's own wallet.", "wallet_id");
+                }
+
+                if (wallet.Currency != order.Currency)
+                {
+                    throw new BusinessRuleException("currency_mismatch",
+                        $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.", "wallet_id");
+                }
+
+                if (order.BuyerId is null)
+                {
+                    order.IdentifyBuyer(wallet.CustomerId);
+                    payin.PayerId = wallet.CustomerId;
+                }
+
+                payin.SourceWalletId = wallet.Id;
+            }
+            else if (payin.Type == PayinType.Bankwire)
+            {
+                payin.BankwireReference = NewWireReference();
+                payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
+            }
+
+            db.Payins.Add(payin);
+            order.AttachPayin(payin.Id);
+            orders.Apply(order, OrderTrigger.Pay, actor);
+            events.PayinChanged(payin);
+
+            if (payin.Type == PayinType.Wallet)
+            {
+                // The wallet is debited in this same commit; the guarded UPDATE refuses an overdraft, and then
+                // nothing at all (order, payin, history) is kept.
+                await FundAsync(order, payin, LedgerAccounts.Wallet(payin.SourceWalletId!), null, ct);
+            }
+
+            return payin;
+        }, ct);
+        return ToResponse(payin);
+    }
+
+    public async Task<PayinResponse> GetAsync(Caller caller, string id, CancellationToken ct) =>
+        ToResponse(await FindAsync(caller, id, ct));
+
+    public async Task<Payin> FindAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var payin = await db.Payins.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        return payin is not null && caller.CanSee(payin.PlatformId) ? payin : throw new NotFoundException("payin", id);
+    }
+
+    public async Task<Payin?> FindByTokenAsync(string token, CancellationToken ct) =>
+        await db.Payins.AsNoTracking().FirstOrDefaultAsync(p => p.Token == token, ct);
+
+    /// <summary>
+    /// The buyer's card details reach the card gateway (outside any transaction); the outcome is then recorded.
+    /// The card number is checked (Luhn, expiry) before it is sent, and never stored.
+    /// </summary>
+    public async Task<Payin> SubmitCardAsync(Payin payin, CardDetails card, CancellationToken ct)
+    {
+        if (payin.Type != PayinType.Addon)
+        {
+            throw new ConflictException("not_a_card_payin", $"Payin {payin.Id} is {EnumWire.Name(payin.Type)}, not ADDON.");
+        }
+
+        if (payin.Status != PayinStatus.Pending)
+        {
+            throw new ConflictException("payin_not_open", $"Payin {payin.Id} is {EnumWire.Name(payin.Status)}.");
+        }
+
+        CardRules.Validate(card, clock.GetUtcNow());
+        var authorization = await cards.AuthorizeAsync(payin.Id, payin.Amount, card, ct);
+        return await RecordCardOutcomeAsync(payin.Id, authorization, card.Expiry, ct);
+    }
+
+    /// <summary>The buyer answered the 3-D Secure challenge.</summary>
+    public async Task<Payin> CompleteChallengeAsync(Payin payin, bool authenticated, CancellationToken ct)
+    {
+        if (payin.Status != PayinStatus.RequiresAction)
+        {
+            throw new ConflictException("no_challenge_pending", $"Payin {payin.Id} has no 3-D Secure challenge pending.");
+        }
+
+        var authorization = await cards.CompleteChallengeAsync(payin.Id, authenticated, ct);
+        return await RecordCardOutcomeAsync(payin.Id, authorization, payin.CardExpiry, ct);
+    }
+
+    /// <summary>
+    /// A wire arrived on the escrow account. The right reference and exact amount confirm its payin; anything else
+    /// is recorded, parked in a suspense account (the money did arrive), and confirms nothing.
+    /// </summary>
+    public async Task<IncomingWireResponse> ReceiveWireAsync(Caller caller, SandboxBankwireRequest request,
+        CancellationToken ct)
+    {
+        var senderIban = Iban.Parse(request.SenderIban!).Value;
+        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
+        var reference = request.Reference!.Trim().ToUpperInvariant();
+        var platformId = caller.RequirePlatform();
+        var wire = await db.InTransactionAsync(async () =>
+        {
+            var now = clock.GetUtcNow();
+            var wire = new IncomingWire
+            {
+                Id = Ids.New("wire"),
+                PlatformId = platformId,
+                Reference = reference,
+                AmountMinor = amount.AmountMinor,
+                Currency = amount.Currency.Code,
+                SenderIban = senderIban,
+                Status = "UNKNOWN_REFERENCE",
+                ReceivedAt = now,
+            };
+            db.IncomingWires.Add(wire);
+
+            var candidate = await db.Payins.AsNoTracking()
+                .FirstOrDefaultAsync(p => p.BankwireReference == reference && p.PlatformId == platformId, ct);
+            if (candidate is not null)
+            {
+                wire.PayinId = candidate.Id;
+                var order = candidate.OrderId is null ? null : await orders.LockAsync(caller, candidate.OrderId, ct);
+                var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {candidate.Id} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (!payin.IsOpen)
+                {
+                    wire.Status = "PAYIN_CLOSED";
+                }
+                else if (payin.AmountMinor != amount.AmountMinor || payin.Currency != amount.Currency.Code)
+                {
+                    wire.Status = "AMOUNT_MISMATCH";
+                }
+                else
+                {
+                    wire.Status = "MATCHED";
+                    await FundAsync(order, payin, LedgerAccounts.BankwireRail, senderIban, ct);
+                }
+            }
+
+            if (wire.Status != "MATCHED")
+            {
+                await ledger.PostAsync([
+                    new LedgerTransfer(platformId, LedgerAccounts.BankwireRail, UnmatchedWiresAccount, amount,
+                        TransferKind.Payin, wire.Id, null, now),
+                ], ct);
+            }
+
+            return wire;
+        }, ct);
+        return new IncomingWireResponse(wire.Id, wire.Reference, wire.AmountMinor, wire.Currency, wire.Status,
+            wire.PayinId, wire.ReceivedAt);
+    }
+
+    /// <summary>An unpaid wire past its deadline: the payin expires and its order fails (it can be paid again).</summary>
+    public async Task ExpireWireAsync(string payinId, CancellationToken ct)
+    {
+        await db.InTransactionAsync(async () =>
+        {
+            var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
+            var order = candidate.OrderId is null ? null : await orders.LockAsync(new Caller(null, true), candidate.OrderId, ct);
+            var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
+            if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > clock.GetUtcNow())
+            {
+                return 0;
+            }
+
+            payin.Expire(clock.GetUtcNow());
+            events.PayinChanged(payin);
+            if (order is not null && order.PayinId == payin.Id && order.Status == OrderStatus.PendingPublish)
+            {
+                orders.Apply(order, OrderTrigger.FailPayin, OrderActor.System, "bank wire expired");
+            }
+
+            return 0;
+        }, ct);
+    }
+
+    public PayinResponse ToResponse(Payin payin)
+    {
+        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        var wire = payin.Type == PayinType.Bankwire
+            ? new BankwireInstructions(wireOptions.Value.EscrowIban, wireOptions.Value.EscrowBic,
+                wireOptions.Value.Beneficiary, payin.BankwireReference!, payin.AmountMinor, payin.Currency, payin.ExpiresAt!.Value)
+            : null;
+        var card = payin.CardLast4 is null ? null : new CardSummary(payin.CardBrand!, payin.CardLast4, payin.CardExpiry!);
+        var next = payin.Status == PayinStatus.RequiresAction
+            ? new NextAction("three_d_secure", $"{baseUrl}/pay/{payin.Token}/3ds")
+            : null;
+        return new PayinResponse(payin.Id, payin.OrderId, payin.TargetWalletId ?? payin.SourceWalletId, payin.Purpose,
+            payin.Type, payin.Status, payin.AmountMinor, payin.Currency, $"{baseUrl}/pay/{payin.Token}", wire, card, next,
+            payin.FailureCode, payin.FailureMessage, payin.CreatedAt, payin.UpdatedAt);
+    }
+
+    private async Task<Payin> RecordCardOutcomeAsync(string payinId, CardAuthorization authorization, string? expiry,
+        CancellationToken ct)
+    {
+        return await db.InTransactionAsync(async () =>
+        {
+            var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
+            var order = candidate.OrderId is null ? null : await orders.LockAsync(new Caller(null, true), candidate.OrderId, ct);
+            var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
+            if (!payin.IsOpen)
+            {
+                throw new ConflictException("payin_not_open", $"Payin {payin.Id} is already {EnumWire.Name(payin.Status)}.");
+            }
+
+            payin.RecordCard(authorization.Brand, authorization.Last4, expiry ?? string.Empty);
+            var now = clock.GetUtcNow();
+            switch (authorization.Outcome)
+            {
+                case CardOutcome.Approved:
+                    await FundAsync(order, payin, LedgerAccounts.CardRail, null, ct);
+                    break;
+                case CardOutcome.ChallengeRequired:
+                    payin.RequireAction(now);
+                    events.PayinChanged(payin);
+                    break;
+                default:
+                    payin.Fail(authorization.DeclineCode ?? "card_declined", authorization.Message ?? "The card was declined.", now);
+                    events.PayinChanged(payin);
+                    if (order is not null && order.Status == OrderStatus.PendingPublish)
+                    {
+                        orders.Apply(order, OrderTrigger.FailPayin, OrderActor.Gateway, payin.FailureCode);
+                    }
+
+                    break;
+            }
+
+            return payin;
+        }, ct);
+    }
+
+    /// <summary>
+    /// The payin succeeded: its money moves from <paramref name="source"/> into what it funds (the order's escrow,
+    /// or a wallet for a top-up), in the caller's transaction.
+    /// </summary>
+    private async Task FundAsync(Order? order, Payin payin, string source, string? senderIban, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        payin.Succeed(now, senderIban);
+        events.PayinChanged(payin);
+        switch (payin.Purpose)
+        {
+            case PayinPurpose.Order:
+                await ledger.PostAsync([
+                    new LedgerTransfer(payin.PlatformId, source, LedgerAccounts.Escrow(order!.Id), payin.Amount,
+                        TransferKind.Payin, payin.Id, order.Id, now),
+                ], ct);
+                order.Hold(payin.AmountMinor);
+                orders.Apply(order, OrderTrigger.ConfirmPayin, OrderActor.Gateway);
+                break;
+            case PayinPurpose.Topup:
+                await ledger.PostAsync([
+                    new LedgerTransfer(payin.PlatformId, source, LedgerAccounts.Wallet(payin.TargetWalletId!), payin.Amount,
+                        TransferKind.Topup, payin.Id, null, now),
+                ], ct);
+                break;
+            default:
+                throw new InvalidOperationException($"Payins for {payin.Purpose} are funded by their own service.");
+        }
+    }
+
+    private static string NewWireReference() => "TRU-" + Ids.Secret(5).ToUpperInvariant();
+}
+
+/// <summary>Card checks Truust makes before a number reaches the gateway.</summary>
+public static class CardRules
+{
+    public static void Validate(CardDetails card, DateTimeOffset now)
+    {
+        if (card.Number.Length is < 12 or > 19 || !card.Number.All(char.IsAsciiDigit) || !Luhn(card.Number))
+        {
+            throw new BusinessRuleException("invalid_card_number", "The card number is not valid (Luhn check failed).", "number");
+        }
+
+        var lastValidMonth = new DateTimeOffset(card.ExpiryYear, card.ExpiryMonth, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        if (lastValidMonth <= now)
+        {
+            throw new BusinessRuleException("expired_card", $"The card expired at the end of {card.Expiry}.", "exp_year");
+        }
+    }
+
+    public static bool Luhn(string digits)
+    {
+        var sum = 0;
+        var doubleIt = false;
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            var d = digits[i] - '0';
+            if (doubleIt)
+            {
+                d *= 2;
+                if (d > 9)
+                {
+                    d -= 9;
+                }
+            }
+
+            sum += d;
+            doubleIt = !doubleIt;
+        }
+
+        return sum % 10 == 0;
+    }
+}

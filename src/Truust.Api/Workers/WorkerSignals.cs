@@ -1,0 +1,33 @@
+namespace Truust.Api.Workers;
+
+/// <summary>
+/// Lets a request wake a worker at once (the release right after validation) instead of waiting for its next
+/// poll. Polling stays: a signal lost in a crash is covered by the next round.
+/// </summary>
+public sealed class WorkerSignal
+{
+    private readonly SemaphoreSlim _semaphore = new(0, 1);
+
+    public void Wake()
+    {
+        try
+        {
+            _semaphore.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already woken: one pending wake-up is enough.
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _semaphore.WaitAsync(timeout, ct);
+}
+
+public sealed class WorkerSignals
+{
+    public WorkerSignal Release { get; } = new();
+
+    public WorkerSignal Refunds { get; } = new();
+
+    public WorkerSignal Webhooks { get; } = new();
+}

@@ -70,6 +70,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         switch (exception)
         {
             case InvalidTransitionException e:
+            {
                 var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
                 await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
                     $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed now. " +
@@ -80,11 +81,9 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                         ["allowed_actions"] = allowed,
                     });
                 return true;
+            }
             case DomainStateException e:
-                var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
-                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
-                    $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed now. " +
-                    (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}."),
+                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
                     extensions: new Dictionary<string, object?>
                     {
                         ["status"] = e.Status,

@@ -63,6 +63,8 @@ public static class ServiceSetup
         services.AddScoped<PayinService>();
         services.AddScoped<PayoutService>();
         services.AddScoped<RefundService>();
+        services.AddScoped<OrderGroupService>();
+        services.AddScoped<WalletFlowService>();
 
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
         services.Configure<SimulatedBankOptions>(configuration.GetSection("Gateways:Bank"));

@@ -5,7 +5,10 @@ namespace Truust.Api.Contracts;
 
 public sealed class CreatePayinRequest
 {
+    /// <summary>The order to pay; or give order_group_id to pay a whole cart with one payin.</summary>
     public string? OrderId { get; set; }
+
+    public string? OrderGroupId { get; set; }
 
     /// <summary>ADDON (card), BANKWIRE or WALLET.</summary>
     public PayinType? Type { get; set; }
@@ -18,7 +21,10 @@ public sealed class CreatePayinRequestValidator : AbstractValidator<CreatePayinR
 {
     public CreatePayinRequestValidator()
     {
-        RuleFor(r => r.OrderId).ValidId("ord");
+        RuleFor(r => r.OrderId).ValidId("ord").When(r => r.OrderGroupId is null);
+        RuleFor(r => r.OrderGroupId).ValidId("grp").When(r => r.OrderId is null);
+        RuleFor(r => r.OrderGroupId).Null().When(r => r.OrderId is not null)
+            .WithMessage("Give order_id or order_group_id, not both.");
         RuleFor(r => r.Type).NotNull().IsInEnum();
         RuleFor(r => r.WalletId).ValidId("wal").When(r => r.Type == PayinType.Wallet);
         RuleFor(r => r.WalletId).Null().When(r => r.Type != PayinType.Wallet)
@@ -37,6 +43,7 @@ public sealed record NextAction(string Type, string Url);
 public sealed record PayinResponse(
     string Id,
     string? OrderId,
+    string? OrderGroupId,
     string? WalletId,
     PayinPurpose Purpose,
     PayinType Type,

@@ -35,6 +35,10 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<OrderSplit> OrderSplits => Set<OrderSplit>();
 
+    public DbSet<OrderGroup> OrderGroups => Set<OrderGroup>();
+
+    public DbSet<WalletTransfer> WalletTransfers => Set<WalletTransfer>();
+
     public DbSet<Event> Events => Set<Event>();
 
     public DbSet<Payin> Payins => Set<Payin>();
@@ -137,6 +141,7 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasIndex(o => new { o.PlatformId, o.Status, o.Id });
             b.HasIndex(o => o.BuyerToken).IsUnique();
             b.HasIndex(o => o.SellerToken).IsUnique();
+            b.HasIndex(o => o.OrderGroupId);
             b.HasIndex(o => o.Status).HasFilter("status = 'PENDING_RELEASE'").HasDatabaseName("ix_orders_pending_release");
             b.HasOne<Platform>().WithMany().HasForeignKey(o => o.PlatformId);
             b.HasOne<Customer>().WithMany().HasForeignKey(o => o.SellerId);
@@ -162,6 +167,21 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasOne<Order>().WithMany().HasForeignKey(s => s.OrderId);
             b.HasOne<Wallet>().WithMany().HasForeignKey(s => s.WalletId);
             b.ToTable(t => t.HasCheckConstraint("ck_order_splits_amount_positive", "amount_minor > 0"));
+        });
+
+        model.Entity<OrderGroup>(b =>
+        {
+            b.HasKey(g => g.Id);
+            b.HasOne<Customer>().WithMany().HasForeignKey(g => g.BuyerId);
+        });
+
+        model.Entity<WalletTransfer>(b =>
+        {
+            b.HasKey(t => t.Id);
+            b.HasIndex(t => t.BatchId);
+            b.HasOne<Wallet>().WithMany().HasForeignKey(t => t.FromWalletId);
+            b.HasOne<Wallet>().WithMany().HasForeignKey(t => t.ToWalletId);
+            b.ToTable(t => t.HasCheckConstraint("ck_wallet_transfers_amount_positive", "amount_minor > 0"));
         });
 
         model.Entity<Event>(b =>

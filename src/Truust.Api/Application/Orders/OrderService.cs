@@ -192,7 +192,13 @@ public sealed class OrderService(
         Refund? refund = null;
         var order = await db.InTransactionAsync(async () =>
         {
-            var order = await LockAsync(caller, id, ct);
+            // An order of a cart shares its payin with the other orders: voiding that payin fails their payment
+            // too, so the whole cart is locked, in id order like every multi-order lock (no deadlock).
+            var groupId = (await FindAsync(caller, id, ct)).OrderGroupId;
+            var group = groupId is null ? [await LockAsync(caller, id, ct)] : await LockGroupAsync(caller, groupId, ct);
+            var order = group.Single(o => o.Id == id);
+            var siblings = group.Where(o => o.Id != id).ToList();
+
             var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
             if (payout?.Status == PayoutStatus.Submitting)
             {
@@ -207,6 +213,11 @@ public sealed class OrderService(
                 case EscrowEffect.VoidPendingPayin when payin is { IsOpen: true }:
                     payin.Cancel(clock.GetUtcNow());
                     events.PayinChanged(payin);
+                    foreach (var sibling in siblings.Where(o => o.Status == OrderStatus.PendingPublish && o.PayinId == payin.Id))
+                    {
+                        Apply(sibling, OrderTrigger.FailPayin, OrderActor.System, $"cart payment cancelled with order {id}");
+                    }
+
                     break;
                 case EscrowEffect.RefundBuyer when order.HeldMinor > 0:
                     refund = await refunds.StartAsync(order, payin!, order.HeldMinor, reason ?? "order cancelled", ct);
@@ -222,6 +233,20 @@ public sealed class OrderService(
         }
 
         return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
+    /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no deadlock).</summary>
+    public async Task<List<Order>> LockGroupAsync(Caller caller, string groupId, CancellationToken ct)
+    {
+        var group = await db.OrderGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, ct);
+        if (group is null || !caller.CanSee(group.PlatformId))
+        {
+            throw new NotFoundException("order_group", groupId);
+        }
+
+        return await db.Orders
+            .FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
+            .ToListAsync(ct);
     }
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>

@@ -38,37 +38,46 @@ public sealed class PayinService(
     {
         var payin = await db.InTransactionAsync(async () =>
         {
-            var order = await orders.LockAsync(caller, request.OrderId!, ct);
-            order.EnsureCan(OrderTrigger.Pay, actor);
-            var now = clock.GetUtcNow();
-            var payin = new Payin(order.PlatformId, PayinPurpose.Order, request.Type!.Value, order.Amount, now)
+            var targets = request.OrderGroupId is { } groupId
+                ? await orders.LockGroupAsync(caller, groupId, ct)
+                : [await orders.LockAsync(caller, request.OrderId!, ct)];
+            foreach (var target in targets)
             {
-                OrderId = order.Id,
-                PayerId = order.BuyerId,
+                target.EnsureCan(OrderTrigger.Pay, actor);
+            }
+
+            var first = targets[0];
+            var total = targets.Select(o => o.Amount).Aggregate((a, b) => a + b);
+            var now = clock.GetUtcNow();
+            var payin = new Payin(first.PlatformId, PayinPurpose.Order, request.Type!.Value, total, now)
+            {
+                OrderId = request.OrderGroupId is null ? first.Id : null,
+                OrderGroupId = request.OrderGroupId,
+                PayerId = first.BuyerId,
             };
 
             if (payin.Type == PayinType.Wallet)
             {
                 var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WalletId, ct);
-                if (wallet is null || wallet.PlatformId != order.PlatformId)
+                if (wallet is null || wallet.PlatformId != first.PlatformId)
                 {
                     throw new NotFoundException("wallet", request.WalletId!);
                 }
 
-                if (wallet.CustomerId is null || (order.BuyerId is not null && wallet.CustomerId != order.BuyerId))
+                if (wallet.CustomerId is null || (first.BuyerId is not null && wallet.CustomerId != first.BuyerId))
                 {
                     throw new BusinessRuleException("wallet_not_buyers", "A WALLET payin is paid from the buyer's own wallet.", "wallet_id");
                 }
 
-                if (wallet.Currency != order.Currency)
+                if (wallet.Currency != first.Currency)
                 {
                     throw new BusinessRuleException("currency_mismatch",
-                        $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.", "wallet_id");
+                        $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {first.Currency}.", "wallet_id");
                 }
 
-                if (order.BuyerId is null)
+                if (first.BuyerId is null)
                 {
-                    order.IdentifyBuyer(wallet.CustomerId);
+                    first.IdentifyBuyer(wallet.CustomerId);
                     payin.PayerId = wallet.CustomerId;
                 }
 
@@ -81,19 +90,55 @@ public sealed class PayinService(
             }
 
             db.Payins.Add(payin);
-            order.AttachPayin(payin.Id);
-            orders.Apply(order, OrderTrigger.Pay, actor);
-            events.PayinChanged(payin);
+            foreach (var target in targets)
+            {
+                target.AttachPayin(payin.Id);
+                orders.Apply(target, OrderTrigger.Pay, actor);
+            }
 
+            events.PayinChanged(payin);
             if (payin.Type == PayinType.Wallet)
             {
                 // The wallet is debited in this same commit; the guarded UPDATE refuses an overdraft, and then
-                // nothing at all (order, payin, history) is kept.
-                await FundAsync(order, payin, LedgerAccounts.Wallet(payin.SourceWalletId!), null, ct);
+                // nothing at all (orders, payin, history) is kept.
+                await FundAsync(targets, payin, LedgerAccounts.Wallet(payin.SourceWalletId!), null, ct);
             }
 
             return payin;
         }, ct);
+        return ToResponse(payin);
+    }
+
+    /// <summary>A top-up: a card or wire payin whose money goes to the wallet once confirmed.</summary>
+    public async Task<PayinResponse> CreateTopupAsync(Caller caller, string walletId, PayinType type, long amountMinor,
+        CancellationToken ct)
+    {
+        var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == walletId, ct);
+        if (wallet is null || !caller.CanSee(wallet.PlatformId))
+        {
+            throw new NotFoundException("wallet", walletId);
+        }
+
+        if (type == PayinType.Wallet)
+        {
+            throw new BusinessRuleException("invalid_topup_type", "A wallet is topped up by ADDON (card) or BANKWIRE.", "type");
+        }
+
+        var now = clock.GetUtcNow();
+        var payin = new Payin(wallet.PlatformId, PayinPurpose.Topup, type, Money.Positive(amountMinor, wallet.Currency), now)
+        {
+            TargetWalletId = wallet.Id,
+            PayerId = wallet.CustomerId,
+        };
+        if (type == PayinType.Bankwire)
+        {
+            payin.BankwireReference = NewWireReference();
+            payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
+        }
+
+        db.Payins.Add(payin);
+        events.PayinChanged(payin);
+        await db.SaveChangesAsync(ct);
         return ToResponse(payin);
     }
 
@@ -174,7 +219,7 @@ public sealed class PayinService(
             if (candidate is not null)
             {
                 wire.PayinId = candidate.Id;
-                var order = candidate.OrderId is null ? null : await orders.LockAsync(caller, candidate.OrderId, ct);
+                var targets = await LockOrdersOfAsync(candidate, ct);
                 var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {candidate.Id} FOR UPDATE")
                     .SingleAsync(ct);
                 if (!payin.IsOpen)
@@ -188,7 +233,7 @@ public sealed class PayinService(
                 else
                 {
                     wire.Status = "MATCHED";
-                    await FundAsync(order, payin, LedgerAccounts.BankwireRail, senderIban, ct);
+                    await FundAsync(targets, payin, LedgerAccounts.BankwireRail, senderIban, ct);
                 }
             }
 
@@ -212,7 +257,7 @@ public sealed class PayinService(
         await db.InTransactionAsync(async () =>
         {
             var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
-            var order = candidate.OrderId is null ? null : await orders.LockAsync(new Caller(null, true), candidate.OrderId, ct);
+            var targets = await LockOrdersOfAsync(candidate, ct);
             var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
             if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > clock.GetUtcNow())
             {
@@ -221,10 +266,7 @@ public sealed class PayinService(
 
             payin.Expire(clock.GetUtcNow());
             events.PayinChanged(payin);
-            if (order is not null && order.PayinId == payin.Id && order.Status == OrderStatus.PendingPublish)
-            {
-                orders.Apply(order, OrderTrigger.FailPayin, OrderActor.System, "bank wire expired");
-            }
+            FailOrders(targets, payin, OrderActor.System, "bank wire expired");
 
             return 0;
         }, ct);
@@ -241,7 +283,7 @@ public sealed class PayinService(
         var next = payin.Status == PayinStatus.RequiresAction
             ? new NextAction("three_d_secure", $"{baseUrl}/pay/{payin.Token}/3ds")
             : null;
-        return new PayinResponse(payin.Id, payin.OrderId, payin.TargetWalletId ?? payin.SourceWalletId, payin.Purpose,
+        return new PayinResponse(payin.Id, payin.OrderId, payin.OrderGroupId, payin.TargetWalletId ?? payin.SourceWalletId, payin.Purpose,
             payin.Type, payin.Status, payin.AmountMinor, payin.Currency, $"{baseUrl}/pay/{payin.Token}", wire, card, next,
             payin.FailureCode, payin.FailureMessage, payin.CreatedAt, payin.UpdatedAt);
     }
@@ -252,7 +294,7 @@ public sealed class PayinService(
         return await db.InTransactionAsync(async () =>
         {
             var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
-            var order = candidate.OrderId is null ? null : await orders.LockAsync(new Caller(null, true), candidate.OrderId, ct);
+            var targets = await LockOrdersOfAsync(candidate, ct);
             var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
             if (!payin.IsOpen)
             {
@@ -264,7 +306,7 @@ public sealed class PayinService(
             switch (authorization.Outcome)
             {
                 case CardOutcome.Approved:
-                    await FundAsync(order, payin, LedgerAccounts.CardRail, null, ct);
+                    await FundAsync(targets, payin, LedgerAccounts.CardRail, null, ct);
                     break;
                 case CardOutcome.ChallengeRequired:
                     payin.RequireAction(now);
@@ -273,11 +315,7 @@ public sealed class PayinService(
                 default:
                     payin.Fail(authorization.DeclineCode ?? "card_declined", authorization.Message ?? "The card was declined.", now);
                     events.PayinChanged(payin);
-                    if (order is not null && order.Status == OrderStatus.PendingPublish)
-                    {
-                        orders.Apply(order, OrderTrigger.FailPayin, OrderActor.Gateway, payin.FailureCode);
-                    }
-
+                    FailOrders(targets, payin, OrderActor.Gateway, payin.FailureCode);
                     break;
             }
 
@@ -286,10 +324,11 @@ public sealed class PayinService(
     }
 
     /// <summary>
-    /// The payin succeeded: its money moves from <paramref name="source"/> into what it funds (the order's escrow,
+    /// The payin succeeded: its money moves from <paramref name="source"/> into what it funds (each order's escrow,
     /// or a wallet for a top-up), in the caller's transaction.
     /// </summary>
-    private async Task FundAsync(Order? order, Payin payin, string source, string? senderIban, CancellationToken ct)
+    private async Task FundAsync(IReadOnlyList<Order> targets, Payin payin, string source, string? senderIban,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         payin.Succeed(now, senderIban);
@@ -297,12 +336,14 @@ public sealed class PayinService(
         switch (payin.Purpose)
         {
             case PayinPurpose.Order:
-                await ledger.PostAsync([
-                    new LedgerTransfer(payin.PlatformId, source, LedgerAccounts.Escrow(order!.Id), payin.Amount,
-                        TransferKind.Payin, payin.Id, order.Id, now),
-                ], ct);
-                order.Hold(payin.AmountMinor);
-                orders.Apply(order, OrderTrigger.ConfirmPayin, OrderActor.Gateway);
+                await ledger.PostAsync(targets.Select(o => new LedgerTransfer(payin.PlatformId, source,
+                    LedgerAccounts.Escrow(o.Id), o.Amount, TransferKind.Payin, payin.Id, o.Id, now)).ToList(), ct);
+                foreach (var order in targets)
+                {
+                    order.Hold(order.AmountMinor);
+                    orders.Apply(order, OrderTrigger.ConfirmPayin, OrderActor.Gateway);
+                }
+
                 break;
             case PayinPurpose.Topup:
                 await ledger.PostAsync([
@@ -313,6 +354,26 @@ public sealed class PayinService(
             default:
                 throw new InvalidOperationException($"Payins for {payin.Purpose} are funded by their own service.");
         }
+    }
+
+    private void FailOrders(IReadOnlyList<Order> targets, Payin payin, OrderActor actor, string? reason)
+    {
+        foreach (var order in targets.Where(o => o.PayinId == payin.Id && o.Status == OrderStatus.PendingPublish))
+        {
+            orders.Apply(order, OrderTrigger.FailPayin, actor, reason);
+        }
+    }
+
+    /// <summary>The orders a payin funds, locked in id order (the order every multi-order lock takes).</summary>
+    private async Task<IReadOnlyList<Order>> LockOrdersOfAsync(Payin payin, CancellationToken ct)
+    {
+        var system = new Caller(null, true);
+        if (payin.OrderGroupId is { } groupId)
+        {
+            return await orders.LockGroupAsync(system, groupId, ct);
+        }
+
+        return payin.OrderId is null ? [] : [await orders.LockAsync(system, payin.OrderId, ct)];
     }
 
     private static string NewWireReference() => "TRU-" + Ids.Secret(5).ToUpperInvariant();

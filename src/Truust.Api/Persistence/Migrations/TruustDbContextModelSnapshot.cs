@@ -569,6 +569,9 @@ namespace Truust.Api.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_orders_buyer_token");
 
+                    b.HasIndex("OrderGroupId")
+                        .HasDatabaseName("ix_orders_order_group_id");
+
                     b.HasIndex("SellerId")
                         .HasDatabaseName("ix_orders_seller_id");
 
@@ -592,6 +595,40 @@ namespace Truust.Api.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_orders_held_non_negative", "held_minor >= 0 AND refunded_minor >= 0");
                         });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Orders.OrderGroup", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BuyerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("buyer_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_groups");
+
+                    b.HasIndex("BuyerId")
+                        .HasDatabaseName("ix_order_groups_buyer_id");
+
+                    b.ToTable("order_groups", (string)null);
                 });
 
             modelBuilder.Entity("Truust.Domain.Orders.OrderSplit", b =>
@@ -1111,6 +1148,66 @@ namespace Truust.Api.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Truust.Domain.Wallets.WalletTransfer", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("BatchId")
+                        .HasColumnType("text")
+                        .HasColumnName("batch_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("Description")
+                        .HasColumnType("text")
+                        .HasColumnName("description");
+
+                    b.Property<string>("FromWalletId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_wallet_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("ToWalletId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_wallet_transfers");
+
+                    b.HasIndex("BatchId")
+                        .HasDatabaseName("ix_wallet_transfers_batch_id");
+
+                    b.HasIndex("FromWalletId")
+                        .HasDatabaseName("ix_wallet_transfers_from_wallet_id");
+
+                    b.HasIndex("ToWalletId")
+                        .HasDatabaseName("ix_wallet_transfers_to_wallet_id");
+
+                    b.ToTable("wallet_transfers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_wallet_transfers_amount_positive", "amount_minor > 0");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Api.Application.Platforms.ApiKey", b =>
                 {
                     b.HasOne("Truust.Domain.Platforms.Platform", null)
@@ -1163,6 +1260,16 @@ namespace Truust.Api.Persistence.Migrations
                         .HasConstraintName("fk_orders_customers_seller_id");
                 });
 
+            modelBuilder.Entity("Truust.Domain.Orders.OrderGroup", b =>
+                {
+                    b.HasOne("Truust.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("BuyerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_groups_customers_buyer_id");
+                });
+
             modelBuilder.Entity("Truust.Domain.Orders.OrderSplit", b =>
                 {
                     b.HasOne("Truust.Domain.Orders.Order", null)
@@ -1203,6 +1310,23 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_wallets_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Wallets.WalletTransfer", b =>
+                {
+                    b.HasOne("Truust.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("FromWalletId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_transfers_wallets_from_wallet_id");
+
+                    b.HasOne("Truust.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("ToWalletId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_transfers_wallets_to_wallet_id");
                 });
 #pragma warning restore 612, 618
         }

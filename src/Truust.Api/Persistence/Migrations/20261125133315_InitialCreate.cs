@@ -304,6 +304,27 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "order_groups",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    buyer_id = table.Column<string>(type: "text", nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_order_groups", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_order_groups_customers_buyer_id",
+                        column: x => x.buyer_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "orders",
                 columns: table => new
                 {
@@ -438,6 +459,38 @@ namespace Truust.Api.Persistence.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "wallet_transfers",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    from_wallet_id = table.Column<string>(type: "text", nullable: false),
+                    to_wallet_id = table.Column<string>(type: "text", nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    description = table.Column<string>(type: "text", nullable: true),
+                    batch_id = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_wallet_transfers", x => x.id);
+                    table.CheckConstraint("ck_wallet_transfers_amount_positive", "amount_minor > 0");
+                    table.ForeignKey(
+                        name: "fk_wallet_transfers_wallets_from_wallet_id",
+                        column: x => x.from_wallet_id,
+                        principalTable: "wallets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_wallet_transfers_wallets_to_wallet_id",
+                        column: x => x.to_wallet_id,
+                        principalTable: "wallets",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_api_keys_hash",
                 table: "api_keys",
@@ -495,6 +548,11 @@ namespace Truust.Api.Persistence.Migrations
                 column: "reference");
 
             migrationBuilder.CreateIndex(
+                name: "ix_order_groups_buyer_id",
+                table: "order_groups",
+                column: "buyer_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_order_splits_order_id",
                 table: "order_splits",
                 column: "order_id");
@@ -519,6 +577,11 @@ namespace Truust.Api.Persistence.Migrations
                 table: "orders",
                 column: "buyer_token",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_order_group_id",
+                table: "orders",
+                column: "order_group_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_pending_release",
@@ -599,6 +662,21 @@ namespace Truust.Api.Persistence.Migrations
                 filter: "status = 'PENDING'");
 
             migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_batch_id",
+                table: "wallet_transfers",
+                column: "batch_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_from_wallet_id",
+                table: "wallet_transfers",
+                column: "from_wallet_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_wallet_transfers_to_wallet_id",
+                table: "wallet_transfers",
+                column: "to_wallet_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_wallets_platform_id_id",
                 table: "wallets",
                 columns: new[] { "platform_id", "id" });
@@ -637,6 +715,9 @@ namespace Truust.Api.Persistence.Migrations
                 name: "ledger_transfers");
 
             migrationBuilder.DropTable(
+                name: "order_groups");
+
+            migrationBuilder.DropTable(
                 name: "order_splits");
 
             migrationBuilder.DropTable(
@@ -661,10 +742,13 @@ namespace Truust.Api.Persistence.Migrations
                 name: "simulated_card_refunds");
 
             migrationBuilder.DropTable(
-                name: "wallets");
+                name: "wallet_transfers");
 
             migrationBuilder.DropTable(
                 name: "orders");
+
+            migrationBuilder.DropTable(
+                name: "wallets");
 
             migrationBuilder.DropTable(
                 name: "customers");

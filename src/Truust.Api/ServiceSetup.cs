@@ -15,6 +15,7 @@ using Truust.Api.Workers;
 using Truust.Api.Application.Ledger;
 using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Wallets;
+using Truust.Api.Application.Webhooks;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 
@@ -58,12 +59,23 @@ public static class ServiceSetup
         services.AddScoped<CustomerService>();
         services.AddScoped<WalletService>();
         services.AddScoped<LedgerService>();
-        services.AddScoped<OrderEvents>();
+        services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
         services.AddScoped<PayinService>();
         services.AddScoped<PayoutService>();
         services.AddScoped<RefundService>();
         services.AddScoped<OrderGroupService>();
+        services.AddScoped<WebhookService>();
+        services.AddScoped<WebhookDeliveryJob>();
+        services.AddScoped<IdempotencyPurgeJob>();
+        services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
+        services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
+        services.AddHttpClient(WebhookDeliveryJob.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobRunner<WebhookDeliveryJob>>(sp,
+            sp.GetRequiredService<WorkerSignals>().Webhooks));
+        services.AddHostedService<JobRunner<IdempotencyPurgeJob>>();
+        services.AddTruustRateLimits(configuration);
         services.AddScoped<WalletFlowService>();
 
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
@@ -107,7 +119,9 @@ public static class ServiceSetup
             options.DocumentTitle = "Truust API";
         });
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.MapControllers();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -4,6 +4,8 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Truust.Api.Application.Events;
 using Truust.Api.Application.Platforms;
+using Truust.Api.Application.Webhooks;
+using Truust.Api.Http;
 using Truust.Api.Gateways.Simulated;
 using Truust.Domain.Customers;
 using Truust.Domain.Ledger;
@@ -17,6 +19,41 @@ namespace Truust.Api.Persistence;
 /// <summary>The unit of work: application services load, change and commit through it with one SaveChanges.</summary>
 public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) : DbContext(options)
 {
+    private bool _effectMarked;
+
+    /// <summary>The Idempotency-Key of the request this unit of work serves, if it has one.</summary>
+    public (string Scope, string Key)? IdempotencyScope { get; set; }
+
+    /// <summary>
+    /// Saves, and when the request carries an Idempotency-Key, marks its record as having taken effect in the same
+    /// commit: after a crash a retry then knows the effect happened and never repeats it.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (IdempotencyScope is var (scope, key) && !_effectMarked && ChangeTracker.HasChanges())
+        {
+            var marker = new IdempotencyRecord
+            {
+                Scope = scope, Key = key, RequestHash = string.Empty, Method = string.Empty, Path = string.Empty,
+                Status = string.Empty, CreatedAt = default, LockedUntil = default, ExpiresAt = default,
+            };
+            IdempotencyRecords.Attach(marker);
+            marker.EffectCommitted = true;
+            Entry(marker).Property(r => r.EffectCommitted).IsModified = true;
+            _effectMarked = true;
+        }
+
+        try
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        catch
+        {
+            _effectMarked = false;
+            throw;
+        }
+    }
+
     public DbSet<Platform> Platforms => Set<Platform>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -40,6 +77,14 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
     public DbSet<WalletTransfer> WalletTransfers => Set<WalletTransfer>();
 
     public DbSet<Event> Events => Set<Event>();
+
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     public DbSet<Payin> Payins => Set<Payin>();
 
@@ -68,6 +113,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         builder.Properties<PayinPurpose>().HaveConversion<UpperSnakeEnumConverter<PayinPurpose>>().HaveMaxLength(32);
         builder.Properties<PayoutType>().HaveConversion<UpperSnakeEnumConverter<PayoutType>>().HaveMaxLength(32);
         builder.Properties<PayoutStatus>().HaveConversion<UpperSnakeEnumConverter<PayoutStatus>>().HaveMaxLength(32);
+        builder.Properties<WebhookEndpointStatus>().HaveConversion<UpperSnakeEnumConverter<WebhookEndpointStatus>>().HaveMaxLength(32);
+        builder.Properties<WebhookDeliveryStatus>().HaveConversion<UpperSnakeEnumConverter<WebhookDeliveryStatus>>().HaveMaxLength(32);
         builder.Properties<RefundStatus>().HaveConversion<UpperSnakeEnumConverter<RefundStatus>>().HaveMaxLength(32);
     }
 
@@ -191,6 +238,34 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.Property(e => e.Data).HasColumnType("jsonb");
             b.HasIndex(e => new { e.PlatformId, e.Id });
             b.HasIndex(e => new { e.ObjectId, e.Sequence });
+        });
+
+        model.Entity<WebhookEndpoint>(b =>
+        {
+            b.HasKey(w => w.Id);
+            b.HasIndex(w => new { w.PlatformId, w.Id });
+            b.HasOne<Platform>().WithMany().HasForeignKey(w => w.PlatformId);
+        });
+
+        model.Entity<WebhookDelivery>(b =>
+        {
+            b.HasKey(d => d.Id);
+            b.HasIndex(d => new { d.EndpointId, d.Id });
+            b.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'PENDING'").HasDatabaseName("ix_webhook_deliveries_pending");
+            b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId);
+            b.HasOne<Event>().WithMany().HasForeignKey(d => d.EventId);
+        });
+
+        model.Entity<WebhookAttempt>(b =>
+        {
+            b.HasKey(a => a.Id);
+            b.HasIndex(a => new { a.DeliveryId, a.Number });
+        });
+
+        model.Entity<IdempotencyRecord>(b =>
+        {
+            b.HasKey(r => new { r.Scope, r.Key });
+            b.HasIndex(r => r.ExpiresAt);
         });
 
         model.Entity<Payin>(b =>

@@ -191,3 +191,19 @@ public sealed class JobRunner<TJob>(IServiceScopeFactory scopes, IOptions<Worker
         }
     }
 }
+
+/// <summary>Forgets idempotency keys older than their retention (24 h by default).</summary>
+public sealed class IdempotencyPurgeJob(TruustDbContext db, TimeProvider clock) : IWorkerJob
+{
+    public string Name => "idempotency-purge";
+
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            DELETE FROM idempotency_records WHERE ctid IN (
+                SELECT ctid FROM idempotency_records WHERE expires_at < {now} LIMIT 1000)
+            """, ct);
+        return 0;
+    }
+}

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Truust.Api.Application.Webhooks;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Domain;
@@ -48,9 +50,14 @@ public sealed class Event : IHasId
     public DateTimeOffset CreatedAt { get; private set; }
 }
 
-/// <summary>Adds events to the outbox of the current unit of work; they commit with the change.</summary>
-public sealed class OrderEvents(TruustDbContext db, TimeProvider clock)
+/// <summary>
+/// Adds events to the outbox of the current unit of work, with one webhook delivery per endpoint that wants
+/// them: events and deliveries commit with the change, so a crash after the commit loses nothing.
+/// </summary>
+public sealed class EventOutbox(TruustDbContext db, TimeProvider clock)
 {
+    private readonly Dictionary<string, List<WebhookEndpoint>> _endpoints = new();
+
     public void OrderCreated(Order order) => Add(order.PlatformId, "order.created", order.Id, Snapshot(order, null));
 
     public void OrderStatusChanged(Order order, OrderStatus from) =>
@@ -86,9 +93,29 @@ public sealed class OrderEvents(TruustDbContext db, TimeProvider clock)
             status = EnumWire.Name(refund.Status), amount = refund.AmountMinor, currency = refund.Currency,
         });
 
-    public void Add(string platformId, string type, string objectId, object snapshot) =>
-        db.Events.Add(new Event(platformId, type, objectId, JsonSerializer.Serialize(snapshot, JsonDefaults.Options),
-            clock.GetUtcNow()));
+    public void Add(string platformId, string type, string objectId, object snapshot)
+    {
+        var now = clock.GetUtcNow();
+        var e = new Event(platformId, type, objectId, JsonSerializer.Serialize(snapshot, JsonDefaults.Options), now);
+        db.Events.Add(e);
+        foreach (var endpoint in EndpointsOf(platformId).Where(w => w.Wants(type)))
+        {
+            db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, e.Id, now));
+        }
+    }
+
+    private List<WebhookEndpoint> EndpointsOf(string platformId)
+    {
+        if (!_endpoints.TryGetValue(platformId, out var endpoints))
+        {
+            // Read once per request: endpoints change rarely, and a request writes several events.
+            endpoints = db.WebhookEndpoints.AsNoTracking()
+                .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled).ToList();
+            _endpoints[platformId] = endpoints;
+        }
+
+        return endpoints;
+    }
 
     private static object Snapshot(Order order, OrderStatus? from) => new
     {

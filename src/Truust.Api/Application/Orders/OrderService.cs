@@ -23,7 +23,7 @@ public sealed class OrderService(
     TruustDbContext db,
     CustomerService customers,
     RefundService refunds,
-    OrderEvents events,
+    EventOutbox events,
     WorkerSignals signals,
     IOptions<TruustOptions> options,
     TimeProvider clock)

@@ -25,7 +25,7 @@ public sealed class PayinService(
     TruustDbContext db,
     OrderService orders,
     LedgerService ledger,
-    OrderEvents events,
+    EventOutbox events,
     ICardGateway cards,
     IOptions<BankwireOptions> wireOptions,
     IOptions<TruustOptions> options,

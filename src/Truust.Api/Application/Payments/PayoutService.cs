@@ -27,7 +27,7 @@ public sealed class PayoutService(
     OrderService orders,
     LedgerService ledger,
     WalletService wallets,
-    OrderEvents events,
+    EventOutbox events,
     IBankGateway bank,
     TimeProvider clock)
 {

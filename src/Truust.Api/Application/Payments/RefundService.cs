@@ -20,7 +20,7 @@ namespace Truust.Api.Application.Payments;
 public sealed class RefundService(
     TruustDbContext db,
     LedgerService ledger,
-    OrderEvents events,
+    EventOutbox events,
     ICardGateway cards,
     IBankGateway bank,
     TimeProvider clock,

@@ -19,7 +19,7 @@ namespace Truust.Api.Application.Wallets;
 public sealed class WalletFlowService(
     TruustDbContext db,
     LedgerService ledger,
-    OrderEvents events,
+    EventOutbox events,
     IBankGateway bank,
     TimeProvider clock)
 {

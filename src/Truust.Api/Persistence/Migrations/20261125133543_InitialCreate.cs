@@ -1,4 +1,5 @@
 ﻿using System;
+using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
@@ -28,6 +29,29 @@ namespace Truust.Api.Persistence.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    scope = table.Column<string>(type: "text", nullable: false),
+                    key = table.Column<string>(type: "text", nullable: false),
+                    request_hash = table.Column<string>(type: "text", nullable: false),
+                    method = table.Column<string>(type: "text", nullable: false),
+                    path = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "text", nullable: false),
+                    response_status = table.Column<int>(type: "integer", nullable: true),
+                    response_content_type = table.Column<string>(type: "text", nullable: true),
+                    response_body = table.Column<byte[]>(type: "bytea", nullable: true),
+                    effect_committed = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    locked_until = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_records", x => new { x.scope, x.key });
                 });
 
             migrationBuilder.CreateTable(
@@ -234,6 +258,25 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_attempts",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    delivery_id = table.Column<string>(type: "text", nullable: false),
+                    endpoint_id = table.Column<string>(type: "text", nullable: false),
+                    event_id = table.Column<string>(type: "text", nullable: false),
+                    number = table.Column<int>(type: "integer", nullable: false),
+                    status_code = table.Column<int>(type: "integer", nullable: true),
+                    error = table.Column<string>(type: "text", nullable: true),
+                    duration_ms = table.Column<long>(type: "bigint", nullable: false),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_attempts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "api_keys",
                 columns: table => new
                 {
@@ -274,6 +317,31 @@ namespace Truust.Api.Persistence.Migrations
                     table.PrimaryKey("pk_customers", x => x.id);
                     table.ForeignKey(
                         name: "fk_customers_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_endpoints",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    url = table.Column<string>(type: "text", nullable: false),
+                    event_types = table.Column<List<string>>(type: "text[]", nullable: false),
+                    secret = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    disabled_reason = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_endpoints", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_endpoints_platforms_platform_id",
                         column: x => x.platform_id,
                         principalTable: "platforms",
                         principalColumn: "id",
@@ -408,6 +476,38 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "webhook_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    endpoint_id = table.Column<string>(type: "text", nullable: false),
+                    event_id = table.Column<string>(type: "text", nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_status_code = table.Column<int>(type: "integer", nullable: true),
+                    last_error = table.Column<string>(type: "text", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_deliveries", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_deliveries_events_event_id",
+                        column: x => x.event_id,
+                        principalTable: "events",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_webhook_deliveries_webhook_endpoints_endpoint_id",
+                        column: x => x.endpoint_id,
+                        principalTable: "webhook_endpoints",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "order_status_changes",
                 columns: table => new
                 {
@@ -521,6 +621,11 @@ namespace Truust.Api.Persistence.Migrations
                 name: "ix_events_platform_id_id",
                 table: "events",
                 columns: new[] { "platform_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_records_expires_at",
+                table: "idempotency_records",
+                column: "expires_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_incoming_wires_reference",
@@ -694,6 +799,32 @@ namespace Truust.Api.Persistence.Migrations
                 columns: new[] { "platform_id", "currency" },
                 unique: true,
                 filter: "kind = 'PLATFORM_FEES'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_attempts_delivery_id_number",
+                table: "webhook_attempts",
+                columns: new[] { "delivery_id", "number" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_endpoint_id_id",
+                table: "webhook_deliveries",
+                columns: new[] { "endpoint_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_event_id",
+                table: "webhook_deliveries",
+                column: "event_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_pending",
+                table: "webhook_deliveries",
+                column: "next_attempt_at",
+                filter: "status = 'PENDING'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_endpoints_platform_id_id",
+                table: "webhook_endpoints",
+                columns: new[] { "platform_id", "id" });
         }
 
         /// <inheritdoc />
@@ -706,7 +837,7 @@ namespace Truust.Api.Persistence.Migrations
                 name: "bank_accounts");
 
             migrationBuilder.DropTable(
-                name: "events");
+                name: "idempotency_records");
 
             migrationBuilder.DropTable(
                 name: "incoming_wires");
@@ -745,10 +876,22 @@ namespace Truust.Api.Persistence.Migrations
                 name: "wallet_transfers");
 
             migrationBuilder.DropTable(
+                name: "webhook_attempts");
+
+            migrationBuilder.DropTable(
+                name: "webhook_deliveries");
+
+            migrationBuilder.DropTable(
                 name: "orders");
 
             migrationBuilder.DropTable(
                 name: "wallets");
+
+            migrationBuilder.DropTable(
+                name: "events");
+
+            migrationBuilder.DropTable(
+                name: "webhook_endpoints");
 
             migrationBuilder.DropTable(
                 name: "customers");

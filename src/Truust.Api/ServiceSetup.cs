@@ -46,7 +46,12 @@ public static class ServiceSetup
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             })
             .AddJsonOptions(options => JsonDefaults.Configure(options.JsonSerializerOptions))
-            .ConfigureApiBehaviorOptions(options => options.InvalidModelStateResponseFactory = ValidationFilter.MalformedRequest);
+            .ConfigureApiBehaviorOptions(options =>
+            {
+                options.InvalidModelStateResponseFactory = ValidationFilter.MalformedRequest;
+                // Bodiless client errors (415 and the like) are left to UseStatusCodePages, which adds the code.
+                options.SuppressMapClientErrors = true;
+            });
         ValidationFilter.UseSnakeCaseNames();
         services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
 

@@ -45,7 +45,7 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
             var detail = string.Join(" ", errors.SelectMany(e => e.Value).Take(3));
             var problem = Problems.Create(context.HttpContext, 422, "validation_failed", "The request is not valid", detail,
                 errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
-            context.Result = new ObjectResult(problem) { StatusCode = 422, ContentTypes = { "application/problem+json" } };
+            context.Result = ProblemResult(problem);
             return;
         }
 
@@ -75,6 +75,13 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
         var problem = Problems.Create(context.HttpContext, 400, "malformed_request", "The request could not be read",
             "The body is not valid JSON for this endpoint: " + string.Join(" ", errors.SelectMany(e => e.Value).Take(2)),
             errors);
-        return new ObjectResult(problem) { StatusCode = 400, ContentTypes = { "application/problem+json" } };
+        return ProblemResult(problem);
     }
+
+    /// <summary>
+    /// A JsonResult, not an ObjectResult: the controllers' [Produces("application/json")] rewrites an ObjectResult's
+    /// content type, and these bodies must go out as application/problem+json like every other error.
+    /// </summary>
+    private static JsonResult ProblemResult(ProblemDetails problem) =>
+        new(problem) { StatusCode = problem.Status, ContentType = "application/problem+json" };
 }

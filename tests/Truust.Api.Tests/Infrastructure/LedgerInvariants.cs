@@ -1,0 +1,111 @@
+using Npgsql;
+
+namespace Truust.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The money invariants of DESIGN.md, checked with SQL over a whole database. Call it at the end of every test
+/// that moves or could move money; it fails listing every violation it found.
+/// </summary>
+public static class LedgerInvariants
+{
+    /// <summary>Order statuses in which the escrow must be empty.</summary>
+    public static readonly IReadOnlyList<string> StatusesHoldingNothing =
+        ["RELEASED", "CANCELLED", "DRAFT", "PENDING_PUBLISH", "FAILURE"];
+
+    private static readonly (string Name, string Sql)[] Checks =
+    [
+        // A wallet's balance is a cache: if it drifts from its transfers, money appears or vanishes unseen.
+        ("wallet balance equals the sum of its transfers", """
+            SELECT w.id || ': balance_minor ' || w.balance_minor || ', transfers say '
+                   || (coalesce(c.total, 0) - coalesce(d.total, 0))
+            FROM wallets w
+            LEFT JOIN (SELECT credit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) c
+                   ON c.a = 'wallet:' || w.id
+            LEFT JOIN (SELECT debit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) d
+                   ON d.a = 'wallet:' || w.id
+            WHERE w.balance_minor <> coalesce(c.total, 0) - coalesce(d.total, 0)
+            """),
+        // Double entry: what one account gains another loses, so each currency nets to zero over all accounts.
+        ("the accounts of each currency sum to zero", """
+            SELECT currency || ': accounts sum to ' || sum(balance)
+            FROM (SELECT account, currency, sum(delta) balance
+                  FROM (SELECT credit_account account, currency, amount_minor delta FROM ledger_transfers
+                        UNION ALL
+                        SELECT debit_account, currency, -amount_minor FROM ledger_transfers) moves
+                  GROUP BY account, currency) balances
+            GROUP BY currency
+            HAVING sum(balance) <> 0
+            """),
+        // An order's held_minor decides refunds and releases; it must be exactly what its escrow account holds.
+        ("order held_minor equals its escrow balance", """
+            SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor || ', escrow holds '
+                   || (coalesce(c.total, 0) - coalesce(d.total, 0))
+            FROM orders o
+            LEFT JOIN (SELECT credit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) c
+                   ON c.a = 'escrow:' || o.id
+            LEFT JOIN (SELECT debit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) d
+                   ON d.a = 'escrow:' || o.id
+            WHERE o.held_minor <> coalesce(c.total, 0) - coalesce(d.total, 0)
+            """),
+        ("orders that hold nothing by their status hold nothing", """
+            SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor
+            FROM orders o
+            WHERE o.status = ANY(@statuses) AND o.held_minor <> 0
+            """),
+        ("no wallet balance is negative", """
+            SELECT id || ': balance_minor ' || balance_minor FROM wallets WHERE balance_minor < 0
+            """),
+        ("no escrow account is negative", """
+            SELECT account || ': ' || sum(delta)
+            FROM (SELECT credit_account account, amount_minor delta FROM ledger_transfers
+                  UNION ALL
+                  SELECT debit_account, -amount_minor FROM ledger_transfers) moves
+            WHERE account LIKE 'escrow:%'
+            GROUP BY account
+            HAVING sum(delta) < 0
+            """),
+        // A transfer to a wallet that does not exist is money no balance shows.
+        ("every wallet account is an existing wallet in its currency", """
+            SELECT t.id || ': ' || t.account || ' in ' || t.currency
+                   || coalesce(' (wallet is ' || w.currency || ')', ' (no such wallet)')
+            FROM (SELECT id, credit_account account, currency FROM ledger_transfers
+                  UNION ALL
+                  SELECT id, debit_account, currency FROM ledger_transfers) t
+            LEFT JOIN wallets w ON 'wallet:' || w.id = t.account
+            WHERE t.account LIKE 'wallet:%' AND (w.id IS NULL OR w.currency <> t.currency)
+            """),
+    ];
+
+    public static Task AssertAsync(TruustApiFactory factory) => AssertAsync(factory.ConnectionString);
+
+    public static async Task AssertAsync(string connectionString)
+    {
+        var violations = await FindViolationsAsync(connectionString);
+        if (violations.Count > 0)
+        {
+            Assert.Fail("Ledger invariants are broken:\n" + string.Join('\n', violations));
+        }
+    }
+
+    /// <summary>Every violation as "check: detail"; empty when the ledger is consistent.</summary>
+    public static async Task<IReadOnlyList<string>> FindViolationsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // One snapshot for all checks, so a request committing meanwhile cannot make them disagree.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        var violations = new List<string>();
+        foreach (var (name, sql) in Checks)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, transaction);
+            command.Parameters.AddWithValue("statuses", StatusesHoldingNothing.ToArray());
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                violations.Add($"{name}: {reader.GetString(0)}");
+            }
+        }
+
+        return violations;
+    }
+}

@@ -178,9 +178,8 @@ public sealed class WalletFlowService(
         var account = LedgerAccounts.Wallet(wallet.Id);
         var limit = page.EffectiveLimit;
         var rows = await db.Database.SqlQuery<TransactionRow>($"""
-            SELECT id AS "Id", kind AS "Kind", debit_account AS "DebitAccount", credit_account AS "CreditAccount",
-                   amount_minor AS "AmountMinor", currency AS "Currency", reference AS "Reference", order_id AS "OrderId",
-                   created_at AS "CreatedAt", balance_after AS "BalanceAfter"
+            SELECT id, kind, debit_account, credit_account, amount_minor, currency, reference, order_id, created_at,
+                   balance_after
             FROM (
                 SELECT t.*, SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
                        OVER (ORDER BY t.id) AS balance_after
@@ -200,6 +199,7 @@ public sealed class WalletFlowService(
         return new Page<WalletTransactionResponse>(data, rows.Count > limit);
     }
 
+    /// <summary>One row of the history query; the snake_case naming convention maps its columns to these names.</summary>
     public sealed record TransactionRow(string Id, string Kind, string DebitAccount, string CreditAccount, long AmountMinor,
         string Currency, string Reference, string? OrderId, DateTimeOffset CreatedAt, long BalanceAfter);
 }

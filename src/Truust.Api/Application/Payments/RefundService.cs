@@ -37,7 +37,7 @@ public sealed class RefundService(
     {
         var now = clock.GetUtcNow();
         order.Refund(amountMinor);
-        var refund = new Refund(order.PlatformId, payin, amountMinor, reason, now) { NextAttemptAt = now };
+        var refund = new Refund(order.PlatformId, payin, amountMinor, reason, now, order.Id) { NextAttemptAt = now };
         var destination = payin.Type switch
         {
             PayinType.Wallet => LedgerAccounts.Wallet(payin.SourceWalletId!),

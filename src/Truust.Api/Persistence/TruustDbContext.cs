@@ -54,6 +54,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         }
     }
 
+    /// <summary>The database sequence that numbers ledger postings (see <see cref="LedgerTransfer.PostingSequence"/>).</summary>
+    public const string LedgerPostingSequence = "ledger_posting_seq";
+
     public DbSet<Platform> Platforms => Set<Platform>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -165,9 +168,12 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.ToTable(t => t.HasCheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0"));
         });
 
+        model.HasSequence<long>(LedgerPostingSequence);
         model.Entity<LedgerTransfer>(b =>
         {
             b.HasKey(t => t.Id);
+            // The default numbers rows written outside LedgerService (existing rows, SQL fixtures) in insert order.
+            b.Property(t => t.PostingSequence).HasDefaultValueSql($"nextval('{LedgerPostingSequence}')");
             b.HasIndex(t => t.DebitAccount);
             b.HasIndex(t => t.CreditAccount);
             b.HasIndex(t => t.OrderId);

@@ -163,8 +163,11 @@ public sealed class WalletFlowService(
     }
 
     /// <summary>
-    /// The wallet's movements, newest first, each with its counterpart account and the balance right after it
-    /// (a running sum over the wallet's transfers in id order, which is their commit order under the wallet lock).
+    /// The wallet's movements, newest first, each with its counterpart account and the balance right after it: a
+    /// running sum in posting order (the order the wallet's balance went through them, see
+    /// <see cref="LedgerTransfer.PostingSequence"/>), credits before debits within one posting, so a netted batch
+    /// never shows a balance below the one it left. A movement committed later always lands on top, so paging on
+    /// with starting_after never skips one.
     /// </summary>
     public async Task<Page<WalletTransactionResponse>> TransactionsAsync(Caller caller, string walletId, PageQuery page,
         CancellationToken ct)
@@ -177,16 +180,21 @@ public sealed class WalletFlowService(
 
         var account = LedgerAccounts.Wallet(wallet.Id);
         var limit = page.EffectiveLimit;
+        var after = page.StartingAfter ?? string.Empty;
         var rows = await db.Database.SqlQuery<TransactionRow>($"""
+            WITH movements AS (
+                SELECT t.*, row_number() OVER w AS position,
+                       SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
+                           OVER w AS balance_after
+                FROM ledger_transfers t
+                WHERE t.debit_account = {account} OR t.credit_account = {account}
+                WINDOW w AS (ORDER BY t.posting_sequence, t.credit_account = {account} DESC, t.id))
             SELECT id, kind, debit_account, credit_account, amount_minor, currency, reference, order_id, created_at,
                    balance_after
-            FROM (
-                SELECT t.*, SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
-                       OVER (ORDER BY t.id) AS balance_after
-                FROM ledger_transfers t
-                WHERE t.debit_account = {account} OR t.credit_account = {account}) x
-            WHERE id < {page.StartingAfter ?? "ltr_zzzzzzzzzzzzzzzzzzzzzzzzzz"}
-            ORDER BY id DESC
+            FROM movements
+            WHERE position < CASE WHEN {after} = '' THEN 9223372036854775807
+                                  ELSE coalesce((SELECT position FROM movements WHERE id = {after}), 0) END
+            ORDER BY position DESC
             LIMIT {limit + 1}
             """).ToListAsync(ct);
         var data = rows.Take(limit).Select(r =>

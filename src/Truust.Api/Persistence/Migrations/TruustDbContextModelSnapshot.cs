@@ -23,6 +23,8 @@ namespace Truust.Api.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("ledger_posting_seq");
+
             modelBuilder.Entity("Truust.Api.Application.Events.Event", b =>
                 {
                     b.Property<string>("Id")
@@ -652,6 +654,12 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("platform_id");
+
+                    b.Property<long>("PostingSequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("posting_sequence")
+                        .HasDefaultValueSql("nextval('ledger_posting_seq')");
 
                     b.Property<string>("Reference")
                         .IsRequired()

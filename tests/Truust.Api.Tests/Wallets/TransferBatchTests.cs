@@ -1,5 +1,6 @@
 using System.Net;
 using Truust.Api.Contracts;
+using Truust.Api.Http;
 using Truust.Api.Tests.Infrastructure;
 
 namespace Truust.Api.Tests.Wallets;
@@ -64,6 +65,9 @@ public sealed class TransferBatchTests(TruustApiFactory factory) : IClassFixture
 
         var balances = await Task.WhenAll(new[] { a, b, hub, c, d }.Select(w => client.BalanceAsync(w.Id)));
         Assert.Equal([1_300L, 2_000L, 500L, 3_300L, 2_000L], balances);
+        var hubHistory = await client.GetJsonAsync<Page<WalletTransactionResponse>>($"/v1/wallets/{hub.Id}/transactions");
+        Assert.Equal([("DEBIT", 2_500L, 500L), ("CREDIT", 3_000L, 3_000L)],
+            hubHistory.Data.Select(t => (t.Direction, t.Amount, t.BalanceAfter)));
         await LedgerInvariants.AssertAsync(factory);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Truust.Api.Contracts;
 using Truust.Api.Http;
 using Truust.Api.Tests.Infrastructure;
@@ -10,7 +11,7 @@ namespace Truust.Api.Tests.Wallets;
 /// Many wallets, many concurrent transfers and batches over real HTTP: money is neither created nor lost, no balance
 /// goes negative, and locking in one stable order means no request dies of a deadlock.
 /// </summary>
-public sealed class ConservationUnderLoadTests(TruustApiFactory factory) : IClassFixture<TruustApiFactory>
+public sealed class ConservationUnderLoadTests(UnlimitedApiFactory factory) : IClassFixture<UnlimitedApiFactory>
 {
     private const int Wallets = 20;
     private const int Requests = 200;
@@ -116,5 +117,19 @@ public sealed class ConservationUnderLoadTests(TruustApiFactory factory) : IClas
         {
             return null;
         }
+    }
+}
+
+/// <summary>
+/// No rate limit worth the name: the load test sends far more than the default burst per second from one key, and
+/// must measure the ledger, not the limiter.
+/// </summary>
+public sealed class UnlimitedApiFactory : TruustApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("RateLimits:PermitsPerSecond", "1000000");
+        builder.UseSetting("RateLimits:Burst", "1000000");
     }
 }

@@ -54,7 +54,7 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         }
     }
 
-    /// <summary>The database sequence that numbers ledger postings (see <see cref="LedgerTransfer.PostingSequence"/>).</summary>
+    /// <summary>The sequence that numbers ledger postings (see <see cref="LedgerTransfer.PostingSequence"/>).</summary>
     public const string LedgerPostingSequence = "ledger_posting_seq";
 
     public DbSet<Platform> Platforms => Set<Platform>();

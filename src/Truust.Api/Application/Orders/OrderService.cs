@@ -297,7 +297,8 @@ public sealed class OrderService(
         var fee = requestedMinor ?? platform.DefaultFeeMinor(amount.AmountMinor);
         return fee <= amount.AmountMinor
             ? fee
-            : throw new BusinessRuleException("fee_exceeds_amount", "fee_amount cannot exceed the amount.", "fee_amount");
+            : throw new BusinessRuleException("fee_exceeds_amount", "fee_amount cannot exceed the amount.",
+                "fee_amount");
     }
 
     private async Task<List<OrderSplit>> ResolveSplitsAsync(string platformId, Order order, List<SplitRequest> requested,

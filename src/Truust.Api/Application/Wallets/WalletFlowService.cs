@@ -207,7 +207,7 @@ public sealed class WalletFlowService(
         return new Page<WalletTransactionResponse>(data, rows.Count > limit);
     }
 
-    /// <summary>One row of the history query; the snake_case naming convention maps its columns to these names.</summary>
+    /// <summary>One row of the history query; the snake_case naming convention maps its columns to these.</summary>
     public sealed record TransactionRow(string Id, string Kind, string DebitAccount, string CreditAccount, long AmountMinor,
         string Currency, string Reference, string? OrderId, DateTimeOffset CreatedAt, long BalanceAfter);
 }

@@ -243,7 +243,8 @@ public sealed class WebhookDeliveryJob(
         else
         {
             var schedule = options.Value.EffectiveRetryScheduleSeconds;
-            DateTimeOffset? retryAt = delivery.Attempts < schedule.Count ? now.AddSeconds(schedule[delivery.Attempts]) : null;
+            DateTimeOffset? retryAt =
+                delivery.Attempts < schedule.Count ? now.AddSeconds(schedule[delivery.Attempts]) : null;
             delivery.RecordFailure(statusCode, error, retryAt);
             if (retryAt is null)
             {

@@ -57,9 +57,10 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
     public async Task Different_keys_make_different_effects_and_the_same_key_replays_the_first()
     {
         using var client = await factory.CreatePlatformAsync();
-        var first = await PostAsync(client, "/v1/customers", new { name = "Ada", email = "ada@example.com" }, "customer-a");
-        var second = await PostAsync(client, "/v1/customers", new { name = "Ada", email = "ada@example.com" }, "customer-b");
-        var replayed = await PostAsync(client, "/v1/customers", new { name = "Ada", email = "ada@example.com" }, "customer-a");
+        var ada = new { name = "Ada", email = "ada@example.com" };
+        var first = await PostAsync(client, "/v1/customers", ada, "customer-a");
+        var second = await PostAsync(client, "/v1/customers", ada, "customer-b");
+        var replayed = await PostAsync(client, "/v1/customers", ada, "customer-a");
 
         Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created),
             (first.StatusCode, second.StatusCode, replayed.StatusCode));
@@ -82,8 +83,9 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
         using var client = await factory.CreatePlatformAsync();
         var from = await client.CreateFundedWalletAsync(10_000);
         var to = await client.CreateFundedWalletAsync(0);
-        await (await PostAsync(client, "/v1/transfers", new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 100 },
-            "rent")).ReadAsync<TransferResponse>(HttpStatusCode.Created);
+        await (await PostAsync(client, "/v1/transfers",
+                new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 100 }, "rent"))
+            .ReadAsync<TransferResponse>(HttpStatusCode.Created);
 
         await factory.AssertUnchangedAsync(async () => await (await PostAsync(client, "/v1/transfers",
                 new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 101 }, "rent"))
@@ -102,14 +104,16 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
         using var second = await factory.CreatePlatformAsync();
         var body = new { name = "Same name", email = $"same+{Guid.NewGuid():N}@example.com" };
 
-        var a = await (await PostAsync(first, "/v1/customers", body, "shared-key")).ReadAsync<CustomerResponse>(HttpStatusCode.Created);
+        var a = await (await PostAsync(first, "/v1/customers", body, "shared-key"))
+            .ReadAsync<CustomerResponse>(HttpStatusCode.Created);
         var bResponse = await PostAsync(second, "/v1/customers", body, "shared-key");
         var b = await bResponse.ReadAsync<CustomerResponse>(HttpStatusCode.Created);
 
         Assert.NotEqual(a.Id, b.Id);
         Assert.False(bResponse.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
         Assert.Equal(2, await factory.CountAsync("customers", $"email = '{body.email}'"));
-        await (await second.GetAsync($"/v1/customers/{a.Id}")).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        await (await second.GetAsync($"/v1/customers/{a.Id}"))
+            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
     }
 
     [Fact]
@@ -128,9 +132,11 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
     /// </summary>
     private static string AssertOneEffectAnsweredAlike(IReadOnlyList<(HttpStatusCode Status, string Body)> responses)
     {
-        var unexpected = responses.Where(r => r.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict)).ToList();
+        var unexpected = responses.Where(r => r.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
+            .ToList();
         Assert.True(unexpected.Count == 0, string.Join('\n', unexpected.Select(r => $"{(int)r.Status}: {r.Body}")));
-        var completed = responses.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Body).Distinct().ToList();
+        var completed = responses.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Body).Distinct()
+            .ToList();
         var body = Assert.Single(completed);
         Assert.All(responses.Where(r => r.Status == HttpStatusCode.Conflict), r =>
         {

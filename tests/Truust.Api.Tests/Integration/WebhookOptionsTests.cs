@@ -11,7 +11,8 @@ public sealed class WebhookOptionsTests(TruustApiFactory factory) : IClassFixtur
     [Fact]
     public void Without_configuration_webhooks_retry_for_about_three_days()
     {
-        var schedule = factory.Services.GetRequiredService<IOptions<WebhookOptions>>().Value.EffectiveRetryScheduleSeconds;
+        var schedule = factory.Services.GetRequiredService<IOptions<WebhookOptions>>().Value
+            .EffectiveRetryScheduleSeconds;
 
         Assert.Equal(WebhookOptions.DefaultRetryScheduleSeconds, schedule);
         Assert.InRange(TimeSpan.FromSeconds(schedule.Sum()), TimeSpan.FromDays(2.5), TimeSpan.FromDays(3.5));

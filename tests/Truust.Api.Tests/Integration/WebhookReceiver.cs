@@ -60,7 +60,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         WebhookReceiver? receiver = null;
         app.MapPost("/{**path}", (HttpContext context) => receiver!.HandleAsync(context));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Single();
         receiver = new WebhookReceiver(app, address);
         return receiver;
     }
@@ -81,9 +82,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedWebhook> ReceivedAt(string path) => _received.Where(r => r.Path == path).ToList();
 
-    /// <summary>Waits until the requests to <paramref name="path"/> satisfy <paramref name="done"/>, and returns them.</summary>
-    public async Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(string path, Func<IReadOnlyList<ReceivedWebhook>, bool> done,
-        string what, int timeoutSeconds = 15)
+    /// <summary>Waits until the requests to <paramref name="path"/> satisfy <paramref name="done"/>.</summary>
+    public async Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(string path,
+        Func<IReadOnlyList<ReceivedWebhook>, bool> done, string what, int timeoutSeconds = 15)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -101,12 +102,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Standard Webhooks: "v1," + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")), key = the secret's base64 part.</summary>
+    /// <summary>
+    /// Standard Webhooks: "v1," + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")), the key being the secret's
+    /// base64 part (after "whsec_").
+    /// </summary>
     public static bool Verify(string secret, string id, string timestamp, string body, string header)
     {
-        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
+        var key = Convert.FromBase64String(
+            secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
         using var hmac = new HMACSHA256(key);
-        var expected = "v1," + Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}")));
+        var mac = hmac.ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
+        var expected = "v1," + Convert.ToBase64String(mac);
         return header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => s == expected);
     }
 

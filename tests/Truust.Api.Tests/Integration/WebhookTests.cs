@@ -37,10 +37,12 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         Assert.Equal(
             new (string?, string?)[]
             {
-                (null, "DRAFT"), ("DRAFT", "PENDING_PUBLISH"), ("PENDING_PUBLISH", "PUBLISHED"), ("PUBLISHED", "ACCEPTED"),
-                ("ACCEPTED", "PENDING_VALIDATE"), ("PENDING_VALIDATE", "PENDING_RELEASE"), ("PENDING_RELEASE", "RELEASED"),
+                (null, "DRAFT"), ("DRAFT", "PENDING_PUBLISH"), ("PENDING_PUBLISH", "PUBLISHED"),
+                ("PUBLISHED", "ACCEPTED"), ("ACCEPTED", "PENDING_VALIDATE"), ("PENDING_VALIDATE", "PENDING_RELEASE"),
+                ("PENDING_RELEASE", "RELEASED"),
             },
-            feed.Select(e => (e.Data.GetProperty("previous_status").GetString(), e.Data.GetProperty("status").GetString())));
+            feed.Select(e =>
+                (e.Data.GetProperty("previous_status").GetString(), e.Data.GetProperty("status").GetString())));
 
         var received = await _receiver.WaitAsync("/lifecycle/all", r =>
                 feed.All(e => r.Any(x => x.EventId == e.Id))
@@ -78,7 +80,8 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var first = Assert.Single(await _receiver.WaitAsync(path, r => r.Count >= 1, "the first attempt"));
         Assert.Equal((500, true, order.Id), (first.AnsweredStatus, first.SignatureValid, first.ObjectId));
         var failed = await WaitForDeliveryAsync(client, endpoint.Id, d => d.Attempts == 1);
-        Assert.Equal((WebhookDeliveryStatus.Pending, 500, first.EventId), (failed.Status, failed.LastStatusCode, failed.EventId));
+        Assert.Equal((WebhookDeliveryStatus.Pending, 500, first.EventId),
+            (failed.Status, failed.LastStatusCode, failed.EventId));
         var attempt = Assert.Single(failed.AttemptLog);
         Assert.Equal(attempt.At.AddSeconds(FastWebhooksApiFactory.RetryScheduleSeconds[0]), failed.NextAttemptAt);
         Assert.Equal(attempt.At.ToUnixTimeSeconds(), first.Timestamp);
@@ -90,8 +93,10 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var both = await _receiver.WaitAsync(path, r => r.Count >= 2, "the retry");
         Assert.Equal((200, first.Id, true), (both[1].AnsweredStatus, both[1].Id, both[1].SignatureValid));
         Assert.Equal(first.Timestamp + FastWebhooksApiFactory.RetryScheduleSeconds[0], both[1].Timestamp);
-        var delivered = await WaitForDeliveryAsync(client, endpoint.Id, d => d.Status == WebhookDeliveryStatus.Succeeded);
-        Assert.Equal(new (int, int?)[] { (1, 500), (2, 200) }, delivered.AttemptLog.Select(a => (a.Number, a.StatusCode)));
+        var delivered =
+            await WaitForDeliveryAsync(client, endpoint.Id, d => d.Status == WebhookDeliveryStatus.Succeeded);
+        Assert.Equal(new (int, int?)[] { (1, 500), (2, 200) },
+            delivered.AttemptLog.Select(a => (a.Number, a.StatusCode)));
         Assert.Equal((2, 200), (delivered.Attempts, delivered.LastStatusCode));
         Assert.NotNull(delivered.DeliveredAt);
     }
@@ -128,7 +133,8 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         Assert.Equal((WebhookEndpointStatus.Enabled, (string?)null), (enabled.Status, enabled.DisabledReason));
         _receiver.FailNext(path, 0);
         var later = await client.CreateOrderAsync(parties, 7_000);
-        await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == later.Id && x.AnsweredStatus == 200), "the event after enabling");
+        await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == later.Id && x.AnsweredStatus == 200),
+            "the event after enabling");
     }
 
     [Fact]
@@ -141,18 +147,21 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         await client.CreateOrderAsync(parties, 5_000);
         var original = Assert.Single(await _receiver.WaitAsync(path, r => r.Count >= 1, "the event"));
 
-        var resent = await (await client.PostJsonAsync($"/v1/events/{original.EventId}/resend", new { })).ReadJsonAsync();
+        var resent =
+            await (await client.PostJsonAsync($"/v1/events/{original.EventId}/resend", new { })).ReadJsonAsync();
 
         Assert.Equal(1, resent.GetProperty("deliveries").GetInt32());
         var both = await _receiver.WaitAsync(path, r => r.Count >= 2, "the resent event");
         Assert.Equal((original.Id, original.Body, true), (both[1].Id, both[1].Body, both[1].SignatureValid));
-        var deliveries = await client.GetJsonAsync<Page<WebhookDeliveryResponse>>($"/v1/webhook_endpoints/{endpoint.Id}/deliveries");
+        var deliveries = await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
+            $"/v1/webhook_endpoints/{endpoint.Id}/deliveries");
         Assert.Equal(2, deliveries.Data.Count(d => d.EventId == original.EventId));
 
         using var other = await factory.CreatePlatformAsync();
         await (await other.PostJsonAsync($"/v1/events/{original.EventId}/resend", new { }))
             .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
-        await (await client.PostJsonAsync($"/v1/events/{original.EventId}/resend?endpoint_id=we_00000000000000000000000000", new { }))
+        await (await client.PostJsonAsync(
+                $"/v1/events/{original.EventId}/resend?endpoint_id=we_00000000000000000000000000", new { }))
             .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
     }
 
@@ -164,7 +173,8 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var endpoint = await RegisterAsync(client, path, "order.created");
         var parties = await client.CreatePartiesAsync();
         await client.CreateOrderAsync(parties, 5_000);
-        await _receiver.WaitAsync(path, r => r.Count >= 1 && r[0].SignatureValid, "an event signed with the first secret");
+        await _receiver.WaitAsync(path, r => r.Count >= 1 && r[0].SignatureValid,
+            "an event signed with the first secret");
 
         var rolled = await (await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/roll_secret", new { }))
             .ReadAsync<WebhookEndpointResponse>();
@@ -173,10 +183,11 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
 
         Assert.StartsWith("whsec_", rolled.Secret);
         Assert.NotEqual(endpoint.Secret, rolled.Secret);
-        var after = (await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == second.Id), "an event after the roll"))
-            .Single(x => x.ObjectId == second.Id);
+        var after = (await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == second.Id),
+            "an event after the roll")).Single(x => x.ObjectId == second.Id);
         Assert.True(after.SignatureValid);
-        Assert.False(WebhookReceiver.Verify(endpoint.Secret!, after.Id, after.Timestamp.ToString(), after.Body, after.Signature));
+        Assert.False(WebhookReceiver.Verify(endpoint.Secret!, after.Id, after.Timestamp.ToString(), after.Body,
+            after.Signature));
         var fetched = await client.GetJsonAsync<WebhookEndpointResponse>($"/v1/webhook_endpoints/{endpoint.Id}");
         Assert.Null(fetched.Secret);
         var listed = await client.GetJsonAsync<Page<WebhookEndpointResponse>>("/v1/webhook_endpoints");
@@ -205,7 +216,8 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var created = first.Data.Concat(second.Data).ToList();
         Assert.Equal(orders.Select(o => o.Id).Reverse(), created.Select(e => e.ObjectId));
         Assert.All(created, e => Assert.Equal("order.created", e.Type));
-        var confirmed = Assert.Single((await client.GetJsonAsync<Page<EventResponse>>("/v1/events?type=payin.confirmed")).Data);
+        var confirmed =
+            Assert.Single((await client.GetJsonAsync<Page<EventResponse>>("/v1/events?type=payin.confirmed")).Data);
         Assert.Equal(orders[0].Id, confirmed.Data.GetProperty("order_id").GetString());
 
         var one = await client.GetJsonAsync<EventResponse>($"/v1/events/{created[0].Id}");
@@ -214,26 +226,32 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
                 one.Data.GetProperty("amount").GetInt64()));
 
         using var other = await factory.CreatePlatformAsync();
-        await (await other.GetAsync($"/v1/events/{one.Id}")).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        await (await other.GetAsync($"/v1/events/{one.Id}"))
+            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
         Assert.Empty((await other.GetJsonAsync<Page<EventResponse>>("/v1/events")).Data);
     }
 
     private async Task<WebhookEndpointResponse> RegisterAsync(HttpClient client, string path, params string[] types)
     {
-        var endpoint = await (await client.PostJsonAsync("/v1/webhook_endpoints", new { url = _receiver.Url(path), event_types = types }))
+        var endpoint = await (await client.PostJsonAsync("/v1/webhook_endpoints",
+                new { url = _receiver.Url(path), event_types = types }))
             .ReadAsync<WebhookEndpointResponse>(HttpStatusCode.Created);
         _receiver.Expect(path, endpoint.Secret!);
         return endpoint;
     }
 
-    /// <summary>Polls the endpoint's only delivery until <paramref name="done"/> holds (attempts are saved after the request).</summary>
+    /// <summary>
+    /// Polls the endpoint's only delivery until <paramref name="done"/> holds (an attempt is saved after the receiver
+    /// has answered, so the receiver can see a request before the API shows it).
+    /// </summary>
     private static async Task<WebhookDeliveryResponse> WaitForDeliveryAsync(HttpClient client, string endpointId,
         Func<WebhookDeliveryResponse, bool> done)
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
-            var deliveries = await client.GetJsonAsync<Page<WebhookDeliveryResponse>>($"/v1/webhook_endpoints/{endpointId}/deliveries");
+            var deliveries = await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
+                $"/v1/webhook_endpoints/{endpointId}/deliveries");
             var delivery = Assert.Single(deliveries.Data);
             if (done(delivery))
             {

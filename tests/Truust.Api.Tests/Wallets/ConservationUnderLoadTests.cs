@@ -69,7 +69,8 @@ public sealed class ConservationUnderLoadTests(UnlimitedApiFactory factory) : IC
         do
         {
             var page = await client.GetJsonAsync<Page<WalletTransactionResponse>>(
-                $"/v1/wallets/{walletId}/transactions?limit=100" + (after is null ? string.Empty : $"&starting_after={after}"));
+                $"/v1/wallets/{walletId}/transactions?limit=100"
+                + (after is null ? string.Empty : $"&starting_after={after}"));
             movements.AddRange(page.Data);
             after = page.HasMore ? page.Data[^1].Id : null;
         }
@@ -87,14 +88,17 @@ public sealed class ConservationUnderLoadTests(UnlimitedApiFactory factory) : IC
 
     private sealed record LoadRequest(string Path, object Body, int Legs);
 
-    /// <summary>A random single transfer (two in three) or a batch of 2 to 6 legs; amounts up to 60 % of a funding.</summary>
+    /// <summary>A single transfer (two in three) or a batch of 2 to 6 legs; amounts up to 60 % of a funding.</summary>
     private static LoadRequest NextRequest(Random random, IReadOnlyList<WalletResponse> wallets)
     {
         object Leg()
         {
             var from = random.Next(wallets.Count);
             var to = (from + 1 + random.Next(wallets.Count - 1)) % wallets.Count;
-            return new { from_wallet_id = wallets[from].Id, to_wallet_id = wallets[to].Id, amount = random.NextInt64(1, 6_000) };
+            return new
+            {
+                from_wallet_id = wallets[from].Id, to_wallet_id = wallets[to].Id, amount = random.NextInt64(1, 6_000),
+            };
         }
 
         if (random.Next(3) < 2)

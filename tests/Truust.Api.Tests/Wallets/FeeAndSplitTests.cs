@@ -14,7 +14,8 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
     [InlineData(10_000, 300)] // 2.5 % is 250, below the fixed 300.
     [InlineData(20_000, 500)] // 2.5 % is 500, above the fixed 300.
     [InlineData(200, 200)] // The fixed fee would exceed the amount: never more than the amount.
-    public async Task The_default_fee_is_the_higher_of_percent_and_fixed_on_orders_and_in_the_quote(long amount, long fee)
+    public async Task The_default_fee_is_the_higher_of_percent_and_fixed_on_orders_and_in_the_quote(long amount,
+        long fee)
     {
         using var client = await factory.CreatePlatformAsync(feePercentBp: 250, feeFixedMinor: 300);
         var parties = await client.CreatePartiesAsync();
@@ -91,8 +92,8 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
 
         await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders", new
             {
-                name = "Bike", amount = 1_000, currency = "EUR", buyer_id = parties.Buyer.Id, seller_id = parties.Seller.Id,
-                fee_amount = 1_001,
+                name = "Bike", amount = 1_000, currency = "EUR", buyer_id = parties.Buyer.Id,
+                seller_id = parties.Seller.Id, fee_amount = 1_001,
             }))
             .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "fee_exceeds_amount"));
     }
@@ -144,7 +145,8 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var trail = await client.GetJsonAsync<List<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger");
         Assert.Equal(
             [(LedgerAccounts.Wallet(agent.Id), 1_000L), (LedgerAccounts.Wallet(partner.Id), 1_250L)],
-            trail.Where(t => t.Kind == TransferKind.Split).OrderBy(t => t.Amount).Select(t => (t.CreditAccount, t.Amount)));
+            trail.Where(t => t.Kind == TransferKind.Split).OrderBy(t => t.Amount)
+                .Select(t => (t.CreditAccount, t.Amount)));
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -179,11 +181,12 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var parties = await client.CreatePartiesAsync();
         var agent = await client.CreateFundedWalletAsync(0, "Agent");
 
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders", OrderWithSplits(parties,
-                new { wallet_id = agent.Id, amount = 9_701 })))
+        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
+                OrderWithSplits(parties, new { wallet_id = agent.Id, amount = 9_701 })))
             .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "splits_exceed_amount"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders", OrderWithSplits(parties,
-                new { wallet_id = agent.Id, amount = 5_000 }, new { wallet_id = agent.Id, percent_bp = 4_701 })))
+        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
+                OrderWithSplits(parties, new { wallet_id = agent.Id, amount = 5_000 },
+                    new { wallet_id = agent.Id, percent_bp = 4_701 })))
             .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "splits_exceed_amount"));
         var exact = await (await client.PostJsonAsync("/v1/orders", OrderWithSplits(parties,
                 new { wallet_id = agent.Id, amount = 9_700 })))
@@ -192,7 +195,8 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         await client.PayOrderByCardAsync(exact.Id);
         await client.ReleaseToWalletAsync(exact.Id, parties.SellerWallet.Id);
         Assert.Equal((9_700L, 300L, 0L),
-            (await client.BalanceAsync(agent.Id), await client.FeeBalanceAsync(), await client.BalanceAsync(parties.SellerWallet.Id)));
+            (await client.BalanceAsync(agent.Id), await client.FeeBalanceAsync(),
+                await client.BalanceAsync(parties.SellerWallet.Id)));
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -222,6 +226,7 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
 
     private static object OrderWithSplits(Parties parties, params object[] splits) => new
     {
-        name = "Bike", amount = 10_000, currency = "EUR", buyer_id = parties.Buyer.Id, seller_id = parties.Seller.Id, splits,
+        name = "Bike", amount = 10_000, currency = "EUR", buyer_id = parties.Buyer.Id, seller_id = parties.Seller.Id,
+        splits,
     };
 }

@@ -29,7 +29,7 @@ public static class MoneyFlows
             await client.CreateWalletAsync(seller.Id));
     }
 
-    /// <summary>A customer with a EUR wallet topped up by card with <paramref name="amountMinor"/> (none when 0).</summary>
+    /// <summary>A customer with a EUR wallet topped up by card with <paramref name="amountMinor"/> (0: none).</summary>
     public static async Task<WalletResponse> CreateFundedWalletAsync(this HttpClient client, long amountMinor,
         string name = "Wallet owner")
     {
@@ -43,10 +43,15 @@ public static class MoneyFlows
         return wallet;
     }
 
+    /// <summary>Starts a top-up (ADDON or BANKWIRE): the payin is PENDING until the card or the wire arrives.</summary>
+    public static async Task<PayinResponse> StartTopUpAsync(this HttpClient client, string walletId, string type,
+        long amountMinor) =>
+        await (await client.PostJsonAsync($"/v1/wallets/{walletId}/topups", new { type, amount = amountMinor }))
+            .ReadAsync<PayinResponse>(HttpStatusCode.Created);
+
     public static async Task<PayinResponse> TopUpByCardAsync(this HttpClient client, string walletId, long amountMinor)
     {
-        var topup = await (await client.PostJsonAsync($"/v1/wallets/{walletId}/topups",
-            new { type = "ADDON", amount = amountMinor })).ReadAsync<PayinResponse>(HttpStatusCode.Created);
+        var topup = await client.StartTopUpAsync(walletId, "ADDON", amountMinor);
         var paid = await client.PayByCardAsync(topup.Id);
         Assert.Equal(PayinStatus.Succeeded, paid.Status);
         return paid;
@@ -87,14 +92,16 @@ public static class MoneyFlows
         string sellerWalletId)
     {
         await client.ActAsync(orderId, "accept");
-        await (await client.PostJsonAsync("/v1/payouts", new { order_id = orderId, type = "WALLET", wallet_id = sellerWalletId }))
+        await (await client.PostJsonAsync("/v1/payouts",
+                new { order_id = orderId, type = "WALLET", wallet_id = sellerWalletId }))
             .ReadAsync<PayoutResponse>(HttpStatusCode.Created);
         await client.ActAsync(orderId, "validate");
         return await client.WaitForOrderAsync(orderId, OrderStatus.Released);
     }
 
-    /// <summary>Polls the order until the release worker (or anything else) brings it to <paramref name="status"/>.</summary>
-    public static async Task<OrderResponse> WaitForOrderAsync(this HttpClient client, string orderId, OrderStatus status)
+    /// <summary>Polls the order until the release worker (or anything) brings it to this status.</summary>
+    public static async Task<OrderResponse> WaitForOrderAsync(this HttpClient client, string orderId,
+        OrderStatus status)
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -110,6 +117,17 @@ public static class MoneyFlows
             await Task.Delay(20);
         }
     }
+
+    public static async Task<TransferResponse> TransferAsync(this HttpClient client, string fromWalletId,
+        string toWalletId, long amountMinor) =>
+        await (await client.PostJsonAsync("/v1/transfers",
+                new { from_wallet_id = fromWalletId, to_wallet_id = toWalletId, amount = amountMinor }))
+            .ReadAsync<TransferResponse>(HttpStatusCode.Created);
+
+    /// <summary>A page of the wallet's history; <paramref name="query"/> is appended as is (e.g. "?limit=3").</summary>
+    public static Task<Page<WalletTransactionResponse>> HistoryAsync(this HttpClient client, string walletId,
+        string query = "") =>
+        client.GetJsonAsync<Page<WalletTransactionResponse>>($"/v1/wallets/{walletId}/transactions{query}");
 
     public static async Task<long> BalanceAsync(this HttpClient client, string walletId) =>
         (await client.GetJsonAsync<WalletResponse>($"/v1/wallets/{walletId}")).Balance;

@@ -7,7 +7,7 @@ using Truust.Domain.Payments;
 
 namespace Truust.Api.Tests.Wallets;
 
-/// <summary>One-to-many escrow: a cart spanning several sellers, paid once, each order then going its own way.</summary>
+/// <summary>One-to-many escrow: a cart spanning several sellers, paid once, each order going its own way.</summary>
 public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<TruustApiFactory>
 {
     [Fact]
@@ -33,9 +33,11 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
             },
         })).ReadAsync<OrderGroupResponse>(HttpStatusCode.Created);
         Assert.Equal(10_050, group.Amount);
-        Assert.All(group.Orders, o => Assert.Equal((OrderStatus.Draft, group.Id, buyer.Id), (o.Status, o.OrderGroupId, o.BuyerId)));
-        var (bike, books, lamp) = (group.Orders.Single(o => o.Amount == 3_000), group.Orders.Single(o => o.Amount == 4_500),
-            group.Orders.Single(o => o.Amount == 2_550));
+        Assert.All(group.Orders,
+            o => Assert.Equal((OrderStatus.Draft, group.Id, buyer.Id), (o.Status, o.OrderGroupId, o.BuyerId)));
+        var bike = group.Orders.Single(o => o.Amount == 3_000);
+        var books = group.Orders.Single(o => o.Amount == 4_500);
+        var lamp = group.Orders.Single(o => o.Amount == 2_550);
 
         var payin = await (await client.PostJsonAsync("/v1/payins", new { order_group_id = group.Id, type = "ADDON" }))
             .ReadAsync<PayinResponse>(HttpStatusCode.Created);
@@ -43,7 +45,8 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
         await client.PayByCardAsync(payin.Id);
 
         var paid = await client.GetJsonAsync<OrderGroupResponse>($"/v1/order_groups/{group.Id}");
-        Assert.All(paid.Orders, o => Assert.Equal((OrderStatus.Published, o.Amount, payin.Id), (o.Status, o.Held, o.PayinId)));
+        Assert.All(paid.Orders,
+            o => Assert.Equal((OrderStatus.Published, o.Amount, payin.Id), (o.Status, o.Held, o.PayinId)));
         Assert.Equal(1, await factory.CountAsync("payins", $"order_group_id = '{group.Id}'"));
         await LedgerInvariants.AssertAsync(factory);
 
@@ -112,7 +115,8 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
     {
         await using var connection = await factory.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT coalesce(sum(amount_minor), 0)::bigint FROM simulated_card_refunds WHERE charge_reference = @payin", connection);
+            "SELECT coalesce(sum(amount_minor), 0)::bigint FROM simulated_card_refunds WHERE charge_reference = @payin",
+            connection);
         command.Parameters.AddWithValue("payin", payinId);
         return (long)(await command.ExecuteScalarAsync())!;
     }

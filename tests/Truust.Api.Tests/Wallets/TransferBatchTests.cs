@@ -30,7 +30,8 @@ public sealed class TransferBatchTests(TruustApiFactory factory) : IClassFixture
 
         Assert.StartsWith("trb_", batch.Id);
         Assert.Equal(3, batch.LegCount);
-        Assert.All(batch.Transfers, t => Assert.Equal((batch.Id, pot.Id, "team gift"), (t.BatchId, t.ToWalletId, t.Description)));
+        Assert.All(batch.Transfers,
+            t => Assert.Equal((batch.Id, pot.Id, "team gift"), (t.BatchId, t.ToWalletId, t.Description)));
         Assert.Equal([1_000L, 1_500L, 500L], batch.Transfers.Select(t => t.Amount));
         Assert.Equal((0L, 500L, 2_500L, 3_000L),
             (await client.BalanceAsync(a.Id), await client.BalanceAsync(b.Id), await client.BalanceAsync(c.Id),
@@ -65,7 +66,7 @@ public sealed class TransferBatchTests(TruustApiFactory factory) : IClassFixture
 
         var balances = await Task.WhenAll(new[] { a, b, hub, c, d }.Select(w => client.BalanceAsync(w.Id)));
         Assert.Equal([1_300L, 2_000L, 500L, 3_300L, 2_000L], balances);
-        var hubHistory = await client.GetJsonAsync<Page<WalletTransactionResponse>>($"/v1/wallets/{hub.Id}/transactions");
+        var hubHistory = await client.HistoryAsync(hub.Id);
         Assert.Equal([("DEBIT", 2_500L, 500L), ("CREDIT", 3_000L, 3_000L)],
             hubHistory.Data.Select(t => (t.Direction, t.Amount, t.BalanceAfter)));
         await LedgerInvariants.AssertAsync(factory);
@@ -79,7 +80,8 @@ public sealed class TransferBatchTests(TruustApiFactory factory) : IClassFixture
         var poor = await client.CreateFundedWalletAsync(300);
         var target = await client.CreateFundedWalletAsync(0);
 
-        var problem = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/transfers/batch", new
+        var problem = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
+                "/v1/transfers/batch", new
             {
                 legs = new[]
                 {
@@ -93,7 +95,8 @@ public sealed class TransferBatchTests(TruustApiFactory factory) : IClassFixture
 
         Assert.Contains(poor.Id, problem.Detail);
         Assert.Equal((10_000L, 300L, 0L),
-            (await client.BalanceAsync(rich.Id), await client.BalanceAsync(poor.Id), await client.BalanceAsync(target.Id)));
+            (await client.BalanceAsync(rich.Id), await client.BalanceAsync(poor.Id),
+                await client.BalanceAsync(target.Id)));
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -116,7 +119,8 @@ public sealed class TransferBatchTests(TruustApiFactory factory) : IClassFixture
                 },
             }))
             .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
-        var mismatch = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/transfers/batch", new
+        var mismatch = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
+                "/v1/transfers/batch", new
             {
                 legs = new[]
                 {
@@ -144,7 +148,8 @@ public sealed class TransferBatchTests(TruustApiFactory factory) : IClassFixture
         await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/transfers/batch",
                 new { legs = Array.Empty<object>() }))
             .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
-        var full = await (await client.PostJsonAsync("/v1/transfers/batch", new { legs = Enumerable.Repeat(leg, 1_000).ToArray() }))
+        var full = await (await client.PostJsonAsync("/v1/transfers/batch",
+                new { legs = Enumerable.Repeat(leg, 1_000).ToArray() }))
             .ReadAsync<TransferBatchResponse>(HttpStatusCode.Created);
 
         Assert.Equal(1_000, full.LegCount);

@@ -8,7 +8,7 @@ using Truust.Domain.Payments;
 
 namespace Truust.Api.Tests.Wallets;
 
-/// <summary>The four flows of the Truust guide, withdrawals and the wallet history, each proved on the ledger.</summary>
+/// <summary>The four flows of the Truust guide, withdrawals and wallet history, each proved on the ledger.</summary>
 public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<TruustApiFactory>
 {
     /// <summary>An IBAN the simulated bank refuses up front (account closed).</summary>
@@ -38,11 +38,13 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(
             [
                 (TransferKind.Payin, LedgerAccounts.CardRail, LedgerAccounts.Escrow(order.Id), 10_000L, payin.Id),
-                (TransferKind.Release, LedgerAccounts.Escrow(order.Id), LedgerAccounts.Wallet(parties.SellerWallet.Id), 9_750L,
+                (TransferKind.Release, LedgerAccounts.Escrow(order.Id), LedgerAccounts.Wallet(parties.SellerWallet.Id),
+                    9_750L, released.PayoutId!),
+                (TransferKind.Fee, LedgerAccounts.Escrow(order.Id), LedgerAccounts.Wallet(feeWallet.Id), 250L,
                     released.PayoutId!),
-                (TransferKind.Fee, LedgerAccounts.Escrow(order.Id), LedgerAccounts.Wallet(feeWallet.Id), 250L, released.PayoutId!),
             ],
-            trail.OrderByDescending(t => t.Amount).Select(t => (t.Kind, t.DebitAccount, t.CreditAccount, t.Amount, t.Reference)));
+            trail.OrderByDescending(t => t.Amount)
+                .Select(t => (t.Kind, t.DebitAccount, t.CreditAccount, t.Amount, t.Reference)));
         var payout = await client.GetJsonAsync<PayoutResponse>($"/v1/payouts/{released.PayoutId}");
         Assert.Equal((PayoutStatus.Paid, 9_750L), (payout.Status, payout.Amount));
         await LedgerInvariants.AssertAsync(factory);
@@ -75,7 +77,8 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
 
         Assert.Equal(0, released.Held);
         var inTransit = await client.GetJsonAsync<PayoutResponse>($"/v1/payouts/{payout.Id}");
-        Assert.Equal((PayoutStatus.InTransit, 10_000L, account.Id), (inTransit.Status, inTransit.Amount, inTransit.BankaccountId));
+        Assert.Equal((PayoutStatus.InTransit, 10_000L, account.Id),
+            (inTransit.Status, inTransit.Amount, inTransit.BankaccountId));
         var settled = await (await client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/settle", new { }))
             .ReadAsync<PayoutResponse>();
         Assert.Equal(PayoutStatus.Paid, settled.Status);
@@ -87,7 +90,8 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
                 (TransferKind.Payin, LedgerAccounts.Wallet(parties.BuyerWallet.Id), 10_000L),
                 (TransferKind.Release, LedgerAccounts.BankPayoutRail, 10_000L),
             ],
-            trail.OrderBy(t => t.Kind).Select(t => (t.Kind, t.Kind == TransferKind.Payin ? t.DebitAccount : t.CreditAccount, t.Amount)));
+            trail.OrderBy(t => t.Kind)
+                .Select(t => (t.Kind, t.Kind == TransferKind.Payin ? t.DebitAccount : t.CreditAccount, t.Amount)));
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -97,8 +101,7 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         using var client = await factory.CreatePlatformAsync();
         var wallet = await client.CreateFundedWalletAsync(0);
 
-        var topup = await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/topups", new { type = "ADDON", amount = 5_000 }))
-            .ReadAsync<PayinResponse>(HttpStatusCode.Created);
+        var topup = await client.StartTopUpAsync(wallet.Id, "ADDON", 5_000);
 
         Assert.Equal((PayinPurpose.Topup, PayinType.Addon, PayinStatus.Pending, 5_000L, wallet.Id),
             (topup.Purpose, topup.Type, topup.Status, topup.Amount, topup.WalletId));
@@ -110,7 +113,7 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(PayinStatus.Succeeded, paid.Status);
         Assert.Equal(("visa", "4242"), (paid.Card!.Brand, paid.Card.Last4));
         Assert.Equal(5_000, await client.BalanceAsync(wallet.Id));
-        var history = await client.GetJsonAsync<Page<WalletTransactionResponse>>($"/v1/wallets/{wallet.Id}/transactions");
+        var history = await client.HistoryAsync(wallet.Id);
         var credit = Assert.Single(history.Data);
         Assert.Equal((TransferKind.Topup, "CREDIT", 5_000L, LedgerAccounts.CardRail, topup.Id, 5_000L),
             (credit.Kind, credit.Direction, credit.Amount, credit.Counterpart, credit.Reference, credit.BalanceAfter));
@@ -123,8 +126,7 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         using var client = await factory.CreatePlatformAsync();
         var wallet = await client.CreateFundedWalletAsync(0);
 
-        var topup = await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/topups", new { type = "BANKWIRE", amount = 20_000 }))
-            .ReadAsync<PayinResponse>(HttpStatusCode.Created);
+        var topup = await client.StartTopUpAsync(wallet.Id, "BANKWIRE", 20_000);
         var instructions = topup.Bankwire!;
         Assert.Equal((20_000L, "EUR"), (instructions.Amount, instructions.Currency));
         Assert.StartsWith("TRU-", instructions.Reference);
@@ -144,8 +146,9 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
 
         Assert.Equal(("MATCHED", topup.Id), (wire.Status, wire.PayinId));
         Assert.Equal(20_000, await client.BalanceAsync(wallet.Id));
-        Assert.Equal(PayinStatus.Succeeded, (await client.GetJsonAsync<PayinResponse>($"/v1/payins/{topup.Id}")).Status);
-        var history = await client.GetJsonAsync<Page<WalletTransactionResponse>>($"/v1/wallets/{wallet.Id}/transactions");
+        var confirmed = await client.GetJsonAsync<PayinResponse>($"/v1/payins/{topup.Id}");
+        Assert.Equal(PayinStatus.Succeeded, confirmed.Status);
+        var history = await client.HistoryAsync(wallet.Id);
         Assert.Equal((TransferKind.Topup, LedgerAccounts.BankwireRail, 20_000L),
             (history.Data[0].Kind, history.Data[0].Counterpart, history.Data[0].BalanceAfter));
         await LedgerInvariants.AssertAsync(factory);
@@ -163,12 +166,14 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var transfer = await response.ReadAsync<TransferResponse>(HttpStatusCode.Created);
 
         Assert.Equal((from.Id, to.Id, 2_500L, "EUR", "rent share", (string?)null),
-            (transfer.FromWalletId, transfer.ToWalletId, transfer.Amount, transfer.Currency, transfer.Description, transfer.BatchId));
+            (transfer.FromWalletId, transfer.ToWalletId, transfer.Amount, transfer.Currency, transfer.Description,
+                transfer.BatchId));
         Assert.Equal((7_500L, 2_500L), (await client.BalanceAsync(from.Id), await client.BalanceAsync(to.Id)));
-        Assert.Equal(1, await factory.CountAsync("events", $"type = 'transfer.created' AND object_id = '{transfer.Id}'"));
+        Assert.Equal(1,
+            await factory.CountAsync("events", $"type = 'transfer.created' AND object_id = '{transfer.Id}'"));
 
-        var overdraft = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/transfers",
-                new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 7_501 }))
+        var overdraft = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
+                "/v1/transfers", new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 7_501 }))
             .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds"));
         Assert.Contains(from.Id, overdraft.Detail);
 
@@ -232,11 +237,11 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var stranger = await client.CreateCustomerAsync("Mallory");
         var strangers = await client.CreateBankAccountAsync(stranger.Id, TestIbans.Netherlands);
 
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/withdrawals",
-                new { bankaccount_id = own.Id, amount = 1_001 }))
+        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
+                $"/v1/wallets/{wallet.Id}/withdrawals", new { bankaccount_id = own.Id, amount = 1_001 }))
             .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/withdrawals",
-                new { bankaccount_id = strangers.Id, amount = 100 }))
+        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
+                $"/v1/wallets/{wallet.Id}/withdrawals", new { bankaccount_id = strangers.Id, amount = 100 }))
             .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "destination_not_owners"));
 
         Assert.Equal(1_000, await client.BalanceAsync(wallet.Id));
@@ -258,15 +263,18 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(PayoutStatus.Refused, payout.Status);
         Assert.Contains("account_closed", payout.FailureReason);
         Assert.Equal(3_000, await client.BalanceAsync(wallet.Id));
-        var history = await client.GetJsonAsync<Page<WalletTransactionResponse>>($"/v1/wallets/{wallet.Id}/transactions");
+        var history = await client.HistoryAsync(wallet.Id);
         Assert.Equal(
-            [(TransferKind.PayoutReturn, "CREDIT", 3_000L), (TransferKind.Withdrawal, "DEBIT", 1_000L), (TransferKind.Topup, "CREDIT", 3_000L)],
+            [
+                (TransferKind.PayoutReturn, "CREDIT", 3_000L), (TransferKind.Withdrawal, "DEBIT", 1_000L),
+                (TransferKind.Topup, "CREDIT", 3_000L),
+            ],
             history.Data.Select(t => (t.Kind, t.Direction, t.BalanceAfter)));
         await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
-    public async Task Wallet_history_lists_each_movement_with_its_counterpart_reference_and_running_balance_page_by_page()
+    public async Task Wallet_history_lists_each_movement_with_counterpart_reference_and_running_balance_by_page()
     {
         using var client = await factory.CreatePlatformAsync();
         var owner = await client.CreateCustomerAsync("Ada");
@@ -274,16 +282,13 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var friend = await client.CreateFundedWalletAsync(0, "Grace");
         var account = await client.CreateBankAccountAsync(owner.Id);
         var topup = await client.TopUpByCardAsync(wallet.Id, 10_000);
-        var sent = await (await client.PostJsonAsync("/v1/transfers",
-            new { from_wallet_id = wallet.Id, to_wallet_id = friend.Id, amount = 3_000 })).ReadAsync<TransferResponse>(HttpStatusCode.Created);
-        var received = await (await client.PostJsonAsync("/v1/transfers",
-            new { from_wallet_id = friend.Id, to_wallet_id = wallet.Id, amount = 500 })).ReadAsync<TransferResponse>(HttpStatusCode.Created);
+        var sent = await client.TransferAsync(wallet.Id, friend.Id, 3_000);
+        var received = await client.TransferAsync(friend.Id, wallet.Id, 500);
         var withdrawal = await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/withdrawals",
             new { bankaccount_id = account.Id, amount = 2_000 })).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
 
-        var first = await client.GetJsonAsync<Page<WalletTransactionResponse>>($"/v1/wallets/{wallet.Id}/transactions?limit=3");
-        var second = await client.GetJsonAsync<Page<WalletTransactionResponse>>(
-            $"/v1/wallets/{wallet.Id}/transactions?limit=3&starting_after={first.Data[^1].Id}");
+        var first = await client.HistoryAsync(wallet.Id, "?limit=3");
+        var second = await client.HistoryAsync(wallet.Id, $"?limit=3&starting_after={first.Data[^1].Id}");
 
         Assert.True(first.HasMore);
         Assert.False(second.HasMore);
@@ -294,7 +299,8 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
                 (TransferKind.WalletTransfer, "DEBIT", 3_000L, LedgerAccounts.Wallet(friend.Id), sent.Id, 7_000L),
                 (TransferKind.Topup, "CREDIT", 10_000L, LedgerAccounts.CardRail, topup.Id, 10_000L),
             ],
-            first.Data.Concat(second.Data).Select(t => (t.Kind, t.Direction, t.Amount, t.Counterpart, t.Reference, t.BalanceAfter)));
+            first.Data.Concat(second.Data)
+                .Select(t => (t.Kind, t.Direction, t.Amount, t.Counterpart, t.Reference, t.BalanceAfter)));
         Assert.All(first.Data.Concat(second.Data), t => Assert.Equal("EUR", t.Currency));
         Assert.Equal(5_500, await client.BalanceAsync(wallet.Id));
 

@@ -23,7 +23,8 @@ public sealed class SplitsTests
     public void Percent_splits_share_the_rounding_by_largest_remainder()
     {
         // Exact shares are 3333.33 each; the cent that is left over goes to the first largest remainder.
-        Assert.Equal([3_334L, 3_333L, 3_333L], Splits.Resolve(10_001, 0, [(null, 3_333), (null, 3_333), (null, 3_333)]));
+        Assert.Equal([3_334L, 3_333L, 3_333L],
+            Splits.Resolve(10_001, 0, [(null, 3_333), (null, 3_333), (null, 3_333)]));
         // Thirds of 100 % of 100 cents: 33.33 each, the leftover cent to the first.
         Assert.Equal([34L, 33L, 33L], Splits.Resolve(100, 0, [(null, 3_334), (null, 3_333), (null, 3_333)]));
         // 0.5 % of 101 is 0.505: the order's rest (99.5 %) has the smaller remainder, so the split gets the cent.
@@ -37,14 +38,16 @@ public sealed class SplitsTests
 
         var over = Assert.Throws<BusinessRuleException>(() => Splits.Resolve(10_000, 300, [(9_701, null)]));
         Assert.Equal(("splits_exceed_amount", "splits"), (over.Code, over.Field));
-        var mixed = Assert.Throws<BusinessRuleException>(() => Splits.Resolve(10_000, 300, [(5_000, null), (null, 4_701)]));
+        var mixed = Assert.Throws<BusinessRuleException>(
+            () => Splits.Resolve(10_000, 300, [(5_000, null), (null, 4_701)]));
         Assert.Equal("splits_exceed_amount", mixed.Code);
     }
 
     [Fact]
     public void Percentages_above_one_hundred_percent_in_total_are_refused()
     {
-        var error = Assert.Throws<BusinessRuleException>(() => Splits.Resolve(10_000, 0, [(null, 6_000), (null, 4_001)]));
+        var error = Assert.Throws<BusinessRuleException>(
+            () => Splits.Resolve(10_000, 0, [(null, 6_000), (null, 4_001)]));
 
         Assert.Equal("splits_exceed_amount", error.Code);
         Assert.Equal([6_000L, 4_000L], Splits.Resolve(10_000, 0, [(null, 6_000), (null, 4_000)]));
@@ -149,7 +152,8 @@ public sealed class SplitsTests
             var rest = amount - parts.Sum();
             Assert.True(rest >= 0);
             // The rest is the largest-remainder share of the unclaimed percentage: within one unit of exact.
-            Assert.True(Int128.Abs((Int128)rest * 10_000 - exactRest) < 10_000, $"rest {rest} of {amount} for {budget} bp");
+            Assert.True(Int128.Abs((Int128)rest * 10_000 - exactRest) < 10_000,
+                $"rest {rest} of {amount} for {budget} bp");
             for (var k = 0; k < parts.Length; k++)
             {
                 AssertWithinOneUnitOfExactShare(amount, requested[k].PercentBp!.Value, parts[k]);
@@ -187,7 +191,8 @@ public sealed class SplitsTests
         Assert.True(Int128.Abs((Int128)part * 10_000 - exact) < 10_000, $"{bp} bp of {amount} resolved to {part}");
     }
 
-    private static bool ExactTotalExceeds(long amount, long fee, IReadOnlyList<(long? Amount, long? PercentBp)> requested)
+    private static bool ExactTotalExceeds(long amount, long fee,
+        IReadOnlyList<(long? Amount, long? PercentBp)> requested)
     {
         var percent = requested.Sum(r => r.PercentBp ?? 0);
         if (percent > 10_000)
@@ -213,7 +218,8 @@ public sealed class SplitsTests
     private static Platform RandomPlatform(Random random)
     {
         var platform = new Platform("Test", DateTimeOffset.UnixEpoch);
-        platform.SetFees(random.Next(3) == 0 ? 0 : random.NextInt64(0, 2_001), random.Next(3) == 0 ? 0 : random.NextInt64(0, 1_000));
+        platform.SetFees(random.Next(3) == 0 ? 0 : random.NextInt64(0, 2_001),
+            random.Next(3) == 0 ? 0 : random.NextInt64(0, 1_000));
         return platform;
     }
 

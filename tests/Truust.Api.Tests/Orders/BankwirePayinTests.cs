@@ -55,7 +55,8 @@ public sealed class BankwirePayinTests(TruustApiFactory factory) : IClassFixture
         // The money did arrive: it is parked where an operator sees it, not lost and not in the order's escrow.
         Assert.Equal(1, await factory.CountAsync("ledger_transfers",
             $"reference = '{shortWire.Id}' AND credit_account = 'suspense:unmatched_wires' AND amount_minor = 24999"));
-        Assert.Equal(1, await factory.CountAsync("incoming_wires", $"id = '{shortWire.Id}' AND status = 'AMOUNT_MISMATCH'"));
+        Assert.Equal(1, await factory.CountAsync("incoming_wires",
+            $"id = '{shortWire.Id}' AND status = 'AMOUNT_MISMATCH'"));
 
         var rightWire = await flow.SendWireAsync(reference, 25_000);
 
@@ -103,7 +104,8 @@ public sealed class BankwirePayinTests(TruustApiFactory factory) : IClassFixture
         Assert.Equal(0L, failed.Held);
         Assert.Equal(["pay", "cancel"], failed.AllowedActions);
         var expiry = (await flow.HistoryAsync(order.Id))[^1];
-        Assert.Equal((OrderStatus.PendingPublish, OrderStatus.Failure, "fail_payin", OrderActor.System, "bank wire expired"),
+        Assert.Equal(
+            (OrderStatus.PendingPublish, OrderStatus.Failure, "fail_payin", OrderActor.System, "bank wire expired"),
             (expiry.From, expiry.To, expiry.Action, expiry.Actor, expiry.Reason));
 
         var late = await flow.SendWireAsync(payin.Bankwire!.Reference, 25_000);

@@ -117,7 +117,8 @@ public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, Custo
         object body = bankAccountId is not null
             ? new { order_id = orderId, type = "ACCOUNT", bankaccount_id = bankAccountId }
             : new { order_id = orderId, type = "WALLET", wallet_id = walletId };
-        return await (await Client.PostJsonAsync("/v1/payouts", body)).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+        return await (await Client.PostJsonAsync("/v1/payouts", body))
+            .ReadAsync<PayoutResponse>(HttpStatusCode.Created);
     }
 
     /// <summary>A paid, accepted order with a payout: PENDING_VALIDATE, ready to validate.</summary>

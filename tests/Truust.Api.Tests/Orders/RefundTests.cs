@@ -28,7 +28,8 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal(["refund"], rejected.AllowedActions);
         Assert.Equal((RefundStatus.Succeeded, PayinType.Addon, 3_000L, "arrived scratched", order.PayinId),
             (partial.Status, partial.Rail, partial.Amount, partial.Reason, partial.PayinId));
-        Assert.Equal((OrderStatus.Rejected, 7_000L, 3_000L), (afterPartial.Status, afterPartial.Held, afterPartial.Refunded));
+        Assert.Equal((OrderStatus.Rejected, 7_000L, 3_000L),
+            (afterPartial.Status, afterPartial.Held, afterPartial.Refunded));
 
         var tooMuch = await factory.AssertUnchangedAsync(async () =>
             await (await flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 7_001 }))
@@ -55,7 +56,8 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         ], Trail(await flow.LedgerAsync(order.Id)));
         Assert.Equal(1, await factory.CountAsync("simulated_card_charges",
             $"reference = '{order.PayinId}' AND refunded_minor = 10000"));
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin", "PUBLISHED->REJECTED:reject"],
+        Assert.Equal(
+            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin", "PUBLISHED->REJECTED:reject"],
             await flow.StepsAsync(order.Id));
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -119,7 +121,8 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
 
         Assert.Equal((OrderStatus.Cancelled, 0L, 12_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
-        Assert.Equal((RefundStatus.Succeeded, PayinType.Bankwire, 12_000L), (refund.Status, refund.Rail, refund.Amount));
+        Assert.Equal((RefundStatus.Succeeded, PayinType.Bankwire, 12_000L),
+            (refund.Status, refund.Rail, refund.Amount));
         Assert.Equal(1, await factory.CountAsync("simulated_bank_transfers",
             $"reference = '{refund.Id}' AND iban = '{TestIbans.Netherlands}' AND amount_minor = 12000"));
         Assert.Equal(
@@ -145,7 +148,8 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
         Assert.Equal(RefundStatus.Failed, refund.Status);
         Assert.Contains("account_closed", refund.FailureReason);
-        Assert.Equal($"REFUND world:bank_payouts -> suspense:refunds 2500", Trail(await flow.LedgerAsync(order.Id))[^1]);
+        Assert.Equal("REFUND world:bank_payouts -> suspense:refunds 2500",
+            Trail(await flow.LedgerAsync(order.Id))[^1]);
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -188,7 +192,8 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
             await (await flow.PostCardAsync(payin.Id, SuccessCard)).ReadProblemAsync(HttpStatusCode.Conflict,
                 "payin_not_open"));
         Assert.Empty(await flow.LedgerAsync(order.Id));
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->CANCELLED:cancel"], await flow.StepsAsync(order.Id));
+        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->CANCELLED:cancel"],
+            await flow.StepsAsync(order.Id));
         await LedgerInvariants.AssertAsync(factory);
     }
 

@@ -126,7 +126,8 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         var ledger = await flow.LedgerAsync(order.Id);
         var fee = Assert.Single(ledger, t => t.Kind == Domain.Ledger.TransferKind.Fee);
         var feeWallet = await flow.GetWalletAsync(fee.CreditAccount["wallet:".Length..]);
-        Assert.Equal((WalletKind.PlatformFees, (string?)null, 250L), (feeWallet.Kind, feeWallet.CustomerId, feeWallet.Balance));
+        Assert.Equal((WalletKind.PlatformFees, (string?)null, 250L),
+            (feeWallet.Kind, feeWallet.CustomerId, feeWallet.Balance));
         Assert.Equal(
         [
             $"PAYIN world:card -> escrow:{order.Id} 10000",
@@ -203,7 +204,8 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         var returned = await flow.WaitForPayoutAsync(payout.Id, PayoutStatus.Returned);
 
         Assert.Contains("returned", returned.FailureReason);
-        var sellerWallets = await flow.Client.GetJsonAsync<Page<WalletResponse>>($"/v1/wallets?customer_id={flow.Seller.Id}");
+        var sellerWallets =
+            await flow.Client.GetJsonAsync<Page<WalletResponse>>($"/v1/wallets?customer_id={flow.Seller.Id}");
         var sellerWallet = Assert.Single(sellerWallets.Data);
         Assert.Equal(("EUR", 4_200L), (sellerWallet.Currency, sellerWallet.Balance));
         var afterReturn = await flow.GetOrderAsync(order.Id);

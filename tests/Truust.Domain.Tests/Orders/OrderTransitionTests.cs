@@ -102,7 +102,8 @@ public sealed class OrderTransitionTests
         }
         else
         {
-            var refused = Assert.Throws<InvalidTransitionException>(() => order.Apply(trigger, actor, Later, "because"));
+            var refused =
+                Assert.Throws<InvalidTransitionException>(() => order.Apply(trigger, actor, Later, "because"));
 
             Assert.Equal(status, order.Status);
             Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
@@ -240,7 +241,9 @@ public sealed class OrderTransitionTests
         return order;
     }
 
-    /// <summary>What <paramref name="actor"/> may do from <paramref name="status"/>, found by trying every trigger.</summary>
+    /// <summary>
+    /// What <paramref name="actor"/> may do from <paramref name="status"/>, found by trying every trigger.
+    /// </summary>
     private static List<OrderTrigger> AllowedByTrial(OrderStatus status, OrderActor actor) =>
         Enum.GetValues<OrderTrigger>().Where(trigger =>
         {

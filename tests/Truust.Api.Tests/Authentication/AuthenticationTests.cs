@@ -73,7 +73,8 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         Assert.NotNull(revoked.RevokedAt);
         Assert.Null(revoked.Secret);
-        await (await secondClient.GetAsync("/v1/platform")).ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        await (await secondClient.GetAsync("/v1/platform"))
+            .ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal(platform.Id, (await platform.Client.GetJsonAsync<PlatformResponse>("/v1/platform")).Id);
     }
 
@@ -91,7 +92,8 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
                 .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             await (await platform.Client.PostJsonAsync($"/v1/platforms/{platform.Id}/api_keys", new { label = "more" }))
                 .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-            return await (await platform.Client.DeleteAsync($"/v1/platforms/{platform.Id}/api_keys/{platform.ApiKeyId}"))
+            var revoke = $"/v1/platforms/{platform.Id}/api_keys/{platform.ApiKeyId}";
+            return await (await platform.Client.DeleteAsync(revoke))
                 .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         });
     }
@@ -117,8 +119,10 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         var customer = await operatorClient.CreateCustomerAsync("Grace Hopper");
 
-        Assert.Equal("Grace Hopper", (await platform.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{customer.Id}")).Name);
-        Assert.Equal(1, await factory.CountAsync("customers", $"id = '{customer.Id}' AND platform_id = '{platform.Id}'"));
+        var seen = await platform.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{customer.Id}");
+        Assert.Equal("Grace Hopper", seen.Name);
+        Assert.Equal(1,
+            await factory.CountAsync("customers", $"id = '{customer.Id}' AND platform_id = '{platform.Id}'"));
         await LedgerInvariants.AssertAsync(factory);
     }
 

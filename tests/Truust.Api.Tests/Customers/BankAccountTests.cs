@@ -22,7 +22,8 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         Assert.Equal(TestIbans.Spain, account.Iban);
         Assert.Equal("CAIXESBBXXX", account.Bic);
         Assert.Equal(customer.Id, account.CustomerId);
-        Assert.Equal(1, await factory.CountAsync("bank_accounts", $"id = '{account.Id}' AND iban = '{TestIbans.Spain}'"));
+        Assert.Equal(1,
+            await factory.CountAsync("bank_accounts", $"id = '{account.Id}' AND iban = '{TestIbans.Spain}'"));
         await LedgerInvariants.AssertAsync(factory);
     }
 

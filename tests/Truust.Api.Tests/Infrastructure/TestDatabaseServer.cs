@@ -49,7 +49,7 @@ public sealed class TestDatabaseServer
         _stopAsync = stopAsync;
     }
 
-    /// <summary>Which server the run uses, for messages: "TRUUST_TEST_DATABASE", "Testcontainers (…)", "local …".</summary>
+    /// <summary>Which server the run uses, for messages: TRUUST_TEST_DATABASE, Testcontainers or a local one.</summary>
     public string Source { get; }
 
     /// <summary>A connection to the server's maintenance database (<c>postgres</c>), without pooling.</summary>
@@ -283,7 +283,11 @@ public sealed class TestDatabaseServer
         await ExecuteAsync(AdminConnectionString, $"DROP DATABASE IF EXISTS \"{TemplateName}\"");
         await ExecuteAsync(AdminConnectionString, $"CREATE DATABASE \"{TemplateName}\"");
         // No pooling: a connection left open on the template would make every copy of it fail.
-        var template = new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = TemplateName, Pooling = false };
+        var template = new NpgsqlConnectionStringBuilder(AdminConnectionString)
+        {
+            Database = TemplateName,
+            Pooling = false,
+        };
         var options = new DbContextOptionsBuilder<TruustDbContext>()
             .UseNpgsql(template.ConnectionString)
             .UseSnakeCaseNamingConvention()
@@ -371,7 +375,8 @@ internal static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{fileName} {string.Join(' ', args)}' did not finish within {timeout.TotalSeconds} s.");
+            throw new TimeoutException(
+                $"'{fileName} {string.Join(' ', args)}' did not finish within {timeout.TotalSeconds} s.");
         }
 
         return (process.ExitCode, (await stdout) + (await stderr));

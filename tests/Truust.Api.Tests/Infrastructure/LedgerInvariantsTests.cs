@@ -6,8 +6,10 @@ namespace Truust.Api.Tests.Infrastructure;
 /// The invariant checker must catch what it claims to catch, or every test relying on it passes for nothing. Each
 /// test writes a small ledger with SQL into a database of its own (corrupting a shared one would fail other tests).
 /// </summary>
-public sealed class LedgerInvariantsTests
+public sealed class LedgerInvariantsTests : IAsyncLifetime
 {
+    private string? _database;
+
     private const string Seed = """
         INSERT INTO platforms (id, name, fee_percent_bp, fee_fixed_minor, created_at)
             VALUES ('plt_1', 'P', 0, 0, now());
@@ -109,11 +111,21 @@ public sealed class LedgerInvariantsTests
         Assert.Empty(await LedgerInvariants.FindViolationsAsync(database));
     }
 
-    private static async Task<string> SeededDatabaseAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        var database = await (await TestDatabaseServer.GetAsync()).CreateDatabaseAsync();
-        await ExecuteAsync(database, Seed);
-        return database;
+        if (_database is not null)
+        {
+            await (await TestDatabaseServer.GetAsync()).ReleaseDatabaseAsync(_database);
+        }
+    }
+
+    private async Task<string> SeededDatabaseAsync()
+    {
+        _database = await (await TestDatabaseServer.GetAsync()).CreateDatabaseAsync();
+        await ExecuteAsync(_database, Seed);
+        return _database;
     }
 
     private static async Task InsertOrderAsync(string database, string id, string status, long heldMinor,

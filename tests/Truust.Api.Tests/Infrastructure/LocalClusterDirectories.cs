@@ -105,8 +105,10 @@ internal static class LocalClusterDirectories
             try
             {
                 var ownerFile = Path.Combine(directory, "owner.pid");
-                if (File.Exists(ownerFile) && int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner)
-                                           && IsRunning(owner))
+                if (File.Exists(ownerFile)
+                        ? int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner) && IsRunning(owner)
+                        // A run that is starting right now has made its folder but not yet written its pid.
+                        : Directory.GetLastWriteTimeUtc(directory) > DateTime.UtcNow.AddMinutes(-10))
                 {
                     continue;
                 }

@@ -17,7 +17,7 @@ namespace Truust.Api.Tests.Infrastructure;
 /// <item>a throwaway cluster from the machine's PostgreSQL binaries (<see cref="LocalPostgres"/>).</item>
 /// </list>
 /// A template database is migrated once with the real EF Core migrations; every test class then gets a fresh copy
-/// of it (<c>CREATE DATABASE … TEMPLATE …</c>, about 0.1 s), so classes never see each other's rows and run in
+/// of it (<c>CREATE DATABASE … TEMPLATE …</c>, 0.03–0.3 s), so classes never see each other's rows and run in
 /// parallel. xunit 2 has no assembly fixture, hence the static lazy singleton; the server is stopped when the test
 /// process exits.
 /// </summary>
@@ -31,10 +31,10 @@ public sealed class TestDatabaseServer
     private static readonly Lazy<Task<TestDatabaseServer>> Instance =
         new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    // Unique per run, also across machines sharing a configured server: pids alone repeat.
+    private static readonly string RunId = $"{Environment.ProcessId}_{Random.Shared.Next(100_000, 999_999)}";
     private static int _databaseCounter;
 
-    // Copying a template fails while another session is connected to it; one copy at a time keeps that impossible.
-    private readonly SemaphoreSlim _createGate = new(1, 1);
     private readonly List<string> _createdDatabases = [];
     private readonly Func<Task> _stopAsync;
     private readonly bool _dropsDatabases;
@@ -64,19 +64,12 @@ public sealed class TestDatabaseServer
     /// <summary>Creates a fresh, fully migrated database and returns a connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync()
     {
-        var name = $"truust_test_{Environment.ProcessId}_{Interlocked.Increment(ref _databaseCounter)}";
-        await _createGate.WaitAsync();
-        try
+        var name = $"truust_test_{RunId}_{Interlocked.Increment(ref _databaseCounter)}";
+        // The template has no open connection (it was migrated without pooling), so copies of it can run at once.
+        await ExecuteAsync(AdminConnectionString, $"CREATE DATABASE \"{name}\" TEMPLATE \"{TemplateName}\"");
+        lock (_createdDatabases)
         {
-            await ExecuteAsync(AdminConnectionString, $"CREATE DATABASE \"{name}\" TEMPLATE \"{TemplateName}\"");
-            lock (_createdDatabases)
-            {
-                _createdDatabases.Add(name);
-            }
-        }
-        finally
-        {
-            _createGate.Release();
+            _createdDatabases.Add(name);
         }
 
         return new NpgsqlConnectionStringBuilder(AdminConnectionString)
@@ -141,7 +134,7 @@ public sealed class TestDatabaseServer
         var admin = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
         // Several runs may share a configured server, so this run's databases carry its own suffix and are dropped
         // at exit; on a server started for this run the fixed name is simpler to find in psql.
-        var template = $"truust_template_{Environment.ProcessId}_{Random.Shared.Next(100_000, 999_999)}";
+        var template = $"truust_template_{RunId}";
         TestDatabaseServer? server = null;
         server = new TestDatabaseServer(DatabaseVariable, admin.ConnectionString, template, dropsDatabases: true,
             () => server!.DropOwnDatabasesAsync());
@@ -319,7 +312,7 @@ public sealed class TestDatabaseServer
 
     /// <summary>
     /// At exit on a configured server: the template first, since the test runner allows the exit about 0.1 s and
-    /// each test class has dropped its own database already; whatever is still left is named truust_test_&lt;pid&gt;_*.
+    /// each test class has dropped its own database already; whatever is still left is named truust_test_&lt;run&gt;_*.
     /// </summary>
     private async Task DropOwnDatabasesAsync()
     {

@@ -56,6 +56,7 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         Assert.Equal(platform.Id, me.Id);
         Assert.Equal("Own platform", me.Name);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -76,6 +77,7 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         await (await secondClient.GetAsync("/v1/platform"))
             .ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal(platform.Id, (await platform.Client.GetJsonAsync<PlatformResponse>("/v1/platform")).Id);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -96,6 +98,7 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
             return await (await platform.Client.DeleteAsync(revoke))
                 .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         });
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -144,6 +147,7 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         var key = Assert.Single(keys);
         Assert.Null(key.Secret);
         Assert.Equal(platform.Secret[..12], key.Prefix);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -154,5 +158,6 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("bearer", platform.Secret);
 
         Assert.Equal(platform.Id, (await client.GetJsonAsync<PlatformResponse>("/v1/platform")).Id);
+        await LedgerInvariants.AssertAsync(factory);
     }
 }

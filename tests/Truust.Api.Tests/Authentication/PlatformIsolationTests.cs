@@ -34,6 +34,7 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
         Assert.Equal(missing.Body.GetProperty("type").GetString(), foreign.Body.GetProperty("type").GetString());
         // The positive space: the owner reads the very same object.
         await (await owner.Client.GetAsync(Fill(route, ids))).ReadJsonAsync();
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -47,6 +48,7 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
 
         var customer = await owner.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{ids.Customer}");
         Assert.Equal("Ada Lovelace", customer.Name);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -58,6 +60,7 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
             await (await other.Client.PostJsonAsync($"/v1/customers/{ids.Customer}/bank_accounts",
                     new { holder_name = "Mallory", iban = TestIbans.Germany }))
                 .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -69,6 +72,7 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
             await (await other.Client.PostJsonAsync("/v1/wallets",
                     new { customer_id = ids.Customer, currency = "USD" }))
                 .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]

@@ -49,6 +49,7 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         Assert.True(json.TryGetProperty("updated_at", out _));
         Assert.False(json.TryGetProperty("createdAt", out _));
         Assert.False(json.TryGetProperty("platform_id", out _));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -80,6 +81,7 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         Assert.True(second.HasMore);
         Assert.Equal(newestFirst[4..], last.Data.Select(c => c.Id));
         Assert.False(last.HasMore);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -96,6 +98,7 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         Assert.False(page.HasMore);
         Assert.Equal("list", json.GetProperty("object").GetString());
         Assert.False(json.GetProperty("has_more").GetBoolean());
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -147,6 +150,7 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         Assert.Equal(created.Name, updated.Name);
         var fetched = await client.GetJsonAsync<CustomerResponse>($"/v1/customers/{created.Id}");
         Assert.Equal(updated.Metadata, fetched.Metadata);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -178,5 +182,6 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
                     .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
             Assert.Equal(["metadata"], problem.Errors.Keys);
         }
+        await LedgerInvariants.AssertAsync(factory);
     }
 }

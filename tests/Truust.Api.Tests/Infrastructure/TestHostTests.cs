@@ -59,5 +59,6 @@ public sealed class TestHostTests(TruustApiFactory factory) : IClassFixture<Truu
 
         Assert.Equal(first.CreatedAt + TimeSpan.FromDays(3), second.CreatedAt);
         Assert.Same(factory.Clock, factory.Services.GetRequiredService<TimeProvider>());
+        await LedgerInvariants.AssertAsync(factory);
     }
 }

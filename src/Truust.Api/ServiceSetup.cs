@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Serilog;
+using Truust.Api.Application.Campaigns;
 using Truust.Api.Application.Customers;
 using Truust.Api.Application.Events;
 using Truust.Api.Application.Orders;
@@ -70,6 +71,10 @@ public static class ServiceSetup
         services.AddScoped<PayoutService>();
         services.AddScoped<RefundService>();
         services.AddScoped<OrderGroupService>();
+        services.AddScoped<CampaignService>();
+        services.AddScoped<ContributionFunding>();
+        services.AddScoped<CampaignDeadlineJob>();
+        services.AddHostedService<JobRunner<CampaignDeadlineJob>>();
         services.AddScoped<WebhookService>();
         services.AddScoped<WebhookDeliveryJob>();
         services.AddScoped<IdempotencyPurgeJob>();

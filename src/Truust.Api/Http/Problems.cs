@@ -87,6 +87,15 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                     });
                 return true;
             }
+            case Truust.Domain.Campaigns.InvalidCampaignTransitionException e:
+                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
+                    $"Campaign is {EnumWire.Name(e.Status)}; '{e.Trigger.ToString().ToLowerInvariant()}' is not allowed now.",
+                    extensions: new Dictionary<string, object?>
+                    {
+                        [CurrentStatusMember] = EnumWire.Name(e.Status),
+                        ["allowed_actions"] = e.Allowed.Select(a => a.ToString().ToLowerInvariant()).ToArray(),
+                    });
+                return true;
             case DomainStateException e:
                 await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
                     extensions: new Dictionary<string, object?>

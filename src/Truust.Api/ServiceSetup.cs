@@ -16,6 +16,7 @@ using Truust.Api.Application.Ledger;
 using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Wallets;
 using Truust.Api.Http;
+using Truust.Api.Pages;
 using Truust.Api.Persistence;
 
 namespace Truust.Api;
@@ -53,6 +54,7 @@ public static class ServiceSetup
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
         services.AddSwagger();
+        services.AddHostedPages();
 
         services.AddScoped<PlatformService>();
         services.AddScoped<CustomerService>();
@@ -88,6 +90,7 @@ public static class ServiceSetup
 
     public static WebApplication UseTruust(this WebApplication app)
     {
+        app.UseStaticFiles();
         app.UseSerilogRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
@@ -107,6 +110,7 @@ public static class ServiceSetup
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapControllers();
+        app.MapRazorPages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

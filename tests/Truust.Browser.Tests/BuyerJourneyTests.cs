@@ -27,14 +27,14 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await Expect(page.GetByTestId("amount")).ToHaveTextAsync("150.00 EUR");
             await Expect(page.GetByTestId("seller")).ToHaveTextAsync("Sam Seller");
             await Expect(page.GetByText("Vintage bicycle")).ToBeVisibleAsync();
-            await DocumentAsync(page, "buyer-page");
+            await DocumentAsync(page, "buyer-page", alsoOnAPhone: true);
 
             await page.GetByLabel("Card").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex($"^{Regex.Escape(Host.BaseUrl)}/pay/[A-Za-z0-9_-]+$"));
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay 150.00 EUR by card" })).ToBeVisibleAsync();
             await Expect(page.GetByText("4000 0027 6000 3184")).ToBeVisibleAsync();
-            await DocumentAsync(page, "card-page");
+            await DocumentAsync(page, "card-page", alsoOnAPhone: true);
 
             await FillCardAsync(page, "4242 4242 4242 4242");
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
@@ -100,7 +100,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
             await page.WaitForURLAsync(new Regex("/result$"));
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment received" })).ToBeVisibleAsync();
-            await Expect(page.GetByText("Paid with mastercard •••• 4444")).ToBeVisibleAsync();
+            await Expect(page.GetByText("Paid with Mastercard •••• 4444")).ToBeVisibleAsync();
 
             // The declined payment's page is over: it shows its outcome and takes no second card.
             await page.GotoAsync(firstCardPage);
@@ -180,7 +180,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await page.WaitForURLAsync(new Regex("/pay/[A-Za-z0-9_-]+/3ds$"));
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm your payment" })).ToBeVisibleAsync();
             await Expect(page.GetByTestId("amount")).ToHaveTextAsync("150.00 EUR");
-            await Expect(page.GetByTestId("card")).ToHaveTextAsync("visa •••• 3184");
+            await Expect(page.GetByTestId("card")).ToHaveTextAsync("Visa •••• 3184");
             Assert.Equal("PENDING_PUBLISH", (await shop.OrderAsync(id)).Str("status"));
             await DocumentAsync(page, "3ds-page");
             var challenge = page.Url;
@@ -321,6 +321,74 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         var ledger = await shop.LedgerAsync(id);
         Assert.Equal(Amount, Assert.Single(ledger).Long("amount"));
         AssertEscrowMatchesOrder(order, ledger);
+    }
+
+    [Fact]
+    public async Task A_buyer_whose_wallet_holds_enough_pays_from_it_at_once()
+    {
+        using var shop = await Host.NewPlatformAsync();
+        var seller = await shop.CreateCustomerAsync("Sam Seller", "sam@example.com");
+        var buyer = await shop.CreateCustomerAsync("Bea Buyer", "bea@example.com");
+        var walletId = (await shop.PostAsync("/v1/wallets", new { customer_id = buyer, currency = "EUR" },
+            HttpStatusCode.Created)).Str("id");
+
+        // The wallet is funded the way money reaches a wallet: Bea sold something earlier and was paid into it.
+        var earlier = (await shop.CreateOrderAsync(new
+        {
+            name = "Old saddle", amount = 20_000, currency = "EUR", seller_id = buyer, buyer_id = seller, fee_amount = 0,
+        })).Str("id");
+        await shop.PayByCardAsync(earlier);
+        await shop.PostAsync($"/v1/orders/{earlier}/accept", null, HttpStatusCode.OK);
+        await shop.PostAsync("/v1/payouts", new { order_id = earlier, type = "WALLET", wallet_id = walletId },
+            HttpStatusCode.Created);
+        await shop.PostAsync($"/v1/orders/{earlier}/validate", null, HttpStatusCode.OK);
+        await EventuallyAsync(async () => (await shop.OrderAsync(earlier)).Str("status") == "RELEASED");
+        Assert.Equal(20_000, (await shop.GetAsync($"/v1/wallets/{walletId}")).Long("balance"));
+
+        var order = await shop.CreateOrderAsync(new
+        {
+            name = "Vintage bicycle", amount = Amount, currency = "EUR", seller_id = seller, buyer_id = buyer,
+            buyer_confirmed_url = $"{ShopUrl}/orders/paid",
+        });
+        var id = order.Str("id");
+
+        await InBrowserAsync(async page =>
+        {
+            await page.GotoAsync(order.Str("buyer_link"));
+            await page.GetByLabel("Truust wallet").CheckAsync();
+            await Expect(page.GetByText("Pay from your balance of 200.00 EUR.")).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
+            await page.WaitForURLAsync($"{ShopUrl}/orders/paid?order_id={id}");
+        });
+
+        order = await shop.OrderAsync(id);
+        Assert.Equal("PUBLISHED", order.Str("status"));
+        var ledger = await shop.LedgerAsync(id);
+        var transfer = Assert.Single(ledger);
+        Assert.Equal($"wallet:{walletId}", transfer.Str("debit_account"));
+        Assert.Equal($"escrow:{id}", transfer.Str("credit_account"));
+        Assert.Equal(Amount, transfer.Long("amount"));
+        AssertEscrowMatchesOrder(order, ledger);
+        Assert.Equal(20_000 - Amount, (await shop.GetAsync($"/v1/wallets/{walletId}")).Long("balance"));
+    }
+
+    [Fact]
+    public async Task Wallet_payment_is_not_offered_when_the_wallet_holds_too_little()
+    {
+        using var shop = await Host.NewPlatformAsync();
+        var order = await CreateOrderAsync(shop, withBuyer: true, withUrls: false);
+        await shop.PostAsync("/v1/wallets", new { customer_id = order.Str("buyer_id"), currency = "EUR" },
+            HttpStatusCode.Created);
+
+        await InBrowserAsync(async page =>
+        {
+            await page.GotoAsync(order.Str("buyer_link"));
+            await Expect(page.GetByRole(AriaRole.Radio)).ToHaveCountAsync(2);
+            await Expect(page.GetByLabel("Truust wallet")).ToHaveCountAsync(0);
+        });
+
+        Assert.Equal("DRAFT", (await shop.OrderAsync(order.Str("id"))).Str("status"));
+        Assert.Empty(await shop.LedgerAsync(order.Str("id")));
     }
 
     private static async Task<JsonElement> CreateOrderAsync(PlatformApi shop, bool withBuyer, bool withUrls)

@@ -46,6 +46,11 @@ public static class HostedPages
         return url is null ? fallback : WithOrderId(url, order.Id);
     }
 
+    /// <summary>A card as people read it on a receipt: <c>Visa •••• 4242</c>.</summary>
+    public static string CardLabel(string? brand, string? last4) => brand is { Length: > 0 }
+        ? $"{char.ToUpperInvariant(brand[0])}{brand[1..]} •••• {last4}"
+        : $"Card •••• {last4}";
+
     /// <summary>What an order's status means to a buyer or seller, in words.</summary>
     public static string Describe(OrderStatus status) => status switch
     {

@@ -42,7 +42,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
 
         Merchant = (await platforms.GetAsync(payin.PlatformId, ct)).Name;
         Amount = payin.Amount.ToString();
-        Card = $"{payin.CardBrand} •••• {payin.CardLast4}";
+        Card = HostedPages.CardLabel(payin.CardBrand, payin.CardLast4);
         ViewData["Title"] = "Confirm your payment";
         ViewData["Variant"] = "issuer";
         return Page();

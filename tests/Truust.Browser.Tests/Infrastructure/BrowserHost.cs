@@ -34,6 +34,8 @@ public sealed class BrowserHost : IAsyncLifetime
                 $"The browser tests drive Chromium at {ChromiumPath}; install it with 'apt-get install chromium'.");
         }
 
+        // Two cores run the server, PostgreSQL and Chromium at once: give assertions room beyond Playwright's 5 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _database = await BrowserTestDatabase.StartAsync();
         _server = new TruustKestrelFactory(_database.ConnectionString);
         _server.StartServer();

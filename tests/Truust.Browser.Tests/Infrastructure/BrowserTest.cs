@@ -89,6 +89,17 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
         }
     }
 
+    /// <summary>Waits (up to ten seconds) for work the background workers do on their own, such as a release.</summary>
+    protected static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 seconds.");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Clicks a form's submit button and returns the server's answer to the POST.</summary>
     protected static Task<IResponse> SubmitAsync(IPage page, string button) =>
         page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
@@ -98,7 +109,7 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
     /// Saves a picture of the page for the documentation when <c>TRUUST_DOC_SCREENSHOTS</c> names a folder
     /// (docs/images); otherwise does nothing, so ordinary runs leave the working tree alone.
     /// </summary>
-    protected static async Task DocumentAsync(IPage page, string name)
+    protected static async Task DocumentAsync(IPage page, string name, bool alsoOnAPhone = false)
     {
         if (Environment.GetEnvironmentVariable("TRUUST_DOC_SCREENSHOTS") is not { Length: > 0 } folder)
         {
@@ -107,6 +118,17 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
 
         Directory.CreateDirectory(folder);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+        if (alsoOnAPhone)
+        {
+            var desktop = page.ViewportSize!;
+            await page.SetViewportSizeAsync(390, 844);
+            await page.ScreenshotAsync(new PageScreenshotOptions
+            {
+                Path = Path.Combine(folder, $"{name}-phone.png"),
+                FullPage = true,
+            });
+            await page.SetViewportSizeAsync(desktop.Width, desktop.Height);
+        }
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ namespace Truust.Browser.Tests;
 public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output) : BrowserTest(host, output)
 {
     private const long Amount = 15_000;
+    private const string InvalidNumber = "This card number is not valid. Check it for typos.";
 
     [Fact]
     public async Task Buyer_pays_by_card_and_lands_on_the_platforms_confirmed_url()
@@ -23,7 +24,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         await InBrowserAsync(async page =>
         {
             await page.GotoAsync(order.Str("buyer_link"));
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "How would you like to pay?" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "How would you like to pay?")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("amount")).ToHaveTextAsync("150.00 EUR");
             await Expect(page.GetByTestId("seller")).ToHaveTextAsync("Sam Seller");
             await Expect(page.GetByText("Vintage bicycle")).ToBeVisibleAsync();
@@ -32,14 +33,14 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await page.GetByLabel("Card").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex($"^{Regex.Escape(Host.BaseUrl)}/pay/[A-Za-z0-9_-]+$"));
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay 150.00 EUR by card" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Pay 150.00 EUR by card")).ToBeVisibleAsync();
             await Expect(page.GetByText("4000 0027 6000 3184")).ToBeVisibleAsync();
             await DocumentAsync(page, "card-page", alsoOnAPhone: true);
 
             await FillCardAsync(page, "4242 4242 4242 4242");
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
             await page.WaitForURLAsync($"{ShopUrl}/orders/paid?order_id={id}");
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Back on Bike Market" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Back on Bike Market")).ToBeVisibleAsync();
         });
 
         // The platform saw the buyer come back, without the payment link's secret in the Referer.
@@ -77,7 +78,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         {
             await page.GotoAsync(order.Str("buyer_link"));
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay 150.00 EUR by card" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Pay 150.00 EUR by card")).ToBeVisibleAsync();
             firstCardPage = page.Url;
 
             await FillCardAsync(page, "4000 0000 0000 0002");
@@ -85,7 +86,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
 
             // No platform URL: Truust's own result page says what happened and offers to try again.
             await page.WaitForURLAsync($"{firstCardPage}/result");
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment not completed" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Payment not completed")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("failure")).ToHaveTextAsync("The card was declined.");
             Assert.Equal("FAILURE", (await shop.OrderAsync(id)).Str("status"));
 
@@ -93,13 +94,13 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await page.WaitForURLAsync(order.Str("buyer_link"));
             await Expect(page.GetByText("Your previous payment did not go through.")).ToBeVisibleAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay 150.00 EUR by card" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Pay 150.00 EUR by card")).ToBeVisibleAsync();
             Assert.NotEqual(firstCardPage, page.Url);
 
             await FillCardAsync(page, "5555 5555 5555 4444");
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
             await page.WaitForURLAsync(new Regex("/result$"));
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment received" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Payment received")).ToBeVisibleAsync();
             await Expect(page.GetByText("Paid with Mastercard •••• 4444")).ToBeVisibleAsync();
 
             // The declined payment's page is over: it shows its outcome and takes no second card.
@@ -135,7 +136,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await page.GotoAsync(cardPage);
             await FillCardAsync(page, "4242 4242 4242 4241", expiry: "01/20");
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
-            await Expect(page.Locator("#number-error")).ToHaveTextAsync("This card number is not valid. Check it for typos.");
+            await Expect(page.Locator("#number-error")).ToHaveTextAsync(InvalidNumber);
             await Expect(page.Locator("#expiry-error")).ToHaveTextAsync("This card has expired.");
             await Expect(page.Locator("#number")).ToHaveAttributeAsync("aria-invalid", "true");
             await Expect(page.Locator("#number")).ToBeFocusedAsync();
@@ -150,7 +151,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await FillCardAsync(page, "4242 4242 4242 4241");
             var response = await SubmitAsync(page, "Pay 150.00 EUR");
             Assert.Equal(422, response.Status);
-            await Expect(page.Locator("#number-error")).ToHaveTextAsync("This card number is not valid. Check it for typos.");
+            await Expect(page.Locator("#number-error")).ToHaveTextAsync(InvalidNumber);
             await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Please check the form.");
             // The number typed is not sent back in the page.
             await Expect(page.Locator("#number")).ToHaveValueAsync(string.Empty);
@@ -178,7 +179,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         {
             await PayWithCardFromBuyerLinkAsync(page, order, "4000 0027 6000 3184");
             await page.WaitForURLAsync(new Regex("/pay/[A-Za-z0-9_-]+/3ds$"));
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Confirm your payment" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Confirm your payment")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("amount")).ToHaveTextAsync("150.00 EUR");
             await Expect(page.GetByTestId("card")).ToHaveTextAsync("Visa •••• 3184");
             Assert.Equal("PENDING_PUBLISH", (await shop.OrderAsync(id)).Str("status"));
@@ -191,7 +192,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             // The challenge is answered: its link no longer serves.
             var again = await page.GotoAsync(challenge);
             Assert.Equal(410, again!.Status);
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This link is no longer active" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "This link is no longer active")).ToBeVisibleAsync();
         });
 
         order = await shop.OrderAsync(id);
@@ -239,7 +240,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await page.GotoAsync(order.Str("buyer_link"));
             await page.GetByLabel("Bank transfer").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Pay by bank transfer" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Pay by bank transfer")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("wire-iban")).ToHaveTextAsync("ES79 2100 0813 6101 2345 6789");
             await Expect(page.GetByTestId("wire-bic")).ToHaveTextAsync("CAIXESBBXXX");
             await Expect(page.GetByTestId("wire-amount")).ToHaveTextAsync("150.00 EUR");
@@ -261,7 +262,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             Assert.Equal("MATCHED", wire.Str("status"));
 
             // Nobody touches the page: it notices the wire by itself.
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payment received" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Payment received")).ToBeVisibleAsync();
             await Expect(page.GetByText($"Your bank transfer (reference {reference}) has arrived.")).ToBeVisibleAsync();
             Assert.EndsWith("/result", page.Url);
         });
@@ -287,19 +288,21 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         await InBrowserAsync(async page =>
         {
             await page.GotoAsync(order.Str("buyer_link"));
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Who is paying?" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Who is paying?")).ToBeVisibleAsync();
 
             await page.GetByLabel("Email").FillAsync("not an email");
             var response = await SubmitAsync(page, "Continue");
             Assert.Equal(422, response.Status);
-            await Expect(page.Locator("#name-error")).ToHaveTextAsync("Enter your name as it should appear on the order.");
-            await Expect(page.Locator("#email-error")).ToHaveTextAsync("Enter a valid email address, like name@example.com.");
+            await Expect(page.Locator("#name-error"))
+                .ToHaveTextAsync("Enter your name as it should appear on the order.");
+            await Expect(page.Locator("#email-error"))
+                .ToHaveTextAsync("Enter a valid email address, like name@example.com.");
             Assert.Null((await shop.OrderAsync(id)).StrOrNull("buyer_id"));
 
             await page.GetByLabel("Full name").FillAsync("Ines Identified");
             await page.GetByLabel("Email").FillAsync("ines@example.com");
             await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "How would you like to pay?" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "How would you like to pay?")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("buyer")).ToHaveTextAsync("Ines Identified");
 
             var buyerId = (await shop.OrderAsync(id)).Str("buyer_id");
@@ -335,7 +338,8 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         // The wallet is funded the way money reaches a wallet: Bea sold something earlier and was paid into it.
         var earlier = (await shop.CreateOrderAsync(new
         {
-            name = "Old saddle", amount = 20_000, currency = "EUR", seller_id = buyer, buyer_id = seller, fee_amount = 0,
+            name = "Old saddle", amount = 20_000, currency = "EUR", seller_id = buyer, buyer_id = seller,
+            fee_amount = 0,
         })).Str("id");
         await shop.PayByCardAsync(earlier);
         await shop.PostAsync($"/v1/orders/{earlier}/accept", null, HttpStatusCode.OK);
@@ -415,7 +419,8 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
     }
 
-    private static async Task FillCardAsync(IPage page, string number, string? expiry = null, string holder = "Bea Buyer")
+    private static async Task FillCardAsync(IPage page, string number, string? expiry = null,
+        string holder = "Bea Buyer")
     {
         await page.GetByLabel("Card number").FillAsync(number);
         await page.GetByLabel("Expiry date").FillAsync(expiry ?? FutureExpiry);

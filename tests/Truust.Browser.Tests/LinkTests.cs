@@ -21,16 +21,17 @@ public sealed class LinkTests(BrowserHost host, ITestOutputHelper output) : Brow
             // The buyer link after payment.
             var paid = await page.GotoAsync(order.Str("buyer_link"));
             Assert.Equal(410, paid!.Status);
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This link is no longer active" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "This link is no longer active")).ToBeVisibleAsync();
             await Expect(page.GetByText("has already been paid")).ToBeVisibleAsync();
 
             // The seller opened the page; meanwhile the platform cancels the order; then the seller accepts.
             await page.GotoAsync(order.Str("seller_link"));
             await page.GetByLabel("My Truust wallet").CheckAsync();
-            await shop.PostAsync($"/v1/orders/{id}/cancel", new { reason = "buyer changed their mind" }, HttpStatusCode.OK);
+            await shop.PostAsync($"/v1/orders/{id}/cancel", new { reason = "buyer changed their mind" },
+                HttpStatusCode.OK);
             var accepted = await SubmitAsync(page, "Accept order");
             Assert.Equal(410, accepted.Status);
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This link is no longer active" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "This link is no longer active")).ToBeVisibleAsync();
 
             // And the seller link itself, opened again.
             var again = await page.GotoAsync(order.Str("seller_link"));
@@ -40,7 +41,7 @@ public sealed class LinkTests(BrowserHost host, ITestOutputHelper output) : Brow
             // A link that never existed.
             var unknown = await page.GotoAsync($"{Host.BaseUrl}/s/thisTokenWasNeverIssued0000000000");
             Assert.Equal(404, unknown!.Status);
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "This link is not valid" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "This link is not valid")).ToBeVisibleAsync();
 
             // None of these pages gives away the platform's key.
             Assert.DoesNotContain(shop.Secret, await page.ContentAsync());

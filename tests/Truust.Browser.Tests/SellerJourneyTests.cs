@@ -21,8 +21,9 @@ public sealed class SellerJourneyTests(BrowserHost host, ITestOutputHelper outpu
 
         await InBrowserAsync(async page =>
         {
+            var iban = page.GetByLabel("IBAN", new() { Exact = true });
             await page.GotoAsync(order.Str("seller_link"));
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Accept the order" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "Accept the order")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("status")).ToHaveTextAsync("Paid, held in escrow");
             await Expect(page.GetByTestId("amount")).ToHaveTextAsync("249.90 EUR");
             await Expect(page.GetByTestId("buyer")).ToHaveTextAsync("Bea Buyer");
@@ -30,20 +31,21 @@ public sealed class SellerJourneyTests(BrowserHost host, ITestOutputHelper outpu
 
             await page.GetByLabel("A new bank account").CheckAsync();
             await Expect(page.GetByLabel("Account holder")).ToHaveValueAsync("Sam Seller");
-            await page.GetByLabel("IBAN", new() { Exact = true }).FillAsync("ES91 2100 0418 4502 0005 1333");
+            await iban.FillAsync("ES91 2100 0418 4502 0005 1333");
             var refused = await SubmitAsync(page, "Accept order");
             Assert.Equal(422, refused.Status);
             await Expect(page.Locator("#iban-error")).ToHaveTextAsync(
                 "This IBAN is not valid: IBAN check digits are wrong (mod-97 check failed): please check for a typo.");
-            await Expect(page.GetByLabel("IBAN", new() { Exact = true })).ToHaveAttributeAsync("aria-invalid", "true");
+            await Expect(iban).ToHaveAttributeAsync("aria-invalid", "true");
             // What the seller typed stays, so they can correct it.
-            await Expect(page.GetByLabel("IBAN", new() { Exact = true })).ToHaveValueAsync("ES91 2100 0418 4502 0005 1333");
+            await Expect(iban).ToHaveValueAsync("ES91 2100 0418 4502 0005 1333");
 
             // The wrong IBAN changed nothing: still paid and waiting, no account saved.
             Assert.Equal("PUBLISHED", (await shop.OrderAsync(id)).Str("status"));
-            Assert.Empty((await shop.GetAsync($"/v1/customers/{sellerId}/bank_accounts")).GetProperty("data").EnumerateArray());
+            var accounts = await shop.GetAsync($"/v1/customers/{sellerId}/bank_accounts");
+            Assert.Empty(accounts.GetProperty("data").EnumerateArray());
 
-            await page.GetByLabel("IBAN", new() { Exact = true }).FillAsync("ES91 2100 0418 4502 0005 1332");
+            await iban.FillAsync("ES91 2100 0418 4502 0005 1332");
             await page.GetByRole(AriaRole.Button, new() { Name = "Accept order" }).ClickAsync();
             await page.WaitForURLAsync($"{ShopUrl}/sales/accepted?order_id={id}");
         });
@@ -111,7 +113,7 @@ public sealed class SellerJourneyTests(BrowserHost host, ITestOutputHelper outpu
             await page.GetByLabel("My Truust wallet").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Accept order" }).ClickAsync();
             await page.WaitForURLAsync($"{order.Str("seller_link")}/done");
-            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You accepted the order" })).ToBeVisibleAsync();
+            await Expect(Heading(page, "You accepted the order")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("destination")).ToHaveTextAsync("your Truust wallet");
         });
 

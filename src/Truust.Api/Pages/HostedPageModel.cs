@@ -33,7 +33,8 @@ public abstract class HostedPageModel : PageModel
     public static Caller CallerFor(string platformId) => new(platformId, false);
 
     public static bool IsPlausibleToken(string? token) =>
-        token is { Length: > 0 and <= MaxTokenLength } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+        token is { Length: > 0 and <= MaxTokenLength }
+        && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context,
         PageHandlerExecutionDelegate next)
@@ -43,8 +44,8 @@ public abstract class HostedPageModel : PageModel
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
-                                        "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; " +
+                                        "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
         var executed = await next();
         if (executed.Exception is { } exception && !executed.ExceptionHandled && ToPage(exception) is { } page)

@@ -27,7 +27,8 @@ public static class HostedPages
     /// <summary>
     /// A platform URL with <c>order_id</c> added, so the platform knows which order the person comes back from.
     /// </summary>
-    public static string WithOrderId(string url, string orderId) => QueryHelpers.AddQueryString(url, "order_id", orderId);
+    public static string WithOrderId(string url, string orderId) =>
+        QueryHelpers.AddQueryString(url, "order_id", orderId);
 
     /// <summary>
     /// Where the buyer goes once the payment is decided: the platform's confirmed or denied URL (with the order

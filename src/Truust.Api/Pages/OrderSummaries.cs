@@ -5,7 +5,7 @@ using Truust.Domain.Orders;
 
 namespace Truust.Api.Pages;
 
-/// <summary>What the hosted pages show of an order: what is bought, for how much, from whom, on which platform.</summary>
+/// <summary>What the hosted pages show of an order: what is bought, for how much, from whom, where.</summary>
 public sealed record OrderSummary(
     string OrderId,
     string Name,

@@ -131,7 +131,8 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
         Payin = payins.ToResponse(payin);
         if (payin.OrderId is not null)
         {
-            Summary = await summaries.OfAsync(await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct), ct);
+            var order = await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
+            Summary = await summaries.OfAsync(order, ct);
         }
 
         var card = payin.Type == PayinType.Addon;
@@ -174,7 +175,9 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
 
     private async Task<string> ReturnUrlAsync(Domain.Payments.Payin payin, CancellationToken ct)
     {
-        var order = payin.OrderId is null ? null : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
+        var order = payin.OrderId is null
+            ? null
+            : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
         return HostedPages.BuyerReturnUrl(order, payin.Status == PayinStatus.Succeeded,
             Url.Page("/PayResult", new { token = Token })!);
     }

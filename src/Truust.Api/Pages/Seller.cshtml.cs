@@ -114,12 +114,14 @@ public sealed class SellerModel(
         }
         else if (payout.Type == PayoutType.Wallet)
         {
-            payout.WalletId = (await wallets.GetOrCreateForCustomerAsync(order.PlatformId, order.SellerId, order.Currency,
-                ct)).Id;
+            var wallet = await wallets.GetOrCreateForCustomerAsync(order.PlatformId, order.SellerId, order.Currency,
+                ct);
+            payout.WalletId = wallet.Id;
         }
 
-        // Two commits: ACCEPTED is a state of its own, so if the payout step fails the seller comes back to this
-        // link and finds the order accepted, asking only where to be paid.
+        // Separate commits, each safe on its own: a saved bank account is simply offered next time, and ACCEPTED is a
+        // state of its own, so if the payout step fails the seller comes back to this link and finds the order
+        // accepted, asking only where to be paid.
         if (order.Status == OrderStatus.Published)
         {
             await orders.ActAsync(caller, order.Id, OrderTrigger.Accept, OrderActor.Seller, null, ct);

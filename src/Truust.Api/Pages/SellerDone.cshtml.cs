@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Application.Customers;
 using Truust.Api.Application.Orders;
 using Truust.Api.Application.Payments;
+using Truust.Domain.Banking;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 
@@ -44,9 +45,15 @@ public sealed class SellerDoneModel(
         if (order.PayoutId is not null)
         {
             var payout = await payouts.FindAsync(caller, order.PayoutId, ct);
-            Destination = payout.Type == PayoutType.Wallet
-                ? "your Truust wallet"
-                : $"the bank account {Domain.Banking.Iban.Parse((await customers.FindBankAccountAsync(caller, payout.BankAccountId!, ct)).Iban).Masked}";
+            if (payout.Type == PayoutType.Wallet)
+            {
+                Destination = "your Truust wallet";
+            }
+            else
+            {
+                var account = await customers.FindBankAccountAsync(caller, payout.BankAccountId!, ct);
+                Destination = $"the bank account {Iban.Parse(account.Iban).Masked}";
+            }
         }
 
         ViewData["Title"] = Accepted ? "Order accepted" : "Order closed";

@@ -66,7 +66,9 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
         }
 
         payin = await payins.CompleteChallengeAsync(payin, authenticated, ct);
-        var order = payin.OrderId is null ? null : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
+        var order = payin.OrderId is null
+            ? null
+            : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
         return Redirect(HostedPages.BuyerReturnUrl(order, payin.Status == PayinStatus.Succeeded,
             Url.Page("/PayResult", new { token })!));
     }

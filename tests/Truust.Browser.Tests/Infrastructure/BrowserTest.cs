@@ -56,7 +56,8 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
         page.Console += (_, message) =>
         {
             // A page answered 410 or 422 on purpose is logged as a failed load; failed assets are caught below.
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            if (message.Type == "error"
+                && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
                 problems.Add($"console: {message.Text}");
             }
@@ -89,6 +90,9 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
         }
     }
 
+    protected static ILocator Heading(IPage page, string name) =>
+        page.GetByRole(AriaRole.Heading, new() { Name = name });
+
     /// <summary>Waits (up to ten seconds) for work the background workers do on their own, such as a release.</summary>
     protected static async Task EventuallyAsync(Func<Task<bool>> condition)
     {
@@ -117,7 +121,11 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
         }
 
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(folder, $"{name}.png"),
+            FullPage = true,
+        });
         if (alsoOnAPhone)
         {
             var desktop = page.ViewportSize!;

@@ -47,7 +47,8 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     public async Task<List<JsonElement>> HistoryAsync(string orderId) =>
         (await GetAsync($"/v1/orders/{orderId}/history")).EnumerateArray().ToList();
 
-    /// <summary>Pays the order by card through the API (as a platform's own checkout would): it ends PUBLISHED.</summary>
+    /// <summary>Pays the order by card through the API, as a platform's own checkout would: it ends PUBLISHED.
+    /// </summary>
     public async Task PayByCardAsync(string orderId)
     {
         var payin = await PostAsync("/v1/payins", new { order_id = orderId, type = "ADDON" }, HttpStatusCode.Created);
@@ -60,8 +61,9 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync();
+        var request = response.RequestMessage!;
         Assert.True(response.StatusCode == expected,
-            $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri} answered {(int)response.StatusCode}, " +
+            $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}, " +
             $"expected {(int)expected}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
@@ -75,7 +77,9 @@ public static class JsonElementExtensions
         element.GetProperty(property).GetString() ?? throw new InvalidOperationException($"'{property}' is null.");
 
     public static string? StrOrNull(this JsonElement element, string property) =>
-        element.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null ? value.GetString() : null;
+        element.TryGetProperty(property, out var value) && value.ValueKind != JsonValueKind.Null
+            ? value.GetString()
+            : null;
 
     public static long Long(this JsonElement element, string property) => element.GetProperty(property).GetInt64();
 }

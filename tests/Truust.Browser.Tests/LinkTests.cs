@@ -90,4 +90,14 @@ public sealed class LinkTests(BrowserHost host, ITestOutputHelper output) : Brow
         Assert.Single(ledger);
         AssertEscrowMatchesOrder(order, ledger);
     }
+
+    [Fact]
+    public async Task The_pages_stay_out_of_the_api_description()
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(Host.BaseUrl) };
+        var swagger = await client.GetStringAsync("/swagger/v1/swagger.json");
+        Assert.Contains("\"/v1/orders\"", swagger);
+        Assert.DoesNotContain("/b/{token}", swagger);
+        Assert.DoesNotContain("/pay/{token}", swagger);
+    }
 }

@@ -12,7 +12,8 @@ public sealed record PlatformVisit(string Url, string? Referer);
 /// Base of the browser scenarios. Each runs in a fresh browser context (no cookies shared between tests); the
 /// platform's site (<see cref="ShopUrl"/>) is answered inside the browser, so a redirect back to the platform is
 /// seen end to end with its headers. A failing scenario leaves a full-page screenshot in <c>screenshots/</c> next
-/// to the test assembly. Any JavaScript error or Content-Security-Policy violation on a page fails the test.
+/// to the test assembly. Any JavaScript error, Content-Security-Policy violation, failed asset or request to
+/// another origin than Truust's (or the platform's, when it is sent back there) fails the test.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
@@ -60,6 +61,16 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
                 && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
                 problems.Add($"console: {message.Text}");
+            }
+        };
+        page.Request += (_, request) =>
+        {
+            // Every asset comes from Truust itself: no CDN, no third-party script or font.
+            if (!request.Url.StartsWith(Host.BaseUrl + "/", StringComparison.Ordinal)
+                && !request.Url.StartsWith(ShopUrl + "/", StringComparison.Ordinal)
+                && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+            {
+                problems.Add($"foreign request: {request.Url}");
             }
         };
         page.Response += (_, response) =>

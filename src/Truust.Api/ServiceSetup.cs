@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Serilog;
+using Truust.Api.Application.Campaigns;
 using Truust.Api.Application.Customers;
 using Truust.Api.Application.Events;
 using Truust.Api.Application.Orders;
@@ -17,6 +18,7 @@ using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Wallets;
 using Truust.Api.Application.Webhooks;
 using Truust.Api.Http;
+using Truust.Api.Pages;
 using Truust.Api.Persistence;
 
 namespace Truust.Api;
@@ -59,6 +61,7 @@ public static class ServiceSetup
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
         services.AddSwagger();
+        services.AddHostedPages();
 
         services.AddScoped<PlatformService>();
         services.AddScoped<CustomerService>();
@@ -70,6 +73,10 @@ public static class ServiceSetup
         services.AddScoped<PayoutService>();
         services.AddScoped<RefundService>();
         services.AddScoped<OrderGroupService>();
+        services.AddScoped<CampaignService>();
+        services.AddScoped<ContributionFunding>();
+        services.AddScoped<CampaignDeadlineJob>();
+        services.AddHostedService<JobRunner<CampaignDeadlineJob>>();
         services.AddScoped<WebhookService>();
         services.AddScoped<WebhookDeliveryJob>();
         services.AddScoped<IdempotencyPurgeJob>();
@@ -107,6 +114,7 @@ public static class ServiceSetup
 
     public static WebApplication UseTruust(this WebApplication app)
     {
+        app.UseStaticFiles();
         app.UseSerilogRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
@@ -128,6 +136,7 @@ public static class ServiceSetup
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.MapControllers();
+        app.MapRazorPages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Truust.Domain.Banking;
 using Truust.Domain.Customers;
@@ -55,6 +56,7 @@ public sealed class UpdateCustomerRequestValidator : AbstractValidator<UpdateCus
 public sealed record CustomerResponse(string Id, string Name, string Email, CustomerType Type,
     Dictionary<string, string> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "customer";
 
     public static CustomerResponse From(Customer c) =>
@@ -90,6 +92,7 @@ public sealed class CreateBankAccountRequestValidator : AbstractValidator<Create
 public sealed record BankAccountResponse(string Id, string CustomerId, string HolderName, string Iban, string? Bic,
     DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "bank_account";
 
     public static BankAccountResponse From(BankAccount a, bool masked) =>

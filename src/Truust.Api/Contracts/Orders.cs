@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Http;
@@ -156,12 +157,14 @@ public sealed record OrderResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ReleasedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "order";
 }
 
 public sealed record OrderStatusChangeResponse(string Id, OrderStatus From, OrderStatus To, string Action,
     OrderActor Actor, string? Reason, DateTimeOffset At)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "order_status_change";
 
     public static OrderStatusChangeResponse Of(OrderStatusChange c) =>
@@ -171,6 +174,7 @@ public sealed record OrderStatusChangeResponse(string Id, OrderStatus From, Orde
 public sealed record LedgerTransferResponse(string Id, string DebitAccount, string CreditAccount, long Amount,
     string Currency, TransferKind Kind, string Reference, string? OrderId, DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "ledger_transfer";
 
     public static LedgerTransferResponse From(LedgerTransfer t) =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Truust.Domain.Payments;
 
@@ -59,6 +60,7 @@ public sealed record PayinResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "payin";
 }
 
@@ -108,6 +110,7 @@ public sealed record PayoutResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? PaidAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "payout";
 
     public static PayoutResponse From(Payout p) => new(p.Id, p.OrderId, p.CustomerId, p.Type, p.Status, p.AmountMinor,
@@ -135,6 +138,7 @@ public sealed class CreateRefundRequestValidator : AbstractValidator<CreateRefun
 public sealed record RefundResponse(string Id, string? OrderId, string PayinId, PayinType Rail, RefundStatus Status,
     long Amount, string Currency, string? Reason, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "refund";
 
     public static RefundResponse From(Refund r) => new(r.Id, r.OrderId, r.PayinId, r.Rail, r.Status, r.AmountMinor,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Truust.Api.Application.Platforms;
 using Truust.Domain.Platforms;
@@ -56,6 +57,7 @@ public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKe
 
 public sealed record PlatformResponse(string Id, string Name, long FeePercentBp, long FeeFixed, DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "platform";
 
     public static PlatformResponse From(Platform p) => new(p.Id, p.Name, p.FeePercentBp, p.FeeFixedMinor, p.CreatedAt);
@@ -65,6 +67,7 @@ public sealed record PlatformResponse(string Id, string Name, long FeePercentBp,
 public sealed record ApiKeyResponse(string Id, string PlatformId, string Prefix, string? Label, string? Secret,
     DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "api_key";
 
     public static ApiKeyResponse From(ApiKey k, string? secret = null) =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 
 namespace Truust.Api.Contracts;
@@ -82,5 +83,6 @@ public sealed class SandboxPayoutFailRequestValidator : AbstractValidator<Sandbo
 public sealed record IncomingWireResponse(string Id, string Reference, long Amount, string Currency, string Status,
     string? PayinId, DateTimeOffset ReceivedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "incoming_wire";
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Truust.Api.Http;
 using Truust.Domain.Ledger;
@@ -87,6 +88,7 @@ public sealed class CreateTransferBatchRequestValidator : AbstractValidator<Crea
 public sealed record TransferResponse(string Id, string FromWalletId, string ToWalletId, long Amount, string Currency,
     string? Description, string? BatchId, DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "transfer";
 
     public static TransferResponse From(WalletTransfer t) =>
@@ -95,6 +97,7 @@ public sealed record TransferResponse(string Id, string FromWalletId, string ToW
 
 public sealed record TransferBatchResponse(string Id, int LegCount, IReadOnlyList<TransferResponse> Transfers)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "transfer_batch";
 }
 
@@ -118,6 +121,7 @@ public sealed class CreateWithdrawalRequestValidator : AbstractValidator<CreateW
 public sealed record WalletTransactionResponse(string Id, TransferKind Kind, string Direction, long Amount,
     string Currency, string Counterpart, string Reference, string? OrderId, long BalanceAfter, DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "wallet_transaction";
 }
 
@@ -164,6 +168,7 @@ public sealed class CreateOrderGroupRequestValidator : AbstractValidator<CreateO
 public sealed record OrderGroupResponse(string Id, string BuyerId, string Currency, long Amount,
     IReadOnlyList<OrderResponse> Orders, DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "order_group";
 }
 
@@ -187,5 +192,6 @@ public sealed class FeeQueryValidator : AbstractValidator<FeeQuery>
 
 public sealed record FeeQuoteResponse(long Amount, string Currency, long Fee, long Net, long FeePercentBp, long FeeFixed)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "fee_quote";
 }

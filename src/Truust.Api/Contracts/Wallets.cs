@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Truust.Api.Http;
 using Truust.Domain.Wallets;
@@ -37,6 +38,7 @@ public sealed class WalletListQueryValidator : AbstractValidator<WalletListQuery
 public sealed record WalletResponse(string Id, string? CustomerId, string Currency, long Balance, WalletKind Kind,
     DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "wallet";
 
     public static WalletResponse From(Wallet w) => new(w.Id, w.CustomerId, w.Currency, w.BalanceMinor, w.Kind, w.CreatedAt);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Application.Events;
@@ -29,6 +30,7 @@ public sealed class CreateWebhookEndpointRequestValidator : AbstractValidator<Cr
 public sealed record WebhookEndpointResponse(string Id, string Url, IReadOnlyList<string> EventTypes,
     WebhookEndpointStatus Status, string? DisabledReason, string? Secret, DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "webhook_endpoint";
 
     public static WebhookEndpointResponse From(WebhookEndpoint w, bool withSecret = false) =>
@@ -41,6 +43,7 @@ public sealed record WebhookDeliveryResponse(string Id, string EndpointId, strin
     WebhookDeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt, int? LastStatusCode, string? LastError,
     IReadOnlyList<WebhookAttemptResponse> AttemptLog, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "webhook_delivery";
 }
 
@@ -67,6 +70,7 @@ public sealed class EventListQueryValidator : AbstractValidator<EventListQuery>
 public sealed record EventResponse(string Id, string Type, string ObjectId, long Sequence, System.Text.Json.JsonElement Data,
     DateTimeOffset CreatedAt)
 {
+    [JsonPropertyOrder(-1)]
     public string Object => "event";
 
     public static EventResponse From(Event e) => new(e.Id, e.Type, e.ObjectId, e.Sequence,

@@ -7,6 +7,7 @@ using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Webhooks;
 using Truust.Api.Http;
 using Truust.Api.Gateways.Simulated;
+using Truust.Domain.Campaigns;
 using Truust.Domain.Customers;
 using Truust.Domain.Ledger;
 using Truust.Domain.Orders;
@@ -89,6 +90,14 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+
+    public DbSet<Contribution> Contributions => Set<Contribution>();
+
+    public DbSet<Instalment> Instalments => Set<Instalment>();
+
+    public DbSet<Repayment> Repayments => Set<Repayment>();
+
     public DbSet<Payin> Payins => Set<Payin>();
 
     public DbSet<Payout> Payouts => Set<Payout>();
@@ -118,6 +127,10 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         builder.Properties<PayoutStatus>().HaveConversion<UpperSnakeEnumConverter<PayoutStatus>>().HaveMaxLength(32);
         builder.Properties<WebhookEndpointStatus>().HaveConversion<UpperSnakeEnumConverter<WebhookEndpointStatus>>().HaveMaxLength(32);
         builder.Properties<WebhookDeliveryStatus>().HaveConversion<UpperSnakeEnumConverter<WebhookDeliveryStatus>>().HaveMaxLength(32);
+        builder.Properties<CampaignKind>().HaveConversion<UpperSnakeEnumConverter<CampaignKind>>().HaveMaxLength(32);
+        builder.Properties<CampaignMode>().HaveConversion<UpperSnakeEnumConverter<CampaignMode>>().HaveMaxLength(32);
+        builder.Properties<CampaignStatus>().HaveConversion<UpperSnakeEnumConverter<CampaignStatus>>().HaveMaxLength(32);
+        builder.Properties<ContributionStatus>().HaveConversion<UpperSnakeEnumConverter<ContributionStatus>>().HaveMaxLength(32);
         builder.Properties<RefundStatus>().HaveConversion<UpperSnakeEnumConverter<RefundStatus>>().HaveMaxLength(32);
     }
 
@@ -274,6 +287,47 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasIndex(r => r.ExpiresAt);
         });
 
+        model.Entity<Campaign>(b =>
+        {
+            b.HasKey(c => c.Id);
+            b.Ignore(c => c.Target);
+            b.Ignore(c => c.TargetReached);
+            b.HasIndex(c => new { c.PlatformId, c.Id });
+            b.HasIndex(c => c.Deadline).HasFilter("status IN ('OPEN', 'FUNDED')").HasDatabaseName("ix_campaigns_open_deadline");
+            b.HasOne<Platform>().WithMany().HasForeignKey(c => c.PlatformId);
+            b.HasOne<Customer>().WithMany().HasForeignKey(c => c.OwnerId);
+            b.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_campaigns_target_positive", "target_minor > 0");
+                t.HasCheckConstraint("ck_campaigns_raised_non_negative", "raised_minor >= 0 AND pending_minor >= 0");
+            });
+        });
+
+        model.Entity<Contribution>(b =>
+        {
+            b.HasKey(c => c.Id);
+            b.HasIndex(c => new { c.CampaignId, c.Id });
+            b.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId);
+            b.HasOne<Customer>().WithMany().HasForeignKey(c => c.ContributorId);
+            b.ToTable(t => t.HasCheckConstraint("ck_contributions_amount_positive", "amount_minor > 0"));
+        });
+
+        model.Entity<Instalment>(b =>
+        {
+            b.HasKey(i => i.Id);
+            b.Ignore(i => i.DueMinor);
+            b.Ignore(i => i.IsPaid);
+            b.HasIndex(i => new { i.CampaignId, i.Number }).IsUnique();
+            b.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId);
+        });
+
+        model.Entity<Repayment>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.Ignore(r => r.AmountMinor);
+            b.HasIndex(r => r.CampaignId);
+        });
+
         model.Entity<Payin>(b =>
         {
             b.HasKey(p => p.Id);
@@ -282,6 +336,7 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasIndex(p => p.Token).IsUnique();
             b.HasIndex(p => p.BankwireReference).IsUnique();
             b.HasIndex(p => p.OrderId);
+            b.HasIndex(p => p.CampaignId);
             b.HasIndex(p => p.ExpiresAt).HasFilter("status = 'PENDING' AND type = 'BANKWIRE'")
                 .HasDatabaseName("ix_payins_open_wires");
             b.ToTable(t => t.HasCheckConstraint("ck_payins_amount_positive", "amount_minor > 0"));
@@ -301,6 +356,7 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         {
             b.HasKey(r => r.Id);
             b.HasIndex(r => r.OrderId);
+            b.HasIndex(r => r.CampaignId);
             b.HasIndex(r => r.NextAttemptAt).HasFilter("status = 'PENDING'").HasDatabaseName("ix_refunds_pending");
             b.ToTable(t => t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0"));
         });

@@ -207,3 +207,27 @@ public sealed class IdempotencyPurgeJob(TruustDbContext db, TimeProvider clock) 
         return 0;
     }
 }
+
+/// <summary>Settles campaigns whose deadline passed: release to the owner, or refund every contributor.</summary>
+public sealed class CampaignDeadlineJob(TruustDbContext db, Application.Campaigns.CampaignService campaigns, TimeProvider clock,
+    IOptions<WorkerOptions> options) : IWorkerJob
+{
+    public string Name => "campaign-deadlines";
+
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var ids = await db.Database.SqlQuery<string>($"""
+            SELECT id AS "Value" FROM campaigns
+            WHERE status IN ('OPEN', 'FUNDED') AND deadline <= {now}
+            ORDER BY deadline LIMIT {options.Value.BatchSize}
+            FOR UPDATE SKIP LOCKED
+            """).ToListAsync(ct);
+        foreach (var id in ids)
+        {
+            await campaigns.SettleDeadlineAsync(id, ct);
+        }
+
+        return ids.Count;
+    }
+}

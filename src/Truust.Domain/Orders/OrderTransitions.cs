@@ -50,6 +50,27 @@ public static class OrderTransitions
     public static IReadOnlyList<OrderTrigger> AllowedFor(OrderStatus status, OrderActor actor) =>
         Table.Where(t => t.From == status && (t.Actors & actor) != 0).Select(t => t.Trigger).ToList();
 
+    /// <summary>
+    /// The table as Markdown, in wire names. The README embeds exactly this text and a test compares the two,
+    /// so the documentation cannot drift from the code.
+    /// </summary>
+    public static string ToMarkdown()
+    {
+        static string Wire(string name) => string.Concat(name.Select((c, i) =>
+            i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+        static string Action(string name) => Wire(name).ToLowerInvariant();
+        var lines = new List<string>
+        {
+            "| from | action | to | escrowed money | who |",
+            "|---|---|---|---|---|",
+        };
+        lines.AddRange(Table.Select(t =>
+            $"| {Wire(t.From.ToString())} | {Action(t.Trigger.ToString())} | {Wire(t.To.ToString())} | " +
+            $"{Action(t.Effect.ToString()).Replace('_', ' ')} | " +
+            $"{string.Join(", ", Enum.GetValues<OrderActor>().Where(a => a != OrderActor.None && t.Actors.HasFlag(a)).Select(a => a.ToString().ToLowerInvariant()))} |"));
+        return string.Join('\n', lines);
+    }
+
     /// <summary>Statuses with nowhere left to go.</summary>
     public static bool IsFinal(OrderStatus status) => Table.All(t => t.From != status);
 

@@ -56,6 +56,7 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         Assert.Equal(platform.Id, me.Id);
         Assert.Equal("Own platform", me.Name);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -73,8 +74,10 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         Assert.NotNull(revoked.RevokedAt);
         Assert.Null(revoked.Secret);
-        await (await secondClient.GetAsync("/v1/platform")).ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        await (await secondClient.GetAsync("/v1/platform"))
+            .ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         Assert.Equal(platform.Id, (await platform.Client.GetJsonAsync<PlatformResponse>("/v1/platform")).Id);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -91,9 +94,11 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
                 .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             await (await platform.Client.PostJsonAsync($"/v1/platforms/{platform.Id}/api_keys", new { label = "more" }))
                 .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-            return await (await platform.Client.DeleteAsync($"/v1/platforms/{platform.Id}/api_keys/{platform.ApiKeyId}"))
+            var revoke = $"/v1/platforms/{platform.Id}/api_keys/{platform.ApiKeyId}";
+            return await (await platform.Client.DeleteAsync(revoke))
                 .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         });
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -117,8 +122,10 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         var customer = await operatorClient.CreateCustomerAsync("Grace Hopper");
 
-        Assert.Equal("Grace Hopper", (await platform.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{customer.Id}")).Name);
-        Assert.Equal(1, await factory.CountAsync("customers", $"id = '{customer.Id}' AND platform_id = '{platform.Id}'"));
+        var seen = await platform.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{customer.Id}");
+        Assert.Equal("Grace Hopper", seen.Name);
+        Assert.Equal(1,
+            await factory.CountAsync("customers", $"id = '{customer.Id}' AND platform_id = '{platform.Id}'"));
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -140,6 +147,7 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         var key = Assert.Single(keys);
         Assert.Null(key.Secret);
         Assert.Equal(platform.Secret[..12], key.Prefix);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -150,5 +158,6 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("bearer", platform.Secret);
 
         Assert.Equal(platform.Id, (await client.GetJsonAsync<PlatformResponse>("/v1/platform")).Id);
+        await LedgerInvariants.AssertAsync(factory);
     }
 }

@@ -25,15 +25,16 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
     {
         var (owner, other, ids) = await TwoPlatformsAsync();
 
-        var foreign = await (await other.Client.GetAsync(Fill(route, ids))).ReadProblemAsync(HttpStatusCode.NotFound,
-            "resource_missing");
-        var missing = await (await other.Client.GetAsync(Fill(route, Missing))).ReadProblemAsync(HttpStatusCode.NotFound,
-            "resource_missing");
+        var foreign = await (await other.Client.GetAsync(Fill(route, ids)))
+            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        var missing = await (await other.Client.GetAsync(Fill(route, Missing)))
+            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
 
         Assert.Equal(missing.Title, foreign.Title);
         Assert.Equal(missing.Body.GetProperty("type").GetString(), foreign.Body.GetProperty("type").GetString());
         // The positive space: the owner reads the very same object.
         await (await owner.Client.GetAsync(Fill(route, ids))).ReadJsonAsync();
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -45,7 +46,9 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
             await (await other.Client.PatchJsonAsync($"/v1/customers/{ids.Customer}", new { name = "Mallory" }))
                 .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
 
-        Assert.Equal("Ada Lovelace", (await owner.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{ids.Customer}")).Name);
+        var customer = await owner.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{ids.Customer}");
+        Assert.Equal("Ada Lovelace", customer.Name);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -57,6 +60,7 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
             await (await other.Client.PostJsonAsync($"/v1/customers/{ids.Customer}/bank_accounts",
                     new { holder_name = "Mallory", iban = TestIbans.Germany }))
                 .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -65,8 +69,10 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
         var (_, other, ids) = await TwoPlatformsAsync();
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await other.Client.PostJsonAsync("/v1/wallets", new { customer_id = ids.Customer, currency = "USD" }))
+            await (await other.Client.PostJsonAsync("/v1/wallets",
+                    new { customer_id = ids.Customer, currency = "USD" }))
                 .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -78,7 +84,8 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
 
         var otherCustomers = await other.Client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers?limit=100");
         var otherWallets = await other.Client.GetJsonAsync<Page<WalletResponse>>("/v1/wallets?limit=100");
-        var foreignFilter = await other.Client.GetJsonAsync<Page<WalletResponse>>($"/v1/wallets?customer_id={ids.Customer}");
+        var foreignFilter =
+            await other.Client.GetJsonAsync<Page<WalletResponse>>($"/v1/wallets?customer_id={ids.Customer}");
         var ownerCustomers = await owner.Client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers?limit=100");
 
         Assert.Equal([otherCustomer.Id], otherCustomers.Data.Select(c => c.Id));

@@ -22,7 +22,8 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         Assert.Equal(TestIbans.Spain, account.Iban);
         Assert.Equal("CAIXESBBXXX", account.Bic);
         Assert.Equal(customer.Id, account.CustomerId);
-        Assert.Equal(1, await factory.CountAsync("bank_accounts", $"id = '{account.Id}' AND iban = '{TestIbans.Spain}'"));
+        Assert.Equal(1,
+            await factory.CountAsync("bank_accounts", $"id = '{account.Id}' AND iban = '{TestIbans.Spain}'"));
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -39,6 +40,7 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         var account = await client.CreateBankAccountAsync(customer.Id, iban);
 
         Assert.Equal(iban, (await client.GetJsonAsync<BankAccountResponse>($"/v1/bank_accounts/{account.Id}")).Iban);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -61,6 +63,7 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         Assert.DoesNotContain(TestIbans.Germany, listBody);
         Assert.Equal(TestIbans.Spain, fetched.Iban);
         Assert.Equal("Ada Lovelace", fetched.HolderName);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -75,6 +78,7 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         var list = await client.GetJsonAsync<Page<BankAccountResponse>>($"/v1/customers/{ada.Id}/bank_accounts");
 
         Assert.Equal([adas.Id], list.Data.Select(a => a.Id));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]

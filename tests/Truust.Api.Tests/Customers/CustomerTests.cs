@@ -24,10 +24,12 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
 
         Assert.StartsWith("cus_", created.Id);
         Assert.Equal($"/v1/customers/{created.Id}", response.Headers.Location?.OriginalString);
-        Assert.Equal(("Ada Lovelace", "ada@example.com", CustomerType.Company), (created.Name, created.Email, created.Type));
+        Assert.Equal(("Ada Lovelace", "ada@example.com", CustomerType.Company),
+            (created.Name, created.Email, created.Type));
         Assert.Equal(new Dictionary<string, string> { ["crm_id"] = "42", ["Tier"] = "gold" }, created.Metadata);
         var fetched = await client.GetJsonAsync<CustomerResponse>($"/v1/customers/{created.Id}");
-        Assert.Equal((created.Id, created.Name, created.Email, created.Type), (fetched.Id, fetched.Name, fetched.Email, fetched.Type));
+        Assert.Equal((created.Id, created.Name, created.Email, created.Type),
+            (fetched.Id, fetched.Name, fetched.Email, fetched.Type));
         Assert.Equal(created.Metadata, fetched.Metadata);
         Assert.Equal(created.CreatedAt, fetched.CreatedAt, TimeSpan.FromMilliseconds(1));
         await LedgerInvariants.AssertAsync(factory);
@@ -47,6 +49,7 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         Assert.True(json.TryGetProperty("updated_at", out _));
         Assert.False(json.TryGetProperty("createdAt", out _));
         Assert.False(json.TryGetProperty("platform_id", out _));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -65,8 +68,10 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
 
         var all = await client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers");
         var first = await client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers?limit=2");
-        var second = await client.GetJsonAsync<Page<CustomerResponse>>($"/v1/customers?limit=2&starting_after={first.Data[^1].Id}");
-        var last = await client.GetJsonAsync<Page<CustomerResponse>>($"/v1/customers?limit=2&starting_after={second.Data[^1].Id}");
+        var second = await client.GetJsonAsync<Page<CustomerResponse>>(
+            $"/v1/customers?limit=2&starting_after={first.Data[^1].Id}");
+        var last = await client.GetJsonAsync<Page<CustomerResponse>>(
+            $"/v1/customers?limit=2&starting_after={second.Data[^1].Id}");
 
         Assert.Equal(newestFirst, all.Data.Select(c => c.Id));
         Assert.False(all.HasMore);
@@ -76,6 +81,7 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         Assert.True(second.HasMore);
         Assert.Equal(newestFirst[4..], last.Data.Select(c => c.Id));
         Assert.False(last.HasMore);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -92,6 +98,7 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         Assert.False(page.HasMore);
         Assert.Equal("list", json.GetProperty("object").GetString());
         Assert.False(json.GetProperty("has_more").GetBoolean());
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -131,15 +138,19 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
     public async Task Patching_metadata_replaces_the_whole_object()
     {
         using var client = await factory.CreatePlatformAsync();
-        var created = await client.CreateCustomerAsync(metadata: new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" });
+        var created = await client.CreateCustomerAsync(
+            metadata: new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" });
 
         var updated = await (await client.PatchJsonAsync($"/v1/customers/{created.Id}",
-            new { metadata = new Dictionary<string, string> { ["c"] = "3" }, type = "COMPANY" })).ReadAsync<CustomerResponse>();
+                new { metadata = new Dictionary<string, string> { ["c"] = "3" }, type = "COMPANY" }))
+            .ReadAsync<CustomerResponse>();
 
         Assert.Equal(new Dictionary<string, string> { ["c"] = "3" }, updated.Metadata);
         Assert.Equal(CustomerType.Company, updated.Type);
         Assert.Equal(created.Name, updated.Name);
-        Assert.Equal(updated.Metadata, (await client.GetJsonAsync<CustomerResponse>($"/v1/customers/{created.Id}")).Metadata);
+        var fetched = await client.GetJsonAsync<CustomerResponse>($"/v1/customers/{created.Id}");
+        Assert.Equal(updated.Metadata, fetched.Metadata);
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -166,9 +177,11 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         foreach (var metadata in new[] { tooMany, keyTooLong })
         {
             var problem = await factory.AssertUnchangedAsync(async () =>
-                await (await client.PostJsonAsync("/v1/customers", new { name = "Ada", email = "ada@example.com", metadata }))
+                await (await client.PostJsonAsync("/v1/customers",
+                        new { name = "Ada", email = "ada@example.com", metadata }))
                     .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
             Assert.Equal(["metadata"], problem.Errors.Keys);
         }
+        await LedgerInvariants.AssertAsync(factory);
     }
 }

@@ -82,7 +82,8 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     {
         await factory.AssertUnchangedAsync(async () =>
             await (await _platform.Client.PostAsync("/v1/customers",
-                    new StringContent("name=Ada&email=ada@example.com", Encoding.UTF8, "application/x-www-form-urlencoded")))
+                    new StringContent("name=Ada&email=ada@example.com", Encoding.UTF8,
+                        "application/x-www-form-urlencoded")))
                 .ReadProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type"));
     }
 
@@ -98,7 +99,8 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     [Theory]
     [InlineData("{\"iban\": \"ES9121000418450200051332\"}", new[] { "holder_name" })]
     [InlineData("{\"holder_name\": \"Ada\"}", new[] { "iban" })]
-    [InlineData("{\"holder_name\": \"Ada\", \"iban\": \"ES9121000418450200051332\", \"bic\": \"NOPE\"}", new[] { "bic" })]
+    [InlineData("{\"holder_name\": \"Ada\", \"iban\": \"ES9121000418450200051332\", \"bic\": \"NOPE\"}",
+        new[] { "bic" })]
     public async Task A_bank_account_with_missing_or_invalid_fields_is_422_naming_them(string body, string[] fields)
     {
         await AssertValidationFailedAsync($"/v1/customers/{_customerId}/bank_accounts", body, fields);

@@ -43,7 +43,8 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, (long Rows, st
     {
         Assert.NotEmpty(before.Tables);
         var changed = Tables.Keys.Union(before.Tables.Keys)
-            .Where(t => !Tables.TryGetValue(t, out var now) || !before.Tables.TryGetValue(t, out var then) || now != then)
+            .Where(t => !Tables.TryGetValue(t, out var now) || !before.Tables.TryGetValue(t, out var then)
+                                                             || now != then)
             .Select(t => $"{t}: {Describe(before, t)} -> {Describe(this, t)}")
             .ToList();
         if (changed.Count > 0)
@@ -54,5 +55,7 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, (long Rows, st
     }
 
     private static string Describe(DatabaseSnapshot snapshot, string table) =>
-        snapshot.Tables.TryGetValue(table, out var t) ? $"{t.Rows} rows ({t.Hash[..Math.Min(8, t.Hash.Length)]})" : "absent";
+        snapshot.Tables.TryGetValue(table, out var t)
+            ? $"{t.Rows} rows ({t.Hash[..Math.Min(8, t.Hash.Length)]})"
+            : "absent";
 }

@@ -83,7 +83,8 @@ public static class HttpJson
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status,
-            $"Expected {(int)status} {code} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, " +
+            $"Expected {(int)status} {code} from {response.RequestMessage?.Method} " +
+            $"{response.RequestMessage?.RequestUri}, " +
             $"got {(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(body);

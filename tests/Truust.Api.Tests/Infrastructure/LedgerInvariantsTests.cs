@@ -6,8 +6,10 @@ namespace Truust.Api.Tests.Infrastructure;
 /// The invariant checker must catch what it claims to catch, or every test relying on it passes for nothing. Each
 /// test writes a small ledger with SQL into a database of its own (corrupting a shared one would fail other tests).
 /// </summary>
-public sealed class LedgerInvariantsTests
+public sealed class LedgerInvariantsTests : IAsyncLifetime
 {
+    private string? _database;
+
     private const string Seed = """
         INSERT INTO platforms (id, name, fee_percent_bp, fee_fixed_minor, created_at)
             VALUES ('plt_1', 'P', 0, 0, now());
@@ -38,8 +40,8 @@ public sealed class LedgerInvariantsTests
         await ExecuteAsync(database, "UPDATE wallets SET balance_minor = 999 WHERE id = 'wal_1'");
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
-        Assert.StartsWith("wallet balance equals the sum of its transfers: wal_1: balance_minor 999, transfers say 1000",
-            violation);
+        Assert.Equal(
+            "wallet balance equals the sum of its transfers: wal_1: balance_minor 999, transfers say 1000", violation);
         await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => LedgerInvariants.AssertAsync(database));
     }
 
@@ -47,10 +49,12 @@ public sealed class LedgerInvariantsTests
     public async Task An_order_whose_held_amount_differs_from_its_escrow_is_reported()
     {
         var database = await SeededDatabaseAsync();
-        await InsertOrderAsync(database, "ord_1", "PUBLISHED", heldMinor: 400, escrowMinor: 500);
+        // held = amount - refunded, so only the escrow check has something to say.
+        await InsertOrderAsync(database, "ord_1", "PUBLISHED", heldMinor: 400, escrowMinor: 500, refundedMinor: 100);
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
-        Assert.Contains("order held_minor equals its escrow balance: ord_1 (PUBLISHED): held_minor 400, escrow holds 500",
+        Assert.Equal(
+            "order held_minor equals its escrow balance: ord_1 (PUBLISHED): held_minor 400, escrow holds 500",
             violation);
     }
 
@@ -66,7 +70,48 @@ public sealed class LedgerInvariantsTests
         await InsertOrderAsync(database, "ord_1", status, heldMinor: 500, escrowMinor: 500);
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
-        Assert.Equal($"orders that hold nothing by their status hold nothing: ord_1 ({status}): held_minor 500", violation);
+        Assert.Equal($"orders that hold nothing by their status hold nothing: ord_1 ({status}): held_minor 500",
+            violation);
+    }
+
+    [Theory]
+    [InlineData("PUBLISHED")]
+    [InlineData("ACCEPTED")]
+    [InlineData("REJECTED")]
+    [InlineData("PENDING_VALIDATE")]
+    [InlineData("PENDING_RELEASE")]
+    [InlineData("BLOCKED_RELEASE")]
+    public async Task An_order_holding_less_than_its_amount_less_refunds_in_a_status_that_holds_funds_is_reported(
+        string status)
+    {
+        var database = await SeededDatabaseAsync();
+        // Escrow and held_minor agree with each other, but 100 of the 500 paid in is unaccounted for.
+        await InsertOrderAsync(database, "ord_1", status, heldMinor: 300, escrowMinor: 300, refundedMinor: 100);
+
+        var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
+        Assert.Equal("orders that hold funds by their status hold the amount less refunds: " +
+                     $"ord_1 ({status}): held_minor 300, amount_minor 500 less refunded_minor 100", violation);
+    }
+
+    [Fact]
+    public async Task A_rejected_order_refunded_in_part_holds_the_rest_and_passes()
+    {
+        var database = await SeededDatabaseAsync();
+        await InsertOrderAsync(database, "ord_1", "REJECTED", heldMinor: 400, escrowMinor: 400, refundedMinor: 100);
+
+        Assert.Empty(await LedgerInvariants.FindViolationsAsync(database));
+    }
+
+    [Fact]
+    public void The_invariants_sort_every_order_status_the_way_the_domain_does()
+    {
+        var statuses = Enum.GetValues<Domain.Orders.OrderStatus>();
+
+        Assert.Equal(
+            statuses.Where(Domain.Orders.OrderTransitions.HoldsFunds).Select(Api.Http.EnumWire.Name).Order(),
+            LedgerInvariants.StatusesHoldingFunds.Order());
+        Assert.Equal(statuses.Select(Api.Http.EnumWire.Name).Order(),
+            LedgerInvariants.StatusesHoldingFunds.Concat(LedgerInvariants.StatusesHoldingNothing).Order());
     }
 
     [Fact]
@@ -107,25 +152,35 @@ public sealed class LedgerInvariantsTests
         Assert.Empty(await LedgerInvariants.FindViolationsAsync(database));
     }
 
-    private static async Task<string> SeededDatabaseAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        var database = await (await TestDatabaseServer.GetAsync()).CreateDatabaseAsync();
-        await ExecuteAsync(database, Seed);
-        return database;
+        if (_database is not null)
+        {
+            await (await TestDatabaseServer.GetAsync()).ReleaseDatabaseAsync(_database);
+        }
+    }
+
+    private async Task<string> SeededDatabaseAsync()
+    {
+        _database = await (await TestDatabaseServer.GetAsync()).CreateDatabaseAsync();
+        await ExecuteAsync(_database, Seed);
+        return _database;
     }
 
     private static async Task InsertOrderAsync(string database, string id, string status, long heldMinor,
-        long escrowMinor)
+        long escrowMinor, long refundedMinor = 0)
     {
         await ExecuteAsync(database, $$"""
             INSERT INTO orders (id, platform_id, name, amount_minor, currency, buyer_id, seller_id, status, held_minor,
                                 refunded_minor, metadata, buyer_token, seller_token, created_at, updated_at)
-                VALUES ('{{id}}', 'plt_1', 'Bike', 500, 'EUR', 'cus_buyer', 'cus_seller', '{{status}}', {{heldMinor}}, 0,
-                        '{}', 'bt_{{id}}', 'st_{{id}}', now(), now());
+                VALUES ('{{id}}', 'plt_1', 'Bike', 500, 'EUR', 'cus_buyer', 'cus_seller', '{{status}}',
+                        {{heldMinor}}, {{refundedMinor}}, '{}', 'bt_{{id}}', 'st_{{id}}', now(), now());
             INSERT INTO ledger_transfers (id, platform_id, debit_account, credit_account, amount_minor, currency, kind,
                                           reference, order_id, created_at)
-                VALUES ('ltr_{{id}}', 'plt_1', 'world:card', 'escrow:{{id}}', {{escrowMinor}}, 'EUR', 'PAYIN', 'pay_{{id}}',
-                        '{{id}}', now());
+                VALUES ('ltr_{{id}}', 'plt_1', 'world:card', 'escrow:{{id}}', {{escrowMinor}}, 'EUR', 'PAYIN',
+                        'pay_{{id}}', '{{id}}', now());
             """);
     }
 

@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace Truust.Api.Tests.Infrastructure;
 
 /// <summary>
-/// Folders of the throwaway clusters the tests start: <c>$TMPDIR/truust-tests-&lt;user&gt;/run-&lt;pid&gt;-&lt;n&gt;/</c> holding
+/// Folders of the throwaway clusters the tests start:
+/// <c>/dev/shm</c> or <c>$TMPDIR</c> <c>/truust-tests-&lt;user&gt;/run-&lt;pid&gt;-&lt;n&gt;/</c>, holding
 /// <c>owner.pid</c> (the test process) and <c>data/</c> (the cluster). A test run that was killed cannot stop its
 /// cluster at exit, so each run first stops and deletes the clusters of runs whose process is gone; without that,
 /// every interrupted run would leave a postgres server running until the machine restarts.
@@ -25,7 +26,8 @@ internal static class LocalClusterDirectories
             SweepAbandoned(root);
         }
 
-        var directory = Path.Combine(ChooseRoot(), $"run-{Environment.ProcessId}-{Random.Shared.Next(100_000, 999_999)}");
+        var name = $"run-{Environment.ProcessId}-{Random.Shared.Next(100_000, 999_999)}";
+        var directory = Path.Combine(ChooseRoot(), name);
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "owner.pid"), Environment.ProcessId.ToString());
         return directory;
@@ -78,7 +80,7 @@ internal static class LocalClusterDirectories
         try
         {
             if (!OperatingSystem.IsWindows() && Directory.Exists("/dev/shm")
-                                             && new DriveInfo("/dev/shm").AvailableFreeSpace >= MinimumMemoryFolderBytes)
+                && new DriveInfo("/dev/shm").AvailableFreeSpace >= MinimumMemoryFolderBytes)
             {
                 return Roots[0];
             }
@@ -103,8 +105,10 @@ internal static class LocalClusterDirectories
             try
             {
                 var ownerFile = Path.Combine(directory, "owner.pid");
-                if (File.Exists(ownerFile) && int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner)
-                                           && IsRunning(owner))
+                if (File.Exists(ownerFile)
+                        ? int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner) && IsRunning(owner)
+                        // A run that is starting right now has made its folder but not yet written its pid.
+                        : Directory.GetLastWriteTimeUtc(directory) > DateTime.UtcNow.AddMinutes(-10))
                 {
                     continue;
                 }
@@ -134,8 +138,9 @@ internal static class LocalClusterDirectories
 
         // Only a postgres serving this very folder: the pid may since have been reused by something else.
         var commandLine = $"/proc/{pid}/cmdline";
-        if (Directory.Exists("/proc") && (!File.Exists(commandLine)
-                                          || !File.ReadAllText(commandLine).Contains(dataDirectory, StringComparison.Ordinal)))
+        if (Directory.Exists("/proc")
+            && (!File.Exists(commandLine)
+                || !File.ReadAllText(commandLine).Contains(dataDirectory, StringComparison.Ordinal)))
         {
             return;
         }

@@ -42,7 +42,8 @@ public sealed class TestHostTests(TruustApiFactory factory) : IClassFixture<Truu
         using var development = factory.ClientWithKey("op_dev_truust_operator_key_change_me");
         using var test = factory.OperatorClient();
 
-        await (await development.GetAsync("/v1/platforms")).ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        await (await development.GetAsync("/v1/platforms"))
+            .ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
         await (await test.GetAsync("/v1/platforms")).ReadJsonAsync();
     }
 
@@ -58,5 +59,6 @@ public sealed class TestHostTests(TruustApiFactory factory) : IClassFixture<Truu
 
         Assert.Equal(first.CreatedAt + TimeSpan.FromDays(3), second.CreatedAt);
         Assert.Same(factory.Clock, factory.Services.GetRequiredService<TimeProvider>());
+        await LedgerInvariants.AssertAsync(factory);
     }
 }

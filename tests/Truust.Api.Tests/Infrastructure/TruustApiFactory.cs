@@ -94,10 +94,11 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient OperatorClient() => ClientWithKey(OperatorKey);
 
     /// <summary>Creates a platform through the operator API and returns a client with its new API key.</summary>
-    public async Task<HttpClient> CreatePlatformAsync(string? name = null, long feePercentBp = 0, long feeFixedMinor = 0) =>
+    public async Task<HttpClient> CreatePlatformAsync(string? name = null, long feePercentBp = 0,
+        long feeFixedMinor = 0) =>
         (await CreateTestPlatformAsync(name, feePercentBp, feeFixedMinor)).Client;
 
-    /// <summary>Like <see cref="CreatePlatformAsync"/>, also returning the platform's id and its key's id and secret.</summary>
+    /// <summary>Like <see cref="CreatePlatformAsync"/>, also giving the platform and key ids and the secret.</summary>
     public async Task<TestPlatform> CreateTestPlatformAsync(string? name = null, long feePercentBp = 0,
         long feeFixedMinor = 0)
     {
@@ -106,8 +107,10 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var response = await operatorClient.PostJsonAsync("/v1/platforms",
             new { name, fee_percent_bp = feePercentBp, fee_fixed = feeFixedMinor });
         var created = await response.ReadAsync<CreatedPlatformResponse>(HttpStatusCode.Created);
-        var secret = created.ApiKey.Secret ?? throw new InvalidOperationException("The new key came without its secret.");
-        return new TestPlatform(created.Platform.Id, created.Platform.Name, created.ApiKey.Id, secret, ClientWithKey(secret));
+        var secret = created.ApiKey.Secret
+                     ?? throw new InvalidOperationException("The new key came without its secret.");
+        return new TestPlatform(created.Platform.Id, created.Platform.Name, created.ApiKey.Id, secret,
+            ClientWithKey(secret));
     }
 
     /// <summary>An open connection to this factory's database, for direct SQL in assertions.</summary>
@@ -129,7 +132,8 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Every table's row count and content hash; compare two to prove a request changed nothing.</summary>
     public Task<DatabaseSnapshot> SnapshotAsync() => DatabaseSnapshot.TakeAsync(ConnectionString);
 
-    /// <summary>Runs <paramref name="request"/> and asserts that no row in any table was added, removed or changed.</summary>
+    /// <summary>Runs <paramref name="request"/> and asserts that no row of any table was added, removed or changed.
+    /// </summary>
     public async Task<T> AssertUnchangedAsync<T>(Func<Task<T>> request)
     {
         var before = await SnapshotAsync();

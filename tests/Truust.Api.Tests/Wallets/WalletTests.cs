@@ -67,6 +67,7 @@ public sealed class WalletTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal([adaPounds.Id], paged.Data.Select(w => w.Id));
         Assert.True(paged.HasMore);
         Assert.All(all.Data, w => Assert.Equal(0, w.Balance));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Truust.Api.Application.Campaigns;
 using Truust.Api.Application.Events;
 using Truust.Api.Application.Ledger;
 using Truust.Api.Application.Orders;
@@ -27,6 +28,7 @@ public sealed class PayinService(
     LedgerService ledger,
     EventOutbox events,
     ICardGateway cards,
+    ContributionFunding contributions,
     IOptions<BankwireOptions> wireOptions,
     IOptions<TruustOptions> options,
     TimeProvider clock)
@@ -194,7 +196,7 @@ public sealed class PayinService(
     public async Task<IncomingWireResponse> ReceiveWireAsync(Caller caller, SandboxBankwireRequest request,
         CancellationToken ct)
     {
-        var senderIban = Iban.Parse(request.SenderIban!).Value;
+        var senderIban = Iban.Parse(request.SenderIban!, "sender_iban").Value;
         var amount = Money.Positive(request.Amount!.Value, request.Currency!);
         var reference = request.Reference!.Trim().ToUpperInvariant();
         var platformId = caller.RequirePlatform();
@@ -267,6 +269,10 @@ public sealed class PayinService(
             payin.Expire(clock.GetUtcNow());
             events.PayinChanged(payin);
             FailOrders(targets, payin, OrderActor.System, "bank wire expired");
+            if (payin.Purpose == PayinPurpose.Contribution)
+            {
+                await contributions.FailAsync(payin, ct);
+            }
 
             return 0;
         }, ct);
@@ -291,14 +297,14 @@ public sealed class PayinService(
     private async Task<Payin> RecordCardOutcomeAsync(string payinId, CardAuthorization authorization, string? expiry,
         CancellationToken ct)
     {
-        return await db.InTransactionAsync(async () =>
+        var recorded = await db.InTransactionAsync(async () =>
         {
             var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
             var targets = await LockOrdersOfAsync(candidate, ct);
             var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
             if (!payin.IsOpen)
             {
-                throw new ConflictException("payin_not_open", $"Payin {payin.Id} is already {EnumWire.Name(payin.Status)}.");
+                return (Payin: payin, Late: true);
             }
 
             payin.RecordCard(authorization.Brand, authorization.Last4, expiry ?? string.Empty);
@@ -316,11 +322,31 @@ public sealed class PayinService(
                     payin.Fail(authorization.DeclineCode ?? "card_declined", authorization.Message ?? "The card was declined.", now);
                     events.PayinChanged(payin);
                     FailOrders(targets, payin, OrderActor.Gateway, payin.FailureCode);
+                    if (payin.Purpose == PayinPurpose.Contribution)
+                    {
+                        await contributions.FailAsync(payin, ct);
+                    }
+
                     break;
             }
 
-            return payin;
+            return (Payin: payin, Late: false);
         }, ct);
+
+        if (recorded.Late)
+        {
+            // The payin was closed (its order cancelled) while the card was being charged: the charge must not
+            // stay on the buyer's card with nothing in escrow to show for it, so it is voided at the processor.
+            if (authorization.Outcome == CardOutcome.Approved)
+            {
+                await cards.RefundAsync($"{payinId}-void", payinId, recorded.Payin.Amount, ct);
+            }
+
+            throw new ConflictException("payin_not_open",
+                $"Payin {payinId} is already {EnumWire.Name(recorded.Payin.Status)}; the card was not charged.");
+        }
+
+        return recorded.Payin;
     }
 
     /// <summary>
@@ -351,9 +377,43 @@ public sealed class PayinService(
                         TransferKind.Topup, payin.Id, null, now),
                 ], ct);
                 break;
+            case PayinPurpose.Contribution:
+                await contributions.ConfirmAsync(payin, source, ct);
+                break;
             default:
-                throw new InvalidOperationException($"Payins for {payin.Purpose} are funded by their own service.");
+                throw new InvalidOperationException($"Unknown payin purpose {payin.Purpose}.");
         }
+    }
+
+    /// <summary>
+    /// Adds a payin for a campaign contribution to the caller's transaction: a wire gets its reference and deadline;
+    /// a WALLET payin is debited and confirmed at once (insufficient funds rolls the whole request back).
+    /// </summary>
+    public async Task<Payin> AddContributionPayinAsync(string platformId, PayinType type, Money amount, string campaignId,
+        string contributionId, string contributorId, string? sourceWalletId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var payin = new Payin(platformId, PayinPurpose.Contribution, type, amount, now)
+        {
+            CampaignId = campaignId,
+            ContributionId = contributionId,
+            PayerId = contributorId,
+            SourceWalletId = sourceWalletId,
+        };
+        if (type == PayinType.Bankwire)
+        {
+            payin.BankwireReference = NewWireReference();
+            payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
+        }
+
+        db.Payins.Add(payin);
+        events.PayinChanged(payin);
+        if (type == PayinType.Wallet)
+        {
+            await FundAsync([], payin, LedgerAccounts.Wallet(sourceWalletId!), null, ct);
+        }
+
+        return payin;
     }
 
     private void FailOrders(IReadOnlyList<Order> targets, Payin payin, OrderActor actor, string? reason)

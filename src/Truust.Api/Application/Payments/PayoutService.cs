@@ -262,7 +262,7 @@ public sealed class PayoutService(
         var transfers = new List<LedgerTransfer>();
         if (order.FeeMinor is > 0)
         {
-            var feeWallet = await FeeWalletAsync(order.PlatformId, order.Currency, ct);
+            var feeWallet = await wallets.GetOrCreateFeeWalletAsync(order.PlatformId, order.Currency, ct);
             transfers.Add(new LedgerTransfer(order.PlatformId, escrow, LedgerAccounts.Wallet(feeWallet.Id),
                 new Money(order.FeeMinor.Value, currency), TransferKind.Fee, payout.Id, order.Id, now));
         }
@@ -286,27 +286,5 @@ public sealed class PayoutService(
         return net >= 0
             ? net
             : throw new InvalidOperationException($"Order {order.Id}: fee and splits exceed what escrow holds.");
-    }
-
-    /// <summary>The platform's fee wallet in a currency, created on first use.</summary>
-    private async Task<Wallet> FeeWalletAsync(string platformId, string currency, CancellationToken ct)
-    {
-        var wallet = await db.Wallets.AsNoTracking()
-            .FirstOrDefaultAsync(w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees, ct);
-        if (wallet is not null)
-        {
-            return wallet;
-        }
-
-        // Inserted and committed on its own connection-level statement so a concurrent release creating the same
-        // wallet meets the unique index, not a duplicate; ON CONFLICT keeps the first.
-        var id = Ids.New("wal");
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO wallets (id, platform_id, customer_id, currency, kind, balance_minor, created_at)
-            VALUES ({id}, {platformId}, NULL, {currency}, 'PLATFORM_FEES', 0, {clock.GetUtcNow()})
-            ON CONFLICT DO NOTHING
-            """, ct);
-        return await db.Wallets.AsNoTracking()
-            .FirstAsync(w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees, ct);
     }
 }

@@ -6,6 +6,7 @@ using Truust.Api.Gateways;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Domain;
+using Truust.Domain.Campaigns;
 using Truust.Domain.Ledger;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
@@ -35,9 +36,32 @@ public sealed class RefundService(
     /// </summary>
     public async Task<Refund> StartAsync(Order order, Payin payin, long amountMinor, string? reason, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         order.Refund(amountMinor);
-        var refund = new Refund(order.PlatformId, payin, amountMinor, reason, now, order.Id) { NextAttemptAt = now };
+        return await StartCoreAsync(order.PlatformId, LedgerAccounts.Escrow(order.Id), order.Id, payin, amountMinor,
+            reason, refund => { }, ct);
+    }
+
+    /// <summary>Sends a campaign contribution back to its contributor (inside the caller's transaction).</summary>
+    public async Task<Refund> StartForContributionAsync(Campaign campaign, Contribution contribution, Payin payin,
+        string reason, CancellationToken ct)
+    {
+        campaign.Withdraw(contribution.AmountMinor);
+        var refund = await StartCoreAsync(campaign.PlatformId, LedgerAccounts.CampaignEscrow(campaign.Id), null, payin,
+            contribution.AmountMinor, reason, r =>
+            {
+                r.CampaignId = campaign.Id;
+                r.ContributionId = contribution.Id;
+            }, ct);
+        contribution.MarkRefunded(refund.Id, clock.GetUtcNow());
+        return refund;
+    }
+
+    private async Task<Refund> StartCoreAsync(string platformId, string escrowAccount, string? orderId, Payin payin,
+        long amountMinor, string? reason, Action<Refund> configure, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var refund = new Refund(platformId, payin, amountMinor, reason, now, orderId) { NextAttemptAt = now };
+        configure(refund);
         var destination = payin.Type switch
         {
             PayinType.Wallet => LedgerAccounts.Wallet(payin.SourceWalletId!),
@@ -47,8 +71,8 @@ public sealed class RefundService(
         refund.DestinationIban = payin.Type == PayinType.Bankwire ? payin.SenderIban : null;
         db.Refunds.Add(refund);
         await ledger.PostAsync([
-            new LedgerTransfer(order.PlatformId, LedgerAccounts.Escrow(order.Id), destination,
-                new Money(amountMinor, Currency.Of(order.Currency)), TransferKind.Refund, refund.Id, order.Id, now),
+            new LedgerTransfer(platformId, escrowAccount, destination,
+                new Money(amountMinor, Currency.Of(payin.Currency)), TransferKind.Refund, refund.Id, orderId, now),
         ], ct);
         if (payin.Type == PayinType.Wallet)
         {

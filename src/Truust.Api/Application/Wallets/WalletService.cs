@@ -61,4 +61,26 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
         await db.SaveChangesAsync(ct);
         return wallet;
     }
+
+    /// <summary>The platform's fee wallet in a currency, created on first use.</summary>
+    public async Task<Wallet> GetOrCreateFeeWalletAsync(string platformId, string currency, CancellationToken ct)
+    {
+        var wallet = await db.Wallets.AsNoTracking()
+            .FirstOrDefaultAsync(w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees, ct);
+        if (wallet is not null)
+        {
+            return wallet;
+        }
+
+        // Inserted and committed on its own connection-level statement so a concurrent release creating the same
+        // wallet meets the unique index, not a duplicate; ON CONFLICT keeps the first.
+        var id = Ids.New("wal");
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO wallets (id, platform_id, customer_id, currency, kind, balance_minor, created_at)
+            VALUES ({id}, {platformId}, NULL, {currency}, 'PLATFORM_FEES', 0, {clock.GetUtcNow()})
+            ON CONFLICT DO NOTHING
+            """, ct);
+        return await db.Wallets.AsNoTracking()
+            .FirstAsync(w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees, ct);
+    }
 }

@@ -207,6 +207,21 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "repayments",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    campaign_id = table.Column<string>(type: "text", nullable: false),
+                    principal_minor = table.Column<long>(type: "bigint", nullable: false),
+                    interest_minor = table.Column<long>(type: "bigint", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_repayments", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "simulated_bank_transfers",
                 columns: table => new
                 {
@@ -372,6 +387,52 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaigns",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    platform_id = table.Column<string>(type: "text", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    mode = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    owner_id = table.Column<string>(type: "text", nullable: false),
+                    target_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    deadline = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    min_contribution_minor = table.Column<long>(type: "bigint", nullable: true),
+                    max_contribution_minor = table.Column<long>(type: "bigint", nullable: true),
+                    hard_cap_minor = table.Column<long>(type: "bigint", nullable: true),
+                    payout_bank_account_id = table.Column<string>(type: "text", nullable: true),
+                    raised_minor = table.Column<long>(type: "bigint", nullable: false),
+                    pending_minor = table.Column<long>(type: "bigint", nullable: false),
+                    fee_minor = table.Column<long>(type: "bigint", nullable: true),
+                    annual_interest_bp = table.Column<long>(type: "bigint", nullable: true),
+                    term_months = table.Column<int>(type: "integer", nullable: true),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_campaigns", x => x.id);
+                    table.CheckConstraint("ck_campaigns_raised_non_negative", "raised_minor >= 0 AND pending_minor >= 0");
+                    table.CheckConstraint("ck_campaigns_target_positive", "target_minor > 0");
+                    table.ForeignKey(
+                        name: "fk_campaigns_customers_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_campaigns_platforms_platform_id",
+                        column: x => x.platform_id,
+                        principalTable: "platforms",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "order_groups",
                 columns: table => new
                 {
@@ -508,6 +569,63 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "contributions",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    campaign_id = table.Column<string>(type: "text", nullable: false),
+                    contributor_id = table.Column<string>(type: "text", nullable: false),
+                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "text", nullable: false),
+                    payin_id = table.Column<string>(type: "text", nullable: true),
+                    refund_id = table.Column<string>(type: "text", nullable: true),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_contributions", x => x.id);
+                    table.CheckConstraint("ck_contributions_amount_positive", "amount_minor > 0");
+                    table.ForeignKey(
+                        name: "fk_contributions_campaigns_campaign_id",
+                        column: x => x.campaign_id,
+                        principalTable: "campaigns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_contributions_customers_contributor_id",
+                        column: x => x.contributor_id,
+                        principalTable: "customers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "instalments",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    campaign_id = table.Column<string>(type: "text", nullable: false),
+                    number = table.Column<int>(type: "integer", nullable: false),
+                    due_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    principal_minor = table.Column<long>(type: "bigint", nullable: false),
+                    interest_minor = table.Column<long>(type: "bigint", nullable: false),
+                    paid_principal_minor = table.Column<long>(type: "bigint", nullable: false),
+                    paid_interest_minor = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_instalments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_instalments_campaigns_campaign_id",
+                        column: x => x.campaign_id,
+                        principalTable: "campaigns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "order_status_changes",
                 columns: table => new
                 {
@@ -608,6 +726,32 @@ namespace Truust.Api.Persistence.Migrations
                 columns: new[] { "customer_id", "id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_campaigns_open_deadline",
+                table: "campaigns",
+                column: "deadline",
+                filter: "status IN ('OPEN', 'FUNDED')");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_campaigns_owner_id",
+                table: "campaigns",
+                column: "owner_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_campaigns_platform_id_id",
+                table: "campaigns",
+                columns: new[] { "platform_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contributions_campaign_id_id",
+                table: "contributions",
+                columns: new[] { "campaign_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_contributions_contributor_id",
+                table: "contributions",
+                column: "contributor_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_customers_platform_id_id",
                 table: "customers",
                 columns: new[] { "platform_id", "id" });
@@ -631,6 +775,12 @@ namespace Truust.Api.Persistence.Migrations
                 name: "ix_incoming_wires_reference",
                 table: "incoming_wires",
                 column: "reference");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_instalments_campaign_id_number",
+                table: "instalments",
+                columns: new[] { "campaign_id", "number" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_ledger_transfers_credit_account",
@@ -722,6 +872,11 @@ namespace Truust.Api.Persistence.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_payins_campaign_id",
+                table: "payins",
+                column: "campaign_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_payins_open_wires",
                 table: "payins",
                 column: "expires_at",
@@ -756,6 +911,11 @@ namespace Truust.Api.Persistence.Migrations
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_refunds_campaign_id",
+                table: "refunds",
+                column: "campaign_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_refunds_order_id",
                 table: "refunds",
                 column: "order_id");
@@ -765,6 +925,11 @@ namespace Truust.Api.Persistence.Migrations
                 table: "refunds",
                 column: "next_attempt_at",
                 filter: "status = 'PENDING'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_repayments_campaign_id",
+                table: "repayments",
+                column: "campaign_id");
 
             migrationBuilder.CreateIndex(
                 name: "ix_wallet_transfers_batch_id",
@@ -837,10 +1002,16 @@ namespace Truust.Api.Persistence.Migrations
                 name: "bank_accounts");
 
             migrationBuilder.DropTable(
+                name: "contributions");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_records");
 
             migrationBuilder.DropTable(
                 name: "incoming_wires");
+
+            migrationBuilder.DropTable(
+                name: "instalments");
 
             migrationBuilder.DropTable(
                 name: "ledger_transfers");
@@ -864,6 +1035,9 @@ namespace Truust.Api.Persistence.Migrations
                 name: "refunds");
 
             migrationBuilder.DropTable(
+                name: "repayments");
+
+            migrationBuilder.DropTable(
                 name: "simulated_bank_transfers");
 
             migrationBuilder.DropTable(
@@ -880,6 +1054,9 @@ namespace Truust.Api.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "webhook_deliveries");
+
+            migrationBuilder.DropTable(
+                name: "campaigns");
 
             migrationBuilder.DropTable(
                 name: "orders");

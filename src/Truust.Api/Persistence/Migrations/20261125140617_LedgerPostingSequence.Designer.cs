@@ -13,8 +13,8 @@ using Truust.Api.Persistence;
 namespace Truust.Api.Persistence.Migrations
 {
     [DbContext(typeof(TruustDbContext))]
-    [Migration("20261125133543_InitialCreate")]
-    partial class InitialCreate
+    [Migration("20261125140617_LedgerPostingSequence")]
+    partial class LedgerPostingSequence
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -25,6 +25,8 @@ namespace Truust.Api.Persistence.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("ledger_posting_seq");
 
             modelBuilder.Entity("Truust.Api.Application.Events.Event", b =>
                 {
@@ -520,6 +522,266 @@ namespace Truust.Api.Persistence.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("Truust.Domain.Campaigns.Campaign", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AnnualInterestBp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("annual_interest_bp");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset>("Deadline")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline");
+
+                    b.Property<long?>("FeeMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("fee_minor");
+
+                    b.Property<long?>("HardCapMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hard_cap_minor");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("MaxContributionMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_contribution_minor");
+
+                    b.Property<long?>("MinContributionMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("min_contribution_minor");
+
+                    b.Property<string>("Mode")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("mode");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("PayoutBankAccountId")
+                        .HasColumnType("text")
+                        .HasColumnName("payout_bank_account_id");
+
+                    b.Property<long>("PendingMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_minor");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("RaisedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("raised_minor");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<long>("TargetMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("target_minor");
+
+                    b.Property<int?>("TermMonths")
+                        .HasColumnType("integer")
+                        .HasColumnName("term_months");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_campaigns");
+
+                    b.HasIndex("Deadline")
+                        .HasDatabaseName("ix_campaigns_open_deadline")
+                        .HasFilter("status IN ('OPEN', 'FUNDED')");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_campaigns_owner_id");
+
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_campaigns_platform_id_id");
+
+                    b.ToTable("campaigns", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_campaigns_raised_non_negative", "raised_minor >= 0 AND pending_minor >= 0");
+
+                            t.HasCheckConstraint("ck_campaigns_target_positive", "target_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.Contribution", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<string>("CampaignId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("ContributorId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("contributor_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("PayinId")
+                        .HasColumnType("text")
+                        .HasColumnName("payin_id");
+
+                    b.Property<string>("RefundId")
+                        .HasColumnType("text")
+                        .HasColumnName("refund_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_contributions");
+
+                    b.HasIndex("ContributorId")
+                        .HasDatabaseName("ix_contributions_contributor_id");
+
+                    b.HasIndex("CampaignId", "Id")
+                        .HasDatabaseName("ix_contributions_campaign_id_id");
+
+                    b.ToTable("contributions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_contributions_amount_positive", "amount_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.Instalment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CampaignId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<long>("InterestMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("interest_minor");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<long>("PaidInterestMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paid_interest_minor");
+
+                    b.Property<long>("PaidPrincipalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paid_principal_minor");
+
+                    b.Property<long>("PrincipalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("principal_minor");
+
+                    b.HasKey("Id")
+                        .HasName("pk_instalments");
+
+                    b.HasIndex("CampaignId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_instalments_campaign_id_number");
+
+                    b.ToTable("instalments", (string)null);
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.Repayment", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CampaignId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("InterestMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("interest_minor");
+
+                    b.Property<long>("PrincipalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("principal_minor");
+
+                    b.HasKey("Id")
+                        .HasName("pk_repayments");
+
+                    b.HasIndex("CampaignId")
+                        .HasDatabaseName("ix_repayments_campaign_id");
+
+                    b.ToTable("repayments", (string)null);
+                });
+
             modelBuilder.Entity("Truust.Domain.Customers.BankAccount", b =>
                 {
                     b.Property<string>("Id")
@@ -655,6 +917,12 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("platform_id");
+
+                    b.Property<long>("PostingSequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("posting_sequence")
+                        .HasDefaultValueSql("nextval('ledger_posting_seq')");
 
                     b.Property<string>("Reference")
                         .IsRequired()
@@ -1080,6 +1348,9 @@ namespace Truust.Api.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_payins_bankwire_reference");
 
+                    b.HasIndex("CampaignId")
+                        .HasDatabaseName("ix_payins_campaign_id");
+
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_payins_open_wires")
                         .HasFilter("status = 'PENDING' AND type = 'BANKWIRE'");
@@ -1282,6 +1553,9 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasKey("Id")
                         .HasName("pk_refunds");
 
+                    b.HasIndex("CampaignId")
+                        .HasDatabaseName("ix_refunds_campaign_id");
+
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_refunds_pending")
                         .HasFilter("status = 'PENDING'");
@@ -1479,6 +1753,50 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_endpoints_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.Campaign", b =>
+                {
+                    b.HasOne("Truust.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaigns_customers_owner_id");
+
+                    b.HasOne("Truust.Domain.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaigns_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.Contribution", b =>
+                {
+                    b.HasOne("Truust.Domain.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contributions_campaigns_campaign_id");
+
+                    b.HasOne("Truust.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("ContributorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_contributions_customers_contributor_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.Instalment", b =>
+                {
+                    b.HasOne("Truust.Domain.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_instalments_campaigns_campaign_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Customers.BankAccount", b =>

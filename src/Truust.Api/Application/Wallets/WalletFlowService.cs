@@ -21,7 +21,8 @@ public sealed class WalletFlowService(
     LedgerService ledger,
     EventOutbox events,
     IBankGateway bank,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<WalletFlowService> log)
 {
     public async Task<TransferResponse> TransferAsync(Caller caller, CreateTransferRequest request, CancellationToken ct)
     {
@@ -128,6 +129,8 @@ public sealed class WalletFlowService(
                 NextAttemptAt = now,
             };
             payout.MarkSubmitting(account.Iban, now);
+            // Leased to this request: if it dies before the bank answers, the release worker resumes it after this.
+            payout.NextAttemptAt = now.AddMinutes(1);
             db.Payouts.Add(payout);
             await ledger.PostAsync([
                 new LedgerTransfer(wallet.PlatformId, LedgerAccounts.Wallet(wallet.Id), LedgerAccounts.BankPayoutRail, amount,
@@ -137,18 +140,52 @@ public sealed class WalletFlowService(
             return payout;
         }, ct);
 
-        var transfer = await bank.SubmitTransferAsync(payout.BankReference, account.Iban, amount, ct);
+        await SubmitWithdrawalAsync(payout.Id, ct);
+        return PayoutResponse.From(await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payout.Id, ct));
+    }
+
+    /// <summary>
+    /// Hands a SUBMITTING withdrawal to the bank (idempotent on its reference) and records the answer: in transit, or
+    /// refused with the money put back in the wallet by a reversing transfer. A bank that cannot be reached leaves
+    /// it SUBMITTING; the release worker resumes it when its lease ends.
+    /// </summary>
+    public async Task SubmitWithdrawalAsync(string payoutId, CancellationToken ct)
+    {
+        var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
+        if (payout.Status != PayoutStatus.Submitting || payout.SourceWalletId is null)
+        {
+            return;
+        }
+
+        BankTransfer transfer;
+        try
+        {
+            transfer = await bank.SubmitTransferAsync(payout.BankReference, payout.Iban!,
+                new Money(payout.AmountMinor, Currency.Of(payout.Currency)), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Withdrawal {PayoutId} could not reach the bank; it will be retried", payoutId);
+            return;
+        }
+
         await db.InTransactionAsync(async () =>
         {
-            var tracked = await db.Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payout.Id} FOR UPDATE")
+            var tracked = await db.Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
                 .SingleAsync(ct);
+            if (tracked.Status != PayoutStatus.Submitting)
+            {
+                return tracked;
+            }
+
             var now = clock.GetUtcNow();
             if (transfer.Status == BankTransferStatus.Refused)
             {
                 tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
                 await ledger.PostAsync([
-                    new LedgerTransfer(wallet.PlatformId, LedgerAccounts.BankPayoutRail, LedgerAccounts.Wallet(wallet.Id),
-                        amount, TransferKind.PayoutReturn, tracked.Id, null, now),
+                    new LedgerTransfer(tracked.PlatformId, LedgerAccounts.BankPayoutRail, LedgerAccounts.Wallet(tracked.SourceWalletId!),
+                        new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)), TransferKind.PayoutReturn, tracked.Id,
+                        null, now),
                 ], ct);
             }
             else
@@ -159,7 +196,6 @@ public sealed class WalletFlowService(
             events.PayoutChanged(tracked);
             return tracked;
         }, ct);
-        return PayoutResponse.From(await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payout.Id, ct));
     }
 
     /// <summary>

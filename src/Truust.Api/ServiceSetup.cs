@@ -18,6 +18,7 @@ using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Wallets;
 using Truust.Api.Application.Webhooks;
 using Truust.Api.Http;
+using Truust.Api.Pages;
 using Truust.Api.Persistence;
 
 namespace Truust.Api;
@@ -60,6 +61,7 @@ public static class ServiceSetup
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
         services.AddSwagger();
+        services.AddHostedPages();
 
         services.AddScoped<PlatformService>();
         services.AddScoped<CustomerService>();
@@ -112,6 +114,7 @@ public static class ServiceSetup
 
     public static WebApplication UseTruust(this WebApplication app)
     {
+        app.UseStaticFiles();
         app.UseSerilogRequestLogging();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
@@ -133,6 +136,7 @@ public static class ServiceSetup
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.MapControllers();
+        app.MapRazorPages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return app;

@@ -5,12 +5,45 @@ namespace Truust.Domain;
 /// <summary>
 /// Opaque, prefixed identifiers such as <c>ord_01jd9x…</c>: 48 bits of milliseconds (so ids sort by creation
 /// and cursor pagination can page by id) followed by 80 random bits (so they cannot be guessed or enumerated).
+/// Within one millisecond a process's ids still increase (the random part steps forward by a random amount).
 /// </summary>
 public static class Ids
 {
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower case.
 
-    public static string New(string prefix) => $"{prefix}_{Encode(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds())}";
+    private static readonly UInt128 RandomMask = (UInt128.One << 80) - 1;
+    private static readonly Lock Gate = new();
+    private static long _lastMilliseconds;
+    private static UInt128 _lastRandom;
+
+    public static string New(string prefix)
+    {
+        long milliseconds;
+        UInt128 random;
+        lock (Gate)
+        {
+            milliseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            random = RandomBits();
+            if (milliseconds <= _lastMilliseconds)
+            {
+                // Same millisecond (or the wall clock stepped back): without this, two rows written in one
+                // millisecond (a history's steps, a posting's transfers) would read back in random order. Step
+                // forward by a random amount rather than by one, so an id does not give away its neighbour.
+                milliseconds = _lastMilliseconds;
+                random = _lastRandom + 1 + (random & uint.MaxValue);
+                if (random > RandomMask)
+                {
+                    milliseconds++;
+                    random &= RandomMask;
+                }
+            }
+
+            _lastMilliseconds = milliseconds;
+            _lastRandom = random;
+        }
+
+        return $"{prefix}_{Encode(milliseconds, random)}";
+    }
 
     /// <summary>A secret of <paramref name="bytes"/> random bytes in base32, for capability links and keys.</summary>
     public static string Secret(int bytes = 20)
@@ -20,7 +53,14 @@ public static class Ids
         return Base32(buffer);
     }
 
-    private static string Encode(long milliseconds)
+    private static UInt128 RandomBits()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return BitConverter.ToUInt128(bytes) & RandomMask;
+    }
+
+    private static string Encode(long milliseconds, UInt128 random)
     {
         Span<byte> bytes = stackalloc byte[16];
         for (var i = 0; i < 6; i++)
@@ -28,7 +68,11 @@ public static class Ids
             bytes[i] = (byte)(milliseconds >> (8 * (5 - i)));
         }
 
-        RandomNumberGenerator.Fill(bytes[6..]);
+        for (var i = 0; i < 10; i++)
+        {
+            bytes[6 + i] = (byte)(random >> (8 * (9 - i)));
+        }
+
         return Base32(bytes)[..26];
     }
 

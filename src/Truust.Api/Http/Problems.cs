@@ -65,6 +65,9 @@ public static class Problems
 /// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>The member of a 409 state conflict that carries the object's current status.</summary>
+    public const string CurrentStatusMember = "current_status";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
         switch (exception)
@@ -77,7 +80,9 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                     (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}."),
                     extensions: new Dictionary<string, object?>
                     {
-                        ["status"] = EnumWire.Name(e.Status),
+                        // Not "status": RFC 9457 gives that member the HTTP status code, and a second "status"
+                        // member makes the body ambiguous JSON that strict parsers refuse.
+                        [CurrentStatusMember] = EnumWire.Name(e.Status),
                         ["allowed_actions"] = allowed,
                     });
                 return true;
@@ -87,7 +92,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                     $"Campaign is {EnumWire.Name(e.Status)}; '{e.Trigger.ToString().ToLowerInvariant()}' is not allowed now.",
                     extensions: new Dictionary<string, object?>
                     {
-                        ["status"] = EnumWire.Name(e.Status),
+                        [CurrentStatusMember] = EnumWire.Name(e.Status),
                         ["allowed_actions"] = e.Allowed.Select(a => a.ToString().ToLowerInvariant()).ToArray(),
                     });
                 return true;
@@ -95,7 +100,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
                     extensions: new Dictionary<string, object?>
                     {
-                        ["status"] = e.Status,
+                        [CurrentStatusMember] = e.Status,
                         ["allowed_actions"] = e.Allowed,
                     });
                 return true;

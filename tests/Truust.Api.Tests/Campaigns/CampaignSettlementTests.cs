@@ -216,7 +216,7 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         var again = await factory.AssertUnchangedAsync(async () =>
             await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null))
                 .ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition"));
-        Assert.Equal("SUCCEEDED", again.Body.GetProperty("status").GetString());
+        Assert.Equal("SUCCEEDED", again.Body.GetProperty("current_status").GetString());
         Assert.Equal(0, again.Body.GetProperty("allowed_actions").GetArrayLength());
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -234,7 +234,7 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
             await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null))
                 .ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition"));
 
-        Assert.Equal("OPEN", problem.Body.GetProperty("status").GetString());
+        Assert.Equal("OPEN", problem.Body.GetProperty("current_status").GetString());
         Assert.Equal(["contribute", "cancel"],
             problem.Body.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString()));
         var still = await client.GetCampaignAsync(campaign.Id);

@@ -137,7 +137,7 @@ public sealed class LoanTests(NoWorkersApiFactory factory) : IClassFixture<NoWor
         var problem = await factory.AssertUnchangedAsync(async () =>
             await (await client.PostJsonAsync($"/v1/campaigns/{loan.Id}/repayments", new { amount = 100 }))
                 .ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition"));
-        Assert.Equal("DEFAULTED", problem.Body.GetProperty("status").GetString());
+        Assert.Equal("DEFAULTED", problem.Body.GetProperty("current_status").GetString());
         Assert.Equal(2_000, (await client.CustomerWalletAsync(ada.Id)).Balance);
         Assert.Equal(1_000, (await client.CustomerWalletAsync(bob.Id)).Balance);
         Assert.Equal(3_000, (await client.CustomerWalletAsync(borrower.Id)).Balance);
@@ -162,7 +162,7 @@ public sealed class LoanTests(NoWorkersApiFactory factory) : IClassFixture<NoWor
 
         foreach (var problem in new[] { repay, @default })
         {
-            Assert.Equal("OPEN", problem.Body.GetProperty("status").GetString());
+            Assert.Equal("OPEN", problem.Body.GetProperty("current_status").GetString());
             Assert.Equal(["contribute", "cancel"],
                 problem.Body.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString()));
         }

@@ -12,6 +12,10 @@ public static class LedgerInvariants
     public static readonly IReadOnlyList<string> StatusesHoldingNothing =
         ["RELEASED", "CANCELLED", "DRAFT", "PENDING_PUBLISH", "FAILURE"];
 
+    /// <summary>Order statuses in which the escrow holds what was paid in less what was refunded.</summary>
+    public static readonly IReadOnlyList<string> StatusesHoldingFunds =
+        ["PUBLISHED", "ACCEPTED", "REJECTED", "PENDING_VALIDATE", "PENDING_RELEASE", "BLOCKED_RELEASE"];
+
     /// <summary>Campaign statuses reached after the pool was released or refunded: the escrow must be empty.</summary>
     public static readonly IReadOnlyList<string> CampaignStatusesHoldingNothing =
         ["SUCCEEDED", "FAILED", "CANCELLED", "REPAYING", "REPAID", "DEFAULTED"];
@@ -55,6 +59,13 @@ public static class LedgerInvariants
             SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor
             FROM orders o
             WHERE o.status = ANY(@statuses) AND o.held_minor <> 0
+            """),
+        // Between payment and release the escrow keeps the buyer's money, all of it but what went back to them.
+        ("orders that hold funds by their status hold the amount less refunds", """
+            SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor || ', amount_minor '
+                   || o.amount_minor || ' less refunded_minor ' || o.refunded_minor
+            FROM orders o
+            WHERE o.status = ANY(@holding) AND o.held_minor <> o.amount_minor - o.refunded_minor
             """),
         // A campaign's raised_minor decides what is released or refunded; it must be exactly what its escrow holds.
         ("campaign raised_minor equals its escrow balance", """
@@ -120,6 +131,7 @@ public static class LedgerInvariants
         {
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             command.Parameters.AddWithValue("statuses", StatusesHoldingNothing.ToArray());
+            command.Parameters.AddWithValue("holding", StatusesHoldingFunds.ToArray());
             command.Parameters.AddWithValue("campaign_statuses", CampaignStatusesHoldingNothing.ToArray());
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())

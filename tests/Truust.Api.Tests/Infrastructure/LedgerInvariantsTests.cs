@@ -49,7 +49,8 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
     public async Task An_order_whose_held_amount_differs_from_its_escrow_is_reported()
     {
         var database = await SeededDatabaseAsync();
-        await InsertOrderAsync(database, "ord_1", "PUBLISHED", heldMinor: 400, escrowMinor: 500);
+        // held = amount - refunded, so only the escrow check has something to say.
+        await InsertOrderAsync(database, "ord_1", "PUBLISHED", heldMinor: 400, escrowMinor: 500, refundedMinor: 100);
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
         Assert.Equal(
@@ -71,6 +72,57 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
         Assert.Equal($"orders that hold nothing by their status hold nothing: ord_1 ({status}): held_minor 500",
             violation);
+    }
+
+    [Theory]
+    [InlineData("PUBLISHED")]
+    [InlineData("ACCEPTED")]
+    [InlineData("REJECTED")]
+    [InlineData("PENDING_VALIDATE")]
+    [InlineData("PENDING_RELEASE")]
+    [InlineData("BLOCKED_RELEASE")]
+    public async Task An_order_holding_less_than_its_amount_less_refunds_in_a_status_that_holds_funds_is_reported(
+        string status)
+    {
+        var database = await SeededDatabaseAsync();
+        // Escrow and held_minor agree with each other, but 100 of the 500 paid in is unaccounted for.
+        await InsertOrderAsync(database, "ord_1", status, heldMinor: 300, escrowMinor: 300, refundedMinor: 100);
+
+        var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
+        Assert.Equal("orders that hold funds by their status hold the amount less refunds: " +
+                     $"ord_1 ({status}): held_minor 300, amount_minor 500 less refunded_minor 100", violation);
+    }
+
+    [Fact]
+    public async Task A_rejected_order_refunded_in_part_holds_the_rest_and_passes()
+    {
+        var database = await SeededDatabaseAsync();
+        await InsertOrderAsync(database, "ord_1", "REJECTED", heldMinor: 400, escrowMinor: 400, refundedMinor: 100);
+
+        Assert.Empty(await LedgerInvariants.FindViolationsAsync(database));
+    }
+
+    [Fact]
+    public void The_invariants_sort_every_order_status_the_way_the_domain_does()
+    {
+        var statuses = Enum.GetValues<Domain.Orders.OrderStatus>();
+
+        Assert.Equal(
+            statuses.Where(Domain.Orders.OrderTransitions.HoldsFunds).Select(Api.Http.EnumWire.Name).Order(),
+            LedgerInvariants.StatusesHoldingFunds.Order());
+        Assert.Equal(statuses.Select(Api.Http.EnumWire.Name).Order(),
+            LedgerInvariants.StatusesHoldingFunds.Concat(LedgerInvariants.StatusesHoldingNothing).Order());
+    }
+
+    [Fact]
+    public void The_invariants_count_every_campaign_status_that_takes_no_contributions_as_holding_nothing()
+    {
+        var statuses = Enum.GetValues<Domain.Campaigns.CampaignStatus>();
+
+        Assert.Equal(
+            statuses.Where(s => !Domain.Campaigns.CampaignTransitions.AcceptsContributions(s))
+                .Select(Api.Http.EnumWire.Name).Order(),
+            LedgerInvariants.CampaignStatusesHoldingNothing.Order());
     }
 
     [Fact]
@@ -159,13 +211,13 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
     }
 
     private static async Task InsertOrderAsync(string database, string id, string status, long heldMinor,
-        long escrowMinor)
+        long escrowMinor, long refundedMinor = 0)
     {
         await ExecuteAsync(database, $$"""
             INSERT INTO orders (id, platform_id, name, amount_minor, currency, buyer_id, seller_id, status, held_minor,
                                 refunded_minor, metadata, buyer_token, seller_token, created_at, updated_at)
                 VALUES ('{{id}}', 'plt_1', 'Bike', 500, 'EUR', 'cus_buyer', 'cus_seller', '{{status}}',
-                        {{heldMinor}}, 0, '{}', 'bt_{{id}}', 'st_{{id}}', now(), now());
+                        {{heldMinor}}, {{refundedMinor}}, '{}', 'bt_{{id}}', 'st_{{id}}', now(), now());
             INSERT INTO ledger_transfers (id, platform_id, debit_account, credit_account, amount_minor, currency, kind,
                                           reference, order_id, created_at)
                 VALUES ('ltr_{{id}}', 'plt_1', 'world:card', 'escrow:{{id}}', {{escrowMinor}}, 'EUR', 'PAYIN',

@@ -95,6 +95,42 @@ public sealed class OrderService(
         return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
     }
 
+    /// <summary>
+    /// The order behind a buyer or seller link, or null. The token is the link holder's only credential, so the
+    /// lookup is by token alone; the page then acts as the order's own platform.
+    /// </summary>
+    public async Task<Order?> FindByLinkAsync(string token, OrderActor holder, CancellationToken ct) => holder switch
+    {
+        OrderActor.Buyer => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.BuyerToken == token, ct),
+        OrderActor.Seller => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.SellerToken == token, ct),
+        _ => throw new ArgumentOutOfRangeException(nameof(holder), holder, "Only buyers and sellers hold links."),
+    };
+
+    /// <summary>
+    /// The buyer link's holder says who they are, on an order created without a buyer: a customer of the order's
+    /// platform is created and becomes the buyer, in one commit under the order lock, so two tabs cannot each
+    /// set a different buyer. Only before payment: once paid, who paid is settled.
+    /// </summary>
+    public async Task<Order> IdentifyBuyerAsync(Caller caller, string id, CreateCustomerRequest buyer,
+        CancellationToken ct)
+    {
+        return await db.InTransactionAsync(async () =>
+        {
+            var order = await LockAsync(caller, id, ct);
+            order.EnsureCan(OrderTrigger.Pay, OrderActor.Buyer);
+            if (order.BuyerId is not null)
+            {
+                throw new ConflictException("buyer_already_set", $"Order {id} already has a buyer.");
+            }
+
+            var customer = await customers.CreateAsync(caller, buyer, ct);
+            order.IdentifyBuyer(customer.Id);
+            events.Add(order.PlatformId, "order.buyer_identified", order.Id,
+                new { id = order.Id, @object = "order", buyer_id = customer.Id });
+            return order;
+        }, ct);
+    }
+
     public async Task<Page<OrderResponse>> ListAsync(Caller caller, OrderListQuery query, CancellationToken ct)
     {
         var orders = caller.PlatformId is { } platformId ? db.Orders.Where(o => o.PlatformId == platformId) : db.Orders;

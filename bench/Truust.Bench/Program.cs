@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+// A load generator for a running Truust (see bench/README.md). Every loop is bounded in count and time and
+// targets only the URL given (loopback by default).
+var options = BenchOptions.Parse(args);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 })
+{
+    BaseAddress = new Uri(options.Url),
+    Timeout = TimeSpan.FromSeconds(30),
+};
+http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Key);
+var api = new Api(http);
+
+switch (options.Scenario)
+{
+    case "lifecycle":
+        await Scenarios.LifecycleAsync(api, options);
+        break;
+    case "transfers":
+        await Scenarios.TransfersAsync(api, options);
+        break;
+    case "seed-orders":
+        await Scenarios.SeedOrdersAsync(api, options);
+        break;
+    case "list":
+        await Scenarios.ListAsync(api, options);
+        break;
+    default:
+        Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Use lifecycle, transfers, seed-orders or list.");
+        return 2;
+}
+
+return 0;
+
+internal sealed record BenchOptions(string Url, string Key, string Scenario, int Concurrency, int Count, int Wallets,
+    TimeSpan MaxDuration, string? Path)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string Get(string name, string fallback)
+        {
+            var i = Array.IndexOf(args, "--" + name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+        }
+
+        return new BenchOptions(
+            Get("url", "http://127.0.0.1:5080"),
+            Get("key", "sk_test_demo_truust_00000000000000000000"),
+            Get("scenario", "lifecycle"),
+            int.Parse(Get("concurrency", "16")),
+            int.Parse(Get("count", "500")),
+            int.Parse(Get("wallets", "100")),
+            TimeSpan.FromSeconds(int.Parse(Get("max-seconds", "120"))),
+            args.Contains("--path") ? Get("path", "/v1/orders?limit=100") : null);
+    }
+}
+
+internal sealed class Api(HttpClient http)
+{
+    public readonly Stats Stats = new();
+
+    public async Task<JsonElement> PostAsync(string path, object? body, string label)
+    {
+        var content = new StringContent(body is null ? "" : JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        return await SendAsync(() => http.PostAsync(path, content), label);
+    }
+
+    public Task<JsonElement> GetAsync(string path, string label) => SendAsync(() => http.GetAsync(path), label);
+
+    private async Task<JsonElement> SendAsync(Func<Task<HttpResponseMessage>> send, string label)
+    {
+        var watch = Stopwatch.StartNew();
+        using var response = await send();
+        var text = await response.Content.ReadAsStringAsync();
+        Stats.Record(label, watch.Elapsed, (int)response.StatusCode);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new BenchFailure(label, (int)response.StatusCode, text);
+        }
+
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+}
+
+internal sealed class BenchFailure(string label, int status, string body) : Exception($"{label}: {status} {body}")
+{
+    public int Status { get; } = status;
+}
+
+internal sealed class Stats
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<double>> _latencies = new();
+    private readonly Dictionary<int, int> _statuses = new();
+
+    public void Record(string label, TimeSpan elapsed, int status)
+    {
+        lock (_gate)
+        {
+            if (!_latencies.TryGetValue(label, out var list))
+            {
+                _latencies[label] = list = [];
+            }
+
+            list.Add(elapsed.TotalMilliseconds);
+            _statuses[status] = _statuses.GetValueOrDefault(status) + 1;
+        }
+    }
+
+    public void Print(TimeSpan wall)
+    {
+        Console.WriteLine($"{"request",-22} {"count",7} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
+        foreach (var (label, list) in _latencies.OrderBy(p => p.Key))
+        {
+            list.Sort();
+            double P(double q) => list[Math.Min(list.Count - 1, (int)(q * list.Count))];
+            Console.WriteLine($"{label,-22} {list.Count,7} {P(0.50),8:F1} {P(0.95),8:F1} {P(0.99),8:F1} {list[^1],8:F1}");
+        }
+
+        var total = _latencies.Values.Sum(l => l.Count);
+        Console.WriteLine($"statuses: {string.Join(", ", _statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}");
+        Console.WriteLine($"{total} requests in {wall.TotalSeconds:F2} s = {total / wall.TotalSeconds:F0} requests/s");
+    }
+}
+
+internal static class Scenarios
+{
+    private static readonly object Card = new { number = "4242424242424242", exp_month = 12, exp_year = 2030, cvc = "123" };
+
+    /// <summary>Whole escrow lifecycles: order, card payin, accept, wallet payout, validate (release is automatic).</summary>
+    public static async Task LifecycleAsync(Api api, BenchOptions o)
+    {
+        var seller = Id(await api.PostAsync("/v1/customers", new { name = "Bench seller", email = "seller@bench.test" }, "setup"));
+        var buyer = Id(await api.PostAsync("/v1/customers", new { name = "Bench buyer", email = "buyer@bench.test" }, "setup"));
+        var wallet = await WalletAsync(api, seller);
+        var watch = Stopwatch.StartNew();
+        await RunAsync(o, async _ =>
+        {
+            var order = Id(await api.PostAsync("/v1/orders",
+                new { name = "Bench order", amount = 1000, currency = "EUR", buyer_id = buyer, seller_id = seller }, "create order"));
+            var payin = Id(await api.PostAsync("/v1/payins", new { order_id = order, type = "ADDON" }, "create payin"));
+            await api.PostAsync($"/v1/sandbox/payins/{payin}/card", Card, "pay by card");
+            await api.PostAsync($"/v1/orders/{order}/accept", null, "accept");
+            await api.PostAsync("/v1/payouts", new { order_id = order, type = "WALLET", wallet_id = wallet }, "create payout");
+            await api.PostAsync($"/v1/orders/{order}/validate", null, "validate");
+        });
+        watch.Stop();
+        api.Stats.Print(watch.Elapsed);
+        Console.WriteLine($"{o.Count} lifecycles in {watch.Elapsed.TotalSeconds:F2} s = {o.Count / watch.Elapsed.TotalSeconds:F1} lifecycles/s");
+    }
+
+    /// <summary>
+    /// Random wallet-to-wallet transfers among --wallets wallets. Run it with 2 wallets and with 100 to see what a
+    /// hot row costs: every transfer locks both of its wallets.
+    /// </summary>
+    public static async Task TransfersAsync(Api api, BenchOptions o)
+    {
+        var wallets = new List<string>();
+        for (var i = 0; i < o.Wallets; i++)
+        {
+            var customer = Id(await api.PostAsync("/v1/customers", new { name = $"Bench {i}", email = $"w{i}@bench.test" }, "setup"));
+            var wallet = await WalletAsync(api, customer);
+            var topup = Id(await api.PostAsync($"/v1/wallets/{wallet}/topups", new { type = "ADDON", amount = 100_000_000 }, "setup"));
+            await api.PostAsync($"/v1/sandbox/payins/{topup}/card", Card, "setup");
+            wallets.Add(wallet);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await RunAsync(o, async i =>
+        {
+            var from = wallets[Random.Shared.Next(wallets.Count)];
+            var to = wallets[(wallets.IndexOf(from) + 1 + Random.Shared.Next(wallets.Count - 1)) % wallets.Count];
+            await api.PostAsync("/v1/transfers", new { from_wallet_id = from, to_wallet_id = to, amount = 1 + i % 100 }, "transfer");
+        });
+        watch.Stop();
+        api.Stats.Print(watch.Elapsed);
+    }
+
+    /// <summary>Creates --count orders (for the list and dashboard benchmarks).</summary>
+    public static async Task SeedOrdersAsync(Api api, BenchOptions o)
+    {
+        var seller = Id(await api.PostAsync("/v1/customers", new { name = "Seed seller", email = "seed@bench.test" }, "setup"));
+        var watch = Stopwatch.StartNew();
+        await RunAsync(o, i => api.PostAsync("/v1/orders",
+            new { name = $"Seeded order {i}", amount = 100 + i, currency = "EUR", seller_id = seller }, "create order"));
+        watch.Stop();
+        api.Stats.Print(watch.Elapsed);
+    }
+
+    /// <summary>Fetches --path (default: the first page of 100 orders) --count times.</summary>
+    public static async Task ListAsync(Api api, BenchOptions o)
+    {
+        var path = o.Path ?? "/v1/orders?limit=100";
+        var watch = Stopwatch.StartNew();
+        await RunAsync(o, _ => api.GetAsync(path, "list"));
+        watch.Stop();
+        api.Stats.Print(watch.Elapsed);
+    }
+
+    private static async Task<string> WalletAsync(Api api, string customer) =>
+        Id(await api.PostAsync("/v1/wallets", new { customer_id = customer, currency = "EUR" }, "setup"));
+
+    /// <summary>Runs <paramref name="work"/> --count times with --concurrency workers, stopping at --max-seconds.</summary>
+    private static async Task RunAsync(BenchOptions o, Func<int, Task> work)
+    {
+        var next = -1;
+        var deadline = Stopwatch.StartNew();
+        var failures = 0;
+        var workers = Enumerable.Range(0, o.Concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < o.Count && deadline.Elapsed < o.MaxDuration)
+            {
+                try
+                {
+                    await work(i);
+                }
+                catch (BenchFailure e)
+                {
+                    if (Interlocked.Increment(ref failures) <= 5)
+                    {
+                        Console.Error.WriteLine(e.Message);
+                    }
+                }
+            }
+        });
+        await Task.WhenAll(workers);
+        if (failures > 0)
+        {
+            Console.WriteLine($"{failures} iterations failed");
+        }
+    }
+
+    private static string Id(JsonElement e) => e.GetProperty("id").GetString()!;
+}

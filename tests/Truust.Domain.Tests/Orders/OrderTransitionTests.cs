@@ -1,0 +1,263 @@
+using Truust.Domain.Orders;
+using static Truust.Domain.Orders.OrderStatus;
+using static Truust.Domain.Orders.OrderTrigger;
+
+namespace Truust.Domain.Tests.Orders;
+
+/// <summary>
+/// Walks every (status, trigger, actor) combination through <see cref="Order.Apply"/>: the legal ones land where
+/// <see cref="OrderTransitions.Table"/> says, every other one is refused and leaves the order exactly as it was.
+/// </summary>
+public sealed class OrderTransitionTests
+{
+    private static readonly DateTimeOffset CreatedAt = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Later = CreatedAt.AddHours(3);
+
+    /// <summary>Each single actor; a caller always acts as exactly one of them.</summary>
+    public static readonly OrderActor[] Actors =
+        Enum.GetValues<OrderActor>().Where(a => a != OrderActor.None).ToArray();
+
+    /// <summary>
+    /// The lifecycle of DESIGN.md written out by hand, independently of the table: if someone edits the table,
+    /// this test makes them say so here too.
+    /// </summary>
+    private static readonly (OrderStatus From, OrderTrigger Trigger, OrderStatus To, OrderActor Actors)[] Expected =
+    [
+        (Draft, Pay, PendingPublish, OrderActor.Platform | OrderActor.Buyer),
+        (Draft, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        (PendingPublish, ConfirmPayin, Published, OrderActor.Gateway),
+        (PendingPublish, FailPayin, Failure, OrderActor.Gateway | OrderActor.System),
+        (PendingPublish, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        (Failure, Pay, PendingPublish, OrderActor.Platform | OrderActor.Buyer),
+        (Failure, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        (Published, Accept, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
+        (Published, Reject, Rejected, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
+        (Published, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        (Accepted, CreatePayout, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
+        (Accepted, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        (PendingValidate, Validate, PendingRelease, OrderActor.Platform | OrderActor.Operator),
+        (PendingValidate, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        (PendingRelease, Release, Released, OrderActor.System),
+        (PendingRelease, Block, BlockedRelease, OrderActor.Operator),
+        (PendingRelease, RefuseRelease, BlockedRelease, OrderActor.Gateway),
+        (BlockedRelease, Unblock, PendingRelease, OrderActor.Operator),
+        (BlockedRelease, Cancel, Cancelled, OrderActor.Operator),
+    ];
+
+    public static TheoryData<OrderStatus, OrderTrigger, OrderActor> EveryCombination()
+    {
+        var data = new TheoryData<OrderStatus, OrderTrigger, OrderActor>();
+        foreach (var status in Enum.GetValues<OrderStatus>())
+        {
+            foreach (var trigger in Enum.GetValues<OrderTrigger>())
+            {
+                foreach (var actor in Actors)
+                {
+                    data.Add(status, trigger, actor);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
+
+    [Fact]
+    public void The_walk_covers_all_eleven_statuses_twelve_triggers_and_six_actors()
+    {
+        Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
+        Assert.Equal(12, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(6, Actors.Length);
+        Assert.Equal(11 * 12 * 6, EveryCombination().Count);
+    }
+
+    [Fact]
+    public void The_table_is_exactly_the_lifecycle_written_in_the_design()
+    {
+        var actual = OrderTransitions.Table.Select(t => (t.From, t.Trigger, t.To, t.Actors)).ToList();
+
+        Assert.Equal(Expected.OrderBy(Key), actual.OrderBy(Key));
+        Assert.Equal(actual.Count, actual.Select(t => (t.From, t.Trigger)).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryCombination))]
+    public void Every_status_trigger_and_actor_either_lands_where_the_table_says_or_is_refused_without_a_trace(
+        OrderStatus status, OrderTrigger trigger, OrderActor actor)
+    {
+        var order = OrderIn(status);
+        var before = (order.UpdatedAt, order.ReleasedAt, order.BlockedReason);
+        var legal = Expected.SingleOrDefault(t => t.From == status && t.Trigger == trigger && (t.Actors & actor) != 0);
+
+        if (legal != default)
+        {
+            var change = order.Apply(trigger, actor, Later, "because");
+
+            Assert.Equal(legal.To, order.Status);
+            Assert.Equal((order.Id, status, legal.To, trigger, actor, "because", Later),
+                (change.OrderId, change.From, change.To, change.Trigger, change.Actor, change.Reason, change.At));
+            Assert.Equal(Later, order.UpdatedAt);
+            Assert.Equal(legal.To, OrderTransitions.Find(status, trigger)!.To);
+        }
+        else
+        {
+            var refused =
+                Assert.Throws<InvalidTransitionException>(() => order.Apply(trigger, actor, Later, "because"));
+
+            Assert.Equal(status, order.Status);
+            Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
+            Assert.Equal("invalid_transition", refused.Code);
+            Assert.Equal((order.Id, status, trigger), (refused.OrderId, refused.Status, refused.Trigger));
+            Assert.Equal(AllowedByTrial(status, actor), refused.Allowed.OrderBy(t => t));
+            Assert.Throws<InvalidTransitionException>(() => order.EnsureCan(trigger, actor));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStatus))]
+    public void The_allowed_triggers_of_each_actor_are_exactly_those_that_apply(OrderStatus status)
+    {
+        foreach (var actor in Actors)
+        {
+            var expected = Expected.Where(t => t.From == status && (t.Actors & actor) != 0).Select(t => t.Trigger)
+                .OrderBy(t => t).ToList();
+
+            Assert.Equal(expected, OrderIn(status).AllowedTriggers(actor).OrderBy(t => t).ToList());
+            Assert.Equal(expected, AllowedByTrial(status, actor).OrderBy(t => t).ToList());
+            Assert.Equal(expected, OrderTransitions.AllowedFor(status, actor).OrderBy(t => t).ToList());
+        }
+    }
+
+    [Fact]
+    public void Only_released_cancelled_and_rejected_are_final()
+    {
+        var final = Enum.GetValues<OrderStatus>().Where(OrderTransitions.IsFinal).ToList();
+
+        Assert.Equal([Cancelled, Rejected, Released], final.OrderBy(s => s));
+        Assert.All(final, s => Assert.All(Actors, a => Assert.Empty(OrderIn(s).AllowedTriggers(a))));
+    }
+
+    [Fact]
+    public void Statuses_that_hold_funds_are_those_between_payment_and_release_or_refund()
+    {
+        var holding = Enum.GetValues<OrderStatus>().Where(OrderTransitions.HoldsFunds).OrderBy(s => s).ToList();
+
+        Assert.Equal([Published, Accepted, Rejected, PendingValidate, PendingRelease, BlockedRelease], holding);
+        // Money enters escrow only on the way into a holding status, and leaves it only on the way out of one.
+        foreach (var t in OrderTransitions.Table)
+        {
+            switch (t.Effect)
+            {
+                case EscrowEffect.FundEscrow:
+                    Assert.True(!OrderTransitions.HoldsFunds(t.From) && OrderTransitions.HoldsFunds(t.To), $"{t}");
+                    break;
+                case EscrowEffect.RefundBuyer or EscrowEffect.PaySeller:
+                    Assert.True(OrderTransitions.HoldsFunds(t.From) && !OrderTransitions.HoldsFunds(t.To), $"{t}");
+                    break;
+                default:
+                    Assert.Equal(OrderTransitions.HoldsFunds(t.From), OrderTransitions.HoldsFunds(t.To));
+                    break;
+            }
+        }
+    }
+
+    [Fact]
+    public void Blocking_records_the_reason_and_unblocking_clears_it()
+    {
+        var order = OrderIn(PendingRelease);
+
+        order.Apply(Block, OrderActor.Operator, Later, "fraud review");
+        Assert.Equal((BlockedRelease, "fraud review"), (order.Status, order.BlockedReason));
+
+        order.Apply(Unblock, OrderActor.Operator, Later.AddMinutes(1));
+        Assert.Equal((PendingRelease, (string?)null), (order.Status, order.BlockedReason));
+    }
+
+    [Fact]
+    public void Releasing_stamps_the_release_time_and_nothing_else_does()
+    {
+        var order = OrderIn(PendingRelease);
+        Assert.Null(order.ReleasedAt);
+
+        order.Apply(Release, OrderActor.System, Later);
+
+        Assert.Equal((Released, (DateTimeOffset?)Later), (order.Status, order.ReleasedAt));
+    }
+
+    [Fact]
+    public void A_combined_actor_with_none_of_the_allowed_flags_is_refused_and_none_is_never_allowed()
+    {
+        var order = OrderIn(PendingValidate);
+
+        Assert.Throws<InvalidTransitionException>(() => order.Apply(Validate, OrderActor.None, Later));
+        Assert.Throws<InvalidTransitionException>(
+            () => order.Apply(Validate, OrderActor.Buyer | OrderActor.Seller | OrderActor.Gateway, Later));
+        Assert.Equal(PendingValidate, order.Status);
+        Assert.All(Enum.GetValues<OrderStatus>(), s => Assert.Empty(OrderTransitions.AllowedFor(s, OrderActor.None)));
+    }
+
+    [Fact]
+    public void A_refund_can_never_exceed_what_is_held()
+    {
+        var order = OrderIn(Published);
+        order.Hold(order.AmountMinor);
+
+        var tooMuch = Assert.Throws<BusinessRuleException>(() => order.Refund(order.AmountMinor + 1));
+        order.Refund(400);
+        order.Refund(order.AmountMinor - 400);
+
+        Assert.Equal("refund_exceeds_held", tooMuch.Code);
+        Assert.Equal((0L, order.AmountMinor), (order.HeldMinor, order.RefundedMinor));
+        Assert.Equal("refund_exceeds_held", Assert.Throws<BusinessRuleException>(() => order.Refund(1)).Code);
+    }
+
+    /// <summary>
+    /// A fresh order brought to <paramref name="status"/> by the shortest legal path from DRAFT, found by a
+    /// breadth-first search over the table (each step by an actor the table allows).
+    /// </summary>
+    private static Order OrderIn(OrderStatus status)
+    {
+        var paths = new Dictionary<OrderStatus, List<OrderTransition>> { [Draft] = [] };
+        var queue = new Queue<OrderStatus>([Draft]);
+        while (queue.TryDequeue(out var from))
+        {
+            foreach (var t in OrderTransitions.Table.Where(t => t.From == from && !paths.ContainsKey(t.To)))
+            {
+                paths[t.To] = [.. paths[from], t];
+                queue.Enqueue(t.To);
+            }
+        }
+
+        Assert.True(paths.ContainsKey(status), $"{status} cannot be reached from DRAFT.");
+        var order = new Order("plt_test", "Bike", new Money(1000, Currency.Of("EUR")), "cus_buyer", "cus_seller",
+            CreatedAt);
+        foreach (var step in paths[status])
+        {
+            order.Apply(step.Trigger, Actors.First(a => (step.Actors & a) != 0), CreatedAt);
+        }
+
+        Assert.Equal(status, order.Status);
+        return order;
+    }
+
+    /// <summary>
+    /// What <paramref name="actor"/> may do from <paramref name="status"/>, found by trying every trigger.
+    /// </summary>
+    private static List<OrderTrigger> AllowedByTrial(OrderStatus status, OrderActor actor) =>
+        Enum.GetValues<OrderTrigger>().Where(trigger =>
+        {
+            try
+            {
+                OrderIn(status).Apply(trigger, actor, Later);
+                return true;
+            }
+            catch (InvalidTransitionException)
+            {
+                return false;
+            }
+        }).ToList();
+
+    private static string Key((OrderStatus From, OrderTrigger Trigger, OrderStatus To, OrderActor Actors) t) =>
+        $"{t.From}/{t.Trigger}";
+}

@@ -75,7 +75,8 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         Assert.Equal(6_000, await client.WalletBalanceAsync(adaWallet.Id));
 
         // The declined card frees its 1,500; then the cap is met exactly, and one cent more is refused.
-        Assert.Equal(PayinStatus.Failed, (await client.PayByCardAsync(pledge.Payin!.Id, CampaignHttp.DeclinedCard)).Status);
+        var declined = await client.PayByCardAsync(pledge.Payin!.Id, CampaignHttp.DeclinedCard);
+        Assert.Equal(PayinStatus.Failed, declined.Status);
         var freed = await client.GetCampaignAsync(campaign.Id);
         Assert.Equal((4_000L, 0L), (freed.Raised, freed.Pending));
         await client.ContributeFromWalletAsync(campaign.Id, ada.Id, adaWallet.Id, 2_000);
@@ -84,7 +85,8 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
                 .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "hard_cap_reached"));
 
         var full = await client.GetCampaignAsync(campaign.Id);
-        Assert.Equal((CampaignStatus.Funded, 6_000L, 0L, 6_000L), (full.Status, full.Raised, full.Pending, full.HardCap));
+        Assert.Equal((CampaignStatus.Funded, 6_000L, 0L, 6_000L),
+            (full.Status, full.Raised, full.Pending, full.HardCap));
         Assert.Equal(6_000, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
         Assert.Equal(4_000, await client.WalletBalanceAsync(adaWallet.Id));
         await LedgerInvariants.AssertAsync(factory);

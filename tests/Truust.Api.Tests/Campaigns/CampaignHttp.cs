@@ -68,7 +68,8 @@ public static class CampaignHttp
                 new { number, exp_month = 12, exp_year = 2030, cvc = "123" }))
             .ReadAsync<PayinResponse>();
 
-    /// <summary>A card contribution, paid with the approving test card: its money is in the campaign's escrow.</summary>
+    /// <summary>A card contribution paid with the approving test card: its money is in the campaign's escrow.
+    /// </summary>
     public static async Task<ContributionResponse> ContributeByCardAsync(this HttpClient client, string campaignId,
         string contributorId, long amount)
     {
@@ -120,7 +121,8 @@ public static class CampaignHttp
         return contribution;
     }
 
-    /// <summary>A new wallet for <paramref name="customerId"/>, topped up by card with <paramref name="amount"/>.</summary>
+    /// <summary>A new wallet for <paramref name="customerId"/>, topped up by card with <paramref name="amount"/>.
+    /// </summary>
     public static async Task<WalletResponse> CreateFundedWalletAsync(this HttpClient client, string customerId,
         long amount)
     {
@@ -186,7 +188,8 @@ public static class CampaignWork
         }
     }
 
-    /// <summary>Runs the refund job until the campaign's <paramref name="expected"/> refunds have all succeeded.</summary>
+    /// <summary>Runs the refund job until the campaign's <paramref name="expected"/> refunds have all succeeded.
+    /// </summary>
     public static async Task<CampaignRefundReport> CompleteRefundsAsync(TruustApiFactory factory, HttpClient client,
         string campaignId, int expected)
     {
@@ -242,7 +245,8 @@ public static class CampaignWork
     }
 
     /// <summary>One scalar from the database (test-written SQL only).</summary>
-    public static async Task<T> ScalarAsync<T>(TruustApiFactory factory, string sql, params (string Name, object Value)[] parameters)
+    public static async Task<T> ScalarAsync<T>(TruustApiFactory factory, string sql,
+        params (string Name, object Value)[] parameters)
     {
         await using var connection = await factory.OpenConnectionAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);

@@ -73,9 +73,10 @@ public sealed class CampaignLoadTests(UnthrottledApiFactory factory, ITestOutput
         var full = await client.GetCampaignAsync(campaign.Id);
         Assert.Equal((CampaignStatus.Open, expectedTotal, 0L), (full.Status, full.Raised, full.Pending));
         Assert.Equal(expectedTotal, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
-        Assert.Equal($"{ContributionCount} {expectedTotal}", await CampaignWork.ScalarAsync<string>(factory,
-            "SELECT count(*) || ' ' || sum(amount_minor) FROM contributions WHERE campaign_id = @c AND status = 'CONFIRMED'",
-            ("c", campaign.Id)));
+        Assert.Equal($"{ContributionCount} {expectedTotal}", await CampaignWork.ScalarAsync<string>(factory, """
+            SELECT count(*) || ' ' || sum(amount_minor) FROM contributions
+            WHERE campaign_id = @c AND status = 'CONFIRMED'
+            """, ("c", campaign.Id)));
         Assert.Equal(ContributionCount, await factory.CountAsync("payins",
             $"campaign_id = '{campaign.Id}' AND status = 'SUCCEEDED'"));
         foreach (var wallet in wallets)
@@ -113,9 +114,9 @@ public sealed class CampaignLoadTests(UnthrottledApiFactory factory, ITestOutput
 
         Assert.Equal(0, await factory.CountAsync("wallets", $"customer_id = '{owner.Id}'"));
         await LedgerInvariants.AssertAsync(factory);
-        output.WriteLine($"set-up (50 funded wallets): {setUp.TotalSeconds:F1} s; " +
-                         $"{ContributionCount} contributions ({ContributionCount / 2} card, {ContributionCount / 2} " +
-                         $"wallet, {InFlight.MaxDegreeOfParallelism} in flight): {contributing.Elapsed.TotalSeconds:F1} s " +
+        output.WriteLine($"set-up (50 funded wallets): {setUp.TotalSeconds:F1} s; {ContributionCount} " +
+                         $"contributions ({ContributionCount / 2} card, {ContributionCount / 2} wallet, " +
+                         $"{InFlight.MaxDegreeOfParallelism} in flight): {contributing.Elapsed.TotalSeconds:F1} s " +
                          $"({ContributionCount / contributing.Elapsed.TotalSeconds:F0}/s); deadline and " +
                          $"{ContributionCount} refunds: {refunding.Elapsed.TotalSeconds:F1} s; " +
                          $"whole test: {run.Elapsed.TotalSeconds:F1} s");

@@ -98,7 +98,8 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         Assert.Equal((PayinType.Bankwire, 3_500L), (refunds[wire.Payin.Id].Rail, refunds[wire.Payin.Id].Amount));
         Assert.Equal((PayinType.Wallet, 3_000L),
             (refunds[fromWallet.Payin.Id].Rail, refunds[fromWallet.Payin.Id].Amount));
-        Assert.All(report.Data, r => Assert.Equal((RefundStatus.Succeeded, "campaign target missed"), (r.Status, r.Reason)));
+        Assert.All(report.Data,
+            r => Assert.Equal((RefundStatus.Succeeded, "campaign target missed"), (r.Status, r.Reason)));
 
         // Wallet: the balance is back to what it was before contributing.
         Assert.Equal(5_000, await client.WalletBalanceAsync(linusWallet.Id));

@@ -65,7 +65,8 @@ public sealed class LoanTests(NoWorkersApiFactory factory) : IClassFixture<NoWor
         Assert.Equal((3_417L, 3_334L, 83L, CampaignStatus.Repaying),
             (first.Amount, first.Principal, first.Interest, first.CampaignStatus));
         AssertShares(first, (ada.Id, 1_567, 39), (bob.Id, 1_034, 26), (cy.Id, 733, 18));
-        Assert.Equal(["PAID", "DUE", "DUE"], (await client.GetScheduleAsync(loan.Id)).Instalments.Select(i => i.Status));
+        Assert.Equal(["PAID", "DUE", "DUE"],
+            (await client.GetScheduleAsync(loan.Id)).Instalments.Select(i => i.Status));
 
         // 2,000 of instalment 2: its interest 56 first, then 1,944 of principal. 1,944 → 913.68 / 602.64 / 427.68:
         // both .68s get a cent. 56 → 26.32 / 17.36 / 12.32: the cent goes to the .36.

@@ -13,9 +13,10 @@ public sealed class CampaignTransitionsTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The campaign lifecycle as the issue describes it, written independently of the domain's table.</summary>
-    private static readonly Dictionary<(CampaignStatus, CampaignTrigger), (CampaignStatus To, CampaignMoneyEffect Effect)>
-        Expected = new()
+    /// <summary>The campaign lifecycle as the issue describes it, written independently of the domain's table.
+    /// </summary>
+    private static readonly
+        Dictionary<(CampaignStatus, CampaignTrigger), (CampaignStatus To, CampaignMoneyEffect Effect)> Expected = new()
         {
             [(Open, ReachTarget)] = (Funded, None),
             [(Open, Expire)] = (Failed, RefundAll),
@@ -155,7 +156,8 @@ public sealed class CampaignTransitionsTests
         new("plt_1", "Solar roofs", CampaignKind.Loan, CampaignMode.AllOrNothing, "cus_owner",
             new Money(10_000, Currency.Of("EUR")), deadline, Now);
 
-    /// <summary>A campaign driven to <paramref name="status"/> along the shortest path of the expected lifecycle.</summary>
+    /// <summary>A campaign driven to <paramref name="status"/> along the shortest path of the expected lifecycle.
+    /// </summary>
     internal static Campaign CampaignIn(CampaignStatus status)
     {
         var campaign = NewCampaign(Now.AddDays(30));

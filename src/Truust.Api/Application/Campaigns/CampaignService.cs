@@ -170,8 +170,8 @@ public sealed class CampaignService(
         }
     }
 
-    private async Task<CampaignResponse> TransitionAsync(Caller caller, string id, CampaignTrigger trigger, CancellationToken ct,
-        bool onRequest = false)
+    private async Task<CampaignResponse> TransitionAsync(Caller caller, string id, CampaignTrigger trigger,
+        CancellationToken ct, bool onRequest = false)
     {
         var (campaign, release) = await db.InTransactionAsync(async () =>
         {

@@ -136,15 +136,15 @@ public sealed class CampaignService(
 
     /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
     public Task<CampaignResponse> CloseAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Close, ct);
+        TransitionAsync(caller, id, CampaignTrigger.Close, ct, onRequest: true);
 
     /// <summary>The platform cancels: every contribution is refunded.</summary>
     public Task<CampaignResponse> CancelAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct);
+        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct, onRequest: true);
 
     /// <summary>The platform declares a loan in default: repayments stop; what was repaid stays with the lenders.</summary>
     public Task<CampaignResponse> DefaultAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Default, ct);
+        TransitionAsync(caller, id, CampaignTrigger.Default, ct, onRequest: true);
 
     /// <summary>
     /// The deadline worker: target reached (or KEEP_IT_ALL with money raised) → released to the owner; otherwise
@@ -170,11 +170,22 @@ public sealed class CampaignService(
         }
     }
 
-    private async Task<CampaignResponse> TransitionAsync(Caller caller, string id, CampaignTrigger trigger, CancellationToken ct)
+    private async Task<CampaignResponse> TransitionAsync(Caller caller, string id, CampaignTrigger trigger,
+        CancellationToken ct, bool onRequest = false)
     {
         var (campaign, release) = await db.InTransactionAsync(async () =>
         {
             var campaign = await LockAsync(caller, id, ct);
+            var action = trigger.ToString().ToLowerInvariant();
+            if (onRequest && !Allowed(campaign).Contains(action))
+            {
+                // The table also holds moves only the deadline worker makes (an OPEN KEEP_IT_ALL campaign closes at its
+                // deadline): without this, an owner could close and be paid before the target was reached.
+                throw new DomainStateException("invalid_transition",
+                    $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; '{action}' is not allowed now.",
+                    EnumName.Of(campaign.Status), Allowed(campaign));
+            }
+
             var from = campaign.Status;
             var transition = campaign.Apply(trigger, clock.GetUtcNow());
             CampaignEvents.StatusChanged(events, campaign, from);

@@ -98,6 +98,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<Repayment> Repayments => Set<Repayment>();
 
+    public DbSet<RepaymentShare> RepaymentShares => Set<RepaymentShare>();
+
     public DbSet<Payin> Payins => Set<Payin>();
 
     public DbSet<Payout> Payouts => Set<Payout>();
@@ -319,6 +321,13 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.Ignore(i => i.IsPaid);
             b.HasIndex(i => new { i.CampaignId, i.Number }).IsUnique();
             b.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId);
+        });
+
+        model.Entity<RepaymentShare>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.HasIndex(r => new { r.CampaignId, r.LenderId });
+            b.HasOne<Repayment>().WithMany().HasForeignKey(r => r.RepaymentId);
         });
 
         model.Entity<Repayment>(b =>

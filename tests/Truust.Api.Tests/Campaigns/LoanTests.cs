@@ -186,4 +186,40 @@ public sealed class LoanTests(NoWorkersApiFactory factory) : IClassFixture<NoWor
         Assert.Equal(repayment.Interest, repayment.Lenders.Sum(l => l.Interest));
         Assert.Equal(repayment.Amount, repayment.Principal + repayment.Interest);
     }
+
+    [Fact]
+    public async Task Equal_lenders_get_back_exactly_what_they_lent_even_when_instalments_do_not_divide_evenly()
+    {
+        var platform = await factory.CreateTestPlatformAsync();
+        using var client = platform.Client;
+        var borrower = await client.CreateCustomerAsync("Borrower");
+        var ada = await client.CreateCustomerAsync("Ada");
+        var bob = await client.CreateCustomerAsync("Bob");
+        var loan = await client.CreateCampaignAsync(borrower.Id, 10_000, factory.Clock.GetUtcNow().AddDays(30),
+            kind: "LOAN", annualInterestBp: 0, termMonths: 3);
+        await client.ContributeByCardAsync(loan.Id, ada.Id, 5_000);
+        await client.ContributeByCardAsync(loan.Id, bob.Id, 5_000);
+        await (await client.PostAsync($"/v1/campaigns/{loan.Id}/close", null)).ReadAsync<CampaignResponse>();
+
+        // Instalments of 3,334, 3,333 and 3,333 split between two equal lenders: 1,667/1,667, then a tie broken one
+        // way (1,667/1,666), then the last one must even it out (1,666/1,667), or one lender ends a cent up.
+        var received = new Dictionary<string, long> { [ada.Id] = 0, [bob.Id] = 0 };
+        for (var n = 0; n < 3; n++)
+        {
+            var repayment = await (await client.PostJsonAsync($"/v1/campaigns/{loan.Id}/repayments", new { }))
+                .ReadAsync<RepaymentResponse>(HttpStatusCode.Created);
+            Assert.Equal(repayment.Principal, repayment.Lenders.Sum(l => l.Principal));
+            foreach (var share in repayment.Lenders)
+            {
+                received[share.LenderId] += share.Principal;
+            }
+        }
+
+        Assert.Equal(5_000, received[ada.Id]);
+        Assert.Equal(5_000, received[bob.Id]);
+        Assert.Equal(5_000, (await client.CustomerWalletAsync(ada.Id)).Balance);
+        Assert.Equal(5_000, (await client.CustomerWalletAsync(bob.Id)).Balance);
+        Assert.Equal(CampaignStatus.Repaid, (await client.GetCampaignAsync(loan.Id)).Status);
+        await LedgerInvariants.AssertAsync(factory);
+    }
 }

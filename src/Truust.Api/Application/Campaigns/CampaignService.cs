@@ -342,11 +342,22 @@ public sealed class CampaignService(
             var borrowerWallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.CustomerId == campaign.OwnerId
                 && w.Currency == campaign.Currency && w.Kind == WalletKind.Customer, ct)
                 ?? throw new BusinessRuleException("insufficient_funds", "The borrower has no wallet to repay from.");
-            var lenders = await db.Contributions.AsNoTracking()
+            var lent = await db.Contributions.AsNoTracking()
                 .Where(c => c.CampaignId == campaign.Id && c.Status == ContributionStatus.Confirmed)
                 .GroupBy(c => c.ContributorId).Select(g => new { LenderId = g.Key, Lent = g.Sum(c => c.AmountMinor) })
                 .OrderBy(g => g.LenderId).ToListAsync(ct);
-            var split = LoanSchedule.Distribute(principal, interest, lenders.Select(l => l.Lent).ToList());
+            var received = await db.RepaymentShares.AsNoTracking().Where(r => r.CampaignId == campaign.Id)
+                .GroupBy(r => r.LenderId).Select(g => new { LenderId = g.Key, Principal = g.Sum(r => r.PrincipalMinor) })
+                .ToDictionaryAsync(g => g.LenderId, g => g.Principal, ct);
+            var lenders = lent.Select(l => new { l.LenderId, Owed = l.Lent - received.GetValueOrDefault(l.LenderId) }).ToList();
+            var weights = lenders.Select(l => l.Owed).ToList();
+            if (weights.All(w => w == 0))
+            {
+                // Only interest left (principal fully returned): share it pro rata to what each lent.
+                weights = lent.Select(l => l.Lent).ToList();
+            }
+
+            var split = LoanSchedule.Distribute(principal, interest, weights);
             var repayment = new Repayment(campaign.Id, principal, interest, clock.GetUtcNow());
             db.Repayments.Add(repayment);
             var currency = Currency.Of(campaign.Currency);
@@ -357,6 +368,8 @@ public sealed class CampaignService(
                 var total = split[k].Principal + split[k].Interest;
                 var wallet = await wallets.GetOrCreateForCustomerAsync(campaign.PlatformId, lenders[k].LenderId, campaign.Currency, ct);
                 shares.Add(new LenderShare(lenders[k].LenderId, wallet.Id, split[k].Principal, split[k].Interest));
+                db.RepaymentShares.Add(new RepaymentShare(repayment.Id, campaign.Id, lenders[k].LenderId, split[k].Principal,
+                    split[k].Interest));
                 if (total > 0)
                 {
                     transfers.Add(new LedgerTransfer(campaign.PlatformId, LedgerAccounts.Wallet(borrowerWallet.Id),

@@ -424,10 +424,20 @@ public sealed class PayinService(
         }
     }
 
-    /// <summary>The orders a payin funds, locked in id order (the order every multi-order lock takes).</summary>
+    /// <summary>
+    /// Locks what a payin funds before the payin itself, the order every writer takes (orders in id order, or the
+    /// campaign; then the payin; then wallets), so recording an outcome cannot deadlock with a cancel or a close.
+    /// </summary>
     private async Task<IReadOnlyList<Order>> LockOrdersOfAsync(Payin payin, CancellationToken ct)
     {
         var system = new Caller(null, true);
+        if (payin.CampaignId is { } campaignId)
+        {
+            // Tracked, so ContributionFunding finds the locked row in the change tracker.
+            await db.Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").SingleAsync(ct);
+            return [];
+        }
+
         if (payin.OrderGroupId is { } groupId)
         {
             return await orders.LockGroupAsync(system, groupId, ct);

@@ -54,9 +54,28 @@ public sealed class Event : IHasId
 /// Adds events to the outbox of the current unit of work, with one webhook delivery per endpoint that wants
 /// them: events and deliveries commit with the change, so a crash after the commit loses nothing.
 /// </summary>
-public sealed class EventOutbox(TruustDbContext db, TimeProvider clock)
+public sealed class EventOutbox
 {
+    private readonly TruustDbContext _db;
+    private readonly TimeProvider _clock;
     private readonly Dictionary<string, List<WebhookEndpoint>> _endpoints = new();
+    private bool _deliveriesAdded;
+
+    public EventOutbox(TruustDbContext db, TimeProvider clock, Workers.WorkerSignals signals)
+    {
+        _db = db;
+        _clock = clock;
+        // Wake the delivery worker once deliveries are saved, instead of leaving them to its next poll. Saved can
+        // precede the commit by a moment; a delivery the worker misses then is picked up by its next poll.
+        db.SavedChanges += (_, _) =>
+        {
+            if (_deliveriesAdded)
+            {
+                _deliveriesAdded = false;
+                signals.Webhooks.Wake();
+            }
+        };
+    }
 
     public void OrderCreated(Order order) => Add(order.PlatformId, "order.created", order.Id, Snapshot(order, null));
 
@@ -95,12 +114,13 @@ public sealed class EventOutbox(TruustDbContext db, TimeProvider clock)
 
     public void Add(string platformId, string type, string objectId, object snapshot)
     {
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         var e = new Event(platformId, type, objectId, JsonSerializer.Serialize(snapshot, JsonDefaults.Options), now);
-        db.Events.Add(e);
+        _db.Events.Add(e);
         foreach (var endpoint in EndpointsOf(platformId).Where(w => w.Wants(type)))
         {
-            db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, e.Id, now));
+            _db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, e.Id, now));
+            _deliveriesAdded = true;
         }
     }
 
@@ -109,7 +129,7 @@ public sealed class EventOutbox(TruustDbContext db, TimeProvider clock)
         if (!_endpoints.TryGetValue(platformId, out var endpoints))
         {
             // Read once per request: endpoints change rarely, and a request writes several events.
-            endpoints = db.WebhookEndpoints.AsNoTracking()
+            endpoints = _db.WebhookEndpoints.AsNoTracking()
                 .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled).ToList();
             _endpoints[platformId] = endpoints;
         }

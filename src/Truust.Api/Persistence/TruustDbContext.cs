@@ -55,6 +55,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         }
     }
 
+    /// <summary>The sequence that numbers ledger postings (see <see cref="LedgerTransfer.PostingSequence"/>).</summary>
+    public const string LedgerPostingSequence = "ledger_posting_seq";
+
     public DbSet<Platform> Platforms => Set<Platform>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -94,6 +97,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
     public DbSet<Instalment> Instalments => Set<Instalment>();
 
     public DbSet<Repayment> Repayments => Set<Repayment>();
+
+    public DbSet<RepaymentShare> RepaymentShares => Set<RepaymentShare>();
 
     public DbSet<Payin> Payins => Set<Payin>();
 
@@ -180,9 +185,12 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.ToTable(t => t.HasCheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0"));
         });
 
+        model.HasSequence<long>(LedgerPostingSequence);
         model.Entity<LedgerTransfer>(b =>
         {
             b.HasKey(t => t.Id);
+            // The default numbers rows written outside LedgerService (existing rows, SQL fixtures) in insert order.
+            b.Property(t => t.PostingSequence).HasDefaultValueSql($"nextval('{LedgerPostingSequence}')");
             b.HasIndex(t => t.DebitAccount);
             b.HasIndex(t => t.CreditAccount);
             b.HasIndex(t => t.OrderId);
@@ -319,6 +327,13 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.Ignore(i => i.IsPaid);
             b.HasIndex(i => new { i.CampaignId, i.Number }).IsUnique();
             b.HasOne<Campaign>().WithMany().HasForeignKey(i => i.CampaignId);
+        });
+
+        model.Entity<RepaymentShare>(b =>
+        {
+            b.HasKey(r => r.Id);
+            b.HasIndex(r => new { r.CampaignId, r.LenderId });
+            b.HasOne<Repayment>().WithMany().HasForeignKey(r => r.RepaymentId);
         });
 
         model.Entity<Repayment>(b =>

@@ -32,8 +32,8 @@ public interface IWorkerJob
 }
 
 /// <summary>Pays out validated orders (WALLET at once, ACCOUNT through the bank).</summary>
-public sealed class ReleaseJob(TruustDbContext db, PayoutService payouts, TimeProvider clock, IOptions<WorkerOptions> options)
-    : IWorkerJob
+public sealed class ReleaseJob(TruustDbContext db, PayoutService payouts, Application.Wallets.WalletFlowService withdrawals,
+    TimeProvider clock, IOptions<WorkerOptions> options) : IWorkerJob
 {
     public string Name => "release";
 
@@ -55,7 +55,22 @@ public sealed class ReleaseJob(TruustDbContext db, PayoutService payouts, TimePr
             await payouts.ReleaseAsync(id, ct);
         }
 
-        return ids.Count;
+        // Withdrawals whose request died (or could not reach the bank) before recording the bank's answer.
+        var stuck = await db.Database.SqlQuery<string>($"""
+            UPDATE payouts SET next_attempt_at = {leaseUntil}
+            WHERE id IN (
+                SELECT id FROM payouts
+                WHERE source_wallet_id IS NOT NULL AND status = 'SUBMITTING' AND next_attempt_at <= {now}
+                ORDER BY next_attempt_at LIMIT {options.Value.BatchSize}
+                FOR UPDATE SKIP LOCKED)
+            RETURNING id AS "Value"
+            """).ToListAsync(ct);
+        foreach (var id in stuck)
+        {
+            await withdrawals.SubmitWithdrawalAsync(id, ct);
+        }
+
+        return ids.Count + stuck.Count;
     }
 }
 

@@ -70,10 +70,10 @@ public sealed record Iban
         return true;
     }
 
-    public static Iban Parse(string input) =>
+    public static Iban Parse(string input, string field = "iban") =>
         TryParse(input, out var iban, out var error)
             ? iban!
-            : throw new BusinessRuleException("invalid_iban", error, "iban");
+            : throw new BusinessRuleException("invalid_iban", error, field);
 
     /// <summary>Builds a valid IBAN from a country and a national account number by computing the check digits.</summary>
     public static Iban FromBban(string country, string bban)

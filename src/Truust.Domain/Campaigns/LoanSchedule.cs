@@ -73,8 +73,10 @@ public static class LoanSchedule
     }
 
     /// <summary>
-    /// Splits a repayment's principal and interest among lenders pro rata to what each lent (largest remainder
-    /// for each part), so every lender's share is whole minor units and the shares add up to the repayment.
+    /// Splits a repayment's principal and interest among lenders pro rata to <paramref name="contributions"/> (what
+    /// each is still owed; largest remainder for each part), so every share is whole minor units and the shares add
+    /// up to the repayment. Weighting by what is still owed makes the last repayment return each lender's principal
+    /// exactly: rounding never leaves one lender a cent up and another a cent down.
     /// </summary>
     public static IReadOnlyList<(long Principal, long Interest)> Distribute(long principalMinor, long interestMinor,
         IReadOnlyList<long> contributions)
@@ -113,4 +115,35 @@ public sealed class Repayment : IHasId
     public long AmountMinor => PrincipalMinor + InterestMinor;
 
     public DateTimeOffset CreatedAt { get; private set; }
+}
+
+/// <summary>One lender's part of one repayment, so each lender's outstanding principal is known exactly.</summary>
+public sealed class RepaymentShare : IHasId
+{
+    private RepaymentShare()
+    {
+        Id = RepaymentId = CampaignId = LenderId = string.Empty;
+    }
+
+    public RepaymentShare(string repaymentId, string campaignId, string lenderId, long principalMinor, long interestMinor)
+    {
+        Id = Ids.New("rsh");
+        RepaymentId = repaymentId;
+        CampaignId = campaignId;
+        LenderId = lenderId;
+        PrincipalMinor = principalMinor;
+        InterestMinor = interestMinor;
+    }
+
+    public string Id { get; private set; }
+
+    public string RepaymentId { get; private set; }
+
+    public string CampaignId { get; private set; }
+
+    public string LenderId { get; private set; }
+
+    public long PrincipalMinor { get; private set; }
+
+    public long InterestMinor { get; private set; }
 }

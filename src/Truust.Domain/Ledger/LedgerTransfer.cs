@@ -96,4 +96,13 @@ public sealed class LedgerTransfer : IHasId
     public string? OrderId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>
+    /// The posting (one group of transfers committed together) this transfer belongs to. Numbers are drawn after the
+    /// posting's wallets are locked, so for any one wallet they follow the order its balance went through; ids,
+    /// drawn before the locks, do not, and a history in id order can show balances the wallet never had.
+    /// </summary>
+    public long PostingSequence { get; private set; }
+
+    public void AssignPosting(long postingSequence) => PostingSequence = postingSequence;
 }

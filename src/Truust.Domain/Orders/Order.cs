@@ -163,6 +163,11 @@ public sealed class Order : IHasId
     /// <summary>Records money going back to the buyer; a refund can never exceed what is held.</summary>
     public void Refund(long amountMinor)
     {
+        if (HeldMinor == 0)
+        {
+            throw new BusinessRuleException("refund_exceeds_held", $"Order {Id} holds nothing any more to refund.", "amount");
+        }
+
         if (amountMinor <= 0)
         {
             throw new BusinessRuleException("invalid_amount", "A refund must be a positive amount.", "amount");

@@ -18,12 +18,15 @@ public sealed class Refund : IHasId
         Id = PlatformId = PayinId = Currency = string.Empty;
     }
 
-    public Refund(string platformId, Payin payin, long amountMinor, string? reason, DateTimeOffset now)
+    // orderId defaults to the payin's. A cart's payin funds several orders and names none of them, so a cart
+    // order's refund must name its order itself, or the order's refund list and events lose it.
+    public Refund(string platformId, Payin payin, long amountMinor, string? reason, DateTimeOffset now,
+        string? orderId = null)
     {
         Id = Ids.New("re");
         PlatformId = platformId;
         PayinId = payin.Id;
-        OrderId = payin.OrderId;
+        OrderId = orderId ?? payin.OrderId;
         Rail = payin.Type;
         AmountMinor = amountMinor;
         Currency = payin.Currency;

@@ -16,6 +16,10 @@ public static class LedgerInvariants
     public static readonly IReadOnlyList<string> StatusesHoldingFunds =
         ["PUBLISHED", "ACCEPTED", "REJECTED", "PENDING_VALIDATE", "PENDING_RELEASE", "BLOCKED_RELEASE"];
 
+    /// <summary>Campaign statuses reached after the pool was released or refunded: the escrow must be empty.</summary>
+    public static readonly IReadOnlyList<string> CampaignStatusesHoldingNothing =
+        ["SUCCEEDED", "FAILED", "CANCELLED", "REPAYING", "REPAID", "DEFAULTED"];
+
     private static readonly (string Name, string Sql)[] Checks =
     [
         // A wallet's balance is a cache: if it drifts from its transfers, money appears or vanishes unseen.
@@ -62,6 +66,23 @@ public static class LedgerInvariants
                    || o.amount_minor || ' less refunded_minor ' || o.refunded_minor
             FROM orders o
             WHERE o.status = ANY(@holding) AND o.held_minor <> o.amount_minor - o.refunded_minor
+            """),
+        // A campaign's raised_minor decides what is released or refunded; it must be exactly what its escrow holds.
+        ("campaign raised_minor equals its escrow balance", """
+            SELECT c.id || ' (' || c.status || '): raised_minor ' || c.raised_minor || ', escrow holds '
+                   || (coalesce(cr.total, 0) - coalesce(dr.total, 0))
+            FROM campaigns c
+            LEFT JOIN (SELECT credit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) cr
+                   ON cr.a = 'escrow:' || c.id
+            LEFT JOIN (SELECT debit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) dr
+                   ON dr.a = 'escrow:' || c.id
+            WHERE c.raised_minor <> coalesce(cr.total, 0) - coalesce(dr.total, 0)
+            """),
+        // Money left in the escrow of a closed campaign belongs to nobody: neither released nor refunded.
+        ("campaigns that hold nothing by their status hold nothing", """
+            SELECT c.id || ' (' || c.status || '): raised_minor ' || c.raised_minor
+            FROM campaigns c
+            WHERE c.status = ANY(@campaign_statuses) AND c.raised_minor <> 0
             """),
         ("no wallet balance is negative", """
             SELECT id || ': balance_minor ' || balance_minor FROM wallets WHERE balance_minor < 0
@@ -111,6 +132,7 @@ public static class LedgerInvariants
             await using var command = new NpgsqlCommand(sql, connection, transaction);
             command.Parameters.AddWithValue("statuses", StatusesHoldingNothing.ToArray());
             command.Parameters.AddWithValue("holding", StatusesHoldingFunds.ToArray());
+            command.Parameters.AddWithValue("campaign_statuses", CampaignStatusesHoldingNothing.ToArray());
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {

@@ -115,6 +115,47 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_invariants_count_every_campaign_status_that_takes_no_contributions_as_holding_nothing()
+    {
+        var statuses = Enum.GetValues<Domain.Campaigns.CampaignStatus>();
+
+        Assert.Equal(
+            statuses.Where(s => !Domain.Campaigns.CampaignTransitions.AcceptsContributions(s))
+                .Select(Api.Http.EnumWire.Name).Order(),
+            LedgerInvariants.CampaignStatusesHoldingNothing.Order());
+    }
+
+    [Fact]
+    public async Task A_campaign_whose_raised_amount_differs_from_its_escrow_is_reported()
+    {
+        var database = await SeededDatabaseAsync();
+        await InsertCampaignAsync(database, "cmp_1", "OPEN", raisedMinor: 700, escrowMinor: 500);
+        await InsertCampaignAsync(database, "cmp_2", "FUNDED", raisedMinor: 900, escrowMinor: 900);
+
+        var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
+        Assert.Equal(
+            "campaign raised_minor equals its escrow balance: cmp_1 (OPEN): raised_minor 700, escrow holds 500",
+            violation);
+    }
+
+    [Theory]
+    [InlineData("SUCCEEDED")]
+    [InlineData("FAILED")]
+    [InlineData("CANCELLED")]
+    [InlineData("REPAYING")]
+    [InlineData("REPAID")]
+    [InlineData("DEFAULTED")]
+    public async Task A_campaign_holding_money_in_a_status_that_holds_none_is_reported(string status)
+    {
+        var database = await SeededDatabaseAsync();
+        await InsertCampaignAsync(database, "cmp_1", status, raisedMinor: 500, escrowMinor: 500);
+
+        var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
+        Assert.Equal($"campaigns that hold nothing by their status hold nothing: cmp_1 ({status}): raised_minor 500",
+            violation);
+    }
+
+    [Fact]
     public async Task A_transfer_to_a_wallet_that_does_not_exist_is_reported()
     {
         var database = await SeededDatabaseAsync();
@@ -181,6 +222,21 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
                                           reference, order_id, created_at)
                 VALUES ('ltr_{{id}}', 'plt_1', 'world:card', 'escrow:{{id}}', {{escrowMinor}}, 'EUR', 'PAYIN',
                         'pay_{{id}}', '{{id}}', now());
+            """);
+    }
+
+    private static async Task InsertCampaignAsync(string database, string id, string status, long raisedMinor,
+        long escrowMinor)
+    {
+        await ExecuteAsync(database, $$"""
+            INSERT INTO campaigns (id, platform_id, name, kind, mode, owner_id, target_minor, currency, deadline,
+                                   raised_minor, pending_minor, status, created_at, updated_at)
+                VALUES ('{{id}}', 'plt_1', 'Roofs', 'REWARD', 'ALL_OR_NOTHING', 'cus_seller', 1000, 'EUR',
+                        now() + interval '7 days', {{raisedMinor}}, 0, '{{status}}', now(), now());
+            INSERT INTO ledger_transfers (id, platform_id, debit_account, credit_account, amount_minor, currency, kind,
+                                          reference, order_id, created_at)
+                VALUES ('ltr_{{id}}', 'plt_1', 'world:card', 'escrow:{{id}}', {{escrowMinor}}, 'EUR', 'CONTRIBUTION',
+                        'pay_{{id}}', NULL, now());
             """);
     }
 

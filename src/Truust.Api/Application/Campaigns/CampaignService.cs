@@ -136,15 +136,15 @@ public sealed class CampaignService(
 
     /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
     public Task<CampaignResponse> CloseAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Close, ct);
+        TransitionAsync(caller, id, CampaignTrigger.Close, ct, onRequest: true);
 
     /// <summary>The platform cancels: every contribution is refunded.</summary>
     public Task<CampaignResponse> CancelAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct);
+        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct, onRequest: true);
 
     /// <summary>The platform declares a loan in default: repayments stop; what was repaid stays with the lenders.</summary>
     public Task<CampaignResponse> DefaultAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Default, ct);
+        TransitionAsync(caller, id, CampaignTrigger.Default, ct, onRequest: true);
 
     /// <summary>
     /// The deadline worker: target reached (or KEEP_IT_ALL with money raised) → released to the owner; otherwise
@@ -170,11 +170,22 @@ public sealed class CampaignService(
         }
     }
 
-    private async Task<CampaignResponse> TransitionAsync(Caller caller, string id, CampaignTrigger trigger, CancellationToken ct)
+    private async Task<CampaignResponse> TransitionAsync(Caller caller, string id, CampaignTrigger trigger,
+        CancellationToken ct, bool onRequest = false)
     {
         var (campaign, release) = await db.InTransactionAsync(async () =>
         {
             var campaign = await LockAsync(caller, id, ct);
+            var action = trigger.ToString().ToLowerInvariant();
+            if (onRequest && !Allowed(campaign).Contains(action))
+            {
+                // The table also holds moves only the deadline worker makes (an OPEN KEEP_IT_ALL campaign closes at its
+                // deadline): without this, an owner could close and be paid before the target was reached.
+                throw new DomainStateException("invalid_transition",
+                    $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; '{action}' is not allowed now.",
+                    EnumName.Of(campaign.Status), Allowed(campaign));
+            }
+
             var from = campaign.Status;
             var transition = campaign.Apply(trigger, clock.GetUtcNow());
             CampaignEvents.StatusChanged(events, campaign, from);
@@ -331,11 +342,22 @@ public sealed class CampaignService(
             var borrowerWallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.CustomerId == campaign.OwnerId
                 && w.Currency == campaign.Currency && w.Kind == WalletKind.Customer, ct)
                 ?? throw new BusinessRuleException("insufficient_funds", "The borrower has no wallet to repay from.");
-            var lenders = await db.Contributions.AsNoTracking()
+            var lent = await db.Contributions.AsNoTracking()
                 .Where(c => c.CampaignId == campaign.Id && c.Status == ContributionStatus.Confirmed)
                 .GroupBy(c => c.ContributorId).Select(g => new { LenderId = g.Key, Lent = g.Sum(c => c.AmountMinor) })
                 .OrderBy(g => g.LenderId).ToListAsync(ct);
-            var split = LoanSchedule.Distribute(principal, interest, lenders.Select(l => l.Lent).ToList());
+            var received = await db.RepaymentShares.AsNoTracking().Where(r => r.CampaignId == campaign.Id)
+                .GroupBy(r => r.LenderId).Select(g => new { LenderId = g.Key, Principal = g.Sum(r => r.PrincipalMinor) })
+                .ToDictionaryAsync(g => g.LenderId, g => g.Principal, ct);
+            var lenders = lent.Select(l => new { l.LenderId, Owed = l.Lent - received.GetValueOrDefault(l.LenderId) }).ToList();
+            var weights = lenders.Select(l => l.Owed).ToList();
+            if (weights.All(w => w == 0))
+            {
+                // Only interest left (principal fully returned): share it pro rata to what each lent.
+                weights = lent.Select(l => l.Lent).ToList();
+            }
+
+            var split = LoanSchedule.Distribute(principal, interest, weights);
             var repayment = new Repayment(campaign.Id, principal, interest, clock.GetUtcNow());
             db.Repayments.Add(repayment);
             var currency = Currency.Of(campaign.Currency);
@@ -346,6 +368,8 @@ public sealed class CampaignService(
                 var total = split[k].Principal + split[k].Interest;
                 var wallet = await wallets.GetOrCreateForCustomerAsync(campaign.PlatformId, lenders[k].LenderId, campaign.Currency, ct);
                 shares.Add(new LenderShare(lenders[k].LenderId, wallet.Id, split[k].Principal, split[k].Interest));
+                db.RepaymentShares.Add(new RepaymentShare(repayment.Id, campaign.Id, lenders[k].LenderId, split[k].Principal,
+                    split[k].Interest));
                 if (total > 0)
                 {
                     transfers.Add(new LedgerTransfer(campaign.PlatformId, LedgerAccounts.Wallet(borrowerWallet.Id),

@@ -22,7 +22,10 @@ public sealed class ContributionFunding(TruustDbContext db, LedgerService ledger
     {
         var now = clock.GetUtcNow();
         var campaign = await LockAsync(payin.CampaignId!, ct);
-        var contribution = await db.Contributions.FirstAsync(c => c.Id == payin.ContributionId, ct);
+        // FindAsync sees a contribution added in this same transaction (a WALLET contribution is confirmed before
+        // anything is saved); a query would look only in the database and find nothing.
+        var contribution = await db.Contributions.FindAsync([payin.ContributionId!], ct)
+                           ?? throw new InvalidOperationException($"Payin {payin.Id} names no known contribution.");
         await ledger.PostAsync([
             new LedgerTransfer(payin.PlatformId, source, LedgerAccounts.CampaignEscrow(campaign.Id), payin.Amount,
                 TransferKind.Contribution, payin.Id, null, now),

@@ -65,6 +65,15 @@ public sealed class LedgerService(TruustDbContext db)
             }
         }
 
+        // Drawn under the wallet locks: a later posting on any of these wallets can only draw a larger number.
+        var posting = await db.Database
+            .SqlQuery<long>($"SELECT nextval({TruustDbContext.LedgerPostingSequence}::regclass) AS \"Value\"")
+            .SingleAsync(ct);
+        foreach (var transfer in transfers)
+        {
+            transfer.AssignPosting(posting);
+        }
+
         db.LedgerTransfers.AddRange(transfers);
     }
 

@@ -47,13 +47,7 @@ public sealed class OrderService(
             SellerDeniedUrl = request.SellerDeniedUrl,
             Metadata = request.Metadata ?? new(),
         };
-        var fee = request.FeeAmount ?? platform.DefaultFeeMinor(amount.AmountMinor);
-        if (fee > amount.AmountMinor)
-        {
-            throw new BusinessRuleException("fee_exceeds_amount", "fee_amount cannot exceed the amount.", "fee_amount");
-        }
-
-        order.FeeMinor = fee;
+        order.FeeMinor = FeeOf(platform, amount, request.FeeAmount);
         var splits = await ResolveSplitsAsync(platformId, order, request.Splits ?? [], ct);
         db.Orders.Add(order);
         db.OrderSplits.AddRange(splits);
@@ -75,7 +69,7 @@ public sealed class OrderService(
         {
             OrderGroupId = groupId,
             Metadata = request.Metadata ?? new(),
-            FeeMinor = request.FeeAmount ?? platform.DefaultFeeMinor(amount.AmountMinor),
+            FeeMinor = FeeOf(platform, amount, request.FeeAmount),
         };
         db.Orders.Add(order);
         db.OrderSplits.AddRange(await ResolveSplitsAsync(platform.Id, order, request.Splits ?? [], ct));
@@ -328,6 +322,19 @@ public sealed class OrderService(
             $"{baseUrl}/b/{order.BuyerToken}", $"{baseUrl}/s/{order.SellerToken}",
             order.BuyerConfirmedUrl, order.BuyerDeniedUrl, order.SellerConfirmedUrl, order.SellerDeniedUrl,
             actions, order.Metadata, order.CreatedAt, order.UpdatedAt, order.ReleasedAt);
+    }
+
+    /// <summary>
+    /// The order's fee: its own fee_amount, or the platform's default. A fee above the amount would leave the release
+    /// unable to pay it (the order would stay PENDING_RELEASE for ever), so it is refused at creation.
+    /// </summary>
+    private static long FeeOf(Domain.Platforms.Platform platform, Money amount, long? requestedMinor)
+    {
+        var fee = requestedMinor ?? platform.DefaultFeeMinor(amount.AmountMinor);
+        return fee <= amount.AmountMinor
+            ? fee
+            : throw new BusinessRuleException("fee_exceeds_amount", "fee_amount cannot exceed the amount.",
+                "fee_amount");
     }
 
     private async Task<List<OrderSplit>> ResolveSplitsAsync(string platformId, Order order, List<SplitRequest> requested,

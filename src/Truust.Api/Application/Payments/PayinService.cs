@@ -196,7 +196,7 @@ public sealed class PayinService(
     public async Task<IncomingWireResponse> ReceiveWireAsync(Caller caller, SandboxBankwireRequest request,
         CancellationToken ct)
     {
-        var senderIban = Iban.Parse(request.SenderIban!).Value;
+        var senderIban = Iban.Parse(request.SenderIban!, "sender_iban").Value;
         var amount = Money.Positive(request.Amount!.Value, request.Currency!);
         var reference = request.Reference!.Trim().ToUpperInvariant();
         var platformId = caller.RequirePlatform();
@@ -297,14 +297,14 @@ public sealed class PayinService(
     private async Task<Payin> RecordCardOutcomeAsync(string payinId, CardAuthorization authorization, string? expiry,
         CancellationToken ct)
     {
-        return await db.InTransactionAsync(async () =>
+        var recorded = await db.InTransactionAsync(async () =>
         {
             var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
             var targets = await LockOrdersOfAsync(candidate, ct);
             var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
             if (!payin.IsOpen)
             {
-                throw new ConflictException("payin_not_open", $"Payin {payin.Id} is already {EnumWire.Name(payin.Status)}.");
+                return (Payin: payin, Late: true);
             }
 
             payin.RecordCard(authorization.Brand, authorization.Last4, expiry ?? string.Empty);
@@ -330,8 +330,23 @@ public sealed class PayinService(
                     break;
             }
 
-            return payin;
+            return (Payin: payin, Late: false);
         }, ct);
+
+        if (recorded.Late)
+        {
+            // The payin was closed (its order cancelled) while the card was being charged: the charge must not
+            // stay on the buyer's card with nothing in escrow to show for it, so it is voided at the processor.
+            if (authorization.Outcome == CardOutcome.Approved)
+            {
+                await cards.RefundAsync($"{payinId}-void", payinId, recorded.Payin.Amount, ct);
+            }
+
+            throw new ConflictException("payin_not_open",
+                $"Payin {payinId} is already {EnumWire.Name(recorded.Payin.Status)}; the card was not charged.");
+        }
+
+        return recorded.Payin;
     }
 
     /// <summary>
@@ -409,10 +424,20 @@ public sealed class PayinService(
         }
     }
 
-    /// <summary>The orders a payin funds, locked in id order (the order every multi-order lock takes).</summary>
+    /// <summary>
+    /// Locks what a payin funds before the payin itself, the order every writer takes (orders in id order, or the
+    /// campaign; then the payin; then wallets), so recording an outcome cannot deadlock with a cancel or a close.
+    /// </summary>
     private async Task<IReadOnlyList<Order>> LockOrdersOfAsync(Payin payin, CancellationToken ct)
     {
         var system = new Caller(null, true);
+        if (payin.CampaignId is { } campaignId)
+        {
+            // Tracked, so ContributionFunding finds the locked row in the change tracker.
+            await db.Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").SingleAsync(ct);
+            return [];
+        }
+
         if (payin.OrderGroupId is { } groupId)
         {
             return await orders.LockGroupAsync(system, groupId, ct);

@@ -60,7 +60,7 @@ public sealed class RefundService(
         long amountMinor, string? reason, Action<Refund> configure, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var refund = new Refund(platformId, payin, amountMinor, reason, now) { NextAttemptAt = now };
+        var refund = new Refund(platformId, payin, amountMinor, reason, now, orderId) { NextAttemptAt = now };
         configure(refund);
         var destination = payin.Type switch
         {

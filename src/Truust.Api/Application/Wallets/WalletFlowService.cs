@@ -21,7 +21,8 @@ public sealed class WalletFlowService(
     LedgerService ledger,
     EventOutbox events,
     IBankGateway bank,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<WalletFlowService> log)
 {
     public async Task<TransferResponse> TransferAsync(Caller caller, CreateTransferRequest request, CancellationToken ct)
     {
@@ -128,6 +129,8 @@ public sealed class WalletFlowService(
                 NextAttemptAt = now,
             };
             payout.MarkSubmitting(account.Iban, now);
+            // Leased to this request: if it dies before the bank answers, the release worker resumes it after this.
+            payout.NextAttemptAt = now.AddMinutes(1);
             db.Payouts.Add(payout);
             await ledger.PostAsync([
                 new LedgerTransfer(wallet.PlatformId, LedgerAccounts.Wallet(wallet.Id), LedgerAccounts.BankPayoutRail, amount,
@@ -137,18 +140,52 @@ public sealed class WalletFlowService(
             return payout;
         }, ct);
 
-        var transfer = await bank.SubmitTransferAsync(payout.BankReference, account.Iban, amount, ct);
+        await SubmitWithdrawalAsync(payout.Id, ct);
+        return PayoutResponse.From(await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payout.Id, ct));
+    }
+
+    /// <summary>
+    /// Hands a SUBMITTING withdrawal to the bank (idempotent on its reference) and records the answer: in transit, or
+    /// refused with the money put back in the wallet by a reversing transfer. A bank that cannot be reached leaves
+    /// it SUBMITTING; the release worker resumes it when its lease ends.
+    /// </summary>
+    public async Task SubmitWithdrawalAsync(string payoutId, CancellationToken ct)
+    {
+        var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
+        if (payout.Status != PayoutStatus.Submitting || payout.SourceWalletId is null)
+        {
+            return;
+        }
+
+        BankTransfer transfer;
+        try
+        {
+            transfer = await bank.SubmitTransferAsync(payout.BankReference, payout.Iban!,
+                new Money(payout.AmountMinor, Currency.Of(payout.Currency)), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Withdrawal {PayoutId} could not reach the bank; it will be retried", payoutId);
+            return;
+        }
+
         await db.InTransactionAsync(async () =>
         {
-            var tracked = await db.Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payout.Id} FOR UPDATE")
+            var tracked = await db.Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
                 .SingleAsync(ct);
+            if (tracked.Status != PayoutStatus.Submitting)
+            {
+                return tracked;
+            }
+
             var now = clock.GetUtcNow();
             if (transfer.Status == BankTransferStatus.Refused)
             {
                 tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
                 await ledger.PostAsync([
-                    new LedgerTransfer(wallet.PlatformId, LedgerAccounts.BankPayoutRail, LedgerAccounts.Wallet(wallet.Id),
-                        amount, TransferKind.PayoutReturn, tracked.Id, null, now),
+                    new LedgerTransfer(tracked.PlatformId, LedgerAccounts.BankPayoutRail, LedgerAccounts.Wallet(tracked.SourceWalletId!),
+                        new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)), TransferKind.PayoutReturn, tracked.Id,
+                        null, now),
                 ], ct);
             }
             else
@@ -159,12 +196,14 @@ public sealed class WalletFlowService(
             events.PayoutChanged(tracked);
             return tracked;
         }, ct);
-        return PayoutResponse.From(await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payout.Id, ct));
     }
 
     /// <summary>
-    /// The wallet's movements, newest first, each with its counterpart account and the balance right after it
-    /// (a running sum over the wallet's transfers in id order, which is their commit order under the wallet lock).
+    /// The wallet's movements, newest first, each with its counterpart account and the balance right after it: a
+    /// running sum in posting order (the order the wallet's balance went through them, see
+    /// <see cref="LedgerTransfer.PostingSequence"/>), credits before debits within one posting, so a netted batch
+    /// never shows a balance below the one it left. A movement committed later always lands on top, so paging on
+    /// with starting_after never skips one.
     /// </summary>
     public async Task<Page<WalletTransactionResponse>> TransactionsAsync(Caller caller, string walletId, PageQuery page,
         CancellationToken ct)
@@ -177,17 +216,21 @@ public sealed class WalletFlowService(
 
         var account = LedgerAccounts.Wallet(wallet.Id);
         var limit = page.EffectiveLimit;
+        var after = page.StartingAfter ?? string.Empty;
         var rows = await db.Database.SqlQuery<TransactionRow>($"""
-            SELECT id AS "Id", kind AS "Kind", debit_account AS "DebitAccount", credit_account AS "CreditAccount",
-                   amount_minor AS "AmountMinor", currency AS "Currency", reference AS "Reference", order_id AS "OrderId",
-                   created_at AS "CreatedAt", balance_after AS "BalanceAfter"
-            FROM (
-                SELECT t.*, SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
-                       OVER (ORDER BY t.id) AS balance_after
+            WITH movements AS (
+                SELECT t.*, row_number() OVER w AS position,
+                       SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
+                           OVER w AS balance_after
                 FROM ledger_transfers t
-                WHERE t.debit_account = {account} OR t.credit_account = {account}) x
-            WHERE id < {page.StartingAfter ?? "ltr_zzzzzzzzzzzzzzzzzzzzzzzzzz"}
-            ORDER BY id DESC
+                WHERE t.debit_account = {account} OR t.credit_account = {account}
+                WINDOW w AS (ORDER BY t.posting_sequence, t.credit_account = {account} DESC, t.id))
+            SELECT id, kind, debit_account, credit_account, amount_minor, currency, reference, order_id, created_at,
+                   balance_after
+            FROM movements
+            WHERE position < CASE WHEN {after} = '' THEN 9223372036854775807
+                                  ELSE coalesce((SELECT position FROM movements WHERE id = {after}), 0) END
+            ORDER BY position DESC
             LIMIT {limit + 1}
             """).ToListAsync(ct);
         var data = rows.Take(limit).Select(r =>
@@ -200,6 +243,7 @@ public sealed class WalletFlowService(
         return new Page<WalletTransactionResponse>(data, rows.Count > limit);
     }
 
+    /// <summary>One row of the history query; the snake_case naming convention maps its columns to these.</summary>
     public sealed record TransactionRow(string Id, string Kind, string DebitAccount, string CreditAccount, long AmountMinor,
         string Currency, string Reference, string? OrderId, DateTimeOffset CreatedAt, long BalanceAfter);
 }

@@ -12,12 +12,19 @@ namespace Truust.Api.Application.Webhooks;
 
 public sealed class WebhookOptions
 {
+    /// <summary>The schedule used when none is configured: it adds up to about three days.</summary>
+    public static readonly int[] DefaultRetryScheduleSeconds =
+        [5, 300, 1800, 7200, 18000, 36000, 36000, 36000, 36000, 36000, 36000, 36000];
+
     /// <summary>
     /// Seconds to wait after each failed attempt; when they run out the delivery fails and the endpoint is
-    /// disabled. The default adds up to about three days.
+    /// disabled. Empty means <see cref="DefaultRetryScheduleSeconds"/>: the configuration binder appends configured
+    /// items to an array that already has some, so a default here would be prefixed to every configured schedule.
     /// </summary>
-    public int[] RetryScheduleSeconds { get; set; } =
-        [5, 300, 1800, 7200, 18000, 36000, 36000, 36000, 36000, 36000, 36000, 36000];
+    public int[] RetryScheduleSeconds { get; set; } = [];
+
+    public IReadOnlyList<int> EffectiveRetryScheduleSeconds =>
+        RetryScheduleSeconds.Length > 0 ? RetryScheduleSeconds : DefaultRetryScheduleSeconds;
 
     public int TimeoutSeconds { get; set; } = 10;
 }
@@ -235,8 +242,9 @@ public sealed class WebhookDeliveryJob(
         }
         else
         {
-            var schedule = options.Value.RetryScheduleSeconds;
-            DateTimeOffset? retryAt = delivery.Attempts < schedule.Length ? now.AddSeconds(schedule[delivery.Attempts]) : null;
+            var schedule = options.Value.EffectiveRetryScheduleSeconds;
+            DateTimeOffset? retryAt =
+                delivery.Attempts < schedule.Count ? now.AddSeconds(schedule[delivery.Attempts]) : null;
             delivery.RecordFailure(statusCode, error, retryAt);
             if (retryAt is null)
             {

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Truust.Api.Application.Webhooks;
+using Truust.Api.Tests.Infrastructure;
+
+namespace Truust.Api.Tests.Integration;
+
+/// <summary>The retry schedule an instance uses: the built-in one, or exactly the configured one.</summary>
+public sealed class WebhookOptionsTests(TruustApiFactory factory) : IClassFixture<TruustApiFactory>
+{
+    [Fact]
+    public void Without_configuration_webhooks_retry_for_about_three_days()
+    {
+        var schedule = factory.Services.GetRequiredService<IOptions<WebhookOptions>>().Value
+            .EffectiveRetryScheduleSeconds;
+
+        Assert.Equal(WebhookOptions.DefaultRetryScheduleSeconds, schedule);
+        Assert.InRange(TimeSpan.FromSeconds(schedule.Sum()), TimeSpan.FromDays(2.5), TimeSpan.FromDays(3.5));
+    }
+
+    [Fact]
+    public async Task A_configured_schedule_replaces_the_default_instead_of_extending_it()
+    {
+        var configured = new FastWebhooksApiFactory();
+        await ((IAsyncLifetime)configured).InitializeAsync();
+        try
+        {
+            var schedule = configured.Services.GetRequiredService<IOptions<WebhookOptions>>().Value
+                .EffectiveRetryScheduleSeconds;
+
+            Assert.Equal(FastWebhooksApiFactory.RetryScheduleSeconds, schedule);
+        }
+        finally
+        {
+            await ((IAsyncLifetime)configured).DisposeAsync();
+        }
+    }
+}

@@ -222,7 +222,7 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             await ExpectTotalAsync(page, "DRAFT", "3", "6.00 EUR");
             await ExpectTotalAsync(page, "PUBLISHED", "2", "30.00 EUR");
 
-            await page.GetByLabel("Status").SelectOptionAsync("PUBLISHED");
+            await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("PUBLISHED");
             await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
             await page.WaitForURLAsync(new Regex("status=PUBLISHED"));
             await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("2 orders match the filters");

@@ -52,7 +52,9 @@ public abstract class HostedPageModel : PageModel
     public static void SetProtectiveHeaders(HttpResponse response)
     {
         var headers = response.Headers;
-        headers.CacheControl = "no-store";
+        // What antiforgery sets on every page with a form; setting it first spares a warning per page in the log.
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";

@@ -13,7 +13,7 @@ using Truust.Api.Persistence;
 namespace Truust.Api.Persistence.Migrations
 {
     [DbContext(typeof(TruustDbContext))]
-    [Migration("20261125141646_DashboardIndexes")]
+    [Migration("20261125142211_DashboardIndexes")]
     partial class DashboardIndexes
     {
         /// <inheritdoc />
@@ -26,6 +26,8 @@ namespace Truust.Api.Persistence.Migrations
 
             NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("ledger_posting_seq");
 
             modelBuilder.Entity("Truust.Api.Application.Events.Event", b =>
                 {
@@ -781,6 +783,47 @@ namespace Truust.Api.Persistence.Migrations
                     b.ToTable("repayments", (string)null);
                 });
 
+            modelBuilder.Entity("Truust.Domain.Campaigns.RepaymentShare", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("CampaignId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<long>("InterestMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("interest_minor");
+
+                    b.Property<string>("LenderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("lender_id");
+
+                    b.Property<long>("PrincipalMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("principal_minor");
+
+                    b.Property<string>("RepaymentId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("repayment_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_repayment_shares");
+
+                    b.HasIndex("RepaymentId")
+                        .HasDatabaseName("ix_repayment_shares_repayment_id");
+
+                    b.HasIndex("CampaignId", "LenderId")
+                        .HasDatabaseName("ix_repayment_shares_campaign_id_lender_id");
+
+                    b.ToTable("repayment_shares", (string)null);
+                });
+
             modelBuilder.Entity("Truust.Domain.Customers.BankAccount", b =>
                 {
                     b.Property<string>("Id")
@@ -916,6 +959,12 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("platform_id");
+
+                    b.Property<long>("PostingSequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("posting_sequence")
+                        .HasDefaultValueSql("nextval('ledger_posting_seq')");
 
                     b.Property<string>("Reference")
                         .IsRequired()
@@ -1804,6 +1853,16 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_instalments_campaigns_campaign_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.RepaymentShare", b =>
+                {
+                    b.HasOne("Truust.Domain.Campaigns.Repayment", null)
+                        .WithMany()
+                        .HasForeignKey("RepaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_repayment_shares_repayments_repayment_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Customers.BankAccount", b =>

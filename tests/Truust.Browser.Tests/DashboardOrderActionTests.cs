@@ -39,6 +39,7 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await Expect(page.GetByTestId("confirm")).ToContainTextAsync("Validate this order?");
             Assert.Equal("PENDING_VALIDATE", await market.StatusAsync(id));
             await page.GetByLabel("Reason").FillAsync("Delivered and checked");
+            await DocumentAsync(page, "dashboard-order");
             var done = await SubmitAsync(page, "Yes, validate");
             Assert.Equal(302, done.Status);
             await Expect(page.GetByTestId("notice")).ToHaveTextAsync(
@@ -57,7 +58,6 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await Expect(page.GetByTestId("payins")).ToContainTextAsync("Visa •••• 4242");
             await Expect(page.GetByTestId("payouts")).ToContainTextAsync("PAID");
             await Expect(page.GetByTestId("actions")).ToContainTextAsync("No action can be taken");
-            await DocumentAsync(page, "dashboard-order");
 
             // The seller's wallet and customer pages show the money that arrived.
             await page.GetByRole(AriaRole.Link, new() { Name = "Sam Seller" }).ClickAsync();

@@ -242,7 +242,8 @@ internal static class Scenarios
                 ("first page", "/dashboard/orders"),
                 ("status filter", "/dashboard/orders?status=PUBLISHED"),
                 ("name search", "/dashboard/orders?q=guitar"),
-                ("second page", older.Success ? System.Net.WebUtility.HtmlDecode(older.Groups[1].Value) : "/dashboard/orders"),
+                ("second page",
+                    older.Success ? System.Net.WebUtility.HtmlDecode(older.Groups[1].Value) : "/dashboard/orders"),
             };
         var stats = new Stats();
         foreach (var (label, url) in pages)

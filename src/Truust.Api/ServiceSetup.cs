@@ -118,7 +118,7 @@ public static class ServiceSetup
     public static WebApplication UseTruust(this WebApplication app)
     {
         app.UseStaticFiles();
-        app.UseSerilogRequestLogging(LinkTokenMasking.Configure);
+        app.UseSerilogRequestLogging(LinkTokenMasking.Configure(app.Services));
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
         {

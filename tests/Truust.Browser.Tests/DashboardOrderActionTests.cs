@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Truust.Browser.Tests;
 
-/// <summary>The order page: what it shows, and the lifecycle actions taken from it, each checked through the API.</summary>
+/// <summary>The order page: what it shows, and the lifecycle actions taken from it, each checked via the API.</summary>
 public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelper output) : DashboardTest(host, output)
 {
     private const long Amount = 64_900;
@@ -148,7 +148,8 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await Expect(page.GetByTestId("notice")).ToHaveTextAsync("The order was rejected.");
             Assert.Equal("REJECTED", await BadgeStatusAsync(page.GetByTestId("order-status")));
 
-            await page.GetByTestId("actions").GetByRole(AriaRole.Link, new() { Name = "Refund the buyer" }).ClickAsync();
+            await page.GetByTestId("actions").GetByRole(AriaRole.Link, new() { Name = "Refund the buyer" })
+                .ClickAsync();
             await Expect(page.GetByTestId("confirm")).ToContainTextAsync("180.00 EUR goes back to the buyer.");
             var refunded = await SubmitAsync(page, "Yes, refund the buyer");
             Assert.Equal(302, refunded.Status);

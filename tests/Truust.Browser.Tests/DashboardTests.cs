@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Truust.Browser.Tests;
 
-/// <summary>The operator dashboard: signing in, the colour-coded order list, filters, paging, export, isolation.</summary>
+/// <summary>The dashboard: signing in, the colour-coded order list, filters, paging, export, isolation.</summary>
 public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) : DashboardTest(host, output)
 {
     private readonly ITestOutputHelper _output = output;
@@ -156,7 +156,8 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
         await shop.PostAsync($"/v1/orders/{orders["REJECTED"]}/reject", null, HttpStatusCode.OK);
         orders["RELEASED"] = await market.AwaitingValidationAsync("Released lamp", 1_800);
         await shop.PostAsync($"/v1/orders/{orders["RELEASED"]}/validate", null, HttpStatusCode.OK);
-        orders["BLOCKED_RELEASE"] = await market.AwaitingValidationAsync("Refused lamp", 1_900, Marketplace.RefusedIban);
+        orders["BLOCKED_RELEASE"] =
+            await market.AwaitingValidationAsync("Refused lamp", 1_900, Marketplace.RefusedIban);
         await shop.PostAsync($"/v1/orders/{orders["BLOCKED_RELEASE"]}/validate", null, HttpStatusCode.OK);
         // The release worker pays one out and the bank refuses the other, on their own.
         await EventuallyAsync(async () => await market.StatusAsync(orders["RELEASED"]) == "RELEASED"

@@ -29,6 +29,16 @@ public sealed partial class LinkTokenMasking : ILogEventEnricher
             new LogEventProperty("Elapsed", new ScalarValue(elapsedMs)),
         ];
 
+    /// <summary>
+    /// As <see cref="Configure(RequestLoggingOptions)"/>, writing through the host's own Serilog logger (with this
+    /// enricher) rather than the static <c>Log.Logger</c>, which another host in the same process may have replaced.
+    /// </summary>
+    public static Action<RequestLoggingOptions> Configure(IServiceProvider services) => options =>
+    {
+        Configure(options);
+        options.Logger = services.GetService<Serilog.ILogger>();
+    };
+
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {
         List<LogEventProperty>? masked = null;

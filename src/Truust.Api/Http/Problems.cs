@@ -143,7 +143,8 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
     public static string InvalidTransitionDetail(InvalidTransitionException e)
     {
         var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
-        return $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed now. " +
+        return $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed " +
+               "now. " +
                (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}.");
     }
 }

@@ -15,7 +15,8 @@ namespace Truust.Api.Tests.Http;
 /// A buyer, seller or payment link's token is its only credential: whoever reads the logs must not be able to use
 /// it. The request log and every other log line show <c>/b/***</c> instead.
 /// </summary>
-public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory) : IClassFixture<RequestLogTests.LoggedFactory>
+public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory)
+    : IClassFixture<RequestLogTests.LoggedFactory>
 {
     /// <summary>The API with Information logging, ASP.NET Core's own request lines included, kept in memory.</summary>
     public sealed class LoggedFactory : TruustApiFactory
@@ -120,10 +121,13 @@ public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory) : ICl
     }
 
     private IEnumerable<LogEvent> RequestLines() =>
-        factory.Sink.Events.Where(e => e.MessageTemplate.Text.StartsWith("HTTP {RequestMethod}", StringComparison.Ordinal));
+        factory.Sink.Events.Where(e =>
+            e.MessageTemplate.Text.StartsWith("HTTP {RequestMethod}", StringComparison.Ordinal));
 
     private static string? Path(LogEvent e) =>
-        e.Properties.TryGetValue("RequestPath", out var value) && value is ScalarValue { Value: string path } ? path : null;
+        e.Properties.TryGetValue("RequestPath", out var value) && value is ScalarValue { Value: string path }
+            ? path
+            : null;
 
     private static async Task<string> CreateCustomerAsync(HttpClient platform, string name) =>
         (await PostAsync(platform, "/v1/customers", new { name, email = "someone@example.com" }))

@@ -30,7 +30,8 @@ public sealed class BrowserTestDatabase : IAsyncDisposable
         return new BrowserTestDatabase(cluster);
     }
 
-    /// <summary>Another database in the same cluster, for a second server that must not share the first's data.</summary>
+    /// <summary>Another database in the same cluster, for a second server that must not share the first's data.
+    /// </summary>
     public async Task<string> CreateDatabaseAsync(string name)
     {
         await _cluster.EnsureDatabaseAsync(name);

@@ -6,7 +6,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Truust.Browser.Tests.Infrastructure;
 
-/// <summary>A platform's buyer and seller, and what it takes to bring an order to each status through the API.</summary>
+/// <summary>A platform's buyer and seller, and what it takes to bring an order to each status via the API.</summary>
 public sealed class Marketplace(PlatformApi api, string buyerId, string sellerId)
 {
     /// <summary>An IBAN the simulated bank refuses up front (its account number ends in 0000000666).</summary>
@@ -48,7 +48,7 @@ public sealed class Marketplace(PlatformApi api, string buyerId, string sellerId
         return id;
     }
 
-    /// <summary>Accepted with a WALLET payout to the seller (or an ACCOUNT payout to <paramref name="iban"/>).</summary>
+    /// <summary>Accepted, with a WALLET payout to the seller (or ACCOUNT to <paramref name="iban"/>).</summary>
     public async Task<string> AwaitingValidationAsync(string name, long amount, string? iban = null)
     {
         var id = await AcceptedAsync(name, amount);
@@ -63,8 +63,8 @@ public sealed class Marketplace(PlatformApi api, string buyerId, string sellerId
         {
             var account = await Api.PostAsync($"/v1/customers/{SellerId}/bank_accounts",
                 new { holder_name = "Sam Seller", iban }, HttpStatusCode.Created);
-            await Api.PostAsync("/v1/payouts", new { order_id = id, type = "ACCOUNT", bankaccount_id = account.Str("id") },
-                HttpStatusCode.Created);
+            await Api.PostAsync("/v1/payouts",
+                new { order_id = id, type = "ACCOUNT", bankaccount_id = account.Str("id") }, HttpStatusCode.Created);
         }
 
         return id;

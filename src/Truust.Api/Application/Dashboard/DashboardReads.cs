@@ -49,9 +49,9 @@ public sealed class DashboardReads(TruustDbContext db)
         var owners = await db.Customers.AsNoTracking().Where(c => ownerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var platforms = await PlatformNamesAsync(page.Select(w => w.PlatformId), ct);
-        return new DashboardPage<WalletRow>(page.Take(PageSize).Select(w => new WalletRow(w,
-                w.CustomerId is null ? null : owners.GetValueOrDefault(w.CustomerId), platforms[w.PlatformId])).ToList(),
-            page.Count > PageSize ? page[PageSize - 1].Id : null);
+        var rows = page.Take(PageSize).Select(w => new WalletRow(w,
+            w.CustomerId is null ? null : owners.GetValueOrDefault(w.CustomerId), platforms[w.PlatformId])).ToList();
+        return new DashboardPage<WalletRow>(rows, page.Count > PageSize ? page[PageSize - 1].Id : null);
     }
 
     public async Task<DashboardPage<CustomerRow>> CustomersAsync(Caller caller, string? search, string? after,
@@ -96,7 +96,8 @@ public sealed class DashboardReads(TruustDbContext db)
     }
 
     /// <summary>The payins that funded or tried to fund an order (its own, or its cart's), oldest first.</summary>
-    public async Task<IReadOnlyList<Payin>> PayinsOfOrderAsync(string orderId, string? orderGroupId, CancellationToken ct) =>
+    public async Task<IReadOnlyList<Payin>> PayinsOfOrderAsync(string orderId, string? orderGroupId,
+        CancellationToken ct) =>
         await db.Payins.AsNoTracking()
             .Where(p => p.OrderId == orderId || (orderGroupId != null && p.OrderGroupId == orderGroupId))
             .OrderBy(p => p.Id).ToListAsync(ct);

@@ -17,7 +17,7 @@ public sealed record OrderFilter(
     string? Search = null,
     string? PlatformId = null)
 {
-    /// <summary>Longer search terms are not names, ids or metadata values Truust stores (metadata values ≤ 500).</summary>
+    /// <summary>Longer terms are no name, id or metadata value Truust stores (metadata values are ≤ 500).</summary>
     public const int MaxTermLength = 500;
 }
 
@@ -95,12 +95,14 @@ public sealed class OrderSearch(TruustDbContext db)
         var platformIds = rows.Select(o => o.PlatformId).Distinct().ToList();
         var platforms = await db.Platforms.AsNoTracking().Where(p => platformIds.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        return new OrderPage(rows.Select(o => new OrderRow(o, o.BuyerId is null ? null : names.GetValueOrDefault(o.BuyerId),
-            names.GetValueOrDefault(o.SellerId, o.SellerId), platforms.GetValueOrDefault(o.PlatformId, o.PlatformId))).ToList(),
-            hasNewer, hasOlder);
+        var listed = rows.Select(o => new OrderRow(o,
+            o.BuyerId is null ? null : names.GetValueOrDefault(o.BuyerId),
+            names.GetValueOrDefault(o.SellerId, o.SellerId),
+            platforms.GetValueOrDefault(o.PlatformId, o.PlatformId))).ToList();
+        return new OrderPage(listed, hasNewer, hasOlder);
     }
 
-    /// <summary>The filtered list, newest first, read as it is written out (at most <see cref="MaxExportRows"/>).</summary>
+    /// <summary>The filtered list, newest first, read as it is written (at most <see cref="MaxExportRows"/>).</summary>
     public async IAsyncEnumerable<OrderExportRow> ExportAsync(Caller caller, OrderFilter filter,
         [EnumeratorCancellation] CancellationToken ct)
     {
@@ -189,7 +191,8 @@ public sealed class OrderSearch(TruustDbContext db)
         }
 
         var pattern = "%" + EscapeLike(text) + "%";
-        return customers.Where(c => EF.Functions.ILike(c.Name, pattern, "\\") || EF.Functions.ILike(c.Email, pattern, "\\"))
+        return customers
+            .Where(c => EF.Functions.ILike(c.Name, pattern, "\\") || EF.Functions.ILike(c.Email, pattern, "\\"))
             .Select(c => c.Id);
     }
 

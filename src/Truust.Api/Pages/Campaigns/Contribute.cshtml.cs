@@ -142,7 +142,8 @@ public sealed class ContributeModel(
         var text = (Amount ?? string.Empty).Trim().Replace(',', '.');
         var scale = (decimal)Math.Pow(10, currency.Exponent);
         if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var major)
-            || major * scale != decimal.Truncate(major * scale) || major <= 0 || major * scale > Domain.Money.MaxAmountMinor)
+            || major * scale != decimal.Truncate(major * scale) || major <= 0
+            || major * scale > Domain.Money.MaxAmountMinor)
         {
             Errors["amount"] = $"Enter an amount in {currency.Code}, like 25 or 25.50.";
             return null;

@@ -169,6 +169,7 @@ public static class DashboardAuthentication
             !context.Request.IsHttps
             && context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
             && (context.Request.Host.Host == "localhost"
-                || (IPAddress.TryParse(context.Request.Host.Host.Trim('[', ']'), out var host) && IPAddress.IsLoopback(host)));
+                || (IPAddress.TryParse(context.Request.Host.Host.Trim('[', ']'), out var host)
+                    && IPAddress.IsLoopback(host)));
     }
 }

@@ -13,7 +13,7 @@ namespace Truust.Api.Pages.Dashboard;
 /// </summary>
 public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
 {
-    /// <summary>Metadata as readable JSON in the export (accents stay accents; CSV quoting does the escaping).</summary>
+    /// <summary>Metadata as readable JSON in the export (accents stay as they are; CSV quoting escapes).</summary>
     private static readonly JsonSerializerOptions MetadataJson =
         new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -97,7 +97,8 @@ public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
                 DashboardFormat.Wire(row.Status), row.Name, DashboardFormat.PlainAmount(row.AmountMinor, row.Currency),
                 row.Currency, row.AmountMinor.ToString(CultureInfo.InvariantCulture),
                 row.HeldMinor.ToString(CultureInfo.InvariantCulture), row.BuyerId, row.BuyerName, row.SellerId,
-                row.SellerName, row.PlatformId, row.Metadata.Count == 0 ? null : JsonSerializer.Serialize(row.Metadata, MetadataJson)));
+                row.SellerName, row.PlatformId,
+                row.Metadata.Count == 0 ? null : JsonSerializer.Serialize(row.Metadata, MetadataJson)));
         }
 
         return new EmptyResult();

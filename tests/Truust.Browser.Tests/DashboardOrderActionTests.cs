@@ -173,6 +173,49 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Accepting_for_the_seller_then_cancelling_refunds_the_buyers_card()
+    {
+        using var shop = await Host.NewPlatformAsync(name: "Cancel Market");
+        var market = await Marketplace.OpenAsync(shop, buyer: "Bea Canceller");
+        var id = await market.PublishedAsync("Canoe", 52_000);
+
+        await InBrowserAsync(async page =>
+        {
+            await SignInAsync(page, Host.BaseUrl, shop.Secret);
+            await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders/{id}");
+            var accepted = await ConfirmActionAsync(page, "Accept for the seller", "Yes, accept for the seller");
+            Assert.Equal(302, accepted.Status);
+            Assert.Equal("ACCEPTED", await BadgeStatusAsync(page.GetByTestId("order-status")));
+            await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link)).ToHaveTextAsync(["Cancel the order"]);
+
+            var cancelled = await ConfirmActionAsync(page, "Cancel the order", "Yes, cancel the order", "No stock");
+            Assert.Equal(302, cancelled.Status);
+            await Expect(page.GetByTestId("notice")).ToHaveTextAsync("The order was cancelled.");
+            Assert.Equal("CANCELLED", await BadgeStatusAsync(page.GetByTestId("order-status")));
+            await Expect(page.GetByTestId("held")).ToHaveTextAsync("0.00 EUR");
+            await Expect(page.GetByTestId("refunds")).ToContainTextAsync("520.00 EUR");
+
+            // The buyer is found among the platform's customers, with the cancelled order among their purchases.
+            await page.GotoAsync($"{Host.BaseUrl}/dashboard/customers?q=canceller");
+            await Expect(page.GetByTestId("customers").Locator("tbody tr")).ToHaveCountAsync(1);
+            await page.GetByRole(AriaRole.Link, new() { Name = "Bea Canceller" }).ClickAsync();
+            await Expect(page.Locator("section[aria-label='Bought']")).ToContainTextAsync("Canoe");
+        });
+
+        var order = await shop.OrderAsync(id);
+        Assert.Equal("CANCELLED", order.Str("status"));
+        Assert.Equal(0, order.Long("held"));
+        Assert.Equal(52_000, order.Long("refunded"));
+        var changes = await shop.HistoryAsync(id);
+        Assert.Equal(["accept", "cancel"], changes.TakeLast(2).Select(c => c.Str("action")));
+        Assert.All(changes.TakeLast(2), c => Assert.Equal("PLATFORM", c.Str("actor")));
+        Assert.Equal("No stock", changes[^1].Str("reason"));
+        var refund = Assert.Single((await shop.GetAsync($"/v1/orders/{id}/refunds")).EnumerateArray());
+        Assert.Equal(52_000, refund.Long("amount"));
+        AssertEscrowMatchesOrder(order, await shop.LedgerAsync(id));
+    }
+
+    [Fact]
     public async Task The_operator_blocks_and_unblocks_a_release_which_a_platform_may_not()
     {
         // On the server without workers, a validated order stays PENDING_RELEASE until someone acts.

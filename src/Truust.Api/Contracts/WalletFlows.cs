@@ -161,6 +161,12 @@ public sealed class CreateOrderGroupRequestValidator : AbstractValidator<CreateO
             order.RuleFor(o => o.Metadata).ValidMetadata();
             order.RuleFor(o => o.BuyerId).Null().WithMessage("The group's buyer_id applies to every order.");
             order.RuleFor(o => o.Currency).Null().WithMessage("The group's currency applies to every order.");
+            order.RuleFor(o => o.SellerConfirmedUrl).ValidUrl();
+            order.RuleFor(o => o.SellerDeniedUrl).ValidUrl();
+            order.RuleFor(o => o.BuyerConfirmedUrl).Null().WithMessage("The group's buyer_confirmed_url applies to every order.");
+            order.RuleFor(o => o.BuyerDeniedUrl).Null().WithMessage("The group's buyer_denied_url applies to every order.");
+            order.RuleFor(o => o.Splits).Must(x => x is null || x.Count <= CreateOrderRequestValidator.MaxSplits)
+                .WithMessage($"An order takes at most {CreateOrderRequestValidator.MaxSplits} splits.");
         });
     }
 }

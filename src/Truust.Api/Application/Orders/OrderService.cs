@@ -30,51 +30,48 @@ public sealed class OrderService(
 {
     public async Task<OrderResponse> CreateAsync(Caller caller, CreateOrderRequest request, CancellationToken ct)
     {
-        var platformId = caller.RequirePlatform();
-        var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
-        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
-        var seller = await customers.FindAsync(caller, request.SellerId!, ct);
         if (request.BuyerId is not null)
         {
             await customers.FindAsync(caller, request.BuyerId, ct);
         }
 
-        var order = new Order(platformId, request.Name!, amount, request.BuyerId, seller.Id, clock.GetUtcNow())
-        {
-            BuyerConfirmedUrl = request.BuyerConfirmedUrl,
-            BuyerDeniedUrl = request.BuyerDeniedUrl,
-            SellerConfirmedUrl = request.SellerConfirmedUrl,
-            SellerDeniedUrl = request.SellerDeniedUrl,
-            Metadata = request.Metadata ?? new(),
-        };
-        order.FeeMinor = FeeOf(platform, amount, request.FeeAmount);
-        var splits = await ResolveSplitsAsync(platformId, order, request.Splits ?? [], ct);
-        db.Orders.Add(order);
-        db.OrderSplits.AddRange(splits);
-        events.OrderCreated(order);
+        var (order, splits) = await AddAsync(caller, request, groupId: null, ct);
         await db.SaveChangesAsync(ct);
         return ToResponse(order, splits, caller);
     }
 
-    /// <summary>Creates an order inside a caller's transaction (order groups); the caller saves.</summary>
+    /// <summary>Creates an order of a cart inside the caller's transaction; the caller saves.</summary>
     internal async Task<Order> CreateInGroupAsync(Caller caller, string buyerId, string currency, string groupId,
         CreateOrderRequest request, CancellationToken ct)
     {
         request.BuyerId = buyerId;
         request.Currency = currency;
-        var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == caller.RequirePlatform(), ct);
+        return (await AddAsync(caller, request, groupId, ct)).Order;
+    }
+
+    /// <summary>Builds an order with its fee and splits and adds it (and its order.created event) to the unit of work.</summary>
+    private async Task<(Order Order, List<OrderSplit> Splits)> AddAsync(Caller caller, CreateOrderRequest request,
+        string? groupId, CancellationToken ct)
+    {
+        var platformId = caller.RequirePlatform();
+        var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
+        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
         var seller = await customers.FindAsync(caller, request.SellerId!, ct);
-        var amount = Money.Positive(request.Amount!.Value, currency);
-        var order = new Order(platform.Id, request.Name!, amount, buyerId, seller.Id, clock.GetUtcNow())
+        var order = new Order(platformId, request.Name!, amount, request.BuyerId, seller.Id, clock.GetUtcNow())
         {
             OrderGroupId = groupId,
+            BuyerConfirmedUrl = request.BuyerConfirmedUrl,
+            BuyerDeniedUrl = request.BuyerDeniedUrl,
+            SellerConfirmedUrl = request.SellerConfirmedUrl,
+            SellerDeniedUrl = request.SellerDeniedUrl,
             Metadata = request.Metadata ?? new(),
             FeeMinor = FeeOf(platform, amount, request.FeeAmount),
         };
+        var splits = await ResolveSplitsAsync(platformId, order, request.Splits ?? [], ct);
         db.Orders.Add(order);
-        db.OrderSplits.AddRange(await ResolveSplitsAsync(platform.Id, order, request.Splits ?? [], ct));
+        db.OrderSplits.AddRange(splits);
         events.OrderCreated(order);
-        return order;
+        return (order, splits);
     }
 
     public async Task<OrderResponse> GetAsync(Caller caller, string id, CancellationToken ct)

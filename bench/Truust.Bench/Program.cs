@@ -28,8 +28,12 @@ switch (options.Scenario)
     case "list":
         await Scenarios.ListAsync(api, options);
         break;
+    case "dashboard":
+        await Scenarios.DashboardAsync(options);
+        break;
     default:
-        Console.Error.WriteLine($"Unknown scenario '{options.Scenario}'. Use lifecycle, transfers, seed-orders or list.");
+        Console.Error.WriteLine(
+            $"Unknown scenario '{options.Scenario}'. Use lifecycle, transfers, seed-orders, list or dashboard.");
         return 2;
 }
 
@@ -199,6 +203,76 @@ internal static class Scenarios
         await RunAsync(o, _ => api.GetAsync(path, "list"));
         watch.Stop();
         api.Stats.Print(watch.Elapsed);
+    }
+
+    /// <summary>
+    /// Signs in to the dashboard with --key (as a browser would: the form's antiforgery token, then the session
+    /// cookie), then renders --count times each of the order list's first page, a status filter, a name search and
+    /// the next page (or only --path when given), with --concurrency at a time.
+    /// </summary>
+    public static async Task DashboardAsync(BenchOptions o)
+    {
+        var cookies = new System.Net.CookieContainer();
+        using var browser = new HttpClient(new SocketsHttpHandler
+        {
+            CookieContainer = cookies, AllowAutoRedirect = false, MaxConnectionsPerServer = o.Concurrency * 2,
+        })
+        {
+            BaseAddress = new Uri(o.Url), Timeout = TimeSpan.FromSeconds(30),
+        };
+        var form = await browser.GetStringAsync("/dashboard/signin");
+        var token = System.Text.RegularExpressions.Regex.Match(form,
+            "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var signIn = await browser.PostAsync("/dashboard/signin", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["key"] = o.Key, ["__RequestVerificationToken"] = token }));
+        if ((int)signIn.StatusCode != 302 || signIn.Headers.Location?.OriginalString != "/dashboard/orders")
+        {
+            Console.Error.WriteLine($"Sign-in failed: {(int)signIn.StatusCode}. Is --key a platform or operator key?");
+            return;
+        }
+
+        var first = await browser.GetStringAsync("/dashboard/orders");
+        var count = System.Text.RegularExpressions.Regex.Match(first, "data-testid=\"result-count\">([^<]+)<");
+        Console.WriteLine($"Signed in; the list says: {count.Groups[1].Value.Trim()}");
+        var older = System.Text.RegularExpressions.Regex.Match(first, "href=\"(/dashboard/orders\\?after=[^\"]+)\"");
+        var pages = o.Path is { } path
+            ? new[] { ("dashboard " + path, path) }
+            : new[]
+            {
+                ("first page", "/dashboard/orders"),
+                ("status filter", "/dashboard/orders?status=PUBLISHED"),
+                ("name search", "/dashboard/orders?q=guitar"),
+                ("second page",
+                    older.Success ? System.Net.WebUtility.HtmlDecode(older.Groups[1].Value) : "/dashboard/orders"),
+            };
+        var stats = new Stats();
+        foreach (var (label, url) in pages)
+        {
+            // A few unmeasured renders first, so compilation and connection warm-up are not in the figures.
+            for (var i = 0; i < 3; i++)
+            {
+                using var _ = await browser.GetAsync(url);
+            }
+        }
+
+        var watch = Stopwatch.StartNew();
+        foreach (var (label, url) in pages)
+        {
+            await RunAsync(o, async _ =>
+            {
+                var started = Stopwatch.StartNew();
+                using var response = await browser.GetAsync(url);
+                await response.Content.ReadAsStringAsync();
+                stats.Record(label, started.Elapsed, (int)response.StatusCode);
+                if ((int)response.StatusCode != 200)
+                {
+                    throw new BenchFailure(label, (int)response.StatusCode, url);
+                }
+            });
+        }
+
+        watch.Stop();
+        stats.Print(watch.Elapsed);
     }
 
     private static async Task<string> WalletAsync(Api api, string customer) =>

@@ -19,6 +19,7 @@ using Truust.Api.Application.Wallets;
 using Truust.Api.Application.Webhooks;
 using Truust.Api.Http;
 using Truust.Api.Pages;
+using Truust.Api.Pages.Dashboard;
 using Truust.Api.Persistence;
 
 namespace Truust.Api;
@@ -62,6 +63,8 @@ public static class ServiceSetup
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
         services.AddSwagger();
         services.AddHostedPages();
+        services.AddDashboard();
+        services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();
 
         services.AddScoped<PlatformService>();
         services.AddScoped<CustomerService>();
@@ -115,7 +118,7 @@ public static class ServiceSetup
     public static WebApplication UseTruust(this WebApplication app)
     {
         app.UseStaticFiles();
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(LinkTokenMasking.Configure(app.Services));
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
         {

@@ -76,8 +76,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             {
                 var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
                 await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
-                    $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed now. " +
-                    (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}."),
+                    InvalidTransitionDetail(e),
                     extensions: new Dictionary<string, object?>
                     {
                         // Not "status": RFC 9457 gives that member the HTTP status code, and a second "status"
@@ -138,6 +137,15 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                     "Something went wrong on our side. Quote the trace id if you contact support.");
                 return true;
         }
+    }
+
+    /// <summary>What a refused order action answers, in wire names; the dashboard shows the same words.</summary>
+    public static string InvalidTransitionDetail(InvalidTransitionException e)
+    {
+        var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
+        return $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed " +
+               "now. " +
+               (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}.");
     }
 }
 

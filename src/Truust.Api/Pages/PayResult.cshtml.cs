@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
+using Truust.Api.Application.Campaigns;
 using Truust.Api.Application.Orders;
 using Truust.Api.Application.Payments;
+using Truust.Domain.Campaigns;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 
@@ -10,7 +12,8 @@ namespace Truust.Api.Pages;
 /// Truust's own result page for a payin (<c>/pay/{token}/result</c>): where the buyer lands when the platform gave
 /// no confirmed or denied URL, and where the wire page turns once the transfer arrived.
 /// </summary>
-public sealed class PayResultModel(PayinService payins, OrderService orders, OrderSummaries summaries) : HostedPageModel
+public sealed class PayResultModel(PayinService payins, OrderService orders, OrderSummaries summaries,
+    CampaignService campaigns) : HostedPageModel
 {
     public Payin Payin { get; private set; } = null!;
 
@@ -20,6 +23,9 @@ public sealed class PayResultModel(PayinService payins, OrderService orders, Ord
 
     /// <summary>Back to the platform, when it gave a URL for this outcome.</summary>
     public string? ReturnUrl { get; private set; }
+
+    /// <summary>The campaign a contribution went to; null for an order's payin or a top-up.</summary>
+    public Domain.Campaigns.Campaign? Campaign { get; private set; }
 
     /// <summary>The buyer link, when the order can still be paid (after a decline or an expired wire).</summary>
     public string? RetryUrl { get; private set; }
@@ -51,6 +57,15 @@ public sealed class PayResultModel(PayinService payins, OrderService orders, Ord
             {
                 RetryUrl = Url.Page("/Buyer", new { token = order.BuyerToken });
             }
+        }
+
+        if (payin.CampaignId is not null)
+        {
+            // A contribution has no order: the page speaks of the campaign, and a retry starts on its page.
+            Campaign = await campaigns.FindByIdAsync(payin.CampaignId, ct);
+            RetryUrl = !Paid && Campaign is not null && CampaignTransitions.AcceptsContributions(Campaign.Status)
+                ? Url.Page("/Campaigns/Contribute", new { campaignId = Campaign.Id })
+                : null;
         }
 
         ViewData["Title"] = Paid ? "Payment received" : "Payment not completed";

@@ -138,6 +138,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     protected override void OnModelCreating(ModelBuilder model)
     {
+        // Trigram indexes answer the dashboard's "name contains" search without scanning every order.
+        model.HasPostgresExtension("pg_trgm");
         model.Entity<Platform>(b =>
         {
             b.HasKey(p => p.Id);
@@ -211,6 +213,10 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasIndex(o => o.SellerToken).IsUnique();
             b.HasIndex(o => o.OrderGroupId);
             b.HasIndex(o => o.Status).HasFilter("status = 'PENDING_RELEASE'").HasDatabaseName("ix_orders_pending_release");
+            // The dashboard's filters and search (Application/Dashboard/OrderSearch.cs).
+            b.HasIndex(o => new { o.PlatformId, o.CreatedAt });
+            b.HasIndex(o => o.Name).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_orders_name_trgm");
+            b.HasIndex(o => o.Metadata).HasMethod("gin").HasDatabaseName("ix_orders_metadata");
             b.HasOne<Platform>().WithMany().HasForeignKey(o => o.PlatformId);
             b.HasOne<Customer>().WithMany().HasForeignKey(o => o.SellerId);
             b.HasOne<Customer>().WithMany().HasForeignKey(o => o.BuyerId);

@@ -14,6 +14,9 @@ public sealed class BrowserHost : IAsyncLifetime
 
     private BrowserTestDatabase? _database;
     private TruustKestrelFactory? _server;
+    private readonly SemaphoreSlim _quietGate = new(1, 1);
+    private TruustKestrelFactory? _quietServer;
+    private string? _quietDatabase;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -52,16 +55,55 @@ public sealed class BrowserHost : IAsyncLifetime
         });
     }
 
-    /// <summary>A new platform with its own API key, created through the operator API.</summary>
-    public async Task<PlatformApi> NewPlatformAsync()
+    /// <summary>A new platform with its own API key, created through the operator API (of the main server, or of
+    /// the server at <paramref name="baseUrl"/>).</summary>
+    public async Task<PlatformApi> NewPlatformAsync(string? baseUrl = null, string name = "Bike Market")
     {
-        using var operatorClient = PlatformApi.Client(BaseUrl, TruustKestrelFactory.OperatorKey);
-        var operatorApi = new PlatformApi(operatorClient, string.Empty, TruustKestrelFactory.OperatorKey);
+        baseUrl ??= BaseUrl;
+        using var operatorApi = OperatorApi(baseUrl);
         var created = await operatorApi.PostAsync("/v1/platforms",
-            new { name = "Bike Market", fee_percent_bp = 0, fee_fixed = 0 }, HttpStatusCode.Created);
+            new { name, fee_percent_bp = 0, fee_fixed = 0 }, HttpStatusCode.Created);
         var secret = created.GetProperty("api_key").Str("secret");
-        return new PlatformApi(PlatformApi.Client(BaseUrl, secret), created.GetProperty("platform").Str("id"), secret);
+        return new PlatformApi(PlatformApi.Client(baseUrl, secret), created.GetProperty("platform").Str("id"), secret)
+        {
+            KeyId = created.GetProperty("api_key").Str("id"),
+        };
     }
+
+    /// <summary>The operator's view of the API (platform management, any platform's orders).</summary>
+    public PlatformApi OperatorApi(string? baseUrl = null) =>
+        new(PlatformApi.Client(baseUrl ?? BaseUrl, TruustKestrelFactory.OperatorKey), string.Empty,
+            TruustKestrelFactory.OperatorKey);
+
+    /// <summary>
+    /// A second Truust that runs no background work, on a database of its own (the main server's workers would
+    /// release its orders otherwise): an order validated there stays PENDING_RELEASE, so the operator can block it.
+    /// Started on first use.
+    /// </summary>
+    public async Task<string> QuietServerUrlAsync()
+    {
+        await _quietGate.WaitAsync();
+        try
+        {
+            if (_quietServer is null)
+            {
+                var database = await Database.CreateDatabaseAsync("truust_browser_quiet");
+                _quietDatabase = database;
+                _quietServer = new TruustKestrelFactory(database,
+                    new Dictionary<string, string> { ["Workers:Enabled"] = "false" });
+                _quietServer.StartServer();
+            }
+
+            return _quietServer.BaseUrl;
+        }
+        finally
+        {
+            _quietGate.Release();
+        }
+    }
+
+    /// <summary>The quiet server's database (started by <see cref="QuietServerUrlAsync"/>).</summary>
+    public string QuietConnectionString => _quietDatabase ?? throw NotStarted();
 
     public async Task DisposeAsync()
     {
@@ -71,6 +113,11 @@ public sealed class BrowserHost : IAsyncLifetime
         }
 
         _playwright?.Dispose();
+        if (_quietServer is not null)
+        {
+            await _quietServer.DisposeAsync();
+        }
+
         if (_server is not null)
         {
             await _server.DisposeAsync();

@@ -24,6 +24,10 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
 
     protected List<PlatformVisit> PlatformVisits { get; } = [];
 
+    /// <summary>A second Truust server the scenario drives (<see cref="BrowserHost.QuietServerUrlAsync"/>): its
+    /// requests are Truust's own, not foreign.</summary>
+    protected string? SecondServerUrl { get; set; }
+
     /// <summary>An expiry date two years ahead, as typed into the card form.</summary>
     protected static string FutureExpiry => $"12/{(DateTime.UtcNow.Year + 2) % 100:00}";
 
@@ -67,6 +71,7 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
         {
             // Every asset comes from Truust itself: no CDN, no third-party script or font.
             if (!request.Url.StartsWith(Host.BaseUrl + "/", StringComparison.Ordinal)
+                && !(SecondServerUrl is { } second && request.Url.StartsWith(second + "/", StringComparison.Ordinal))
                 && !request.Url.StartsWith(ShopUrl + "/", StringComparison.Ordinal)
                 && !request.Url.StartsWith("data:", StringComparison.Ordinal))
             {

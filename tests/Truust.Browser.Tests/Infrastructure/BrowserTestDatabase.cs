@@ -30,6 +30,14 @@ public sealed class BrowserTestDatabase : IAsyncDisposable
         return new BrowserTestDatabase(cluster);
     }
 
+    /// <summary>Another database in the same cluster, for a second server that must not share the first's data.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name)
+    {
+        await _cluster.EnsureDatabaseAsync(name);
+        return _cluster.ConnectionString(name);
+    }
+
     public async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(ConnectionString);

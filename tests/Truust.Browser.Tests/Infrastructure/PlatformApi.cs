@@ -16,6 +16,9 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     /// <summary>The platform's API key: no hosted page may ever show it.</summary>
     public string Secret { get; } = secret;
 
+    /// <summary>The id of <see cref="Secret"/> (to revoke it through the operator API).</summary>
+    public string? KeyId { get; init; }
+
     public static HttpClient Client(string baseUrl, string key) => new()
     {
         BaseAddress = new Uri(baseUrl),
@@ -26,6 +29,12 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     {
         using var response = await client.PostAsJsonAsync(path, body ?? new { });
         return await ReadAsync(response, expected);
+    }
+
+    public async Task<JsonElement> DeleteAsync(string path)
+    {
+        using var response = await client.DeleteAsync(path);
+        return await ReadAsync(response, HttpStatusCode.OK);
     }
 
     public async Task<JsonElement> GetAsync(string path)

@@ -14,10 +14,14 @@ public sealed class TruustKestrelFactory : WebApplicationFactory<Program>
     public const string OperatorKey = "sk_operator_browser_tests_9c41f0a27e5b4d18";
 
     private readonly string _connectionString;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public TruustKestrelFactory(string connectionString)
+    /// <param name="connectionString">The server's database.</param>
+    /// <param name="settings">Configuration on top of the defaults (for instance <c>Workers:Enabled=false</c>).</param>
+    public TruustKestrelFactory(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
         _connectionString = connectionString;
+        _settings = settings ?? new Dictionary<string, string>();
         // The port is chosen before start because the links must carry it; the gap between releasing it here and
         // Kestrel binding it is a few milliseconds on a loopback port.
         var port = FreeLoopbackPort();
@@ -35,6 +39,10 @@ public sealed class TruustKestrelFactory : WebApplicationFactory<Program>
         builder.UseSetting("Truust:MigrateOnStartup", "true");
         builder.UseSetting("Truust:PublicBaseUrl", BaseUrl);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     private static int FreeLoopbackPort()

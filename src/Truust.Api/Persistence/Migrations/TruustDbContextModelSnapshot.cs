@@ -21,6 +21,7 @@ namespace Truust.Api.Persistence.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.HasSequence("ledger_posting_seq");
@@ -1111,6 +1112,17 @@ namespace Truust.Api.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_orders_buyer_token");
 
+                    b.HasIndex("Metadata")
+                        .HasDatabaseName("ix_orders_metadata");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Metadata"), "gin");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_orders_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Name"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Name"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("OrderGroupId")
                         .HasDatabaseName("ix_orders_order_group_id");
 
@@ -1124,6 +1136,9 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("Status")
                         .HasDatabaseName("ix_orders_pending_release")
                         .HasFilter("status = 'PENDING_RELEASE'");
+
+                    b.HasIndex("PlatformId", "CreatedAt")
+                        .HasDatabaseName("ix_orders_platform_id_created_at");
 
                     b.HasIndex("PlatformId", "Id")
                         .HasDatabaseName("ix_orders_platform_id_id");

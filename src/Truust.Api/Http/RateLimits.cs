@@ -13,6 +13,9 @@ public sealed class RateLimitOptions
 
     /// <summary>Requests a key may make at once above the sustained rate.</summary>
     public int Burst { get; set; } = 200;
+
+    /// <summary>Dashboard sign-in attempts per client address per minute.</summary>
+    public int SignInsPerMinute { get; set; } = 30;
 }
 
 /// <summary>
@@ -28,6 +31,19 @@ public static class RateLimits
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
+                if (HttpMethods.IsPost(context.Request.Method)
+                    && context.Request.Path.StartsWithSegments("/dashboard/signin"))
+                {
+                    // Keys cannot be guessed (160 random bits), but a sign-in form should still not be hammered.
+                    return RateLimitPartition.GetFixedWindowLimiter("signin:" + context.Connection.RemoteIpAddress,
+                        _ => new FixedWindowRateLimiterOptions
+                        {
+                            PermitLimit = settings.SignInsPerMinute,
+                            Window = TimeSpan.FromMinutes(1),
+                            QueueLimit = 0,
+                        });
+                }
+
                 if (!context.Request.Path.StartsWithSegments("/v1"))
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");

@@ -53,5 +53,6 @@ public sealed class RateLimitedApiFactory : TruustApiFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("RateLimits:PermitsPerSecond", "1");
         builder.UseSetting("RateLimits:Burst", "3");
+        builder.UseSetting("RateLimits:SignInsPerMinute", "2");
     }
 }

@@ -33,4 +33,21 @@ public sealed class RateLimitTests(RateLimitedApiFactory factory) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, (await quiet.GetAsync("/v1/customers")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await busy.GetAsync("/health/live")).StatusCode);
     }
+
+    [Fact]
+    public async Task Dashboard_sign_in_attempts_are_limited_per_client()
+    {
+        using var client = factory.AnonymousClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["Key"] = "sk_test_wrong" });
+            statuses.Add((await client.PostAsync("/dashboard/signin", form)).StatusCode);
+        }
+
+        // Two attempts reach the page (which refuses them for their missing antiforgery token); the third does not.
+        Assert.All(statuses.Take(2), s => Assert.NotEqual(HttpStatusCode.TooManyRequests, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[2]);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/dashboard/signin")).StatusCode);
+    }
 }

@@ -39,6 +39,8 @@ public sealed class TruustKestrelFactory : WebApplicationFactory<Program>
         builder.UseSetting("Truust:MigrateOnStartup", "true");
         builder.UseSetting("Truust:PublicBaseUrl", BaseUrl);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // Every test signs in from 127.0.0.1; the per-address sign-in limit is tested in the API tests.
+        builder.UseSetting("RateLimits:SignInsPerMinute", "100000");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

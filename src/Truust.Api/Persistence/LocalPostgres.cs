@@ -52,9 +52,10 @@ public sealed class LocalPostgres : IAsyncDisposable
     public static string? FindBinDirectory()
     {
         var configured = Environment.GetEnvironmentVariable("TRUUST_PG_BIN");
-        if (!string.IsNullOrEmpty(configured) && File.Exists(Path.Combine(configured, "pg_ctl")))
+        if (!string.IsNullOrEmpty(configured))
         {
-            return configured;
+            // An explicit choice is never second-guessed: a wrong path is reported, not replaced by another install.
+            return File.Exists(Path.Combine(configured, "pg_ctl")) ? configured : null;
         }
 
         // Debian keeps each major version's server binaries here; the newest wins.
@@ -81,9 +82,10 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// when it is already running. <paramref name="throwaway"/> clusters trade durability for speed and are
     /// deleted on dispose; kept clusters survive restarts of the service.
     /// </summary>
-    public static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway, Action<string>? log = null)
+    public static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway, Action<string>? log = null,
+        Func<string?>? findBinaries = null)
     {
-        var bin = FindBinDirectory() ?? throw new LocalPostgresUnavailableException(InstallHint);
+        var bin = (findBinaries ?? FindBinDirectory)() ?? throw new LocalPostgresUnavailableException(InstallHint);
         var asPostgres = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root";
         dataDirectory = Path.GetFullPath(dataDirectory);
         Directory.CreateDirectory(dataDirectory);

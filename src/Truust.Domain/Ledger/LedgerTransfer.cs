@@ -40,8 +40,8 @@ public enum TransferKind
 }
 
 /// <summary>
-/// One double-entry movement: <see cref="AmountMinor"/> leaves <see cref="DebitAccount"/> and arrives in
-/// <see cref="CreditAccount"/>, so every movement balances by construction. Rows are never updated or deleted
+/// One balanced ledger movement (a debit and a credit of one amount): <see cref="AmountMinor"/> leaves
+/// <see cref="DebitAccount"/> and arrives in <see cref="CreditAccount"/>, so every movement balances by construction. Rows are never updated or deleted
 /// (a database trigger refuses it); a correction is a new, reversing transfer.
 /// </summary>
 public sealed class LedgerTransfer : IHasId

@@ -6,7 +6,8 @@ using Truust.Domain.Ledger;
 namespace Truust.Api.Application.Ledger;
 
 /// <summary>
-/// Writes double-entry transfers and keeps wallet balances in step with them, inside the caller's transaction.
+/// Writes ledger transfers (each a debit and a credit of one amount) and keeps wallet balances in step with them,
+/// inside the caller's transaction.
 /// </summary>
 public sealed class LedgerService(TruustDbContext db)
 {

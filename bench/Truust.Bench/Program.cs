@@ -33,14 +33,23 @@ switch (options.Scenario)
         break;
     default:
         Console.Error.WriteLine(
-            $"Unknown scenario '{options.Scenario}'. Use lifecycle, transfers, seed-orders, list or dashboard.");
+            $"Unknown scenario '{options.Scenario}'. Use lifecycle, transfers, seed-orders, list or dashboard."
+        );
         return 2;
 }
 
 return 0;
 
-internal sealed record BenchOptions(string Url, string Key, string Scenario, int Concurrency, int Count, int Wallets,
-    TimeSpan MaxDuration, string? Path)
+internal sealed record BenchOptions(
+    string Url,
+    string Key,
+    string Scenario,
+    int Concurrency,
+    int Count,
+    int Wallets,
+    TimeSpan MaxDuration,
+    string? Path
+)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -58,7 +67,8 @@ internal sealed record BenchOptions(string Url, string Key, string Scenario, int
             int.Parse(Get("count", "500")),
             int.Parse(Get("wallets", "100")),
             TimeSpan.FromSeconds(int.Parse(Get("max-seconds", "120"))),
-            args.Contains("--path") ? Get("path", "/v1/orders?limit=100") : null);
+            args.Contains("--path") ? Get("path", "/v1/orders?limit=100") : null
+        );
     }
 }
 
@@ -68,7 +78,11 @@ internal sealed class Api(HttpClient http)
 
     public async Task<JsonElement> PostAsync(string path, object? body, string label)
     {
-        var content = new StringContent(body is null ? "" : JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+        var content = new StringContent(
+            body is null ? "" : JsonSerializer.Serialize(body),
+            Encoding.UTF8,
+            "application/json"
+        );
         return await SendAsync(() => http.PostAsync(path, content), label);
     }
 
@@ -116,45 +130,90 @@ internal sealed class Stats
 
     public void Print(TimeSpan wall)
     {
-        Console.WriteLine($"{"request",-22} {"count",7} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"max ms",8}");
+        Console.WriteLine($"{"request", -22} {"count", 7} {"p50 ms", 8} {"p95 ms", 8} {"p99 ms", 8} {"max ms", 8}");
         foreach (var (label, list) in _latencies.OrderBy(p => p.Key))
         {
             list.Sort();
             double P(double q) => list[Math.Min(list.Count - 1, (int)(q * list.Count))];
-            Console.WriteLine($"{label,-22} {list.Count,7} {P(0.50),8:F1} {P(0.95),8:F1} {P(0.99),8:F1} {list[^1],8:F1}");
+            Console.WriteLine(
+                $"{label, -22} {list.Count, 7} {P(0.50), 8:F1} {P(0.95), 8:F1} {P(0.99), 8:F1} {list[^1], 8:F1}"
+            );
         }
 
         // Setup requests ran before the clock started; only the measured ones count towards the rate.
         var total = _latencies.Where(p => p.Key != "setup").Sum(p => p.Value.Count);
-        Console.WriteLine($"statuses: {string.Join(", ", _statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}");
-        Console.WriteLine($"{total} measured requests in {wall.TotalSeconds:F2} s = {total / wall.TotalSeconds:F0} requests/s");
+        Console.WriteLine(
+            $"statuses: {string.Join(", ", _statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))}"
+        );
+        Console.WriteLine(
+            $"{total} measured requests in {wall.TotalSeconds:F2} s = {total / wall.TotalSeconds:F0} requests/s"
+        );
     }
 }
 
 internal static class Scenarios
 {
-    private static readonly object Card = new { number = "4242424242424242", exp_month = 12, exp_year = 2030, cvc = "123" };
+    private static readonly object Card = new
+    {
+        number = "4242424242424242",
+        exp_month = 12,
+        exp_year = 2030,
+        cvc = "123",
+    };
 
-    /// <summary>Whole escrow lifecycles: order, card payin, accept, wallet payout, validate (release is automatic).</summary>
+    /// <summary>Whole escrow lifecycles: order, card payin, accept, wallet payout, validate (release is
+    /// automatic).</summary>
     public static async Task LifecycleAsync(Api api, BenchOptions o)
     {
-        var seller = Id(await api.PostAsync("/v1/customers", new { name = "Bench seller", email = "seller@bench.test" }, "setup"));
-        var buyer = Id(await api.PostAsync("/v1/customers", new { name = "Bench buyer", email = "buyer@bench.test" }, "setup"));
+        var seller = Id(
+            await api.PostAsync("/v1/customers", new { name = "Bench seller", email = "seller@bench.test" }, "setup")
+        );
+        var buyer = Id(
+            await api.PostAsync("/v1/customers", new { name = "Bench buyer", email = "buyer@bench.test" }, "setup")
+        );
         var wallet = await WalletAsync(api, seller);
         var watch = Stopwatch.StartNew();
-        await RunAsync(o, async _ =>
-        {
-            var order = Id(await api.PostAsync("/v1/orders",
-                new { name = "Bench order", amount = 1000, currency = "EUR", buyer_id = buyer, seller_id = seller }, "create order"));
-            var payin = Id(await api.PostAsync("/v1/payins", new { order_id = order, type = "ADDON" }, "create payin"));
-            await api.PostAsync($"/v1/sandbox/payins/{payin}/card", Card, "pay by card");
-            await api.PostAsync($"/v1/orders/{order}/accept", null, "accept");
-            await api.PostAsync("/v1/payouts", new { order_id = order, type = "WALLET", wallet_id = wallet }, "create payout");
-            await api.PostAsync($"/v1/orders/{order}/validate", null, "validate");
-        });
+        await RunAsync(
+            o,
+            async _ =>
+            {
+                var order = Id(
+                    await api.PostAsync(
+                        "/v1/orders",
+                        new
+                        {
+                            name = "Bench order",
+                            amount = 1000,
+                            currency = "EUR",
+                            buyer_id = buyer,
+                            seller_id = seller,
+                        },
+                        "create order"
+                    )
+                );
+                var payin = Id(
+                    await api.PostAsync("/v1/payins", new { order_id = order, type = "ADDON" }, "create payin")
+                );
+                await api.PostAsync($"/v1/sandbox/payins/{payin}/card", Card, "pay by card");
+                await api.PostAsync($"/v1/orders/{order}/accept", null, "accept");
+                await api.PostAsync(
+                    "/v1/payouts",
+                    new
+                    {
+                        order_id = order,
+                        type = "WALLET",
+                        wallet_id = wallet,
+                    },
+                    "create payout"
+                );
+                await api.PostAsync($"/v1/orders/{order}/validate", null, "validate");
+            }
+        );
         watch.Stop();
         api.Stats.Print(watch.Elapsed);
-        Console.WriteLine($"{o.Count} lifecycles in {watch.Elapsed.TotalSeconds:F2} s = {o.Count / watch.Elapsed.TotalSeconds:F1} lifecycles/s");
+        Console.WriteLine(
+            $"{o.Count} lifecycles in {watch.Elapsed.TotalSeconds:F2} s = {o.Count / watch.Elapsed.TotalSeconds:F1} lifecycles/s"
+        );
     }
 
     /// <summary>
@@ -166,20 +225,40 @@ internal static class Scenarios
         var wallets = new List<string>();
         for (var i = 0; i < o.Wallets; i++)
         {
-            var customer = Id(await api.PostAsync("/v1/customers", new { name = $"Bench {i}", email = $"w{i}@bench.test" }, "setup"));
+            var customer = Id(
+                await api.PostAsync("/v1/customers", new { name = $"Bench {i}", email = $"w{i}@bench.test" }, "setup")
+            );
             var wallet = await WalletAsync(api, customer);
-            var topup = Id(await api.PostAsync($"/v1/wallets/{wallet}/topups", new { type = "ADDON", amount = 100_000_000 }, "setup"));
+            var topup = Id(
+                await api.PostAsync(
+                    $"/v1/wallets/{wallet}/topups",
+                    new { type = "ADDON", amount = 100_000_000 },
+                    "setup"
+                )
+            );
             await api.PostAsync($"/v1/sandbox/payins/{topup}/card", Card, "setup");
             wallets.Add(wallet);
         }
 
         var watch = Stopwatch.StartNew();
-        await RunAsync(o, async i =>
-        {
-            var from = wallets[Random.Shared.Next(wallets.Count)];
-            var to = wallets[(wallets.IndexOf(from) + 1 + Random.Shared.Next(wallets.Count - 1)) % wallets.Count];
-            await api.PostAsync("/v1/transfers", new { from_wallet_id = from, to_wallet_id = to, amount = 1 + i % 100 }, "transfer");
-        });
+        await RunAsync(
+            o,
+            async i =>
+            {
+                var from = wallets[Random.Shared.Next(wallets.Count)];
+                var to = wallets[(wallets.IndexOf(from) + 1 + Random.Shared.Next(wallets.Count - 1)) % wallets.Count];
+                await api.PostAsync(
+                    "/v1/transfers",
+                    new
+                    {
+                        from_wallet_id = from,
+                        to_wallet_id = to,
+                        amount = 1 + i % 100,
+                    },
+                    "transfer"
+                );
+            }
+        );
         watch.Stop();
         api.Stats.Print(watch.Elapsed);
     }
@@ -187,10 +266,25 @@ internal static class Scenarios
     /// <summary>Creates --count orders (for the list and dashboard benchmarks).</summary>
     public static async Task SeedOrdersAsync(Api api, BenchOptions o)
     {
-        var seller = Id(await api.PostAsync("/v1/customers", new { name = "Seed seller", email = "seed@bench.test" }, "setup"));
+        var seller = Id(
+            await api.PostAsync("/v1/customers", new { name = "Seed seller", email = "seed@bench.test" }, "setup")
+        );
         var watch = Stopwatch.StartNew();
-        await RunAsync(o, i => api.PostAsync("/v1/orders",
-            new { name = $"Seeded order {i}", amount = 100 + i, currency = "EUR", seller_id = seller }, "create order"));
+        await RunAsync(
+            o,
+            i =>
+                api.PostAsync(
+                    "/v1/orders",
+                    new
+                    {
+                        name = $"Seeded order {i}",
+                        amount = 100 + i,
+                        currency = "EUR",
+                        seller_id = seller,
+                    },
+                    "create order"
+                )
+        );
         watch.Stop();
         api.Stats.Print(watch.Elapsed);
     }
@@ -213,18 +307,32 @@ internal static class Scenarios
     public static async Task DashboardAsync(BenchOptions o)
     {
         var cookies = new System.Net.CookieContainer();
-        using var browser = new HttpClient(new SocketsHttpHandler
+        using var browser = new HttpClient(
+            new SocketsHttpHandler
+            {
+                CookieContainer = cookies,
+                AllowAutoRedirect = false,
+                MaxConnectionsPerServer = o.Concurrency * 2,
+            }
+        )
         {
-            CookieContainer = cookies, AllowAutoRedirect = false, MaxConnectionsPerServer = o.Concurrency * 2,
-        })
-        {
-            BaseAddress = new Uri(o.Url), Timeout = TimeSpan.FromSeconds(30),
+            BaseAddress = new Uri(o.Url),
+            Timeout = TimeSpan.FromSeconds(30),
         };
         var form = await browser.GetStringAsync("/dashboard/signin");
-        var token = System.Text.RegularExpressions.Regex.Match(form,
-            "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var signIn = await browser.PostAsync("/dashboard/signin", new FormUrlEncodedContent(
-            new Dictionary<string, string> { ["key"] = o.Key, ["__RequestVerificationToken"] = token }));
+        var token = System
+            .Text.RegularExpressions.Regex.Match(
+                form,
+                "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\""
+            )
+            .Groups[1]
+            .Value;
+        using var signIn = await browser.PostAsync(
+            "/dashboard/signin",
+            new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["key"] = o.Key, ["__RequestVerificationToken"] = token }
+            )
+        );
         if ((int)signIn.StatusCode != 302 || signIn.Headers.Location?.OriginalString != "/dashboard/orders")
         {
             Console.Error.WriteLine($"Sign-in failed: {(int)signIn.StatusCode}. Is --key a platform or operator key?");
@@ -242,8 +350,10 @@ internal static class Scenarios
                 ("first page", "/dashboard/orders"),
                 ("status filter", "/dashboard/orders?status=PUBLISHED"),
                 ("name search", "/dashboard/orders?q=guitar"),
-                ("second page",
-                    older.Success ? System.Net.WebUtility.HtmlDecode(older.Groups[1].Value) : "/dashboard/orders"),
+                (
+                    "second page",
+                    older.Success ? System.Net.WebUtility.HtmlDecode(older.Groups[1].Value) : "/dashboard/orders"
+                ),
             };
         var stats = new Stats();
         foreach (var (label, url) in pages)
@@ -258,17 +368,20 @@ internal static class Scenarios
         var watch = Stopwatch.StartNew();
         foreach (var (label, url) in pages)
         {
-            await RunAsync(o, async _ =>
-            {
-                var started = Stopwatch.StartNew();
-                using var response = await browser.GetAsync(url);
-                await response.Content.ReadAsStringAsync();
-                stats.Record(label, started.Elapsed, (int)response.StatusCode);
-                if ((int)response.StatusCode != 200)
+            await RunAsync(
+                o,
+                async _ =>
                 {
-                    throw new BenchFailure(label, (int)response.StatusCode, url);
+                    var started = Stopwatch.StartNew();
+                    using var response = await browser.GetAsync(url);
+                    await response.Content.ReadAsStringAsync();
+                    stats.Record(label, started.Elapsed, (int)response.StatusCode);
+                    if ((int)response.StatusCode != 200)
+                    {
+                        throw new BenchFailure(label, (int)response.StatusCode, url);
+                    }
                 }
-            });
+            );
         }
 
         watch.Stop();
@@ -278,30 +391,33 @@ internal static class Scenarios
     private static async Task<string> WalletAsync(Api api, string customer) =>
         Id(await api.PostAsync("/v1/wallets", new { customer_id = customer, currency = "EUR" }, "setup"));
 
-    /// <summary>Runs <paramref name="work"/> --count times with --concurrency workers, stopping at --max-seconds.</summary>
+    /// <summary>Runs <paramref name="work"/> --count times with --concurrency workers, stopping at
+    /// --max-seconds.</summary>
     private static async Task RunAsync(BenchOptions o, Func<int, Task> work)
     {
         var next = -1;
         var deadline = Stopwatch.StartNew();
         var failures = 0;
-        var workers = Enumerable.Range(0, o.Concurrency).Select(async _ =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < o.Count && deadline.Elapsed < o.MaxDuration)
+        var workers = Enumerable
+            .Range(0, o.Concurrency)
+            .Select(async _ =>
             {
-                try
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < o.Count && deadline.Elapsed < o.MaxDuration)
                 {
-                    await work(i);
-                }
-                catch (BenchFailure e)
-                {
-                    if (Interlocked.Increment(ref failures) <= 5)
+                    try
                     {
-                        Console.Error.WriteLine(e.Message);
+                        await work(i);
+                    }
+                    catch (BenchFailure e)
+                    {
+                        if (Interlocked.Increment(ref failures) <= 5)
+                        {
+                            Console.Error.WriteLine(e.Message);
+                        }
                     }
                 }
-            }
-        });
+            });
         await Task.WhenAll(workers);
         if (failures > 0)
         {

@@ -8,19 +8,19 @@ using Serilog;
 using Truust.Api.Application.Campaigns;
 using Truust.Api.Application.Customers;
 using Truust.Api.Application.Events;
+using Truust.Api.Application.Ledger;
 using Truust.Api.Application.Orders;
 using Truust.Api.Application.Payments;
-using Truust.Api.Gateways;
-using Truust.Api.Gateways.Simulated;
-using Truust.Api.Workers;
-using Truust.Api.Application.Ledger;
 using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Wallets;
 using Truust.Api.Application.Webhooks;
+using Truust.Api.Gateways;
+using Truust.Api.Gateways.Simulated;
 using Truust.Api.Http;
 using Truust.Api.Pages;
 using Truust.Api.Pages.Dashboard;
 using Truust.Api.Persistence;
+using Truust.Api.Workers;
 
 namespace Truust.Api;
 
@@ -34,16 +34,21 @@ public static class ServiceSetup
         services.Configure<TruustOptions>(configuration.GetSection("Truust"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseConnection>();
-        services.AddDbContext<TruustDbContext>((sp, options) => options
-            .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required)
-            .UseSnakeCaseNamingConvention());
+        services.AddDbContext<TruustDbContext>(
+            (sp, options) =>
+                options.UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required).UseSnakeCaseNamingConvention()
+        );
 
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        services
+            .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
-                ApiKeyAuthenticationHandler.SchemeName, null);
+                ApiKeyAuthenticationHandler.SchemeName,
+                null
+            );
         services.AddAuthorization();
 
-        services.AddControllers(options =>
+        services
+            .AddControllers(options =>
             {
                 options.Filters.Add<ValidationFilter>();
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
@@ -85,10 +90,15 @@ public static class ServiceSetup
         services.AddScoped<IdempotencyPurgeJob>();
         services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
-        services.AddHttpClient(WebhookDeliveryJob.HttpClientName)
+        services
+            .AddHttpClient(WebhookDeliveryJob.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobRunner<WebhookDeliveryJob>>(sp,
-            sp.GetRequiredService<WorkerSignals>().Webhooks));
+        services.AddHostedService(sp =>
+            ActivatorUtilities.CreateInstance<JobRunner<WebhookDeliveryJob>>(
+                sp,
+                sp.GetRequiredService<WorkerSignals>().Webhooks
+            )
+        );
         services.AddHostedService<JobRunner<IdempotencyPurgeJob>>();
         services.AddTruustRateLimits(configuration);
         services.AddScoped<WalletFlowService>();
@@ -106,12 +116,14 @@ public static class ServiceSetup
         services.AddScoped<SettlementJob>();
         services.AddScoped<WireExpiryJob>();
         services.AddScoped<RefundJob>();
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobRunner<ReleaseJob>>(sp,
-            sp.GetRequiredService<WorkerSignals>().Release));
+        services.AddHostedService(sp =>
+            ActivatorUtilities.CreateInstance<JobRunner<ReleaseJob>>(sp, sp.GetRequiredService<WorkerSignals>().Release)
+        );
         services.AddHostedService<JobRunner<SettlementJob>>();
         services.AddHostedService<JobRunner<WireExpiryJob>>();
-        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<JobRunner<RefundJob>>(sp,
-            sp.GetRequiredService<WorkerSignals>().Refunds));
+        services.AddHostedService(sp =>
+            ActivatorUtilities.CreateInstance<JobRunner<RefundJob>>(sp, sp.GetRequiredService<WorkerSignals>().Refunds)
+        );
         return services;
     }
 
@@ -123,10 +135,25 @@ public static class ServiceSetup
         app.UseStatusCodePages(context =>
         {
             var status = context.HttpContext.Response.StatusCode;
-            return Problems.WriteAsync(context.HttpContext, status,
-                status switch { 404 => "route_not_found", 405 => "method_not_allowed", 415 => "unsupported_media_type", _ => $"http_{status}" },
-                status switch { 404 => "No such endpoint", 405 => "Method not allowed", 415 => "Send application/json", _ => "Request failed" },
-                $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answered {status}.");
+            return Problems.WriteAsync(
+                context.HttpContext,
+                status,
+                status switch
+                {
+                    404 => "route_not_found",
+                    405 => "method_not_allowed",
+                    415 => "unsupported_media_type",
+                    _ => $"http_{status}",
+                },
+                status switch
+                {
+                    404 => "No such endpoint",
+                    405 => "Method not allowed",
+                    415 => "Send application/json",
+                    _ => "Request failed",
+                },
+                $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answered {status}."
+            );
         });
         app.UseSwagger();
         app.UseSwaggerUI(options =>
@@ -141,7 +168,10 @@ public static class ServiceSetup
         app.MapControllers();
         app.MapRazorPages();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks(
+            "/health/ready",
+            new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }
+        );
         return app;
     }
 
@@ -167,14 +197,18 @@ public static class ServiceSetup
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(options =>
         {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "Truust API",
-                Version = "v1",
-                Description = "Escrow payments: take a buyer's money, hold it in escrow, release it to the seller " +
-                              "when the platform's conditions are met. Amounts are integers in minor units " +
-                              "(1050 EUR = 10.50 EUR). Authenticate with 'Authorization: Bearer <secret key>'.",
-            });
+            options.SwaggerDoc(
+                "v1",
+                new OpenApiInfo
+                {
+                    Title = "Truust API",
+                    Version = "v1",
+                    Description =
+                        "Escrow payments: take a buyer's money, hold it in escrow, release it to the seller "
+                        + "when the platform's conditions are met. Amounts are integers in minor units "
+                        + "(1050 EUR = 10.50 EUR). Authenticate with 'Authorization: Bearer <secret key>'.",
+                }
+            );
             foreach (var xml in new[] { "Truust.Api.xml", "Truust.Domain.xml" })
             {
                 var path = Path.Combine(AppContext.BaseDirectory, xml);
@@ -184,12 +218,15 @@ public static class ServiceSetup
                 }
             }
 
-            options.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "Your platform's secret key (sk_test_...), or the operator key.",
-            });
+            options.AddSecurityDefinition(
+                "bearer",
+                new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "Your platform's secret key (sk_test_...), or the operator key.",
+                }
+            );
             options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference("bearer", document)] = [],

@@ -8,8 +8,17 @@ public sealed record Currency
 {
     private static readonly Dictionary<string, Currency> Known = new Currency[]
     {
-        new("EUR", 2), new("USD", 2), new("GBP", 2), new("CHF", 2), new("SEK", 2), new("DKK", 2),
-        new("NOK", 2), new("PLN", 2), new("CZK", 2), new("MXN", 2), new("JPY", 0),
+        new("EUR", 2),
+        new("USD", 2),
+        new("GBP", 2),
+        new("CHF", 2),
+        new("SEK", 2),
+        new("DKK", 2),
+        new("NOK", 2),
+        new("PLN", 2),
+        new("CZK", 2),
+        new("MXN", 2),
+        new("JPY", 0),
     }.ToDictionary(c => c.Code, StringComparer.Ordinal);
 
     private Currency(string code, int exponent)
@@ -31,8 +40,11 @@ public sealed record Currency
     public static Currency Of(string code) =>
         Known.TryGetValue(code, out var currency)
             ? currency
-            : throw new BusinessRuleException("unsupported_currency",
-                $"Currency '{code}' is not supported. Supported: {string.Join(", ", Known.Keys)}.", "currency");
+            : throw new BusinessRuleException(
+                "unsupported_currency",
+                $"Currency '{code}' is not supported. Supported: {string.Join(", ", Known.Keys)}.",
+                "currency"
+            );
 
     public static readonly Currency Eur = Of("EUR");
 

@@ -22,8 +22,10 @@ public class ConflictException(string code, string message) : DomainException(co
 
 /// <summary>A debit larger than the balance it draws on.</summary>
 public sealed class InsufficientFundsException(string accountId, long availableMinor, long requestedMinor)
-    : BusinessRuleException("insufficient_funds",
-        $"Account {accountId} holds {availableMinor} minor units; {requestedMinor} were requested.")
+    : BusinessRuleException(
+        "insufficient_funds",
+        $"Account {accountId} holds {availableMinor} minor units; {requestedMinor} were requested."
+    )
 {
     public string AccountId { get; } = accountId;
 }

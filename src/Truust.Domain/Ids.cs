@@ -79,7 +79,9 @@ public static class Ids
     private static string Base32(ReadOnlySpan<byte> data)
     {
         var chars = new char[(data.Length * 8 + 4) / 5];
-        int buffer = 0, bits = 0, index = 0;
+        int buffer = 0,
+            bits = 0,
+            index = 0;
         foreach (var b in data)
         {
             buffer = (buffer << 8) | b;

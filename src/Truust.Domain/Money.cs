@@ -17,7 +17,11 @@ public readonly record struct Money
         ArgumentNullException.ThrowIfNull(currency);
         if (amountMinor < 0)
         {
-            throw new BusinessRuleException("invalid_amount", $"An amount cannot be negative (got {amountMinor}).", "amount");
+            throw new BusinessRuleException(
+                "invalid_amount",
+                $"An amount cannot be negative (got {amountMinor}).",
+                "amount"
+            );
         }
 
         AmountMinor = amountMinor;
@@ -37,8 +41,11 @@ public readonly record struct Money
     {
         if (amountMinor <= 0 || amountMinor > MaxAmountMinor)
         {
-            throw new BusinessRuleException("invalid_amount",
-                $"Amount must be between 1 and {MaxAmountMinor} minor units (got {amountMinor}).", field);
+            throw new BusinessRuleException(
+                "invalid_amount",
+                $"Amount must be between 1 and {MaxAmountMinor} minor units (got {amountMinor}).",
+                field
+            );
         }
 
         return new Money(amountMinor, Currency.Of(currency));
@@ -125,8 +132,11 @@ public readonly record struct Money
     {
         if (a.Currency != b.Currency)
         {
-            throw new BusinessRuleException("currency_mismatch",
-                $"Cannot combine {a.Currency?.Code} with {b.Currency?.Code}.", "currency");
+            throw new BusinessRuleException(
+                "currency_mismatch",
+                $"Cannot combine {a.Currency?.Code} with {b.Currency?.Code}.",
+                "currency"
+            );
         }
     }
 }

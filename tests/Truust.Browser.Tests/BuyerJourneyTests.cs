@@ -145,22 +145,25 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         Assert.Equal("PENDING", (await shop.GetAsync($"/v1/payins/{payin.Str("id")}")).Str("status"));
 
         // Without JavaScript nothing checks in the page: the server refuses the same card itself.
-        await InBrowserAsync(async page =>
-        {
-            await page.GotoAsync(cardPage);
-            await FillCardAsync(page, "4242 4242 4242 4241");
-            var response = await SubmitAsync(page, "Pay 150.00 EUR");
-            Assert.Equal(422, response.Status);
-            await Expect(page.Locator("#number-error")).ToHaveTextAsync(InvalidNumber);
-            await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Please check the form.");
-            // The number typed is not sent back in the page.
-            await Expect(page.Locator("#number")).ToHaveValueAsync(string.Empty);
+        await InBrowserAsync(
+            async page =>
+            {
+                await page.GotoAsync(cardPage);
+                await FillCardAsync(page, "4242 4242 4242 4241");
+                var response = await SubmitAsync(page, "Pay 150.00 EUR");
+                Assert.Equal(422, response.Status);
+                await Expect(page.Locator("#number-error")).ToHaveTextAsync(InvalidNumber);
+                await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Please check the form.");
+                // The number typed is not sent back in the page.
+                await Expect(page.Locator("#number")).ToHaveValueAsync(string.Empty);
 
-            await FillCardAsync(page, "4242 4242 4242 4242", expiry: "01/20");
-            response = await SubmitAsync(page, "Pay 150.00 EUR");
-            Assert.Equal(422, response.Status);
-            await Expect(page.Locator("#expiry-error")).ToHaveTextAsync("The card expired at the end of 01/20.");
-        }, javaScript: false);
+                await FillCardAsync(page, "4242 4242 4242 4242", expiry: "01/20");
+                response = await SubmitAsync(page, "Pay 150.00 EUR");
+                Assert.Equal(422, response.Status);
+                await Expect(page.Locator("#expiry-error")).ToHaveTextAsync("The card expired at the end of 01/20.");
+            },
+            javaScript: false
+        );
 
         Assert.Equal("PENDING", (await shop.GetAsync($"/v1/payins/{payin.Str("id")}")).Str("status"));
         order = await shop.OrderAsync(id);
@@ -256,9 +259,17 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             Assert.Equal(reference, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
             Assert.Equal("PENDING_PUBLISH", (await shop.OrderAsync(id)).Str("status"));
 
-            var wire = await shop.PostAsync("/v1/sandbox/bankwires",
-                new { reference, amount = Amount, currency = "EUR", sender_iban = "DE89370400440532013000" },
-                HttpStatusCode.Created);
+            var wire = await shop.PostAsync(
+                "/v1/sandbox/bankwires",
+                new
+                {
+                    reference,
+                    amount = Amount,
+                    currency = "EUR",
+                    sender_iban = "DE89370400440532013000",
+                },
+                HttpStatusCode.Created
+            );
             Assert.Equal("MATCHED", wire.Str("status"));
 
             // Nobody touches the page: it notices the wire by itself.
@@ -332,28 +343,51 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         using var shop = await Host.NewPlatformAsync();
         var seller = await shop.CreateCustomerAsync("Sam Seller", "sam@example.com");
         var buyer = await shop.CreateCustomerAsync("Bea Buyer", "bea@example.com");
-        var walletId = (await shop.PostAsync("/v1/wallets", new { customer_id = buyer, currency = "EUR" },
-            HttpStatusCode.Created)).Str("id");
+        var walletId = (
+            await shop.PostAsync("/v1/wallets", new { customer_id = buyer, currency = "EUR" }, HttpStatusCode.Created)
+        ).Str("id");
 
         // The wallet is funded the way money reaches a wallet: Bea sold something earlier and was paid into it.
-        var earlier = (await shop.CreateOrderAsync(new
-        {
-            name = "Old saddle", amount = 20_000, currency = "EUR", seller_id = buyer, buyer_id = seller,
-            fee_amount = 0,
-        })).Str("id");
+        var earlier = (
+            await shop.CreateOrderAsync(
+                new
+                {
+                    name = "Old saddle",
+                    amount = 20_000,
+                    currency = "EUR",
+                    seller_id = buyer,
+                    buyer_id = seller,
+                    fee_amount = 0,
+                }
+            )
+        ).Str("id");
         await shop.PayByCardAsync(earlier);
         await shop.PostAsync($"/v1/orders/{earlier}/accept", null, HttpStatusCode.OK);
-        await shop.PostAsync("/v1/payouts", new { order_id = earlier, type = "WALLET", wallet_id = walletId },
-            HttpStatusCode.Created);
+        await shop.PostAsync(
+            "/v1/payouts",
+            new
+            {
+                order_id = earlier,
+                type = "WALLET",
+                wallet_id = walletId,
+            },
+            HttpStatusCode.Created
+        );
         await shop.PostAsync($"/v1/orders/{earlier}/validate", null, HttpStatusCode.OK);
         await EventuallyAsync(async () => (await shop.OrderAsync(earlier)).Str("status") == "RELEASED");
         Assert.Equal(20_000, (await shop.GetAsync($"/v1/wallets/{walletId}")).Long("balance"));
 
-        var order = await shop.CreateOrderAsync(new
-        {
-            name = "Vintage bicycle", amount = Amount, currency = "EUR", seller_id = seller, buyer_id = buyer,
-            buyer_confirmed_url = $"{ShopUrl}/orders/paid",
-        });
+        var order = await shop.CreateOrderAsync(
+            new
+            {
+                name = "Vintage bicycle",
+                amount = Amount,
+                currency = "EUR",
+                seller_id = seller,
+                buyer_id = buyer,
+                buyer_confirmed_url = $"{ShopUrl}/orders/paid",
+            }
+        );
         var id = order.Str("id");
 
         await InBrowserAsync(async page =>
@@ -381,8 +415,11 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
     {
         using var shop = await Host.NewPlatformAsync();
         var order = await CreateOrderAsync(shop, withBuyer: true, withUrls: false);
-        await shop.PostAsync("/v1/wallets", new { customer_id = order.Str("buyer_id"), currency = "EUR" },
-            HttpStatusCode.Created);
+        await shop.PostAsync(
+            "/v1/wallets",
+            new { customer_id = order.Str("buyer_id"), currency = "EUR" },
+            HttpStatusCode.Created
+        );
 
         await InBrowserAsync(async page =>
         {
@@ -399,16 +436,18 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
     {
         var seller = await shop.CreateCustomerAsync("Sam Seller", "sam@example.com");
         var buyer = withBuyer ? await shop.CreateCustomerAsync("Bea Buyer", "bea@example.com") : null;
-        return await shop.CreateOrderAsync(new
-        {
-            name = "Vintage bicycle",
-            amount = Amount,
-            currency = "EUR",
-            seller_id = seller,
-            buyer_id = buyer,
-            buyer_confirmed_url = withUrls ? $"{ShopUrl}/orders/paid" : null,
-            buyer_denied_url = withUrls ? $"{ShopUrl}/orders/failed" : null,
-        });
+        return await shop.CreateOrderAsync(
+            new
+            {
+                name = "Vintage bicycle",
+                amount = Amount,
+                currency = "EUR",
+                seller_id = seller,
+                buyer_id = buyer,
+                buyer_confirmed_url = withUrls ? $"{ShopUrl}/orders/paid" : null,
+                buyer_denied_url = withUrls ? $"{ShopUrl}/orders/failed" : null,
+            }
+        );
     }
 
     private static async Task PayWithCardFromBuyerLinkAsync(IPage page, JsonElement order, string number)
@@ -419,8 +458,12 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
     }
 
-    private static async Task FillCardAsync(IPage page, string number, string? expiry = null,
-        string holder = "Bea Buyer")
+    private static async Task FillCardAsync(
+        IPage page,
+        string number,
+        string? expiry = null,
+        string holder = "Bea Buyer"
+    )
     {
         await page.GetByLabel("Card number").FillAsync(number);
         await page.GetByLabel("Expiry date").FillAsync(expiry ?? FutureExpiry);
@@ -433,8 +476,12 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
     {
         await using var connection = await Host.Database.OpenAsync();
         var tables = new List<string>();
-        await using (var list = new Npgsql.NpgsqlCommand(
-                         "SELECT tablename FROM pg_tables WHERE schemaname = 'public'", connection))
+        await using (
+            var list = new Npgsql.NpgsqlCommand(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+                connection
+            )
+        )
         await using (var reader = await list.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -448,7 +495,9 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         foreach (var table in tables)
         {
             await using var count = new Npgsql.NpgsqlCommand(
-                $"SELECT count(*) FROM \"{table}\" t WHERE t::text LIKE '%' || $1 || '%'", connection)
+                $"SELECT count(*) FROM \"{table}\" t WHERE t::text LIKE '%' || $1 || '%'",
+                connection
+            )
             {
                 Parameters = { new() { Value = needle } },
             };

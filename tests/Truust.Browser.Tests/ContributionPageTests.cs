@@ -61,8 +61,9 @@ public sealed class ContributionPageTests(BrowserHost host, ITestOutputHelper ou
         campaign = await shop.GetAsync($"/v1/campaigns/{id}");
         Assert.Equal(2_550, campaign.Long("raised"));
         Assert.Equal(0, campaign.Long("pending"));
-        var contribution = Assert.Single((await shop.GetAsync($"/v1/campaigns/{id}/contributions"))
-            .GetProperty("data").EnumerateArray());
+        var contribution = Assert.Single(
+            (await shop.GetAsync($"/v1/campaigns/{id}/contributions")).GetProperty("data").EnumerateArray()
+        );
         Assert.Equal(2_550, contribution.Long("amount"));
         Assert.Equal("CONFIRMED", contribution.Str("status"));
         var contributor = await shop.GetAsync($"/v1/customers/{contribution.Str("contributor_id")}");
@@ -107,15 +108,19 @@ public sealed class ContributionPageTests(BrowserHost host, ITestOutputHelper ou
     private static async Task<JsonElement> CreateCampaignAsync(PlatformApi shop)
     {
         var owner = await shop.CreateCustomerAsync("Olga Owner", "olga@example.com");
-        return await shop.PostAsync("/v1/campaigns", new
-        {
-            name = "Solar roofs for the school",
-            kind = "DONATION",
-            owner_id = owner,
-            target_amount = 10_000,
-            currency = "EUR",
-            deadline = DateTimeOffset.UtcNow.AddDays(7),
-            min_contribution = 500,
-        }, HttpStatusCode.Created);
+        return await shop.PostAsync(
+            "/v1/campaigns",
+            new
+            {
+                name = "Solar roofs for the school",
+                kind = "DONATION",
+                owner_id = owner,
+                target_amount = 10_000,
+                currency = "EUR",
+                deadline = DateTimeOffset.UtcNow.AddDays(7),
+                min_contribution = 500,
+            },
+            HttpStatusCode.Created
+        );
     }
 }

@@ -29,8 +29,10 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await Expect(page.GetByTestId("held")).ToHaveTextAsync("649.00 EUR");
             // The actions offered are the API's allowed_actions that the dashboard can take.
             var order = await shop.OrderAsync(id);
-            Assert.Equal(["validate", "cancel"],
-                order.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString()));
+            Assert.Equal(
+                ["validate", "cancel"],
+                order.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString())
+            );
             await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link))
                 .ToHaveTextAsync(["Validate", "Cancel the order"]);
 
@@ -42,16 +44,25 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await DocumentAsync(page, "dashboard-order");
             var done = await SubmitAsync(page, "Yes, validate");
             Assert.Equal(302, done.Status);
-            await Expect(page.GetByTestId("notice")).ToHaveTextAsync(
-                "The order was validated; the release to the seller is under way.");
+            await Expect(page.GetByTestId("notice"))
+                .ToHaveTextAsync("The order was validated; the release to the seller is under way.");
 
             // The release worker pays the seller on its own; the page shows it once reloaded.
             await ReloadUntilStatusAsync(page, "RELEASED");
             var history = page.GetByTestId("history").Locator("li");
             await Expect(history.Locator(".status")).ToHaveCountAsync(7);
-            Assert.Equal(["DRAFT", "PENDING_PUBLISH", "PUBLISHED", "ACCEPTED", "PENDING_VALIDATE", "PENDING_RELEASE",
-                    "RELEASED"],
-                await history.Locator(".status").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.status)"));
+            Assert.Equal(
+                [
+                    "DRAFT",
+                    "PENDING_PUBLISH",
+                    "PUBLISHED",
+                    "ACCEPTED",
+                    "PENDING_VALIDATE",
+                    "PENDING_RELEASE",
+                    "RELEASED",
+                ],
+                await history.Locator(".status").EvaluateAllAsync<string[]>("els => els.map(e => e.dataset.status)")
+            );
             await Expect(page.GetByTestId("history")).ToContainTextAsync("“Delivered and checked”");
             await Expect(page.GetByTestId("held")).ToHaveTextAsync("0.00 EUR");
             await Expect(page.GetByTestId("ledger").Locator("tbody tr")).ToHaveCountAsync(2);
@@ -101,14 +112,19 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await Expect(page.GetByTestId("confirm")).ToBeVisibleAsync();
 
             // Meanwhile the platform's backend cancels the order through the API.
-            await shop.PostAsync($"/v1/orders/{id}/cancel", new { reason = "buyer changed their mind" },
-                HttpStatusCode.OK);
+            await shop.PostAsync(
+                $"/v1/orders/{id}/cancel",
+                new { reason = "buyer changed their mind" },
+                HttpStatusCode.OK
+            );
 
             var refused = await SubmitAsync(page, "Yes, validate");
             Assert.Equal(409, refused.Status);
             // The very words the API answers with.
-            await Expect(page.GetByTestId("action-error")).ToHaveTextAsync(
-                $"Order {id} is CANCELLED; 'validate' is not allowed now. No action is allowed any more.");
+            await Expect(page.GetByTestId("action-error"))
+                .ToHaveTextAsync(
+                    $"Order {id} is CANCELLED; 'validate' is not allowed now. No action is allowed any more."
+                );
             Assert.Equal("CANCELLED", await BadgeStatusAsync(page.GetByTestId("order-status")));
             await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link)).ToHaveCountAsync(0);
 
@@ -121,8 +137,10 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
         using var apiClient = PlatformApi.Client(Host.BaseUrl, shop.Secret);
         using var api = await apiClient.PostAsync($"/v1/orders/{id}/validate", null);
         var problem = System.Text.Json.JsonDocument.Parse(await api.Content.ReadAsStringAsync()).RootElement;
-        Assert.Equal($"Order {id} is CANCELLED; 'validate' is not allowed now. No action is allowed any more.",
-            problem.Str("detail"));
+        Assert.Equal(
+            $"Order {id} is CANCELLED; 'validate' is not allowed now. No action is allowed any more.",
+            problem.Str("detail")
+        );
         var order = await shop.OrderAsync(id);
         Assert.Equal("CANCELLED", order.Str("status"));
         Assert.DoesNotContain(await shop.HistoryAsync(id), c => c.Str("action") == "validate");
@@ -136,28 +154,36 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
         var market = await Marketplace.OpenAsync(shop);
         var id = await market.PublishedAsync("Tent", 18_000);
 
-        await InBrowserAsync(async page =>
-        {
-            await SignInAsync(page, Host.BaseUrl, shop.Secret);
-            await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders/{id}");
-            await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link))
-                .ToHaveTextAsync(["Accept for the seller", "Reject for the seller", "Cancel the order"]);
-            var rejected = await ConfirmActionAsync(page, "Reject for the seller", "Yes, reject for the seller",
-                "Out of stock");
-            Assert.Equal(302, rejected.Status);
-            await Expect(page.GetByTestId("notice")).ToHaveTextAsync("The order was rejected.");
-            Assert.Equal("REJECTED", await BadgeStatusAsync(page.GetByTestId("order-status")));
+        await InBrowserAsync(
+            async page =>
+            {
+                await SignInAsync(page, Host.BaseUrl, shop.Secret);
+                await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders/{id}");
+                await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link))
+                    .ToHaveTextAsync(["Accept for the seller", "Reject for the seller", "Cancel the order"]);
+                var rejected = await ConfirmActionAsync(
+                    page,
+                    "Reject for the seller",
+                    "Yes, reject for the seller",
+                    "Out of stock"
+                );
+                Assert.Equal(302, rejected.Status);
+                await Expect(page.GetByTestId("notice")).ToHaveTextAsync("The order was rejected.");
+                Assert.Equal("REJECTED", await BadgeStatusAsync(page.GetByTestId("order-status")));
 
-            await page.GetByTestId("actions").GetByRole(AriaRole.Link, new() { Name = "Refund the buyer" })
-                .ClickAsync();
-            await Expect(page.GetByTestId("confirm")).ToContainTextAsync("180.00 EUR goes back to the buyer.");
-            var refunded = await SubmitAsync(page, "Yes, refund the buyer");
-            Assert.Equal(302, refunded.Status);
-            await Expect(page.GetByTestId("held")).ToHaveTextAsync("0.00 EUR");
-            await Expect(page.GetByTestId("refunds")).ToContainTextAsync("SUCCEEDED");
-            await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link, new() { Name = "Refund the buyer" }))
-                .ToHaveCountAsync(0);
-        }, javaScript: false);
+                await page.GetByTestId("actions")
+                    .GetByRole(AriaRole.Link, new() { Name = "Refund the buyer" })
+                    .ClickAsync();
+                await Expect(page.GetByTestId("confirm")).ToContainTextAsync("180.00 EUR goes back to the buyer.");
+                var refunded = await SubmitAsync(page, "Yes, refund the buyer");
+                Assert.Equal(302, refunded.Status);
+                await Expect(page.GetByTestId("held")).ToHaveTextAsync("0.00 EUR");
+                await Expect(page.GetByTestId("refunds")).ToContainTextAsync("SUCCEEDED");
+                await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link, new() { Name = "Refund the buyer" }))
+                    .ToHaveCountAsync(0);
+            },
+            javaScript: false
+        );
 
         var order = await shop.OrderAsync(id);
         Assert.Equal("REJECTED", order.Str("status"));
@@ -242,26 +268,35 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await page.GotoAsync($"{quiet}/dashboard/orders/{id}?confirm=block");
             await Expect(page.GetByTestId("confirm")).ToHaveCountAsync(0);
             // A hand-made block form, with the page's own antiforgery token: the server refuses it all the same.
-            var forced = await page.RunAndWaitForResponseAsync(() => page.EvaluateAsync("""
-                id => {
-                    const form = document.createElement('form');
-                    form.method = 'post';
-                    form.action = '/dashboard/orders/' + id;
-                    const token = document.querySelector('input[name=__RequestVerificationToken]').value;
-                    for (const [name, value] of [['action', 'block'], ['__RequestVerificationToken', token]]) {
-                        const input = document.createElement('input');
-                        input.type = 'hidden';
-                        input.name = name;
-                        input.value = value;
-                        form.appendChild(input);
-                    }
-                    document.body.appendChild(form);
-                    form.submit();
-                }
-                """, id), response => response.Request.Method == "POST");
+            var forced = await page.RunAndWaitForResponseAsync(
+                () =>
+                    page.EvaluateAsync(
+                        """
+                        id => {
+                            const form = document.createElement('form');
+                            form.method = 'post';
+                            form.action = '/dashboard/orders/' + id;
+                            const token = document.querySelector('input[name=__RequestVerificationToken]').value;
+                            for (const [name, value] of [['action', 'block'], ['__RequestVerificationToken', token]]) {
+                                const input = document.createElement('input');
+                                input.type = 'hidden';
+                                input.name = name;
+                                input.value = value;
+                                form.appendChild(input);
+                            }
+                            document.body.appendChild(form);
+                            form.submit();
+                        }
+                        """,
+                        id
+                    ),
+                response => response.Request.Method == "POST"
+            );
             Assert.Equal(409, forced.Status);
-            await Expect(page.GetByTestId("action-error")).ToHaveTextAsync(
-                $"Order {id} is PENDING_RELEASE; 'block' is not allowed now. No action is allowed any more.");
+            await Expect(page.GetByTestId("action-error"))
+                .ToHaveTextAsync(
+                    $"Order {id} is PENDING_RELEASE; 'block' is not allowed now. No action is allowed any more."
+                );
             Assert.Equal("PENDING_RELEASE", await market.StatusAsync(id));
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await page.WaitForURLAsync($"{quiet}/dashboard/signin?signed_out=true");
@@ -269,8 +304,12 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             await SignInAsync(page, quiet, TruustKestrelFactory.OperatorKey);
             await page.GotoAsync($"{quiet}/dashboard/orders/{id}");
             await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link)).ToHaveTextAsync(["Block the release"]);
-            var blocked = await ConfirmActionAsync(page, "Block the release", "Yes, block the release",
-                "Seller under review");
+            var blocked = await ConfirmActionAsync(
+                page,
+                "Block the release",
+                "Yes, block the release",
+                "Seller under review"
+            );
             Assert.Equal(302, blocked.Status);
             await Expect(page.GetByTestId("notice")).ToHaveTextAsync("The release was blocked.");
             Assert.Equal("BLOCKED_RELEASE", await BadgeStatusAsync(page.GetByTestId("order-status")));

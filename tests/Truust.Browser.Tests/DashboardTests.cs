@@ -117,8 +117,10 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
         using (client)
         {
             // The session cookie alone is not enough: a form from anywhere else has no token.
-            using var forged = await client.PostAsync($"/dashboard/orders/{id}",
-                new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "validate" }));
+            using var forged = await client.PostAsync(
+                $"/dashboard/orders/{id}",
+                new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "validate" })
+            );
             Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
             // With the session, the order page itself is there to be read.
             using var page = await client.GetAsync($"/dashboard/orders/{id}");
@@ -142,26 +144,45 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             ["PENDING_VALIDATE"] = await market.AwaitingValidationAsync("Payout lamp", 1_300),
         };
         orders["PENDING_PUBLISH"] = await market.DraftAsync("Paying lamp", 1_400);
-        await shop.PostAsync("/v1/payins", new { order_id = orders["PENDING_PUBLISH"], type = "ADDON" },
-            HttpStatusCode.Created);
+        await shop.PostAsync(
+            "/v1/payins",
+            new { order_id = orders["PENDING_PUBLISH"], type = "ADDON" },
+            HttpStatusCode.Created
+        );
         orders["FAILURE"] = await market.DraftAsync("Declined lamp", 1_500);
-        var declined = await shop.PostAsync("/v1/payins", new { order_id = orders["FAILURE"], type = "ADDON" },
-            HttpStatusCode.Created);
-        await shop.PostAsync($"/v1/sandbox/payins/{declined.Str("id")}/card",
-            new { number = "4000000000000002", exp_month = 12, exp_year = DateTime.UtcNow.Year + 2, cvc = "123" },
-            HttpStatusCode.OK);
+        var declined = await shop.PostAsync(
+            "/v1/payins",
+            new { order_id = orders["FAILURE"], type = "ADDON" },
+            HttpStatusCode.Created
+        );
+        await shop.PostAsync(
+            $"/v1/sandbox/payins/{declined.Str("id")}/card",
+            new
+            {
+                number = "4000000000000002",
+                exp_month = 12,
+                exp_year = DateTime.UtcNow.Year + 2,
+                cvc = "123",
+            },
+            HttpStatusCode.OK
+        );
         orders["CANCELLED"] = await market.DraftAsync("Cancelled lamp", 1_600);
         await shop.PostAsync($"/v1/orders/{orders["CANCELLED"]}/cancel", null, HttpStatusCode.OK);
         orders["REJECTED"] = await market.PublishedAsync("Rejected lamp", 1_700);
         await shop.PostAsync($"/v1/orders/{orders["REJECTED"]}/reject", null, HttpStatusCode.OK);
         orders["RELEASED"] = await market.AwaitingValidationAsync("Released lamp", 1_800);
         await shop.PostAsync($"/v1/orders/{orders["RELEASED"]}/validate", null, HttpStatusCode.OK);
-        orders["BLOCKED_RELEASE"] =
-            await market.AwaitingValidationAsync("Refused lamp", 1_900, Marketplace.RefusedIban);
+        orders["BLOCKED_RELEASE"] = await market.AwaitingValidationAsync(
+            "Refused lamp",
+            1_900,
+            Marketplace.RefusedIban
+        );
         await shop.PostAsync($"/v1/orders/{orders["BLOCKED_RELEASE"]}/validate", null, HttpStatusCode.OK);
         // The release worker pays one out and the bank refuses the other, on their own.
-        await EventuallyAsync(async () => await market.StatusAsync(orders["RELEASED"]) == "RELEASED"
-                                          && await market.StatusAsync(orders["BLOCKED_RELEASE"]) == "BLOCKED_RELEASE");
+        await EventuallyAsync(async () =>
+            await market.StatusAsync(orders["RELEASED"]) == "RELEASED"
+            && await market.StatusAsync(orders["BLOCKED_RELEASE"]) == "BLOCKED_RELEASE"
+        );
         foreach (var (status, id) in orders)
         {
             Assert.Equal(status, await market.StatusAsync(id));
@@ -175,8 +196,10 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             Assert.Equal(11, legend.Select(c => c.Background).Distinct().Count());
             foreach (var (status, background, text) in legend)
             {
-                Assert.True(Contrast(background, text) >= 4.5,
-                    $"{status}: {text} on {background} has a contrast of {Contrast(background, text):F2}, below 4.5.");
+                Assert.True(
+                    Contrast(background, text) >= 4.5,
+                    $"{status}: {text} on {background} has a contrast of {Contrast(background, text):F2}, below 4.5."
+                );
             }
 
             var rows = page.GetByTestId("orders").Locator("tbody tr");
@@ -228,8 +251,10 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             await page.WaitForURLAsync(new Regex("status=PUBLISHED"));
             await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("2 orders match the filters");
             Assert.Equal(paid.Order(), await ListedIdsAsync(page));
-            Assert.All(await ColoursAsync(page.GetByTestId("orders").Locator(".status")),
-                c => Assert.Equal("PUBLISHED", c.Status));
+            Assert.All(
+                await ColoursAsync(page.GetByTestId("orders").Locator(".status")),
+                c => Assert.Equal("PUBLISHED", c.Status)
+            );
             await ExpectTotalAsync(page, "PUBLISHED", "2", "30.00 EUR");
             await ExpectTotalAsync(page, "DRAFT", "0", "—");
             // The API's own status filter finds the same orders.
@@ -309,8 +334,11 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
 
             var lines = csv.Split("\r\n");
-            Assert.Equal("id,created_at,status,name,amount,currency,amount_minor,held_minor,buyer_id,buyer_name," +
-                         "seller_id,seller_name,platform_id,metadata", lines[0]);
+            Assert.Equal(
+                "id,created_at,status,name,amount,currency,amount_minor,held_minor,buyer_id,buyer_name,"
+                    + "seller_id,seller_name,platform_id,metadata",
+                lines[0]
+            );
             Assert.Equal(string.Empty, lines[^1]);
             Assert.DoesNotContain(paid, csv);
             // Newest first, like the list: the formula order was created last.
@@ -327,8 +355,10 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
 
         // The API agrees on what is DRAFT.
         var drafts = await shop.GetAsync("/v1/orders?status=DRAFT");
-        Assert.Equal(new[] { quoted, formula }.Order(),
-            drafts.GetProperty("data").EnumerateArray().Select(o => o.Str("id")).Order());
+        Assert.Equal(
+            new[] { quoted, formula }.Order(),
+            drafts.GetProperty("data").EnumerateArray().Select(o => o.Str("id")).Order()
+        );
     }
 
     [Fact]
@@ -356,8 +386,8 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
 
             // A genuine form of its own order, with a valid antiforgery token, pointed at the other platform's order.
             await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders/{own}?confirm=validate");
-            await page.Locator("[data-testid=confirm] form").EvaluateAsync(
-                "(form, id) => form.action = '/dashboard/orders/' + id", foreign);
+            await page.Locator("[data-testid=confirm] form")
+                .EvaluateAsync("(form, id) => form.action = '/dashboard/orders/' + id", foreign);
             var refused = await SubmitAsync(page, "Yes, validate");
             Assert.Equal(404, refused.Status);
             await Expect(page.GetByTestId("problem")).ToHaveTextAsync($"No such order: '{foreign}'.");
@@ -401,7 +431,8 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             var response = await page.GotoAsync(quiet + "/dashboard/orders?status=PUBLISHED");
             Assert.Equal(200, response!.Status);
             await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("909 orders match the filters");
-            var statuses = await page.GetByTestId("orders").Locator("tbody tr [data-status]")
+            var statuses = await page.GetByTestId("orders")
+                .Locator("tbody tr [data-status]")
                 .EvaluateAllAsync<string[]>("badges => badges.map(b => b.dataset.status)");
             Assert.Equal(50, statuses.Length);
             Assert.All(statuses, s => Assert.Equal("PUBLISHED", s));
@@ -415,9 +446,14 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
         await connection.OpenAsync();
         await using var settings = new NpgsqlCommand(
             "SELECT set_config('truust.seed_platform', $1, false), set_config('truust.seed_count', $2, false)",
-            connection)
+            connection
+        )
         {
-            Parameters = { new() { Value = platformId }, new() { Value = count.ToString() } },
+            Parameters =
+            {
+                new() { Value = platformId },
+                new() { Value = count.ToString() },
+            },
         };
         await settings.ExecuteNonQueryAsync();
         var watch = Stopwatch.StartNew();
@@ -450,8 +486,11 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
     private static async Task<List<string>> ListedIdsAsync(IPage page, bool sorted = true)
     {
         await Expect(page.GetByTestId("orders")).ToBeVisibleAsync();
-        var ids = (await page.GetByTestId("orders").Locator("tbody tr").EvaluateAllAsync<string[]>(
-            "rows => rows.map(r => r.dataset.orderId)")).ToList();
+        var ids = (
+            await page.GetByTestId("orders")
+                .Locator("tbody tr")
+                .EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.orderId)")
+        ).ToList();
         return sorted ? ids.Order(StringComparer.Ordinal).ToList() : ids;
     }
 
@@ -474,17 +513,17 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
 
         using var formResponse = await client.SendAsync(form);
         var html = await formResponse.Content.ReadAsStringAsync();
-        var token = Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")
-            .Groups[1].Value;
+        var token = Regex
+            .Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")
+            .Groups[1]
+            .Value;
         Assert.NotEmpty(token);
 
         using var post = new HttpRequestMessage(HttpMethod.Post, "/dashboard/signin")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["key"] = key,
-                ["__RequestVerificationToken"] = token,
-            }),
+            Content = new FormUrlEncodedContent(
+                new Dictionary<string, string> { ["key"] = key, ["__RequestVerificationToken"] = token }
+            ),
         };
         if (hostHeader is not null)
         {
@@ -493,7 +532,12 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
 
         using var signedIn = await client.SendAsync(post);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return (client, Assert.Single(signedIn.Headers.GetValues("Set-Cookie"),
-            c => c.StartsWith("truust_dashboard=", StringComparison.Ordinal)));
+        return (
+            client,
+            Assert.Single(
+                signedIn.Headers.GetValues("Set-Cookie"),
+                c => c.StartsWith("truust_dashboard=", StringComparison.Ordinal)
+            )
+        );
     }
 }

@@ -27,8 +27,11 @@ public sealed class LinkTests(BrowserHost host, ITestOutputHelper output) : Brow
             // The seller opened the page; meanwhile the platform cancels the order; then the seller accepts.
             await page.GotoAsync(order.Str("seller_link"));
             await page.GetByLabel("My Truust wallet").CheckAsync();
-            await shop.PostAsync($"/v1/orders/{id}/cancel", new { reason = "buyer changed their mind" },
-                HttpStatusCode.OK);
+            await shop.PostAsync(
+                $"/v1/orders/{id}/cancel",
+                new { reason = "buyer changed their mind" },
+                HttpStatusCode.OK
+            );
             var accepted = await SubmitAsync(page, "Accept order");
             Assert.Equal(410, accepted.Status);
             await Expect(Heading(page, "This link is no longer active")).ToBeVisibleAsync();
@@ -66,8 +69,10 @@ public sealed class LinkTests(BrowserHost host, ITestOutputHelper output) : Brow
 
         // What a forged form on another site would send: the right fields, no token pair.
         using var client = new HttpClient();
-        using var forged = await client.PostAsync($"{order.Str("seller_link")}?handler=Reject",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["Reason"] = "forged" }));
+        using var forged = await client.PostAsync(
+            $"{order.Str("seller_link")}?handler=Reject",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["Reason"] = "forged" })
+        );
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
 
         await InBrowserAsync(async page =>

@@ -34,8 +34,10 @@ public sealed class SellerJourneyTests(BrowserHost host, ITestOutputHelper outpu
             await iban.FillAsync("ES91 2100 0418 4502 0005 1333");
             var refused = await SubmitAsync(page, "Accept order");
             Assert.Equal(422, refused.Status);
-            await Expect(page.Locator("#iban-error")).ToHaveTextAsync(
-                "This IBAN is not valid: IBAN check digits are wrong (mod-97 check failed): please check for a typo.");
+            await Expect(page.Locator("#iban-error"))
+                .ToHaveTextAsync(
+                    "This IBAN is not valid: IBAN check digits are wrong (mod-97 check failed): please check for a typo."
+                );
             await Expect(iban).ToHaveAttributeAsync("aria-invalid", "true");
             // What the seller typed stays, so they can correct it.
             await Expect(iban).ToHaveValueAsync("ES91 2100 0418 4502 0005 1333");
@@ -129,21 +131,25 @@ public sealed class SellerJourneyTests(BrowserHost host, ITestOutputHelper outpu
         AssertEscrowMatchesOrder(order, ledger);
     }
 
-    internal static async Task<(JsonElement Order, string SellerId)> CreatePaidOrderAsync(PlatformApi shop,
-        bool withUrls = true)
+    internal static async Task<(JsonElement Order, string SellerId)> CreatePaidOrderAsync(
+        PlatformApi shop,
+        bool withUrls = true
+    )
     {
         var seller = await shop.CreateCustomerAsync("Sam Seller", "sam@example.com");
         var buyer = await shop.CreateCustomerAsync("Bea Buyer", "bea@example.com");
-        var order = await shop.CreateOrderAsync(new
-        {
-            name = "Road bike, 56 cm",
-            amount = Amount,
-            currency = "EUR",
-            seller_id = seller,
-            buyer_id = buyer,
-            seller_confirmed_url = withUrls ? $"{ShopUrl}/sales/accepted" : null,
-            seller_denied_url = withUrls ? $"{ShopUrl}/sales/rejected" : null,
-        });
+        var order = await shop.CreateOrderAsync(
+            new
+            {
+                name = "Road bike, 56 cm",
+                amount = Amount,
+                currency = "EUR",
+                seller_id = seller,
+                buyer_id = buyer,
+                seller_confirmed_url = withUrls ? $"{ShopUrl}/sales/accepted" : null,
+                seller_denied_url = withUrls ? $"{ShopUrl}/sales/rejected" : null,
+            }
+        );
         await shop.PayByCardAsync(order.Str("id"));
         order = await shop.OrderAsync(order.Str("id"));
         Assert.Equal("PUBLISHED", order.Str("status"));

@@ -54,8 +54,10 @@ public sealed class IdsTests
 
         // A step of one changes only the last characters; a random step changes far more of them.
         var nearNeighbours = ids.Zip(ids.Skip(1)).Count(p => p.First[..^3] == p.Second[..^3]);
-        Assert.True(nearNeighbours < 10,
-            $"{nearNeighbours} of 999 consecutive ids differ only in their last three characters.");
+        Assert.True(
+            nearNeighbours < 10,
+            $"{nearNeighbours} of 999 consecutive ids differ only in their last three characters."
+        );
     }
 
     [Fact]

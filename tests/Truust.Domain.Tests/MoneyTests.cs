@@ -50,11 +50,17 @@ public sealed class MoneyTests
         var euros = new Money(100, Eur);
         var dollars = new Money(100, Usd);
 
-        foreach (var mix in new Action[]
-                 {
-                     () => _ = euros + dollars, () => _ = euros - dollars, () => _ = euros > dollars,
-                     () => _ = euros < dollars, () => _ = euros >= dollars, () => _ = euros <= dollars,
-                 })
+        foreach (
+            var mix in new Action[]
+            {
+                () => _ = euros + dollars,
+                () => _ = euros - dollars,
+                () => _ = euros > dollars,
+                () => _ = euros < dollars,
+                () => _ = euros >= dollars,
+                () => _ = euros <= dollars,
+            }
+        )
         {
             var error = Assert.Throws<BusinessRuleException>(mix);
             Assert.Equal("currency_mismatch", error.Code);
@@ -165,14 +171,17 @@ public sealed class MoneyTests
         {
             var total = run % 3 == 0 ? random.NextInt64(0, 1_000) : random.NextInt64(0, Money.MaxAmountMinor + 1);
             var count = random.Next(1, 25);
-            var weights = Enumerable.Range(0, count)
-                .Select(_ => random.Next(4) switch
-                {
-                    0 => 0L,
-                    1 => random.NextInt64(1, 10),
-                    2 => random.NextInt64(1, 1_000_000),
-                    _ => random.NextInt64(1, Money.MaxAmountMinor),
-                })
+            var weights = Enumerable
+                .Range(0, count)
+                .Select(_ =>
+                    random.Next(4) switch
+                    {
+                        0 => 0L,
+                        1 => random.NextInt64(1, 10),
+                        2 => random.NextInt64(1, 1_000_000),
+                        _ => random.NextInt64(1, Money.MaxAmountMinor),
+                    }
+                )
                 .ToList();
             if (weights.All(w => w == 0))
             {

@@ -57,19 +57,29 @@ public sealed class CreateCampaignRequestValidator : AbstractValidator<CreateCam
         RuleFor(r => r.Currency).ValidCurrency();
         RuleFor(r => r.Deadline).NotNull();
         RuleFor(r => r.MinContribution).InclusiveBetween(1, Domain.Money.MaxAmountMinor);
-        RuleFor(r => r.MaxContribution).InclusiveBetween(1, Domain.Money.MaxAmountMinor)
-            .GreaterThanOrEqualTo(r => r.MinContribution).When(r => r.MinContribution is not null);
-        RuleFor(r => r.HardCap).InclusiveBetween(1, Domain.Money.MaxAmountMinor)
-            .GreaterThanOrEqualTo(r => r.TargetAmount).When(r => r.TargetAmount is not null)
+        RuleFor(r => r.MaxContribution)
+            .InclusiveBetween(1, Domain.Money.MaxAmountMinor)
+            .GreaterThanOrEqualTo(r => r.MinContribution)
+            .When(r => r.MinContribution is not null);
+        RuleFor(r => r.HardCap)
+            .InclusiveBetween(1, Domain.Money.MaxAmountMinor)
+            .GreaterThanOrEqualTo(r => r.TargetAmount)
+            .When(r => r.TargetAmount is not null)
             .WithMessage("hard_cap must be at least target_amount.");
         RuleFor(r => r.PayoutBankaccountId).ValidId("ba").When(r => r.PayoutBankaccountId is not null);
         RuleFor(r => r.AnnualInterestBp).NotNull().InclusiveBetween(0, 10_000).When(r => r.Kind == CampaignKind.Loan);
         RuleFor(r => r.TermMonths).NotNull().InclusiveBetween(1, 360).When(r => r.Kind == CampaignKind.Loan);
-        RuleFor(r => r.AnnualInterestBp).Null().When(r => r.Kind != CampaignKind.Loan)
+        RuleFor(r => r.AnnualInterestBp)
+            .Null()
+            .When(r => r.Kind != CampaignKind.Loan)
             .WithMessage("annual_interest_bp is for LOAN campaigns only.");
-        RuleFor(r => r.TermMonths).Null().When(r => r.Kind != CampaignKind.Loan)
+        RuleFor(r => r.TermMonths)
+            .Null()
+            .When(r => r.Kind != CampaignKind.Loan)
             .WithMessage("term_months is for LOAN campaigns only.");
-        RuleFor(r => r.Mode).Must(m => m != CampaignMode.KeepItAll).When(r => r.Kind == CampaignKind.Loan)
+        RuleFor(r => r.Mode)
+            .Must(m => m != CampaignMode.KeepItAll)
+            .When(r => r.Kind == CampaignKind.Loan)
             .WithMessage("A LOAN is ALL_OR_NOTHING: a borrower cannot keep part of a loan.");
     }
 }
@@ -85,11 +95,30 @@ public sealed class CampaignListQueryValidator : AbstractValidator<CampaignListQ
     public CampaignListQueryValidator() => PageRules.Apply(this);
 }
 
-public sealed record CampaignResponse(string Id, string Name, CampaignKind Kind, CampaignMode Mode, CampaignStatus Status,
-    string OwnerId, long TargetAmount, string Currency, long Raised, long Pending, DateTimeOffset Deadline,
-    long? MinContribution, long? MaxContribution, long? HardCap, long? FeeAmount, long? AnnualInterestBp, int? TermMonths,
-    string? PayoutBankaccountId, string ContributionLink, IReadOnlyList<string> AllowedActions, DateTimeOffset CreatedAt,
-    DateTimeOffset? ClosedAt)
+public sealed record CampaignResponse(
+    string Id,
+    string Name,
+    CampaignKind Kind,
+    CampaignMode Mode,
+    CampaignStatus Status,
+    string OwnerId,
+    long TargetAmount,
+    string Currency,
+    long Raised,
+    long Pending,
+    DateTimeOffset Deadline,
+    long? MinContribution,
+    long? MaxContribution,
+    long? HardCap,
+    long? FeeAmount,
+    long? AnnualInterestBp,
+    int? TermMonths,
+    string? PayoutBankaccountId,
+    string ContributionLink,
+    IReadOnlyList<string> AllowedActions,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ClosedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "campaign";
@@ -116,19 +145,39 @@ public sealed class CreateContributionRequestValidator : AbstractValidator<Creat
         RuleFor(r => r.Amount).ValidAmount();
         RuleFor(r => r.Type).NotNull().IsInEnum();
         RuleFor(r => r.WalletId).ValidId("wal").When(r => r.Type == PayinType.Wallet);
-        RuleFor(r => r.WalletId).Null().When(r => r.Type != PayinType.Wallet).WithMessage("wallet_id is only for WALLET.");
+        RuleFor(r => r.WalletId)
+            .Null()
+            .When(r => r.Type != PayinType.Wallet)
+            .WithMessage("wallet_id is only for WALLET.");
     }
 }
 
-public sealed record ContributionResponse(string Id, string CampaignId, string ContributorId, long Amount,
-    string Currency, ContributionStatus Status, string? RefundId, PayinResponse? Payin, DateTimeOffset CreatedAt)
+public sealed record ContributionResponse(
+    string Id,
+    string CampaignId,
+    string ContributorId,
+    long Amount,
+    string Currency,
+    ContributionStatus Status,
+    string? RefundId,
+    PayinResponse? Payin,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "contribution";
 }
 
-public sealed record CampaignRefundReport(string CampaignId, int Contributions, int Refunds, int Succeeded, int Pending,
-    int Failed, long RefundedAmount, IReadOnlyList<RefundResponse> Data)
+public sealed record CampaignRefundReport(
+    string CampaignId,
+    int Contributions,
+    int Refunds,
+    int Succeeded,
+    int Pending,
+    int Failed,
+    long RefundedAmount,
+    IReadOnlyList<RefundResponse> Data
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "refund_report";
@@ -147,18 +196,40 @@ public sealed class CreateRepaymentRequestValidator : AbstractValidator<CreateRe
 
 public sealed record LenderShare(string LenderId, string WalletId, long Principal, long Interest);
 
-public sealed record RepaymentResponse(string Id, string CampaignId, long Amount, long Principal, long Interest,
-    IReadOnlyList<LenderShare> Lenders, CampaignStatus CampaignStatus, DateTimeOffset CreatedAt)
+public sealed record RepaymentResponse(
+    string Id,
+    string CampaignId,
+    long Amount,
+    long Principal,
+    long Interest,
+    IReadOnlyList<LenderShare> Lenders,
+    CampaignStatus CampaignStatus,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "repayment";
 }
 
-public sealed record InstalmentResponse(int Number, DateTimeOffset DueAt, long Principal, long Interest, long PaidPrincipal,
-    long PaidInterest, long Due, string Status);
+public sealed record InstalmentResponse(
+    int Number,
+    DateTimeOffset DueAt,
+    long Principal,
+    long Interest,
+    long PaidPrincipal,
+    long PaidInterest,
+    long Due,
+    string Status
+);
 
-public sealed record ScheduleResponse(string CampaignId, long Principal, long TotalInterest, long Paid, long Outstanding,
-    IReadOnlyList<InstalmentResponse> Instalments)
+public sealed record ScheduleResponse(
+    string CampaignId,
+    long Principal,
+    long TotalInterest,
+    long Paid,
+    long Outstanding,
+    IReadOnlyList<InstalmentResponse> Instalments
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "loan_schedule";

@@ -53,8 +53,15 @@ public sealed class UpdateCustomerRequestValidator : AbstractValidator<UpdateCus
     }
 }
 
-public sealed record CustomerResponse(string Id, string Name, string Email, CustomerType Type,
-    Dictionary<string, string> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record CustomerResponse(
+    string Id,
+    string Name,
+    string Email,
+    CustomerType Type,
+    Dictionary<string, string> Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "customer";
@@ -83,18 +90,32 @@ public sealed class CreateBankAccountRequestValidator : AbstractValidator<Create
         RuleFor(r => r.HolderName).NotEmpty().MaximumLength(200);
         // The IBAN's own checks (country length, mod-97) run in the domain and answer 422 invalid_iban.
         RuleFor(r => r.Iban).NotEmpty().MaximumLength(64);
-        RuleFor(r => r.Bic).Matches("^[A-Za-z]{6}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$")
+        RuleFor(r => r.Bic)
+            .Matches("^[A-Za-z]{6}[A-Za-z0-9]{2}([A-Za-z0-9]{3})?$")
             .WithMessage("bic must be 8 or 11 letters and digits (ISO 9362).");
     }
 }
 
 /// <summary>A bank account. <c>iban</c> is masked in lists and shown whole only when fetched by id.</summary>
-public sealed record BankAccountResponse(string Id, string CustomerId, string HolderName, string Iban, string? Bic,
-    DateTimeOffset CreatedAt)
+public sealed record BankAccountResponse(
+    string Id,
+    string CustomerId,
+    string HolderName,
+    string Iban,
+    string? Bic,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "bank_account";
 
     public static BankAccountResponse From(BankAccount a, bool masked) =>
-        new(a.Id, a.CustomerId, a.HolderName, masked ? Domain.Banking.Iban.Parse(a.Iban).Masked : a.Iban, a.Bic?.ToUpperInvariant(), a.CreatedAt);
+        new(
+            a.Id,
+            a.CustomerId,
+            a.HolderName,
+            masked ? Domain.Banking.Iban.Parse(a.Iban).Masked : a.Iban,
+            a.Bic?.ToUpperInvariant(),
+            a.CreatedAt
+        );
 }

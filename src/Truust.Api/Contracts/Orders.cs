@@ -70,16 +70,21 @@ public sealed class CreateOrderRequestValidator : AbstractValidator<CreateOrderR
         RuleFor(r => r.SellerDeniedUrl).ValidUrl();
         RuleFor(r => r.FeeAmount).InclusiveBetween(0, Domain.Money.MaxAmountMinor);
         RuleFor(r => r.Metadata).ValidMetadata();
-        RuleFor(r => r.Splits).Must(s => s is null || s.Count <= MaxSplits)
+        RuleFor(r => r.Splits)
+            .Must(s => s is null || s.Count <= MaxSplits)
             .WithMessage($"An order takes at most {MaxSplits} splits.");
-        RuleForEach(r => r.Splits).ChildRules(split =>
-        {
-            split.RuleFor(s => s.WalletId).ValidId("wal");
-            split.RuleFor(s => s).Must(s => (s.Amount is null) != (s.PercentBp is null))
-                .WithName("amount").WithMessage("A split has either amount or percent_bp.");
-            split.RuleFor(s => s.Amount).InclusiveBetween(1, Domain.Money.MaxAmountMinor);
-            split.RuleFor(s => s.PercentBp).InclusiveBetween(1, 10_000);
-        });
+        RuleForEach(r => r.Splits)
+            .ChildRules(split =>
+            {
+                split.RuleFor(s => s.WalletId).ValidId("wal");
+                split
+                    .RuleFor(s => s)
+                    .Must(s => (s.Amount is null) != (s.PercentBp is null))
+                    .WithName("amount")
+                    .WithMessage("A split has either amount or percent_bp.");
+                split.RuleFor(s => s.Amount).InclusiveBetween(1, Domain.Money.MaxAmountMinor);
+                split.RuleFor(s => s.PercentBp).InclusiveBetween(1, 10_000);
+            });
     }
 }
 
@@ -155,14 +160,22 @@ public sealed record OrderResponse(
     Dictionary<string, string> Metadata,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ReleasedAt)
+    DateTimeOffset? ReleasedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "order";
 }
 
-public sealed record OrderStatusChangeResponse(string Id, OrderStatus From, OrderStatus To, string Action,
-    OrderActor Actor, string? Reason, DateTimeOffset At)
+public sealed record OrderStatusChangeResponse(
+    string Id,
+    OrderStatus From,
+    OrderStatus To,
+    string Action,
+    OrderActor Actor,
+    string? Reason,
+    DateTimeOffset At
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "order_status_change";
@@ -171,12 +184,31 @@ public sealed record OrderStatusChangeResponse(string Id, OrderStatus From, Orde
         new(c.Id, c.From, c.To, OrderActions.Name(c.Trigger), c.Actor, c.Reason, c.At);
 }
 
-public sealed record LedgerTransferResponse(string Id, string DebitAccount, string CreditAccount, long Amount,
-    string Currency, TransferKind Kind, string Reference, string? OrderId, DateTimeOffset CreatedAt)
+public sealed record LedgerTransferResponse(
+    string Id,
+    string DebitAccount,
+    string CreditAccount,
+    long Amount,
+    string Currency,
+    TransferKind Kind,
+    string Reference,
+    string? OrderId,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "ledger_transfer";
 
     public static LedgerTransferResponse From(LedgerTransfer t) =>
-        new(t.Id, t.DebitAccount, t.CreditAccount, t.AmountMinor, t.Currency, t.Kind, t.Reference, t.OrderId, t.CreatedAt);
+        new(
+            t.Id,
+            t.DebitAccount,
+            t.CreditAccount,
+            t.AmountMinor,
+            t.Currency,
+            t.Kind,
+            t.Reference,
+            t.OrderId,
+            t.CreatedAt
+        );
 }

@@ -24,17 +24,28 @@ public sealed class CreatePayinRequestValidator : AbstractValidator<CreatePayinR
     {
         RuleFor(r => r.OrderId).ValidId("ord").When(r => r.OrderGroupId is null);
         RuleFor(r => r.OrderGroupId).ValidId("grp").When(r => r.OrderId is null);
-        RuleFor(r => r.OrderGroupId).Null().When(r => r.OrderId is not null)
+        RuleFor(r => r.OrderGroupId)
+            .Null()
+            .When(r => r.OrderId is not null)
             .WithMessage("Give order_id or order_group_id, not both.");
         RuleFor(r => r.Type).NotNull().IsInEnum();
         RuleFor(r => r.WalletId).ValidId("wal").When(r => r.Type == PayinType.Wallet);
-        RuleFor(r => r.WalletId).Null().When(r => r.Type != PayinType.Wallet)
+        RuleFor(r => r.WalletId)
+            .Null()
+            .When(r => r.Type != PayinType.Wallet)
             .WithMessage("wallet_id is only for WALLET payins.");
     }
 }
 
-public sealed record BankwireInstructions(string Iban, string Bic, string Beneficiary, string Reference, long Amount,
-    string Currency, DateTimeOffset ExpiresAt);
+public sealed record BankwireInstructions(
+    string Iban,
+    string Bic,
+    string Beneficiary,
+    string Reference,
+    long Amount,
+    string Currency,
+    DateTimeOffset ExpiresAt
+);
 
 public sealed record CardSummary(string Brand, string Last4, string Expiry);
 
@@ -58,7 +69,8 @@ public sealed record PayinResponse(
     string? FailureCode,
     string? FailureMessage,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "payin";
@@ -86,9 +98,13 @@ public sealed class CreatePayoutRequestValidator : AbstractValidator<CreatePayou
         RuleFor(r => r.Type).NotNull().IsInEnum();
         RuleFor(r => r.BankaccountId).ValidId("ba").When(r => r.Type == PayoutType.Account);
         RuleFor(r => r.WalletId).ValidId("wal").When(r => r.Type == PayoutType.Wallet);
-        RuleFor(r => r.BankaccountId).Null().When(r => r.Type == PayoutType.Wallet)
+        RuleFor(r => r.BankaccountId)
+            .Null()
+            .When(r => r.Type == PayoutType.Wallet)
             .WithMessage("bankaccount_id is only for ACCOUNT payouts.");
-        RuleFor(r => r.WalletId).Null().When(r => r.Type == PayoutType.Account)
+        RuleFor(r => r.WalletId)
+            .Null()
+            .When(r => r.Type == PayoutType.Account)
             .WithMessage("wallet_id is only for WALLET payouts.");
     }
 }
@@ -108,14 +124,30 @@ public sealed record PayoutResponse(
     DateTimeOffset? SettlesAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? PaidAt)
+    DateTimeOffset? PaidAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "payout";
 
-    public static PayoutResponse From(Payout p) => new(p.Id, p.OrderId, p.CustomerId, p.Type, p.Status, p.AmountMinor,
-        p.Currency, p.BankAccountId, p.DestinationWalletId, p.SourceWalletId, p.FailureReason, p.SettlesAt, p.CreatedAt,
-        p.UpdatedAt, p.PaidAt);
+    public static PayoutResponse From(Payout p) =>
+        new(
+            p.Id,
+            p.OrderId,
+            p.CustomerId,
+            p.Type,
+            p.Status,
+            p.AmountMinor,
+            p.Currency,
+            p.BankAccountId,
+            p.DestinationWalletId,
+            p.SourceWalletId,
+            p.FailureReason,
+            p.SettlesAt,
+            p.CreatedAt,
+            p.UpdatedAt,
+            p.PaidAt
+        );
 }
 
 public sealed class CreateRefundRequest
@@ -135,12 +167,35 @@ public sealed class CreateRefundRequestValidator : AbstractValidator<CreateRefun
     }
 }
 
-public sealed record RefundResponse(string Id, string? OrderId, string PayinId, PayinType Rail, RefundStatus Status,
-    long Amount, string Currency, string? Reason, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record RefundResponse(
+    string Id,
+    string? OrderId,
+    string PayinId,
+    PayinType Rail,
+    RefundStatus Status,
+    long Amount,
+    string Currency,
+    string? Reason,
+    string? FailureReason,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "refund";
 
-    public static RefundResponse From(Refund r) => new(r.Id, r.OrderId, r.PayinId, r.Rail, r.Status, r.AmountMinor,
-        r.Currency, r.Reason, r.FailureReason, r.CreatedAt, r.UpdatedAt);
+    public static RefundResponse From(Refund r) =>
+        new(
+            r.Id,
+            r.OrderId,
+            r.PayinId,
+            r.Rail,
+            r.Status,
+            r.AmountMinor,
+            r.Currency,
+            r.Reason,
+            r.FailureReason,
+            r.CreatedAt,
+            r.UpdatedAt
+        );
 }

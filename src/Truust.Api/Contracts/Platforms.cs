@@ -55,7 +55,13 @@ public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKe
     public CreateApiKeyRequestValidator() => RuleFor(r => r.Label).MaximumLength(100);
 }
 
-public sealed record PlatformResponse(string Id, string Name, long FeePercentBp, long FeeFixed, DateTimeOffset CreatedAt)
+public sealed record PlatformResponse(
+    string Id,
+    string Name,
+    long FeePercentBp,
+    long FeeFixed,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "platform";
@@ -64,8 +70,15 @@ public sealed record PlatformResponse(string Id, string Name, long FeePercentBp,
 }
 
 /// <summary>An API key. <c>secret</c> is present only in the response that created it.</summary>
-public sealed record ApiKeyResponse(string Id, string PlatformId, string Prefix, string? Label, string? Secret,
-    DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+public sealed record ApiKeyResponse(
+    string Id,
+    string PlatformId,
+    string Prefix,
+    string? Label,
+    string? Secret,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RevokedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "api_key";

@@ -80,8 +80,15 @@ public sealed class SandboxPayoutFailRequestValidator : AbstractValidator<Sandbo
     public SandboxPayoutFailRequestValidator() => RuleFor(r => r.Reason).MaximumLength(500);
 }
 
-public sealed record IncomingWireResponse(string Id, string Reference, long Amount, string Currency, string Status,
-    string? PayinId, DateTimeOffset ReceivedAt)
+public sealed record IncomingWireResponse(
+    string Id,
+    string Reference,
+    long Amount,
+    string Currency,
+    string Status,
+    string? PayinId,
+    DateTimeOffset ReceivedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "incoming_wire";

@@ -20,7 +20,10 @@ public sealed class CreateTopupRequestValidator : AbstractValidator<CreateTopupR
 {
     public CreateTopupRequestValidator()
     {
-        RuleFor(r => r.Type).NotNull().IsInEnum().Must(t => t != PayinType.Wallet)
+        RuleFor(r => r.Type)
+            .NotNull()
+            .IsInEnum()
+            .Must(t => t != PayinType.Wallet)
             .WithMessage("type must be ADDON or BANKWIRE.");
         RuleFor(r => r.Amount).ValidAmount();
     }
@@ -42,7 +45,9 @@ public sealed class CreateTransferRequestValidator : AbstractValidator<CreateTra
     public CreateTransferRequestValidator()
     {
         RuleFor(r => r.FromWalletId).ValidId("wal");
-        RuleFor(r => r.ToWalletId).ValidId("wal").NotEqual(r => r.FromWalletId)
+        RuleFor(r => r.ToWalletId)
+            .ValidId("wal")
+            .NotEqual(r => r.FromWalletId)
             .WithMessage("to_wallet_id must differ from from_wallet_id.");
         RuleFor(r => r.Amount).ValidAmount();
         RuleFor(r => r.Description).MaximumLength(500);
@@ -72,21 +77,34 @@ public sealed class CreateTransferBatchRequestValidator : AbstractValidator<Crea
 {
     public CreateTransferBatchRequestValidator()
     {
-        RuleFor(r => r.Legs).NotEmpty().Must(l => l is null || l.Count <= CreateTransferBatchRequest.MaxLegs)
+        RuleFor(r => r.Legs)
+            .NotEmpty()
+            .Must(l => l is null || l.Count <= CreateTransferBatchRequest.MaxLegs)
             .WithMessage($"A batch has 1 to {CreateTransferBatchRequest.MaxLegs} legs.");
-        RuleForEach(r => r.Legs).ChildRules(leg =>
-        {
-            leg.RuleFor(l => l.FromWalletId).ValidId("wal");
-            leg.RuleFor(l => l.ToWalletId).ValidId("wal").NotEqual(l => l.FromWalletId)
-                .WithMessage("to_wallet_id must differ from from_wallet_id.");
-            leg.RuleFor(l => l.Amount).ValidAmount();
-        });
+        RuleForEach(r => r.Legs)
+            .ChildRules(leg =>
+            {
+                leg.RuleFor(l => l.FromWalletId).ValidId("wal");
+                leg.RuleFor(l => l.ToWalletId)
+                    .ValidId("wal")
+                    .NotEqual(l => l.FromWalletId)
+                    .WithMessage("to_wallet_id must differ from from_wallet_id.");
+                leg.RuleFor(l => l.Amount).ValidAmount();
+            });
         RuleFor(r => r.Description).MaximumLength(500);
     }
 }
 
-public sealed record TransferResponse(string Id, string FromWalletId, string ToWalletId, long Amount, string Currency,
-    string? Description, string? BatchId, DateTimeOffset CreatedAt)
+public sealed record TransferResponse(
+    string Id,
+    string FromWalletId,
+    string ToWalletId,
+    long Amount,
+    string Currency,
+    string? Description,
+    string? BatchId,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "transfer";
@@ -118,8 +136,18 @@ public sealed class CreateWithdrawalRequestValidator : AbstractValidator<CreateW
 }
 
 /// <summary>One movement of a wallet, with the balance right after it.</summary>
-public sealed record WalletTransactionResponse(string Id, TransferKind Kind, string Direction, long Amount,
-    string Currency, string Counterpart, string Reference, string? OrderId, long BalanceAfter, DateTimeOffset CreatedAt)
+public sealed record WalletTransactionResponse(
+    string Id,
+    TransferKind Kind,
+    string Direction,
+    long Amount,
+    string Currency,
+    string Counterpart,
+    string Reference,
+    string? OrderId,
+    long BalanceAfter,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "wallet_transaction";
@@ -150,29 +178,46 @@ public sealed class CreateOrderGroupRequestValidator : AbstractValidator<CreateO
         RuleFor(r => r.Currency).ValidCurrency();
         RuleFor(r => r.BuyerConfirmedUrl).ValidUrl();
         RuleFor(r => r.BuyerDeniedUrl).ValidUrl();
-        RuleFor(r => r.Orders).NotEmpty().Must(o => o is null || o.Count <= MaxOrders)
+        RuleFor(r => r.Orders)
+            .NotEmpty()
+            .Must(o => o is null || o.Count <= MaxOrders)
             .WithMessage($"A group has 1 to {MaxOrders} orders.");
-        RuleForEach(r => r.Orders).ChildRules(order =>
-        {
-            order.RuleFor(o => o.Name).NotEmpty().MaximumLength(200);
-            order.RuleFor(o => o.Amount).ValidAmount();
-            order.RuleFor(o => o.SellerId).ValidId("cus");
-            order.RuleFor(o => o.FeeAmount).InclusiveBetween(0, Domain.Money.MaxAmountMinor);
-            order.RuleFor(o => o.Metadata).ValidMetadata();
-            order.RuleFor(o => o.BuyerId).Null().WithMessage("The group's buyer_id applies to every order.");
-            order.RuleFor(o => o.Currency).Null().WithMessage("The group's currency applies to every order.");
-            order.RuleFor(o => o.SellerConfirmedUrl).ValidUrl();
-            order.RuleFor(o => o.SellerDeniedUrl).ValidUrl();
-            order.RuleFor(o => o.BuyerConfirmedUrl).Null().WithMessage("The group's buyer_confirmed_url applies to every order.");
-            order.RuleFor(o => o.BuyerDeniedUrl).Null().WithMessage("The group's buyer_denied_url applies to every order.");
-            order.RuleFor(o => o.Splits).Must(x => x is null || x.Count <= CreateOrderRequestValidator.MaxSplits)
-                .WithMessage($"An order takes at most {CreateOrderRequestValidator.MaxSplits} splits.");
-        });
+        RuleForEach(r => r.Orders)
+            .ChildRules(order =>
+            {
+                order.RuleFor(o => o.Name).NotEmpty().MaximumLength(200);
+                order.RuleFor(o => o.Amount).ValidAmount();
+                order.RuleFor(o => o.SellerId).ValidId("cus");
+                order.RuleFor(o => o.FeeAmount).InclusiveBetween(0, Domain.Money.MaxAmountMinor);
+                order.RuleFor(o => o.Metadata).ValidMetadata();
+                order.RuleFor(o => o.BuyerId).Null().WithMessage("The group's buyer_id applies to every order.");
+                order.RuleFor(o => o.Currency).Null().WithMessage("The group's currency applies to every order.");
+                order.RuleFor(o => o.SellerConfirmedUrl).ValidUrl();
+                order.RuleFor(o => o.SellerDeniedUrl).ValidUrl();
+                order
+                    .RuleFor(o => o.BuyerConfirmedUrl)
+                    .Null()
+                    .WithMessage("The group's buyer_confirmed_url applies to every order.");
+                order
+                    .RuleFor(o => o.BuyerDeniedUrl)
+                    .Null()
+                    .WithMessage("The group's buyer_denied_url applies to every order.");
+                order
+                    .RuleFor(o => o.Splits)
+                    .Must(x => x is null || x.Count <= CreateOrderRequestValidator.MaxSplits)
+                    .WithMessage($"An order takes at most {CreateOrderRequestValidator.MaxSplits} splits.");
+            });
     }
 }
 
-public sealed record OrderGroupResponse(string Id, string BuyerId, string Currency, long Amount,
-    IReadOnlyList<OrderResponse> Orders, DateTimeOffset CreatedAt)
+public sealed record OrderGroupResponse(
+    string Id,
+    string BuyerId,
+    string Currency,
+    long Amount,
+    IReadOnlyList<OrderResponse> Orders,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "order_group";
@@ -196,7 +241,14 @@ public sealed class FeeQueryValidator : AbstractValidator<FeeQuery>
     }
 }
 
-public sealed record FeeQuoteResponse(long Amount, string Currency, long Fee, long Net, long FeePercentBp, long FeeFixed)
+public sealed record FeeQuoteResponse(
+    long Amount,
+    string Currency,
+    long Fee,
+    long Net,
+    long FeePercentBp,
+    long FeeFixed
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "fee_quote";

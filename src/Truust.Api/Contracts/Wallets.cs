@@ -35,11 +35,18 @@ public sealed class WalletListQueryValidator : AbstractValidator<WalletListQuery
 }
 
 /// <summary>A wallet and its balance in minor units.</summary>
-public sealed record WalletResponse(string Id, string? CustomerId, string Currency, long Balance, WalletKind Kind,
-    DateTimeOffset CreatedAt)
+public sealed record WalletResponse(
+    string Id,
+    string? CustomerId,
+    string Currency,
+    long Balance,
+    WalletKind Kind,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "wallet";
 
-    public static WalletResponse From(Wallet w) => new(w.Id, w.CustomerId, w.Currency, w.BalanceMinor, w.Kind, w.CreatedAt);
+    public static WalletResponse From(Wallet w) =>
+        new(w.Id, w.CustomerId, w.Currency, w.BalanceMinor, w.Kind, w.CreatedAt);
 }

@@ -21,14 +21,23 @@ public sealed class CreateWebhookEndpointRequestValidator : AbstractValidator<Cr
     public CreateWebhookEndpointRequestValidator()
     {
         RuleFor(r => r.Url).NotEmpty().ValidUrl();
-        RuleFor(r => r.EventTypes).NotEmpty().Must(t => t is null || (t.Count <= 50 && t.All(e => e is { Length: > 0 and <= 100 })))
+        RuleFor(r => r.EventTypes)
+            .NotEmpty()
+            .Must(t => t is null || (t.Count <= 50 && t.All(e => e is { Length: > 0 and <= 100 })))
             .WithMessage("event_types takes 1 to 50 event types.");
     }
 }
 
 /// <summary>A webhook endpoint. <c>secret</c> is present only when created or rolled.</summary>
-public sealed record WebhookEndpointResponse(string Id, string Url, IReadOnlyList<string> EventTypes,
-    WebhookEndpointStatus Status, string? DisabledReason, string? Secret, DateTimeOffset CreatedAt)
+public sealed record WebhookEndpointResponse(
+    string Id,
+    string Url,
+    IReadOnlyList<string> EventTypes,
+    WebhookEndpointStatus Status,
+    string? DisabledReason,
+    string? Secret,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "webhook_endpoint";
@@ -37,11 +46,28 @@ public sealed record WebhookEndpointResponse(string Id, string Url, IReadOnlyLis
         new(w.Id, w.Url, w.EventTypes, w.Status, w.DisabledReason, withSecret ? w.Secret : null, w.CreatedAt);
 }
 
-public sealed record WebhookAttemptResponse(int Number, int? StatusCode, string? Error, long DurationMs, DateTimeOffset At);
+public sealed record WebhookAttemptResponse(
+    int Number,
+    int? StatusCode,
+    string? Error,
+    long DurationMs,
+    DateTimeOffset At
+);
 
-public sealed record WebhookDeliveryResponse(string Id, string EndpointId, string EventId, string EventType,
-    WebhookDeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt, int? LastStatusCode, string? LastError,
-    IReadOnlyList<WebhookAttemptResponse> AttemptLog, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt)
+public sealed record WebhookDeliveryResponse(
+    string Id,
+    string EndpointId,
+    string EventId,
+    string EventType,
+    WebhookDeliveryStatus Status,
+    int Attempts,
+    DateTimeOffset NextAttemptAt,
+    int? LastStatusCode,
+    string? LastError,
+    IReadOnlyList<WebhookAttemptResponse> AttemptLog,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? DeliveredAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "webhook_delivery";
@@ -66,13 +92,27 @@ public sealed class EventListQueryValidator : AbstractValidator<EventListQuery>
     }
 }
 
-/// <summary>An event as delivered to webhooks and read from the feed. <c>data</c> is the object after the change.</summary>
-public sealed record EventResponse(string Id, string Type, string ObjectId, long Sequence, System.Text.Json.JsonElement Data,
-    DateTimeOffset CreatedAt)
+/// <summary>An event as delivered to webhooks and read from the feed. <c>data</c> is the object after the
+/// change.</summary>
+public sealed record EventResponse(
+    string Id,
+    string Type,
+    string ObjectId,
+    long Sequence,
+    System.Text.Json.JsonElement Data,
+    DateTimeOffset CreatedAt
+)
 {
     [JsonPropertyOrder(-1)]
     public string Object => "event";
 
-    public static EventResponse From(Event e) => new(e.Id, e.Type, e.ObjectId, e.Sequence,
-        System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone(), e.CreatedAt);
+    public static EventResponse From(Event e) =>
+        new(
+            e.Id,
+            e.Type,
+            e.ObjectId,
+            e.Sequence,
+            System.Text.Json.JsonDocument.Parse(e.Data).RootElement.Clone(),
+            e.CreatedAt
+        );
 }

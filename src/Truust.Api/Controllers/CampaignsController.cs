@@ -36,8 +36,11 @@ public sealed class CampaignsController(CampaignService campaigns) : ApiControll
 
     /// <summary>The campaign's contributions, newest first.</summary>
     [HttpGet("{id}/contributions")]
-    public Task<Page<ContributionResponse>> Contributions(string id, [FromQuery] PageQuery page, CancellationToken ct) =>
-        campaigns.ContributionsAsync(Caller, id, page, ct);
+    public Task<Page<ContributionResponse>> Contributions(
+        string id,
+        [FromQuery] PageQuery page,
+        CancellationToken ct
+    ) => campaigns.ContributionsAsync(Caller, id, page, ct);
 
     /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
     [HttpPost("{id}/close")]
@@ -49,7 +52,8 @@ public sealed class CampaignsController(CampaignService campaigns) : ApiControll
 
     /// <summary>The refunds of a failed or cancelled campaign, with totals per status.</summary>
     [HttpGet("{id}/refunds")]
-    public Task<CampaignRefundReport> Refunds(string id, CancellationToken ct) => campaigns.RefundReportAsync(Caller, id, ct);
+    public Task<CampaignRefundReport> Refunds(string id, CancellationToken ct) =>
+        campaigns.RefundReportAsync(Caller, id, ct);
 
     /// <summary>A loan repayment from the borrower's wallet, distributed to the lenders pro rata.</summary>
     [HttpPost("{id}/repayments")]

@@ -47,8 +47,11 @@ public sealed class CustomersController(CustomerService customers) : ApiControll
 
     /// <summary>Lists a customer's bank accounts, IBANs masked.</summary>
     [HttpGet("customers/{id}/bank_accounts")]
-    public Task<Page<BankAccountResponse>> ListBankAccounts(string id, [FromQuery] PageQuery page, CancellationToken ct) =>
-        customers.ListBankAccountsAsync(Caller, id, page, ct);
+    public Task<Page<BankAccountResponse>> ListBankAccounts(
+        string id,
+        [FromQuery] PageQuery page,
+        CancellationToken ct
+    ) => customers.ListBankAccountsAsync(Caller, id, page, ct);
 
     /// <summary>Gets a bank account with its whole IBAN.</summary>
     [HttpGet("bank_accounts/{id}")]

@@ -45,45 +45,66 @@ public sealed class OrdersController(OrderService orders, RefundService refunds)
     /// <summary>The seller accepts the paid order (PUBLISHED → ACCEPTED).</summary>
     [HttpPost("{id}/accept")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public Task<OrderResponse> Accept(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
-        CancellationToken ct) => Act(id, OrderTrigger.Accept, request, ct);
+    public Task<OrderResponse> Accept(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Accept, request, ct);
 
     /// <summary>The seller rejects the paid order (PUBLISHED → REJECTED); refund it with POST /refunds.</summary>
     [HttpPost("{id}/reject")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public Task<OrderResponse> Reject(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
-        CancellationToken ct) => Act(id, OrderTrigger.Reject, request, ct);
+    public Task<OrderResponse> Reject(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Reject, request, ct);
 
-    /// <summary>The platform's conditions are met (PENDING_VALIDATE → PENDING_RELEASE); the release follows automatically.</summary>
+    /// <summary>The platform's conditions are met (PENDING_VALIDATE → PENDING_RELEASE); the release follows
+    /// automatically.</summary>
     [HttpPost("{id}/validate")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public Task<OrderResponse> Validate(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
-        CancellationToken ct) => Act(id, OrderTrigger.Validate, request, ct);
+    public Task<OrderResponse> Validate(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Validate, request, ct);
 
     /// <summary>Cancels the order; anything held goes back to the buyer along the rail it came by.</summary>
     [HttpPost("{id}/cancel")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public Task<OrderResponse> Cancel(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
-        CancellationToken ct) => orders.CancelAsync(Caller, id, Actor, request?.Reason, ct);
+    public Task<OrderResponse> Cancel(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => orders.CancelAsync(Caller, id, Actor, request?.Reason, ct);
 
     /// <summary>Operator only: holds the release (PENDING_RELEASE → BLOCKED_RELEASE).</summary>
     [HttpPost("{id}/block")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public Task<OrderResponse> Block(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
-        CancellationToken ct) => Act(id, OrderTrigger.Block, request, ct);
+    public Task<OrderResponse> Block(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Block, request, ct);
 
     /// <summary>Operator only: lets a blocked release go ahead (BLOCKED_RELEASE → PENDING_RELEASE).</summary>
     [HttpPost("{id}/unblock")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public Task<OrderResponse> Unblock(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
-        CancellationToken ct) => Act(id, OrderTrigger.Unblock, request, ct);
+    public Task<OrderResponse> Unblock(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Unblock, request, ct);
 
     /// <summary>Refunds a REJECTED order, partly or fully; never more than it holds.</summary>
     [HttpPost("{id}/refunds")]
     [ProducesResponseType<RefundResponse>(StatusCodes.Status201Created)]
-    public async Task<IActionResult> Refund(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
-        CancellationToken ct) =>
-        StatusCode(201, await refunds.CreateForRejectedOrderAsync(Caller, id, request ?? new(), orders.LockAsync, ct));
+    public async Task<IActionResult> Refund(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
+        CancellationToken ct
+    ) => StatusCode(201, await refunds.CreateForRejectedOrderAsync(Caller, id, request ?? new(), orders.LockAsync, ct));
 
     /// <summary>The order's refunds.</summary>
     [HttpGet("{id}/refunds")]
@@ -95,6 +116,10 @@ public sealed class OrdersController(OrderService orders, RefundService refunds)
 
     private OrderActor Actor => Caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
 
-    private Task<OrderResponse> Act(string id, OrderTrigger trigger, OrderActionRequest? request, CancellationToken ct) =>
-        orders.ActAsync(Caller, id, trigger, Actor, request?.Reason, ct);
+    private Task<OrderResponse> Act(
+        string id,
+        OrderTrigger trigger,
+        OrderActionRequest? request,
+        CancellationToken ct
+    ) => orders.ActAsync(Caller, id, trigger, Actor, request?.Reason, ct);
 }

@@ -22,7 +22,8 @@ public sealed class PlatformsController(PlatformService platforms) : ApiControll
 
     /// <summary>Lists platforms, newest first.</summary>
     [HttpGet]
-    public Task<Page<PlatformResponse>> List([FromQuery] PageQuery page, CancellationToken ct) => platforms.ListAsync(page, ct);
+    public Task<Page<PlatformResponse>> List([FromQuery] PageQuery page, CancellationToken ct) =>
+        platforms.ListAsync(page, ct);
 
     /// <summary>Gets a platform.</summary>
     [HttpGet("{id}")]
@@ -37,7 +38,8 @@ public sealed class PlatformsController(PlatformService platforms) : ApiControll
 
     /// <summary>Lists the platform's keys (prefixes only, never secrets).</summary>
     [HttpGet("{id}/api_keys")]
-    public Task<IReadOnlyList<ApiKeyResponse>> ListKeys(string id, CancellationToken ct) => platforms.ListKeysAsync(id, ct);
+    public Task<IReadOnlyList<ApiKeyResponse>> ListKeys(string id, CancellationToken ct) =>
+        platforms.ListKeysAsync(id, ct);
 
     /// <summary>Revokes a key: it stops working at once.</summary>
     [HttpDelete("{id}/api_keys/{keyId}")]

@@ -11,7 +11,8 @@ namespace Truust.Api.Controllers;
 /// Sandbox helpers that play the outside world: a buyer typing a card, a wire arriving, the bank settling a payout.
 /// </summary>
 [Route("v1/sandbox")]
-public sealed class SandboxController(PayinService payins, PayoutService payouts, SimulatedBank bank) : ApiControllerBase
+public sealed class SandboxController(PayinService payins, PayoutService payouts, SimulatedBank bank)
+    : ApiControllerBase
 {
     /// <summary>
     /// Pays an ADDON payin with a card, as the hosted card page does. Test cards: 4242424242424242 succeeds,
@@ -21,8 +22,13 @@ public sealed class SandboxController(PayinService payins, PayoutService payouts
     public async Task<PayinResponse> PayByCard(string id, SandboxCardRequest request, CancellationToken ct)
     {
         var payin = await payins.FindAsync(Caller, id, ct);
-        var card = new CardDetails(request.Number!.Replace(" ", string.Empty), request.ExpMonth!.Value,
-            request.ExpYear!.Value, request.Cvc!, request.HolderName);
+        var card = new CardDetails(
+            request.Number!.Replace(" ", string.Empty),
+            request.ExpMonth!.Value,
+            request.ExpYear!.Value,
+            request.Cvc!,
+            request.HolderName
+        );
         return payins.ToResponse(await payins.SubmitCardAsync(payin, card, ct));
     }
 
@@ -50,7 +56,9 @@ public sealed class SandboxController(PayinService payins, PayoutService payouts
 
     /// <summary>The beneficiary's bank returns an ACCOUNT payout: the money goes to the seller's wallet.</summary>
     [HttpPost("payouts/{id}/fail")]
-    public Task<PayoutResponse> Fail(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SandboxPayoutFailRequest? request,
-        CancellationToken ct) =>
-        payouts.ForceSettlementAsync(Caller, id, settle: false, request?.Reason, bank, ct);
+    public Task<PayoutResponse> Fail(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] SandboxPayoutFailRequest? request,
+        CancellationToken ct
+    ) => payouts.ForceSettlementAsync(Caller, id, settle: false, request?.Reason, bank, ct);
 }

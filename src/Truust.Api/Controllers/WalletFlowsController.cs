@@ -14,22 +14,31 @@ public sealed partial class WalletsController
     /// <summary>Tops the wallet up by card (ADDON) or bank wire: returns the payin with its direct_link.</summary>
     [HttpPost("{id}/topups")]
     [ProducesResponseType<PayinResponse>(StatusCodes.Status201Created)]
-    public async Task<IActionResult> Topup(string id, CreateTopupRequest request, [FromServices] PayinService payins,
-        CancellationToken ct) =>
-        StatusCode(201, await payins.CreateTopupAsync(Caller, id, request.Type!.Value, request.Amount!.Value, ct));
+    public async Task<IActionResult> Topup(
+        string id,
+        CreateTopupRequest request,
+        [FromServices] PayinService payins,
+        CancellationToken ct
+    ) => StatusCode(201, await payins.CreateTopupAsync(Caller, id, request.Type!.Value, request.Amount!.Value, ct));
 
     /// <summary>Withdraws to the owner's bank account: an ACCOUNT payout that settles like a release.</summary>
     [HttpPost("{id}/withdrawals")]
     [ProducesResponseType<PayoutResponse>(StatusCodes.Status201Created)]
-    public async Task<IActionResult> Withdraw(string id, CreateWithdrawalRequest request, [FromServices] WalletFlowService flows,
-        CancellationToken ct) =>
-        StatusCode(201, await flows.WithdrawAsync(Caller, id, request, ct));
+    public async Task<IActionResult> Withdraw(
+        string id,
+        CreateWithdrawalRequest request,
+        [FromServices] WalletFlowService flows,
+        CancellationToken ct
+    ) => StatusCode(201, await flows.WithdrawAsync(Caller, id, request, ct));
 
     /// <summary>The wallet's movements, newest first, each with its counterpart and the balance after it.</summary>
     [HttpGet("{id}/transactions")]
-    public Task<Page<WalletTransactionResponse>> Transactions(string id, [FromQuery] PageQuery page,
-        [FromServices] WalletFlowService flows, CancellationToken ct) =>
-        flows.TransactionsAsync(Caller, id, page, ct);
+    public Task<Page<WalletTransactionResponse>> Transactions(
+        string id,
+        [FromQuery] PageQuery page,
+        [FromServices] WalletFlowService flows,
+        CancellationToken ct
+    ) => flows.TransactionsAsync(Caller, id, page, ct);
 }
 
 /// <summary>Wallet-to-wallet transfers: one at a time, or batches of up to 1,000 legs applied all or nothing.</summary>
@@ -68,14 +77,21 @@ public sealed class OrderGroupsController(OrderGroupService groups) : ApiControl
 [Route("v1/fees")]
 public sealed class FeesController(PlatformService platforms) : ApiControllerBase
 {
-    /// <summary>What the platform's default fee takes from an order of this amount (the higher of percent and fixed).</summary>
+    /// <summary>What the platform's default fee takes from an order of this amount (the higher of percent and
+    /// fixed).</summary>
     [HttpGet]
     public async Task<FeeQuoteResponse> Quote([FromQuery] FeeQuery query, CancellationToken ct)
     {
         var platform = await platforms.GetAsync(Caller.RequirePlatform(), ct);
         var amount = Money.Positive(query.Amount!.Value, query.Currency!);
         var fee = platform.DefaultFeeMinor(amount.AmountMinor);
-        return new FeeQuoteResponse(amount.AmountMinor, amount.Currency.Code, fee, amount.AmountMinor - fee,
-            platform.FeePercentBp, platform.FeeFixedMinor);
+        return new FeeQuoteResponse(
+            amount.AmountMinor,
+            amount.Currency.Code,
+            fee,
+            amount.AmountMinor - fee,
+            platform.FeePercentBp,
+            platform.FeeFixedMinor
+        );
     }
 }

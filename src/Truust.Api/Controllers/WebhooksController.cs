@@ -6,11 +6,13 @@ using Truust.Api.Http;
 
 namespace Truust.Api.Controllers;
 
-/// <summary>Where Truust sends signed events (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature).</summary>
+/// <summary>Where Truust sends signed events (Standard Webhooks: webhook-id, webhook-timestamp,
+/// webhook-signature).</summary>
 [Route("v1/webhook_endpoints")]
 public sealed class WebhooksController(WebhookService webhooks) : ApiControllerBase
 {
-    /// <summary>Registers an endpoint. The signing secret is in this response only (roll it to get a new one).</summary>
+    /// <summary>Registers an endpoint. The signing secret is in this response only (roll it to get a new
+    /// one).</summary>
     [HttpPost]
     [ProducesResponseType<WebhookEndpointResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Create(CreateWebhookEndpointRequest request, CancellationToken ct) =>
@@ -37,16 +39,22 @@ public sealed class WebhooksController(WebhookService webhooks) : ApiControllerB
 
     /// <summary>Replaces the signing secret; the new one is shown once, in this response.</summary>
     [HttpPost("{id}/roll_secret")]
-    public Task<WebhookEndpointResponse> RollSecret(string id, CancellationToken ct) => webhooks.RollSecretAsync(Caller, id, ct);
+    public Task<WebhookEndpointResponse> RollSecret(string id, CancellationToken ct) =>
+        webhooks.RollSecretAsync(Caller, id, ct);
 
     /// <summary>Re-enables an endpoint that was disabled after repeated failures.</summary>
     [HttpPost("{id}/enable")]
-    public Task<WebhookEndpointResponse> Enable(string id, CancellationToken ct) => webhooks.EnableAsync(Caller, id, ct);
+    public Task<WebhookEndpointResponse> Enable(string id, CancellationToken ct) =>
+        webhooks.EnableAsync(Caller, id, ct);
 
-    /// <summary>The endpoint's deliveries, newest first, each with every attempt and what the endpoint answered.</summary>
+    /// <summary>The endpoint's deliveries, newest first, each with every attempt and what the endpoint
+    /// answered.</summary>
     [HttpGet("{id}/deliveries")]
-    public Task<Page<WebhookDeliveryResponse>> Deliveries(string id, [FromQuery] PageQuery page, CancellationToken ct) =>
-        webhooks.DeliveriesAsync(Caller, id, page, ct);
+    public Task<Page<WebhookDeliveryResponse>> Deliveries(
+        string id,
+        [FromQuery] PageQuery page,
+        CancellationToken ct
+    ) => webhooks.DeliveriesAsync(Caller, id, page, ct);
 }
 
 /// <summary>The event feed: everything webhooks deliver, readable to catch up on what was missed.</summary>
@@ -65,6 +73,15 @@ public sealed class EventsController(WebhookService webhooks) : ApiControllerBas
 
     /// <summary>Sends the event again to every endpoint that wants it, or only to endpoint_id.</summary>
     [HttpPost("{id}/resend")]
-    public async Task<object> Resend(string id, [FromQuery(Name = "endpoint_id")] string? endpointId, CancellationToken ct) =>
-        new { @object = "resend", event_id = id, deliveries = await webhooks.ResendAsync(Caller, id, endpointId, ct) };
+    public async Task<object> Resend(
+        string id,
+        [FromQuery(Name = "endpoint_id")] string? endpointId,
+        CancellationToken ct
+    ) =>
+        new
+        {
+            @object = "resend",
+            event_id = id,
+            deliveries = await webhooks.ResendAsync(Caller, id, endpointId, ct),
+        };
 }

@@ -17,11 +17,19 @@ public enum CardOutcome
 {
     Approved,
     Declined,
-    /// <summary>The issuer wants a 3-D Secure challenge before it decides (PSD2 strong customer authentication).</summary>
+
+    /// <summary>The issuer wants a 3-D Secure challenge before it decides (PSD2 strong customer
+    /// authentication).</summary>
     ChallengeRequired,
 }
 
-public sealed record CardAuthorization(CardOutcome Outcome, string Brand, string Last4, string? DeclineCode, string? Message);
+public sealed record CardAuthorization(
+    CardOutcome Outcome,
+    string Brand,
+    string Last4,
+    string? DeclineCode,
+    string? Message
+);
 
 /// <summary>A card processor. Calls are idempotent on <c>reference</c> (Truust's payin or refund id).</summary>
 public interface ICardGateway
@@ -43,7 +51,12 @@ public enum BankTransferStatus
     Returned,
 }
 
-public sealed record BankTransfer(string Reference, BankTransferStatus Status, string? Reason, DateTimeOffset SettlesAt);
+public sealed record BankTransfer(
+    string Reference,
+    BankTransferStatus Status,
+    string? Reason,
+    DateTimeOffset SettlesAt
+);
 
 /// <summary>The bank behind payouts and wire refunds. Calls are idempotent on <c>reference</c>.</summary>
 public interface IBankGateway

@@ -34,7 +34,8 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<TruustOptions> truust,
-    TruustDbContext db) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    TruustDbContext db
+) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
@@ -58,10 +59,19 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var operatorKey = truust.Value.OperatorKey;
-        if (operatorKey.Length > 0 && CryptographicOperations.FixedTimeEquals(
-                Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(operatorKey)))
+        if (
+            operatorKey.Length > 0
+            && CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(secret),
+                Encoding.UTF8.GetBytes(operatorKey)
+            )
+        )
         {
-            var claims = new List<Claim> { new(ClaimTypes.Role, Caller.OperatorRole), new(ClaimTypes.Name, "operator") };
+            var claims = new List<Claim>
+            {
+                new(ClaimTypes.Role, Caller.OperatorRole),
+                new(ClaimTypes.Name, "operator"),
+            };
             var actAs = Request.Headers[Caller.ActAsHeader].ToString();
             if (actAs.Length > 0)
             {
@@ -77,7 +87,8 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKey.HashOf(secret);
-        var key = await db.ApiKeys.AsNoTracking()
+        var key = await db
+            .ApiKeys.AsNoTracking()
             .Where(k => k.Hash == hash && k.RevokedAt == null)
             .Select(k => new { k.Id, k.PlatformId })
             .FirstOrDefaultAsync();
@@ -97,8 +108,13 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         var failure = Context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Problems.WriteAsync(Context, 401, "unauthenticated", "Authentication required",
-            failure ?? "Send your secret key as 'Authorization: Bearer <secret key>'.");
+        return Problems.WriteAsync(
+            Context,
+            401,
+            "unauthenticated",
+            "Authentication required",
+            failure ?? "Send your secret key as 'Authorization: Bearer <secret key>'."
+        );
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>

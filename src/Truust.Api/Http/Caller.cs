@@ -14,11 +14,16 @@ public sealed record Caller(string? PlatformId, bool IsOperator)
     public const string ActAsHeader = "Truust-Platform";
 
     /// <summary>The platform the call acts for; an operator call without a platform header has none.</summary>
-    public string RequirePlatform() => PlatformId ?? throw new ForbiddenException(
-        $"This call needs a platform: use a platform key, or as the operator send the '{ActAsHeader}' header.");
+    public string RequirePlatform() =>
+        PlatformId
+        ?? throw new ForbiddenException(
+            $"This call needs a platform: use a platform key, or as the operator send the '{ActAsHeader}' header."
+        );
 
     /// <summary>Whether this caller may see an object of <paramref name="platformId"/>.</summary>
-    public bool CanSee(string platformId) => IsOperator ? PlatformId is null || PlatformId == platformId : PlatformId == platformId;
+    public bool CanSee(string platformId) =>
+        IsOperator ? PlatformId is null || PlatformId == platformId : PlatformId == platformId;
 
-    public static Caller From(ClaimsPrincipal user) => new(user.FindFirstValue(PlatformClaim), user.IsInRole(OperatorRole));
+    public static Caller From(ClaimsPrincipal user) =>
+        new(user.FindFirstValue(PlatformClaim), user.IsInRole(OperatorRole));
 }

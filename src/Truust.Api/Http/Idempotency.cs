@@ -59,11 +59,20 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     public const string ReplayedHeader = "Idempotent-Replayed";
     public const int MaxKeyLength = 255;
 
-    public async Task InvokeAsync(HttpContext context, TruustDbContext db, TimeProvider clock, IOptions<IdempotencyOptions> options)
+    public async Task InvokeAsync(
+        HttpContext context,
+        TruustDbContext db,
+        TimeProvider clock,
+        IOptions<IdempotencyOptions> options
+    )
     {
         var key = context.Request.Headers[Header].ToString();
-        if (!HttpMethods.IsPost(context.Request.Method) || key.Length == 0
-            || !context.Request.Path.StartsWithSegments("/v1") || context.User.Identity?.IsAuthenticated != true)
+        if (
+            !HttpMethods.IsPost(context.Request.Method)
+            || key.Length == 0
+            || !context.Request.Path.StartsWithSegments("/v1")
+            || context.User.Identity?.IsAuthenticated != true
+        )
         {
             await next(context);
             return;
@@ -71,8 +80,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
 
         if (key.Length > MaxKeyLength)
         {
-            await Problems.WriteAsync(context, 400, "invalid_idempotency_key", "Invalid Idempotency-Key",
-                $"An Idempotency-Key has at most {MaxKeyLength} characters.");
+            await Problems.WriteAsync(
+                context,
+                400,
+                "invalid_idempotency_key",
+                "Invalid Idempotency-Key",
+                $"An Idempotency-Key has at most {MaxKeyLength} characters."
+            );
             return;
         }
 
@@ -81,27 +95,40 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var hash = await HashRequestAsync(context.Request);
         var now = clock.GetUtcNow();
         var lease = now.AddSeconds(options.Value.LeaseSeconds);
-        var claimed = await db.Database.ExecuteSqlInterpolatedAsync($"""
-            INSERT INTO idempotency_records (scope, key, request_hash, method, path, status, effect_committed, created_at, locked_until, expires_at)
-            VALUES ({scope}, {key}, {hash}, {context.Request.Method}, {context.Request.Path.Value}, 'IN_FLIGHT', false, {now}, {lease}, {now.AddHours(options.Value.RetentionHours)})
-            ON CONFLICT DO NOTHING
-            """) == 1;
+        var claimed =
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO idempotency_records (scope, key, request_hash, method, path, status, effect_committed, created_at, locked_until, expires_at)
+                VALUES ({scope}, {key}, {hash}, {context.Request.Method}, {context.Request.Path.Value}, 'IN_FLIGHT', false, {now}, {lease}, {now.AddHours(
+                    options.Value.RetentionHours
+                )})
+                ON CONFLICT DO NOTHING
+                """
+            ) == 1;
 
         if (!claimed)
         {
-            var existing = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key);
+            var existing = await db
+                .IdempotencyRecords.AsNoTracking()
+                .FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key);
             if (existing is null)
             {
-                // Purged between our insert and read: a fresh request would be correct, but asking for a retry is simpler.
+                // Purged between our insert and read: a fresh request would be correct, but asking for a retry is
+                // simpler.
                 await InFlight(context);
                 return;
             }
 
             if (existing.RequestHash != hash)
             {
-                await Problems.WriteAsync(context, 422, "idempotency_key_reused", "Idempotency-Key reused",
-                    $"Idempotency-Key '{key}' was used with a different request ({existing.Method} {existing.Path}). " +
-                    "Use a new key for a new request.");
+                await Problems.WriteAsync(
+                    context,
+                    422,
+                    "idempotency_key_reused",
+                    "Idempotency-Key reused",
+                    $"Idempotency-Key '{key}' was used with a different request ({existing.Method} {existing.Path}). "
+                        + "Use a new key for a new request."
+                );
                 return;
             }
 
@@ -114,17 +141,26 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 return;
             }
 
-            var takenOver = !existing.EffectCommitted && existing.LockedUntil <= now
-                            && await db.Database.ExecuteSqlInterpolatedAsync($"""
-                                UPDATE idempotency_records SET locked_until = {lease}
-                                WHERE scope = {scope} AND key = {key} AND status = 'IN_FLIGHT' AND locked_until = {existing.LockedUntil}
-                                """) == 1;
+            var takenOver =
+                !existing.EffectCommitted
+                && existing.LockedUntil <= now
+                && await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    UPDATE idempotency_records SET locked_until = {lease}
+                    WHERE scope = {scope} AND key = {key} AND status = 'IN_FLIGHT' AND locked_until = {existing.LockedUntil}
+                    """
+                ) == 1;
             if (!takenOver)
             {
                 if (existing.EffectCommitted && existing.LockedUntil <= now)
                 {
-                    await Problems.WriteAsync(context, 409, "idempotency_response_lost", "Request took effect; response lost",
-                        $"The request with Idempotency-Key '{key}' took effect, but its response was lost. Fetch the object it created or changed.");
+                    await Problems.WriteAsync(
+                        context,
+                        409,
+                        "idempotency_response_lost",
+                        "Request took effect; response lost",
+                        $"The request with Idempotency-Key '{key}' took effect, but its response was lost. Fetch the object it created or changed."
+                    );
                     return;
                 }
 
@@ -152,15 +188,20 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var status = context.Response.StatusCode;
         var body = buffer.ToArray();
         var storable = status < 500 && status is not (409 or 429);
-        var committed = await db.IdempotencyRecords.AsNoTracking().Where(r => r.Scope == scope && r.Key == key)
-            .Select(r => r.EffectCommitted).FirstOrDefaultAsync();
+        var committed = await db
+            .IdempotencyRecords.AsNoTracking()
+            .Where(r => r.Scope == scope && r.Key == key)
+            .Select(r => r.EffectCommitted)
+            .FirstOrDefaultAsync();
         if (storable || committed)
         {
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
                 UPDATE idempotency_records SET status = 'DONE', response_status = {status},
                     response_content_type = {context.Response.ContentType}, response_body = {body}
                 WHERE scope = {scope} AND key = {key}
-                """);
+                """
+            );
         }
         else
         {
@@ -173,11 +214,17 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     /// <summary>A request that failed before any effect frees its key, so the client can simply retry.</summary>
     private static Task ReleaseAsync(TruustDbContext db, string scope, string key) =>
         db.Database.ExecuteSqlInterpolatedAsync(
-            $"DELETE FROM idempotency_records WHERE scope = {scope} AND key = {key} AND effect_committed = false");
+            $"DELETE FROM idempotency_records WHERE scope = {scope} AND key = {key} AND effect_committed = false"
+        );
 
     private static Task InFlight(HttpContext context) =>
-        Problems.WriteAsync(context, 409, "idempotency_request_in_flight", "Request in flight",
-            "A request with this Idempotency-Key is still being processed; retry after it completes.");
+        Problems.WriteAsync(
+            context,
+            409,
+            "idempotency_request_in_flight",
+            "Request in flight",
+            "A request with this Idempotency-Key is still being processed; retry after it completes."
+        );
 
     private static async Task<string> HashRequestAsync(HttpRequest request)
     {

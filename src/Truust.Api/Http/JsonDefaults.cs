@@ -8,7 +8,9 @@ namespace Truust.Api.Http;
 /// <summary>The API's one JSON shape: snake_case names, upper snake case enums, no unknown fields accepted.</summary>
 public static class JsonDefaults
 {
-    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+    public static readonly JsonSerializerOptions Options = Configure(
+        new JsonSerializerOptions(JsonSerializerDefaults.Web)
+    );
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
@@ -29,11 +31,13 @@ public static class JsonDefaults
 /// <summary>Wire names of enums and order actions.</summary>
 public static class EnumWire
 {
-    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => EnumName.Of(value);
+    public static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => EnumName.Of(value);
 }
 
 public static class OrderActions
 {
-    /// <summary>The action name a trigger has in <c>allowed_actions</c>: <c>accept</c>, <c>create_payout</c>, ...</summary>
+    /// <summary>The action name a trigger has in <c>allowed_actions</c>: <c>accept</c>, <c>create_payout</c>,
+    /// ...</summary>
     public static string Name(OrderTrigger trigger) => JsonNamingPolicy.SnakeCaseLower.ConvertName(trigger.ToString());
 }

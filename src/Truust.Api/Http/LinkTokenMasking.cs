@@ -22,22 +22,26 @@ public sealed partial class LinkTokenMasking : ILogEventEnricher
     /// <summary>Serilog's request log, with the same message and properties as its default, the path masked.</summary>
     public static void Configure(RequestLoggingOptions options) =>
         options.GetMessageTemplateProperties = (context, _, elapsedMs, statusCode) =>
-        [
-            new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
-            new LogEventProperty("RequestPath", new ScalarValue(MaskPath(context.Request.Path.Value ?? string.Empty))),
-            new LogEventProperty("StatusCode", new ScalarValue(statusCode)),
-            new LogEventProperty("Elapsed", new ScalarValue(elapsedMs)),
-        ];
+            [
+                new LogEventProperty("RequestMethod", new ScalarValue(context.Request.Method)),
+                new LogEventProperty(
+                    "RequestPath",
+                    new ScalarValue(MaskPath(context.Request.Path.Value ?? string.Empty))
+                ),
+                new LogEventProperty("StatusCode", new ScalarValue(statusCode)),
+                new LogEventProperty("Elapsed", new ScalarValue(elapsedMs)),
+            ];
 
     /// <summary>
     /// As <see cref="Configure(RequestLoggingOptions)"/>, writing through the host's own Serilog logger (with this
     /// enricher) rather than the static <c>Log.Logger</c>, which another host in the same process may have replaced.
     /// </summary>
-    public static Action<RequestLoggingOptions> Configure(IServiceProvider services) => options =>
-    {
-        Configure(options);
-        options.Logger = services.GetService<Serilog.ILogger>();
-    };
+    public static Action<RequestLoggingOptions> Configure(IServiceProvider services) =>
+        options =>
+        {
+            Configure(options);
+            options.Logger = services.GetService<Serilog.ILogger>();
+        };
 
     public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
     {

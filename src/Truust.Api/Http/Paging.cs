@@ -29,7 +29,8 @@ public sealed class PageQueryValidator : AbstractValidator<PageQuery>
 
 public static class PageRules
 {
-    public static void Apply<T>(AbstractValidator<T> validator) where T : PageQuery
+    public static void Apply<T>(AbstractValidator<T> validator)
+        where T : PageQuery
     {
         validator.RuleFor(q => q.Limit).InclusiveBetween(1, PageQuery.MaxLimit);
         validator.RuleFor(q => q.StartingAfter).MaximumLength(64);
@@ -49,8 +50,13 @@ public static class Paging
     /// Newest first by id. Ids start with their creation time, so "after" in the list means a smaller id, and a
     /// page is one index range scan however deep the caller pages.
     /// </summary>
-    public static async Task<Page<TOut>> PageAsync<T, TOut>(IQueryable<T> query, PageQuery page, Func<T, TOut> map,
-        CancellationToken ct) where T : class, IHasId
+    public static async Task<Page<TOut>> PageAsync<T, TOut>(
+        IQueryable<T> query,
+        PageQuery page,
+        Func<T, TOut> map,
+        CancellationToken ct
+    )
+        where T : class, IHasId
     {
         if (page.StartingAfter is { } after)
         {

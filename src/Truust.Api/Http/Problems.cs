@@ -8,8 +8,7 @@ using Truust.Domain.Orders;
 namespace Truust.Api.Http;
 
 /// <summary>An id that does not exist, or belongs to another platform: both answer 404, so neither leaks.</summary>
-public sealed class NotFoundException(string resource, string id)
-    : Exception($"No such {resource}: '{id}'.")
+public sealed class NotFoundException(string resource, string id) : Exception($"No such {resource}: '{id}'.")
 {
     public string Resource { get; } = resource;
 }
@@ -24,8 +23,14 @@ public sealed class ForbiddenException(string message) : Exception(message);
 /// </summary>
 public static class Problems
 {
-    public static ProblemDetails Create(HttpContext context, int status, string code, string title, string? detail,
-        IDictionary<string, string[]>? errors = null)
+    public static ProblemDetails Create(
+        HttpContext context,
+        int status,
+        string code,
+        string title,
+        string? detail,
+        IDictionary<string, string[]>? errors = null
+    )
     {
         var problem = new ProblemDetails
         {
@@ -45,8 +50,15 @@ public static class Problems
         return problem;
     }
 
-    public static Task WriteAsync(HttpContext context, int status, string code, string title, string? detail,
-        IDictionary<string, string[]>? errors = null, IDictionary<string, object?>? extensions = null)
+    public static Task WriteAsync(
+        HttpContext context,
+        int status,
+        string code,
+        string title,
+        string? detail,
+        IDictionary<string, string[]>? errors = null,
+        IDictionary<string, object?>? extensions = null
+    )
     {
         var problem = Create(context, status, code, title, detail, errors);
         foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
@@ -75,7 +87,11 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             case InvalidTransitionException e:
             {
                 var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
-                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
+                await Problems.WriteAsync(
+                    context,
+                    409,
+                    e.Code,
+                    "Action not allowed in the current status",
                     InvalidTransitionDetail(e),
                     extensions: new Dictionary<string, object?>
                     {
@@ -83,29 +99,47 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                         // member makes the body ambiguous JSON that strict parsers refuse.
                         [CurrentStatusMember] = EnumWire.Name(e.Status),
                         ["allowed_actions"] = allowed,
-                    });
+                    }
+                );
                 return true;
             }
             case Truust.Domain.Campaigns.InvalidCampaignTransitionException e:
-                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status",
+                await Problems.WriteAsync(
+                    context,
+                    409,
+                    e.Code,
+                    "Action not allowed in the current status",
                     $"Campaign is {EnumWire.Name(e.Status)}; '{e.Trigger.ToString().ToLowerInvariant()}' is not allowed now.",
                     extensions: new Dictionary<string, object?>
                     {
                         [CurrentStatusMember] = EnumWire.Name(e.Status),
                         ["allowed_actions"] = e.Allowed.Select(a => a.ToString().ToLowerInvariant()).ToArray(),
-                    });
+                    }
+                );
                 return true;
             case DomainStateException e:
-                await Problems.WriteAsync(context, 409, e.Code, "Action not allowed in the current status", e.Message,
+                await Problems.WriteAsync(
+                    context,
+                    409,
+                    e.Code,
+                    "Action not allowed in the current status",
+                    e.Message,
                     extensions: new Dictionary<string, object?>
                     {
                         [CurrentStatusMember] = e.Status,
                         ["allowed_actions"] = e.Allowed,
-                    });
+                    }
+                );
                 return true;
             case BusinessRuleException e:
-                await Problems.WriteAsync(context, 422, e.Code, "The request breaks a business rule", e.Message,
-                    e.Field is null ? null : new Dictionary<string, string[]> { [e.Field] = [e.Message] });
+                await Problems.WriteAsync(
+                    context,
+                    422,
+                    e.Code,
+                    "The request breaks a business rule",
+                    e.Message,
+                    e.Field is null ? null : new Dictionary<string, string[]> { [e.Field] = [e.Message] }
+                );
                 return true;
             case ConflictException e:
                 await Problems.WriteAsync(context, 409, e.Code, "Conflict with the current state", e.Message);
@@ -117,24 +151,55 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 await Problems.WriteAsync(context, 403, "forbidden", "Forbidden", e.Message);
                 return true;
             case BadHttpRequestException e:
-                await Problems.WriteAsync(context, e.StatusCode, e.StatusCode == 413 ? "request_too_large" : "malformed_request",
-                    "Bad request", e.Message);
+                await Problems.WriteAsync(
+                    context,
+                    e.StatusCode,
+                    e.StatusCode == 413 ? "request_too_large" : "malformed_request",
+                    "Bad request",
+                    e.Message
+                );
                 return true;
-            case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }:
+            case PostgresException
+            {
+                SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+            }:
             case Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException:
-                await Problems.WriteAsync(context, 409, "concurrent_update",
-                    "Another request changed this object at the same time", "Retry the request.");
+                await Problems.WriteAsync(
+                    context,
+                    409,
+                    "concurrent_update",
+                    "Another request changed this object at the same time",
+                    "Retry the request."
+                );
                 return true;
-            case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }:
-                await Problems.WriteAsync(context, 409, "duplicate", "Already exists",
-                    "An object with these unique fields was created at the same time; fetch it instead of creating it again.");
+            case Microsoft.EntityFrameworkCore.DbUpdateException
+            {
+                InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }
+            }:
+                await Problems.WriteAsync(
+                    context,
+                    409,
+                    "duplicate",
+                    "Already exists",
+                    "An object with these unique fields was created at the same time; fetch it instead of creating it again."
+                );
                 return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true;
             default:
-                logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-                await Problems.WriteAsync(context, 500, "internal_error", "Internal error",
-                    "Something went wrong on our side. Quote the trace id if you contact support.");
+                logger.LogError(
+                    exception,
+                    "Unhandled error on {Method} {Path}",
+                    context.Request.Method,
+                    context.Request.Path
+                );
+                await Problems.WriteAsync(
+                    context,
+                    500,
+                    "internal_error",
+                    "Internal error",
+                    "Something went wrong on our side. Quote the trace id if you contact support."
+                );
                 return true;
         }
     }
@@ -143,9 +208,9 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
     public static string InvalidTransitionDetail(InvalidTransitionException e)
     {
         var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
-        return $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed " +
-               "now. " +
-               (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}.");
+        return $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed "
+            + "now. "
+            + (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}.");
     }
 }
 

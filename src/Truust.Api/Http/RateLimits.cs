@@ -31,17 +31,21 @@ public static class RateLimits
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (HttpMethods.IsPost(context.Request.Method)
-                    && context.Request.Path.StartsWithSegments("/dashboard/signin"))
+                if (
+                    HttpMethods.IsPost(context.Request.Method)
+                    && context.Request.Path.StartsWithSegments("/dashboard/signin")
+                )
                 {
                     // Keys cannot be guessed (160 random bits), but a sign-in form should still not be hammered.
-                    return RateLimitPartition.GetFixedWindowLimiter("signin:" + context.Connection.RemoteIpAddress,
+                    return RateLimitPartition.GetFixedWindowLimiter(
+                        "signin:" + context.Connection.RemoteIpAddress,
                         _ => new FixedWindowRateLimiterOptions
                         {
                             PermitLimit = settings.SignInsPerMinute,
                             Window = TimeSpan.FromMinutes(1),
                             QueueLimit = 0,
-                        });
+                        }
+                    );
                 }
 
                 if (!context.Request.Path.StartsWithSegments("/v1"))
@@ -50,17 +54,21 @@ public static class RateLimits
                 }
 
                 var authorization = context.Request.Headers.Authorization.ToString();
-                var partition = authorization.Length > 0
-                    ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)))[..32]
-                    : "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = settings.Burst,
-                    TokensPerPeriod = settings.PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                });
+                var partition =
+                    authorization.Length > 0
+                        ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)))[..32]
+                        : "ip:" + context.Connection.RemoteIpAddress;
+                return RateLimitPartition.GetTokenBucketLimiter(
+                    partition,
+                    _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = settings.Burst,
+                        TokensPerPeriod = settings.PermitsPerSecond,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    }
+                );
             });
             options.OnRejected = async (context, ct) =>
             {
@@ -68,8 +76,13 @@ public static class RateLimits
                     ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))
                     : 1;
                 context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Problems.WriteAsync(context.HttpContext, 429, "rate_limited", "Too many requests",
-                    $"This key sent more than {settings.PermitsPerSecond} requests per second; retry after {retryAfter} s.");
+                await Problems.WriteAsync(
+                    context.HttpContext,
+                    429,
+                    "rate_limited",
+                    "Too many requests",
+                    $"This key sent more than {settings.PermitsPerSecond} requests per second; retry after {retryAfter} s."
+                );
             };
         });
         return services;

@@ -27,7 +27,10 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
                 continue;
             }
 
-            var result = await validator.ValidateAsync(new ValidationContext<object>(argument), context.HttpContext.RequestAborted);
+            var result = await validator.ValidateAsync(
+                new ValidationContext<object>(argument),
+                context.HttpContext.RequestAborted
+            );
             foreach (var failure in result.Errors)
             {
                 var key = failure.PropertyName;
@@ -43,8 +46,14 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
         if (errors.Count > 0)
         {
             var detail = string.Join(" ", errors.SelectMany(e => e.Value).Take(3));
-            var problem = Problems.Create(context.HttpContext, 422, "validation_failed", "The request is not valid", detail,
-                errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+            var problem = Problems.Create(
+                context.HttpContext,
+                422,
+                "validation_failed",
+                "The request is not valid",
+                detail,
+                errors.ToDictionary(e => e.Key, e => e.Value.ToArray())
+            );
             context.Result = ProblemResult(problem);
             return;
         }
@@ -52,7 +61,8 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
         await next();
     }
 
-    /// <summary>Makes FluentValidation name fields as the JSON does: <c>bankaccount_id</c>, <c>splits[0].amount</c>.</summary>
+    /// <summary>Makes FluentValidation name fields as the JSON does: <c>bankaccount_id</c>,
+    /// <c>splits[0].amount</c>.</summary>
     public static void UseSnakeCaseNames()
     {
         ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
@@ -67,14 +77,27 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
     /// </summary>
     public static IActionResult MalformedRequest(ActionContext context)
     {
-        var errors = context.ModelState.Where(e => e.Value?.Errors.Count > 0)
+        var errors = context
+            .ModelState.Where(e => e.Value?.Errors.Count > 0)
             .ToDictionary(
                 e => string.IsNullOrEmpty(e.Key) ? "body" : e.Key.TrimStart('$', '.'),
-                e => e.Value!.Errors.Select(x => string.IsNullOrEmpty(x.ErrorMessage)
-                    ? x.Exception?.Message ?? "Invalid value." : x.ErrorMessage).ToArray());
-        var problem = Problems.Create(context.HttpContext, 400, "malformed_request", "The request could not be read",
-            "The body is not valid JSON for this endpoint: " + string.Join(" ", errors.SelectMany(e => e.Value).Take(2)),
-            errors);
+                e =>
+                    e.Value!.Errors.Select(x =>
+                            string.IsNullOrEmpty(x.ErrorMessage)
+                                ? x.Exception?.Message ?? "Invalid value."
+                                : x.ErrorMessage
+                        )
+                        .ToArray()
+            );
+        var problem = Problems.Create(
+            context.HttpContext,
+            400,
+            "malformed_request",
+            "The request could not be read",
+            "The body is not valid JSON for this endpoint: "
+                + string.Join(" ", errors.SelectMany(e => e.Value).Take(2)),
+            errors
+        );
         return ProblemResult(problem);
     }
 

@@ -21,7 +21,8 @@ public sealed class BuyerModel(
     PayinService payins,
     WalletService wallets,
     OrderSummaries summaries,
-    IValidator<CreateCustomerRequest> customerRules) : HostedPageModel
+    IValidator<CreateCustomerRequest> customerRules
+) : HostedPageModel
 {
     public const string Card = "card";
     public const string Bankwire = "bankwire";
@@ -81,9 +82,12 @@ public sealed class BuyerModel(
         var check = await customerRules.ValidateAsync(buyer, ct);
         foreach (var failure in check.Errors)
         {
-            Errors.TryAdd(failure.PropertyName, failure.PropertyName == "email"
-                ? "Enter a valid email address, like name@example.com."
-                : "Enter your name as it should appear on the order.");
+            Errors.TryAdd(
+                failure.PropertyName,
+                failure.PropertyName == "email"
+                    ? "Enter a valid email address, like name@example.com."
+                    : "Enter your name as it should appear on the order."
+            );
         }
 
         if (Errors.Count > 0)
@@ -172,9 +176,11 @@ public sealed class BuyerModel(
         }
         else if (!order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Pay))
         {
-            return LinkGone(order.Status == OrderStatus.Cancelled
-                ? $"The order \u201c{order.Name}\u201d was cancelled, so there is nothing to pay."
-                : $"The order \u201c{order.Name}\u201d has already been paid. There is nothing more to do here.");
+            return LinkGone(
+                order.Status == OrderStatus.Cancelled
+                    ? $"The order \u201c{order.Name}\u201d was cancelled, so there is nothing to pay."
+                    : $"The order \u201c{order.Name}\u201d has already been paid. There is nothing more to do here."
+            );
         }
 
         Summary = await summaries.OfAsync(order, ct);
@@ -197,9 +203,13 @@ public sealed class BuyerModel(
 
     private async Task<WalletResponse?> FundedWalletAsync(Order order, CancellationToken ct)
     {
-        var owned = await wallets.ListAsync(CallerFor(order),
-            new WalletListQuery { CustomerId = order.BuyerId, Limit = WalletListQuery.MaxLimit }, ct);
+        var owned = await wallets.ListAsync(
+            CallerFor(order),
+            new WalletListQuery { CustomerId = order.BuyerId, Limit = WalletListQuery.MaxLimit },
+            ct
+        );
         return owned.Data.FirstOrDefault(w =>
-            w.Kind == WalletKind.Customer && w.Currency == order.Currency && w.Balance >= order.AmountMinor);
+            w.Kind == WalletKind.Customer && w.Currency == order.Currency && w.Balance >= order.AmountMinor
+        );
     }
 }

@@ -10,8 +10,13 @@ using Truust.Domain.Orders;
 namespace Truust.Api.Pages;
 
 /// <summary>What a page says when its link cannot be used: unknown, no longer active, or refused.</summary>
-public sealed record LinkStateView(string Title, string Message, string? ActionText = null, string? ActionUrl = null,
-    string? Detail = null);
+public sealed record LinkStateView(
+    string Title,
+    string Message,
+    string? ActionText = null,
+    string? ActionUrl = null,
+    string? Detail = null
+);
 
 /// <summary>
 /// Base of the hosted pages. A buyer, seller or payment link is a capability URL: holding it is the only
@@ -36,8 +41,10 @@ public abstract class HostedPageModel : PageModel
         token is { Length: > 0 and <= MaxTokenLength }
         && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context,
-        PageHandlerExecutionDelegate next)
+    public override async Task OnPageHandlerExecutionAsync(
+        PageHandlerExecutingContext context,
+        PageHandlerExecutionDelegate next
+    )
     {
         SetProtectiveHeaders(Response);
         var executed = await next();
@@ -58,27 +65,44 @@ public abstract class HostedPageModel : PageModel
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
         headers.XContentTypeOptions = "nosniff";
-        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; " +
-                                        "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+        headers.ContentSecurityPolicy =
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            + "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
     }
 
     /// <summary>404: the token matches nothing (mistyped, or never issued).</summary>
-    protected IActionResult LinkNotFound() => LinkState(StatusCodes.Status404NotFound, new LinkStateView(
-        "This link is not valid",
-        "We could not find anything for this link. Check that you copied the whole address, or ask the platform " +
-        "that sent it for a new one."));
+    protected IActionResult LinkNotFound() =>
+        LinkState(
+            StatusCodes.Status404NotFound,
+            new LinkStateView(
+                "This link is not valid",
+                "We could not find anything for this link. Check that you copied the whole address, or ask the platform "
+                    + "that sent it for a new one."
+            )
+        );
 
     /// <summary>410: the link was real, but what it was for is done or over.</summary>
-    protected IActionResult LinkGone(string message, string? actionText = null, string? actionUrl = null,
-        string? detail = null) =>
-        LinkState(StatusCodes.Status410Gone, new LinkStateView("This link is no longer active", message, actionText,
-            actionUrl, detail));
+    protected IActionResult LinkGone(
+        string message,
+        string? actionText = null,
+        string? actionUrl = null,
+        string? detail = null
+    ) =>
+        LinkState(
+            StatusCodes.Status410Gone,
+            new LinkStateView("This link is no longer active", message, actionText, actionUrl, detail)
+        );
 
     protected IActionResult LinkState(int status, LinkStateView view)
     {
         var viewData = new ViewDataDictionary<LinkStateView>(MetadataProvider, ModelState) { Model = view };
         viewData["Title"] = view.Title;
-        return new ViewResult { ViewName = LinkStateView, ViewData = viewData, StatusCode = status };
+        return new ViewResult
+        {
+            ViewName = LinkStateView,
+            ViewData = viewData,
+            StatusCode = status,
+        };
     }
 
     /// <summary>A page re-rendered with the errors of its form (422, so it is not mistaken for success).</summary>
@@ -93,18 +117,29 @@ public abstract class HostedPageModel : PageModel
     /// Expected failures that reach here (the order moved on between showing the page and submitting it, a race
     /// with another tab) become a page. Anything else is a programmer error and goes to the global handler.
     /// </summary>
-    private IActionResult? ToPage(Exception exception) => exception switch
-    {
-        NotFoundException => LinkNotFound(),
-        InvalidTransitionException e => LinkGone(
-            $"This order is now '{HostedPages.Describe(e.Status).ToLowerInvariant()}', so this step can no longer " +
-            "be taken from this link."),
-        DbUpdateConcurrencyException => LinkState(StatusCodes.Status409Conflict, new LinkStateView(
-            "Something changed at the same time", "Another change to this order was saved just now. Reload the " +
-            "page to see where it stands.")),
-        ConflictException e => LinkGone("What this link was for has already been done or is over.", detail: e.Message),
-        BusinessRuleException e => LinkState(StatusCodes.Status422UnprocessableEntity,
-            new LinkStateView("We could not do that", e.Message)),
-        _ => null,
-    };
+    private IActionResult? ToPage(Exception exception) =>
+        exception switch
+        {
+            NotFoundException => LinkNotFound(),
+            InvalidTransitionException e => LinkGone(
+                $"This order is now '{HostedPages.Describe(e.Status).ToLowerInvariant()}', so this step can no longer "
+                    + "be taken from this link."
+            ),
+            DbUpdateConcurrencyException => LinkState(
+                StatusCodes.Status409Conflict,
+                new LinkStateView(
+                    "Something changed at the same time",
+                    "Another change to this order was saved just now. Reload the " + "page to see where it stands."
+                )
+            ),
+            ConflictException e => LinkGone(
+                "What this link was for has already been done or is over.",
+                detail: e.Message
+            ),
+            BusinessRuleException e => LinkState(
+                StatusCodes.Status422UnprocessableEntity,
+                new LinkStateView("We could not do that", e.Message)
+            ),
+            _ => null,
+        };
 }

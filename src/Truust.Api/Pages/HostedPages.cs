@@ -48,33 +48,37 @@ public static class HostedPages
     }
 
     /// <summary>A card as people read it on a receipt: <c>Visa •••• 4242</c>.</summary>
-    public static string CardLabel(string? brand, string? last4) => brand is { Length: > 0 }
-        ? $"{char.ToUpperInvariant(brand[0])}{brand[1..]} •••• {last4}"
-        : $"Card •••• {last4}";
+    public static string CardLabel(string? brand, string? last4) =>
+        brand is { Length: > 0 } ? $"{char.ToUpperInvariant(brand[0])}{brand[1..]} •••• {last4}" : $"Card •••• {last4}";
 
     /// <summary>What an order's status means to a buyer or seller, in words.</summary>
-    public static string Describe(OrderStatus status) => status switch
-    {
-        OrderStatus.Draft => "Awaiting payment",
-        OrderStatus.PendingPublish => "Payment in progress",
-        OrderStatus.Failure => "Payment not completed",
-        OrderStatus.Published => "Paid, held in escrow",
-        OrderStatus.Cancelled => "Cancelled",
-        OrderStatus.Accepted => "Accepted by the seller",
-        OrderStatus.Rejected => "Rejected by the seller",
-        OrderStatus.PendingValidate => "Waiting for the platform to validate",
-        OrderStatus.PendingRelease => "Being released to the seller",
-        OrderStatus.BlockedRelease => "Release on hold",
-        OrderStatus.Released => "Released to the seller",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
+    public static string Describe(OrderStatus status) =>
+        status switch
+        {
+            OrderStatus.Draft => "Awaiting payment",
+            OrderStatus.PendingPublish => "Payment in progress",
+            OrderStatus.Failure => "Payment not completed",
+            OrderStatus.Published => "Paid, held in escrow",
+            OrderStatus.Cancelled => "Cancelled",
+            OrderStatus.Accepted => "Accepted by the seller",
+            OrderStatus.Rejected => "Rejected by the seller",
+            OrderStatus.PendingValidate => "Waiting for the platform to validate",
+            OrderStatus.PendingRelease => "Being released to the seller",
+            OrderStatus.BlockedRelease => "Release on hold",
+            OrderStatus.Released => "Released to the seller",
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+        };
 
     /// <summary>The colour family a status is shown in (a CSS modifier).</summary>
-    public static string Tone(OrderStatus status) => status switch
-    {
-        OrderStatus.Published or OrderStatus.Accepted or OrderStatus.PendingValidate or OrderStatus.PendingRelease
+    public static string Tone(OrderStatus status) =>
+        status switch
+        {
+            OrderStatus.Published
+            or OrderStatus.Accepted
+            or OrderStatus.PendingValidate
+            or OrderStatus.PendingRelease
             or OrderStatus.Released => "ok",
-        OrderStatus.Failure or OrderStatus.Cancelled or OrderStatus.Rejected or OrderStatus.BlockedRelease => "bad",
-        _ => "wait",
-    };
+            OrderStatus.Failure or OrderStatus.Cancelled or OrderStatus.Rejected or OrderStatus.BlockedRelease => "bad",
+            _ => "wait",
+        };
 }

@@ -13,7 +13,8 @@ public sealed record OrderSummary(
     string SellerName,
     string? BuyerName,
     string PlatformName,
-    OrderStatus Status)
+    OrderStatus Status
+)
 {
     public string StatusText => HostedPages.Describe(Status);
 
@@ -29,7 +30,14 @@ public sealed class OrderSummaries(CustomerService customers, PlatformService pl
         var seller = await customers.FindAsync(caller, order.SellerId, ct);
         var buyer = order.BuyerId is null ? null : await customers.FindAsync(caller, order.BuyerId, ct);
         var platform = await platforms.GetAsync(order.PlatformId, ct);
-        return new OrderSummary(order.Id, order.Name, order.Amount.ToString(), seller.Name, buyer?.Name, platform.Name,
-            order.Status);
+        return new OrderSummary(
+            order.Id,
+            order.Name,
+            order.Amount.ToString(),
+            seller.Name,
+            buyer?.Name,
+            platform.Name,
+            order.Status
+        );
     }
 }

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Application.Orders;
 using Truust.Api.Application.Payments;
 using Truust.Api.Contracts;
-using Truust.Api.Http;
 using Truust.Api.Gateways;
 using Truust.Api.Gateways.Simulated;
+using Truust.Api.Http;
 using Truust.Domain;
 using Truust.Domain.Banking;
 using Truust.Domain.Orders;
@@ -37,12 +37,17 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
     public Dictionary<string, string> Errors { get; } = [];
 
     public static IEnumerable<(string Number, string Outcome)> TestCards =>
-        SimulatedCardGateway.TestCards.Select(c => (c.Key, c.Value.Outcome switch
-        {
-            "APPROVED" => "Approved",
-            "CHALLENGE_REQUIRED" => "Asks for 3-D Secure",
-            _ => $"Declined ({c.Value.Code!.Replace('_', ' ')})",
-        }));
+        SimulatedCardGateway.TestCards.Select(c =>
+            (
+                c.Key,
+                c.Value.Outcome switch
+                {
+                    "APPROVED" => "Approved",
+                    "CHALLENGE_REQUIRED" => "Asks for 3-D Secure",
+                    _ => $"Declined ({c.Value.Code!.Replace('_', ' ')})",
+                }
+            )
+        );
 
     // The card number and the CVC are bound, passed to the gateway and dropped: never echoed back, stored or logged.
     [BindProperty(Name = "number")]
@@ -67,9 +72,7 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
     public async Task<IActionResult> OnGetStatusAsync(string token, CancellationToken ct)
     {
         var payin = await LoadAsync(token, ct);
-        return payin is null
-            ? NotFound()
-            : new JsonResult(new { status = EnumWire.Name(payin.Status) });
+        return payin is null ? NotFound() : new JsonResult(new { status = EnumWire.Name(payin.Status) });
     }
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)
@@ -97,9 +100,8 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
         }
         catch (BusinessRuleException e) when (e.Code is "invalid_card_number" or "expired_card")
         {
-            Errors[e.Code == "expired_card" ? "expiry" : "number"] = e.Code == "expired_card"
-                ? e.Message
-                : "This card number is not valid. Check it for typos.";
+            Errors[e.Code == "expired_card" ? "expiry" : "number"] =
+                e.Code == "expired_card" ? e.Message : "This card number is not valid. Check it for typos.";
             return await ShowAsync(payin, ct, FormErrors());
         }
 
@@ -117,8 +119,11 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
         return IsPlausibleToken(token) ? await payins.FindByTokenAsync(token, ct) : null;
     }
 
-    private async Task<IActionResult> ShowAsync(Domain.Payments.Payin payin, CancellationToken ct,
-        IActionResult? result = null)
+    private async Task<IActionResult> ShowAsync(
+        Domain.Payments.Payin payin,
+        CancellationToken ct,
+        IActionResult? result = null
+    )
     {
         switch (payin.Status)
         {
@@ -178,8 +183,11 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
         var order = payin.OrderId is null
             ? null
             : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
-        return HostedPages.BuyerReturnUrl(order, payin.Status == PayinStatus.Succeeded,
-            Url.Page("/PayResult", new { token = Token })!);
+        return HostedPages.BuyerReturnUrl(
+            order,
+            payin.Status == PayinStatus.Succeeded,
+            Url.Page("/PayResult", new { token = Token })!
+        );
     }
 
     [GeneratedRegex(@"^\s*(?<month>\d{1,2})\s*/\s*(?<year>\d{2}|\d{4})\s*$")]

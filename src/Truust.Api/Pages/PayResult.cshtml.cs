@@ -12,8 +12,12 @@ namespace Truust.Api.Pages;
 /// Truust's own result page for a payin (<c>/pay/{token}/result</c>): where the buyer lands when the platform gave
 /// no confirmed or denied URL, and where the wire page turns once the transfer arrived.
 /// </summary>
-public sealed class PayResultModel(PayinService payins, OrderService orders, OrderSummaries summaries,
-    CampaignService campaigns) : HostedPageModel
+public sealed class PayResultModel(
+    PayinService payins,
+    OrderService orders,
+    OrderSummaries summaries,
+    CampaignService campaigns
+) : HostedPageModel
 {
     public Payin Payin { get; private set; } = null!;
 
@@ -63,9 +67,10 @@ public sealed class PayResultModel(PayinService payins, OrderService orders, Ord
         {
             // A contribution has no order: the page speaks of the campaign, and a retry starts on its page.
             Campaign = await campaigns.FindByIdAsync(payin.CampaignId, ct);
-            RetryUrl = !Paid && Campaign is not null && CampaignTransitions.AcceptsContributions(Campaign.Status)
-                ? Url.Page("/Campaigns/Contribute", new { campaignId = Campaign.Id })
-                : null;
+            RetryUrl =
+                !Paid && Campaign is not null && CampaignTransitions.AcceptsContributions(Campaign.Status)
+                    ? Url.Page("/Campaigns/Contribute", new { campaignId = Campaign.Id })
+                    : null;
         }
 
         ViewData["Title"] = Paid ? "Payment received" : "Payment not completed";

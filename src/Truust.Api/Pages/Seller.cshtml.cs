@@ -23,7 +23,8 @@ public sealed class SellerModel(
     CustomerService customers,
     WalletService wallets,
     OrderSummaries summaries,
-    IValidator<CreateBankAccountRequest> bankAccountRules) : HostedPageModel
+    IValidator<CreateBankAccountRequest> bankAccountRules
+) : HostedPageModel
 {
     public const string NewAccount = "new";
     public const string WalletDestination = "wallet";
@@ -74,8 +75,10 @@ public sealed class SellerModel(
         }
 
         // Asked before anything is written, so a stale form changes nothing (the page says the link moved on).
-        order.EnsureCan(order.Status == OrderStatus.Published ? OrderTrigger.Accept : OrderTrigger.CreatePayout,
-            OrderActor.Seller);
+        order.EnsureCan(
+            order.Status == OrderStatus.Published ? OrderTrigger.Accept : OrderTrigger.CreatePayout,
+            OrderActor.Seller
+        );
         var caller = CallerFor(order);
         var payout = new CreatePayoutRequest { OrderId = order.Id };
         CreateBankAccountRequest? newAccount = null;
@@ -114,8 +117,12 @@ public sealed class SellerModel(
         }
         else if (payout.Type == PayoutType.Wallet)
         {
-            var wallet = await wallets.GetOrCreateForCustomerAsync(order.PlatformId, order.SellerId, order.Currency,
-                ct);
+            var wallet = await wallets.GetOrCreateForCustomerAsync(
+                order.PlatformId,
+                order.SellerId,
+                order.Currency,
+                ct
+            );
             payout.WalletId = wallet.Id;
         }
 
@@ -154,12 +161,15 @@ public sealed class SellerModel(
     {
         foreach (var failure in (await bankAccountRules.ValidateAsync(account, ct)).Errors)
         {
-            Errors.TryAdd(failure.PropertyName, failure.PropertyName switch
-            {
-                "holder_name" => "Enter the name of the account holder.",
-                "bic" => "A BIC has 8 or 11 letters and digits, like CAIXESBBXXX. You can leave it empty.",
-                _ => "Enter the IBAN of the account you want to be paid to.",
-            });
+            Errors.TryAdd(
+                failure.PropertyName,
+                failure.PropertyName switch
+                {
+                    "holder_name" => "Enter the name of the account holder.",
+                    "bic" => "A BIC has 8 or 11 letters and digits, like CAIXESBBXXX. You can leave it empty.",
+                    _ => "Enter the IBAN of the account you want to be paid to.",
+                }
+            );
         }
 
         if (!Errors.ContainsKey("iban") && !Domain.Banking.Iban.TryParse(account.Iban, out _, out var error))
@@ -183,10 +193,15 @@ public sealed class SellerModel(
                 return LinkGone($"You rejected the order \u201c{order.Name}\u201d. The buyer gets their money back.");
             case OrderStatus.Cancelled:
                 return LinkGone($"The order \u201c{order.Name}\u201d was cancelled.");
-            case OrderStatus.PendingValidate or OrderStatus.PendingRelease or OrderStatus.BlockedRelease
-                or OrderStatus.Released:
-                return LinkGone($"You already accepted the order \u201c{order.Name}\u201d and chose where to be paid.",
-                    "See the details", Url.Page("/SellerDone", new { token = Token }));
+            case OrderStatus.PendingValidate
+            or OrderStatus.PendingRelease
+            or OrderStatus.BlockedRelease
+            or OrderStatus.Released:
+                return LinkGone(
+                    $"You already accepted the order \u201c{order.Name}\u201d and chose where to be paid.",
+                    "See the details",
+                    Url.Page("/SellerDone", new { token = Token })
+                );
         }
 
         var caller = CallerFor(order);
@@ -196,10 +211,19 @@ public sealed class SellerModel(
         CanReject = order.AllowedTriggers(OrderActor.Seller).Contains(OrderTrigger.Reject);
         if (CanDecide)
         {
-            BankAccounts = (await customers.ListBankAccountsAsync(caller, order.SellerId,
-                new PageQuery { Limit = PageQuery.MaxLimit }, ct)).Data;
-            var owned = await wallets.ListAsync(caller,
-                new WalletListQuery { CustomerId = order.SellerId, Limit = PageQuery.MaxLimit }, ct);
+            BankAccounts = (
+                await customers.ListBankAccountsAsync(
+                    caller,
+                    order.SellerId,
+                    new PageQuery { Limit = PageQuery.MaxLimit },
+                    ct
+                )
+            ).Data;
+            var owned = await wallets.ListAsync(
+                caller,
+                new WalletListQuery { CustomerId = order.SellerId, Limit = PageQuery.MaxLimit },
+                ct
+            );
             var wallet = owned.Data.FirstOrDefault(w => w.Kind == WalletKind.Customer && w.Currency == order.Currency);
             WalletBalance = wallet is null ? null : new Money(wallet.Balance, Currency.Of(wallet.Currency)).ToString();
             HolderName ??= Summary.SellerName;

@@ -16,7 +16,8 @@ public sealed class SellerDoneModel(
     OrderService orders,
     PayoutService payouts,
     CustomerService customers,
-    OrderSummaries summaries) : HostedPageModel
+    OrderSummaries summaries
+) : HostedPageModel
 {
     public OrderSummary Summary { get; private set; } = null!;
 

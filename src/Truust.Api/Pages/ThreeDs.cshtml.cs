@@ -69,12 +69,21 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
         var order = payin.OrderId is null
             ? null
             : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
-        return Redirect(HostedPages.BuyerReturnUrl(order, payin.Status == PayinStatus.Succeeded,
-            Url.Page("/PayResult", new { token })!));
+        return Redirect(
+            HostedPages.BuyerReturnUrl(
+                order,
+                payin.Status == PayinStatus.Succeeded,
+                Url.Page("/PayResult", new { token })!
+            )
+        );
     }
 
-    private IActionResult Answered() => LinkGone("This authentication request has already been answered.",
-        "See the payment result", Url.Page("/PayResult", new { token = Token }));
+    private IActionResult Answered() =>
+        LinkGone(
+            "This authentication request has already been answered.",
+            "See the payment result",
+            Url.Page("/PayResult", new { token = Token })
+        );
 
     private async Task<Payin?> LoadAsync(string token, CancellationToken ct)
     {

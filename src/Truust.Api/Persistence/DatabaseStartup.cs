@@ -11,8 +11,8 @@ public sealed class DatabaseConnection
 {
     public string? ConnectionString { get; set; }
 
-    public string Required => ConnectionString
-                              ?? throw new InvalidOperationException("The database connection has not been prepared yet.");
+    public string Required =>
+        ConnectionString ?? throw new InvalidOperationException("The database connection has not been prepared yet.");
 }
 
 /// <summary>
@@ -41,7 +41,11 @@ public static class DatabaseStartup
             var dataDirectory = app.Configuration["Truust:DataDirectory"] is { Length: > 0 } dir
                 ? dir
                 : Path.Combine(RepositoryRoot(app.Environment.ContentRootPath), ".data", "postgres");
-            local = await LocalPostgres.StartAsync(dataDirectory, throwaway: false, m => log.LogInformation("{Message}", m));
+            local = await LocalPostgres.StartAsync(
+                dataDirectory,
+                throwaway: false,
+                m => log.LogInformation("{Message}", m)
+            );
             await local.EnsureDatabaseAsync("truust");
             connection.ConnectionString = local.ConnectionString("truust");
         }
@@ -75,7 +79,8 @@ public static class DatabaseStartup
         await db.SaveChangesAsync();
     }
 
-    /// <summary>The folder holding Truust.sln above <paramref name="start"/>, or <paramref name="start"/> itself.</summary>
+    /// <summary>The folder holding Truust.sln above <paramref name="start"/>, or <paramref name="start"/>
+    /// itself.</summary>
     private static string RepositoryRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

@@ -7,8 +7,10 @@ namespace Truust.Api.Persistence;
 public sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<TruustDbContext>
 {
     public TruustDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<TruustDbContext>()
-            .UseNpgsql("Host=localhost;Database=truust_design")
-            .UseSnakeCaseNamingConvention()
-            .Options);
+        new(
+            new DbContextOptionsBuilder<TruustDbContext>()
+                .UseNpgsql("Host=localhost;Database=truust_design")
+                .UseSnakeCaseNamingConvention()
+                .Options
+        );
 }

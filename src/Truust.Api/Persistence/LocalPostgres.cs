@@ -13,18 +13,24 @@ namespace Truust.Api.Persistence;
 public sealed class LocalPostgres : IAsyncDisposable
 {
     public const string InstallHint =
-        "No PostgreSQL server binaries (initdb, pg_ctl, postgres) were found on this machine. Install them " +
-        "(Debian/Ubuntu: 'sudo apt-get install -y postgresql'; macOS: 'brew install postgresql'), or point Truust at " +
-        "an existing database with the connection string ConnectionStrings__Truust " +
-        "(e.g. 'Host=localhost;Database=truust;Username=postgres;Password=...').";
+        "No PostgreSQL server binaries (initdb, pg_ctl, postgres) were found on this machine. Install them "
+        + "(Debian/Ubuntu: 'sudo apt-get install -y postgresql'; macOS: 'brew install postgresql'), or point Truust at "
+        + "an existing database with the connection string ConnectionStrings__Truust "
+        + "(e.g. 'Host=localhost;Database=truust;Username=postgres;Password=...').";
 
     private readonly string _binDirectory;
     private readonly bool _runAsPostgresUser;
     private readonly bool _throwaway;
     private readonly bool _startedHere;
 
-    private LocalPostgres(string binDirectory, string dataDirectory, int port, bool runAsPostgresUser,
-        bool throwaway, bool startedHere)
+    private LocalPostgres(
+        string binDirectory,
+        string dataDirectory,
+        int port,
+        bool runAsPostgresUser,
+        bool throwaway,
+        bool startedHere
+    )
     {
         _binDirectory = binDirectory;
         DataDirectory = dataDirectory;
@@ -38,15 +44,16 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     public int Port { get; }
 
-    public string ConnectionString(string database) => new NpgsqlConnectionStringBuilder
-    {
-        Host = "127.0.0.1",
-        Port = Port,
-        Database = database,
-        Username = "postgres",
-        Pooling = true,
-        MaxPoolSize = 200,
-    }.ConnectionString;
+    public string ConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Database = database,
+            Username = "postgres",
+            Pooling = true,
+            MaxPoolSize = 200,
+        }.ConnectionString;
 
     /// <summary>The directory holding initdb and pg_ctl, or null when PostgreSQL is not installed.</summary>
     public static string? FindBinDirectory()
@@ -61,7 +68,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         // Debian keeps each major version's server binaries here; the newest wins.
         if (Directory.Exists("/usr/lib/postgresql"))
         {
-            var newest = Directory.GetDirectories("/usr/lib/postgresql")
+            var newest = Directory
+                .GetDirectories("/usr/lib/postgresql")
                 .Select(d => Path.Combine(d, "bin"))
                 .Where(d => File.Exists(Path.Combine(d, "pg_ctl")) && File.Exists(Path.Combine(d, "initdb")))
                 .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
@@ -82,8 +90,12 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// when it is already running. <paramref name="throwaway"/> clusters trade durability for speed and are
     /// deleted on dispose; kept clusters survive restarts of the service.
     /// </summary>
-    public static async Task<LocalPostgres> StartAsync(string dataDirectory, bool throwaway, Action<string>? log = null,
-        Func<string?>? findBinaries = null)
+    public static async Task<LocalPostgres> StartAsync(
+        string dataDirectory,
+        bool throwaway,
+        Action<string>? log = null,
+        Func<string?>? findBinaries = null
+    )
     {
         var bin = (findBinaries ?? FindBinDirectory)() ?? throw new LocalPostgresUnavailableException(InstallHint);
         var asPostgres = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root";
@@ -93,13 +105,18 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (asPostgres)
         {
             await RunAsync("chown", ["-R", "postgres:postgres", dataDirectory]);
-            var (code, _) = await RunAsync("runuser", ["-u", "postgres", "--", "test", "-w", dataDirectory], check: false);
+            var (code, _) = await RunAsync(
+                "runuser",
+                ["-u", "postgres", "--", "test", "-w", dataDirectory],
+                check: false
+            );
             if (code != 0)
             {
                 throw new LocalPostgresUnavailableException(
-                    $"The 'postgres' user cannot write to {dataDirectory} (a parent folder is not open to it). " +
-                    "Clone the repository somewhere other users can reach, set TRUUST_DATA_DIR to such a folder, " +
-                    "or configure ConnectionStrings__Truust.");
+                    $"The 'postgres' user cannot write to {dataDirectory} (a parent folder is not open to it). "
+                        + "Clone the repository somewhere other users can reach, set TRUUST_DATA_DIR to such a folder, "
+                        + "or configure ConnectionStrings__Truust."
+                );
             }
         }
 
@@ -108,7 +125,16 @@ public sealed class LocalPostgres : IAsyncDisposable
         {
             log?.Invoke($"Creating a local PostgreSQL cluster in {dataDirectory}");
             var initArgs = new List<string>
-                { "-D", dataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale" };
+            {
+                "-D",
+                dataDirectory,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            };
             if (throwaway)
             {
                 initArgs.Add("--no-sync");
@@ -132,8 +158,21 @@ public sealed class LocalPostgres : IAsyncDisposable
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         }
 
-        await cluster.PgAsync("pg_ctl",
-            ["start", "-D", dataDirectory, "-w", "-t", "60", "-l", Path.Combine(dataDirectory, "server.log"), "-o", options]);
+        await cluster.PgAsync(
+            "pg_ctl",
+            [
+                "start",
+                "-D",
+                dataDirectory,
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                Path.Combine(dataDirectory, "server.log"),
+                "-o",
+                options,
+            ]
+        );
         log?.Invoke($"Started a local PostgreSQL cluster on 127.0.0.1:{port} (data: {dataDirectory})");
         return new LocalPostgres(bin, dataDirectory, port, asPostgres, throwaway, startedHere: true);
     }
@@ -162,7 +201,11 @@ public sealed class LocalPostgres : IAsyncDisposable
             return;
         }
 
-        await PgAsync("pg_ctl", ["stop", "-D", DataDirectory, "-m", _throwaway ? "immediate" : "fast", "-w"], check: false);
+        await PgAsync(
+            "pg_ctl",
+            ["stop", "-D", DataDirectory, "-m", _throwaway ? "immediate" : "fast", "-w"],
+            check: false
+        );
         if (!_throwaway)
         {
             return;
@@ -205,8 +248,11 @@ public sealed class LocalPostgres : IAsyncDisposable
             : RunAsync(exe, args, check);
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string fileName, IReadOnlyList<string> args,
-        bool check = true)
+    private static async Task<(int Code, string Output)> RunAsync(
+        string fileName,
+        IReadOnlyList<string> args,
+        bool check = true
+    )
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -228,7 +274,8 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (check && process.ExitCode != 0)
         {
             throw new LocalPostgresUnavailableException(
-                $"'{fileName} {string.Join(' ', args)}' failed with exit code {process.ExitCode}: {output.Trim()}");
+                $"'{fileName} {string.Join(' ', args)}' failed with exit code {process.ExitCode}: {output.Trim()}"
+            );
         }
 
         return (process.ExitCode, output);

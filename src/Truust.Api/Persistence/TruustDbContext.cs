@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Truust.Api.Application.Events;
 using Truust.Api.Application.Platforms;
 using Truust.Api.Application.Webhooks;
-using Truust.Api.Http;
 using Truust.Api.Gateways.Simulated;
+using Truust.Api.Http;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Customers;
 using Truust.Domain.Ledger;
@@ -29,14 +29,24 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
     /// Saves, and when the request carries an Idempotency-Key, marks its record as having taken effect in the same
     /// commit: after a crash a retry then knows the effect happened and never repeats it.
     /// </summary>
-    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(
+        bool acceptAllChangesOnSuccess,
+        CancellationToken cancellationToken = default
+    )
     {
         if (IdempotencyScope is var (scope, key) && !_effectMarked && ChangeTracker.HasChanges())
         {
             var marker = new IdempotencyRecord
             {
-                Scope = scope, Key = key, RequestHash = string.Empty, Method = string.Empty, Path = string.Empty,
-                Status = string.Empty, CreatedAt = default, LockedUntil = default, ExpiresAt = default,
+                Scope = scope,
+                Key = key,
+                RequestHash = string.Empty,
+                Method = string.Empty,
+                Path = string.Empty,
+                Status = string.Empty,
+                CreatedAt = default,
+                LockedUntil = default,
+                ExpiresAt = default,
             };
             IdempotencyRecords.Attach(marker);
             marker.EffectCommitted = true;
@@ -127,12 +137,24 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         builder.Properties<PayinPurpose>().HaveConversion<UpperSnakeEnumConverter<PayinPurpose>>().HaveMaxLength(32);
         builder.Properties<PayoutType>().HaveConversion<UpperSnakeEnumConverter<PayoutType>>().HaveMaxLength(32);
         builder.Properties<PayoutStatus>().HaveConversion<UpperSnakeEnumConverter<PayoutStatus>>().HaveMaxLength(32);
-        builder.Properties<WebhookEndpointStatus>().HaveConversion<UpperSnakeEnumConverter<WebhookEndpointStatus>>().HaveMaxLength(32);
-        builder.Properties<WebhookDeliveryStatus>().HaveConversion<UpperSnakeEnumConverter<WebhookDeliveryStatus>>().HaveMaxLength(32);
+        builder
+            .Properties<WebhookEndpointStatus>()
+            .HaveConversion<UpperSnakeEnumConverter<WebhookEndpointStatus>>()
+            .HaveMaxLength(32);
+        builder
+            .Properties<WebhookDeliveryStatus>()
+            .HaveConversion<UpperSnakeEnumConverter<WebhookDeliveryStatus>>()
+            .HaveMaxLength(32);
         builder.Properties<CampaignKind>().HaveConversion<UpperSnakeEnumConverter<CampaignKind>>().HaveMaxLength(32);
         builder.Properties<CampaignMode>().HaveConversion<UpperSnakeEnumConverter<CampaignMode>>().HaveMaxLength(32);
-        builder.Properties<CampaignStatus>().HaveConversion<UpperSnakeEnumConverter<CampaignStatus>>().HaveMaxLength(32);
-        builder.Properties<ContributionStatus>().HaveConversion<UpperSnakeEnumConverter<ContributionStatus>>().HaveMaxLength(32);
+        builder
+            .Properties<CampaignStatus>()
+            .HaveConversion<UpperSnakeEnumConverter<CampaignStatus>>()
+            .HaveMaxLength(32);
+        builder
+            .Properties<ContributionStatus>()
+            .HaveConversion<UpperSnakeEnumConverter<ContributionStatus>>()
+            .HaveMaxLength(32);
         builder.Properties<RefundStatus>().HaveConversion<UpperSnakeEnumConverter<RefundStatus>>().HaveMaxLength(32);
     }
 
@@ -144,7 +166,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         {
             b.HasKey(p => p.Id);
             b.Property(p => p.Name).HasMaxLength(200);
-            b.ToTable(t => t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0"));
+            b.ToTable(t =>
+                t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0")
+            );
         });
 
         model.Entity<ApiKey>(b =>
@@ -174,9 +198,13 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         {
             b.HasKey(w => w.Id);
             // One wallet per customer and currency, and one fee wallet per platform and currency, even under races.
-            b.HasIndex(w => new { w.CustomerId, w.Currency }).IsUnique().HasFilter("kind = 'CUSTOMER'")
+            b.HasIndex(w => new { w.CustomerId, w.Currency })
+                .IsUnique()
+                .HasFilter("kind = 'CUSTOMER'")
                 .HasDatabaseName("ux_wallets_customer_currency");
-            b.HasIndex(w => new { w.PlatformId, w.Currency }).IsUnique().HasFilter("kind = 'PLATFORM_FEES'")
+            b.HasIndex(w => new { w.PlatformId, w.Currency })
+                .IsUnique()
+                .HasFilter("kind = 'PLATFORM_FEES'")
                 .HasDatabaseName("ux_wallets_platform_fees_currency");
             b.HasIndex(w => new { w.PlatformId, w.Id });
             b.HasOne<Platform>().WithMany().HasForeignKey(w => w.PlatformId);
@@ -208,14 +236,24 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.Ignore(o => o.Amount);
             Metadata(b.Property(o => o.Metadata));
             b.HasIndex(o => new { o.PlatformId, o.Id });
-            b.HasIndex(o => new { o.PlatformId, o.Status, o.Id });
+            b.HasIndex(o => new
+            {
+                o.PlatformId,
+                o.Status,
+                o.Id,
+            });
             b.HasIndex(o => o.BuyerToken).IsUnique();
             b.HasIndex(o => o.SellerToken).IsUnique();
             b.HasIndex(o => o.OrderGroupId);
-            b.HasIndex(o => o.Status).HasFilter("status = 'PENDING_RELEASE'").HasDatabaseName("ix_orders_pending_release");
+            b.HasIndex(o => o.Status)
+                .HasFilter("status = 'PENDING_RELEASE'")
+                .HasDatabaseName("ix_orders_pending_release");
             // The dashboard's filters and search (Application/Dashboard/OrderSearch.cs).
             b.HasIndex(o => new { o.PlatformId, o.CreatedAt });
-            b.HasIndex(o => o.Name).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_orders_name_trgm");
+            b.HasIndex(o => o.Name)
+                .HasMethod("gin")
+                .HasOperators("gin_trgm_ops")
+                .HasDatabaseName("ix_orders_name_trgm");
             b.HasIndex(o => o.Metadata).HasMethod("gin").HasDatabaseName("ix_orders_metadata");
             b.HasOne<Platform>().WithMany().HasForeignKey(o => o.PlatformId);
             b.HasOne<Customer>().WithMany().HasForeignKey(o => o.SellerId);
@@ -278,7 +316,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         {
             b.HasKey(d => d.Id);
             b.HasIndex(d => new { d.EndpointId, d.Id });
-            b.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'PENDING'").HasDatabaseName("ix_webhook_deliveries_pending");
+            b.HasIndex(d => d.NextAttemptAt)
+                .HasFilter("status = 'PENDING'")
+                .HasDatabaseName("ix_webhook_deliveries_pending");
             b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId);
             b.HasOne<Event>().WithMany().HasForeignKey(d => d.EventId);
         });
@@ -301,7 +341,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.Ignore(c => c.Target);
             b.Ignore(c => c.TargetReached);
             b.HasIndex(c => new { c.PlatformId, c.Id });
-            b.HasIndex(c => c.Deadline).HasFilter("status IN ('OPEN', 'FUNDED')").HasDatabaseName("ix_campaigns_open_deadline");
+            b.HasIndex(c => c.Deadline)
+                .HasFilter("status IN ('OPEN', 'FUNDED')")
+                .HasDatabaseName("ix_campaigns_open_deadline");
             b.HasOne<Platform>().WithMany().HasForeignKey(c => c.PlatformId);
             b.HasOne<Customer>().WithMany().HasForeignKey(c => c.OwnerId);
             b.ToTable(t =>
@@ -352,7 +394,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasIndex(p => p.BankwireReference).IsUnique();
             b.HasIndex(p => p.OrderId);
             b.HasIndex(p => p.CampaignId);
-            b.HasIndex(p => p.ExpiresAt).HasFilter("status = 'PENDING' AND type = 'BANKWIRE'")
+            b.HasIndex(p => p.ExpiresAt)
+                .HasFilter("status = 'PENDING' AND type = 'BANKWIRE'")
                 .HasDatabaseName("ix_payins_open_wires");
             b.ToTable(t => t.HasCheckConstraint("ck_payins_amount_positive", "amount_minor > 0"));
         });
@@ -362,7 +405,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
             b.HasKey(p => p.Id);
             b.HasIndex(p => p.OrderId);
             b.HasIndex(p => p.SettlesAt).HasFilter("status = 'IN_TRANSIT'").HasDatabaseName("ix_payouts_in_transit");
-            b.HasIndex(p => p.NextAttemptAt).HasFilter("status IN ('PENDING', 'SUBMITTING')").HasDatabaseName("ix_payouts_open");
+            b.HasIndex(p => p.NextAttemptAt)
+                .HasFilter("status IN ('PENDING', 'SUBMITTING')")
+                .HasDatabaseName("ix_payouts_open");
             b.Ignore(p => p.BankReference);
             b.ToTable(t => t.HasCheckConstraint("ck_payouts_amount_non_negative", "amount_minor >= 0"));
         });
@@ -388,11 +433,15 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
     }
 
     private static void Metadata(PropertyBuilder<Dictionary<string, string>> property) =>
-        property.HasColumnType("jsonb").HasConversion(
-            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new(),
-            new ValueComparer<Dictionary<string, string>>(
-                (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
-                v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
-                v => new Dictionary<string, string>(v)));
+        property
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new(),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
+                    v => v.Aggregate(0, (h, p) => HashCode.Combine(h, p.Key, p.Value)),
+                    v => new Dictionary<string, string>(v)
+                )
+            );
 }

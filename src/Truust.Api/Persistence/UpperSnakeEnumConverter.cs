@@ -7,9 +7,8 @@ namespace Truust.Api.Persistence;
 /// Stores an enum as the same upper snake case string the API shows (<c>PENDING_PUBLISH</c>), so a row reads
 /// the same in psql as in a JSON response, and renaming a C# member cannot silently renumber stored data.
 /// </summary>
-public sealed class UpperSnakeEnumConverter<TEnum>() : ValueConverter<TEnum, string>(
-    v => Names.ToName[v],
-    s => Names.FromName[s])
+public sealed class UpperSnakeEnumConverter<TEnum>()
+    : ValueConverter<TEnum, string>(v => Names.ToName[v], s => Names.FromName[s])
     where TEnum : struct, Enum
 {
     private static class Names
@@ -26,5 +25,6 @@ public sealed class UpperSnakeEnumConverter<TEnum>() : ValueConverter<TEnum, str
 public static class EnumName
 {
     /// <summary>The stored and wire name of an enum value, e.g. <c>PENDING_RELEASE</c>.</summary>
-    public static string Of<TEnum>(TEnum value) where TEnum : struct, Enum => UpperSnakeEnumConverter<TEnum>.Name(value);
+    public static string Of<TEnum>(TEnum value)
+        where TEnum : struct, Enum => UpperSnakeEnumConverter<TEnum>.Name(value);
 }

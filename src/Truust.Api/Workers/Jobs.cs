@@ -32,8 +32,13 @@ public interface IWorkerJob
 }
 
 /// <summary>Pays out validated orders (WALLET at once, ACCOUNT through the bank).</summary>
-public sealed class ReleaseJob(TruustDbContext db, PayoutService payouts, Application.Wallets.WalletFlowService withdrawals,
-    TimeProvider clock, IOptions<WorkerOptions> options) : IWorkerJob
+public sealed class ReleaseJob(
+    TruustDbContext db,
+    PayoutService payouts,
+    Application.Wallets.WalletFlowService withdrawals,
+    TimeProvider clock,
+    IOptions<WorkerOptions> options
+) : IWorkerJob
 {
     public string Name => "release";
 
@@ -41,30 +46,38 @@ public sealed class ReleaseJob(TruustDbContext db, PayoutService payouts, Applic
     {
         var now = clock.GetUtcNow();
         var leaseUntil = now.AddSeconds(options.Value.LeaseSeconds);
-        var ids = await db.Database.SqlQuery<string>($"""
-            UPDATE payouts SET next_attempt_at = {leaseUntil}
-            WHERE id IN (
-                SELECT p.id FROM payouts p JOIN orders o ON o.payout_id = p.id
-                WHERE o.status = 'PENDING_RELEASE' AND p.status IN ('PENDING', 'SUBMITTING') AND p.next_attempt_at <= {now}
-                ORDER BY p.next_attempt_at LIMIT {options.Value.BatchSize}
-                FOR UPDATE OF p SKIP LOCKED)
-            RETURNING id AS "Value"
-            """).ToListAsync(ct);
+        var ids = await db
+            .Database.SqlQuery<string>(
+                $"""
+                UPDATE payouts SET next_attempt_at = {leaseUntil}
+                WHERE id IN (
+                    SELECT p.id FROM payouts p JOIN orders o ON o.payout_id = p.id
+                    WHERE o.status = 'PENDING_RELEASE' AND p.status IN ('PENDING', 'SUBMITTING') AND p.next_attempt_at <= {now}
+                    ORDER BY p.next_attempt_at LIMIT {options.Value.BatchSize}
+                    FOR UPDATE OF p SKIP LOCKED)
+                RETURNING id AS "Value"
+                """
+            )
+            .ToListAsync(ct);
         foreach (var id in ids)
         {
             await payouts.ReleaseAsync(id, ct);
         }
 
         // Withdrawals whose request died (or could not reach the bank) before recording the bank's answer.
-        var stuck = await db.Database.SqlQuery<string>($"""
-            UPDATE payouts SET next_attempt_at = {leaseUntil}
-            WHERE id IN (
-                SELECT id FROM payouts
-                WHERE source_wallet_id IS NOT NULL AND status = 'SUBMITTING' AND next_attempt_at <= {now}
-                ORDER BY next_attempt_at LIMIT {options.Value.BatchSize}
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id AS "Value"
-            """).ToListAsync(ct);
+        var stuck = await db
+            .Database.SqlQuery<string>(
+                $"""
+                UPDATE payouts SET next_attempt_at = {leaseUntil}
+                WHERE id IN (
+                    SELECT id FROM payouts
+                    WHERE source_wallet_id IS NOT NULL AND status = 'SUBMITTING' AND next_attempt_at <= {now}
+                    ORDER BY next_attempt_at LIMIT {options.Value.BatchSize}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id AS "Value"
+                """
+            )
+            .ToListAsync(ct);
         foreach (var id in stuck)
         {
             await withdrawals.SubmitWithdrawalAsync(id, ct);
@@ -75,8 +88,12 @@ public sealed class ReleaseJob(TruustDbContext db, PayoutService payouts, Applic
 }
 
 /// <summary>Follows ACCOUNT payouts in transit until the bank settles or returns them.</summary>
-public sealed class SettlementJob(TruustDbContext db, PayoutService payouts, TimeProvider clock, IOptions<WorkerOptions> options)
-    : IWorkerJob
+public sealed class SettlementJob(
+    TruustDbContext db,
+    PayoutService payouts,
+    TimeProvider clock,
+    IOptions<WorkerOptions> options
+) : IWorkerJob
 {
     public string Name => "settlement";
 
@@ -84,15 +101,19 @@ public sealed class SettlementJob(TruustDbContext db, PayoutService payouts, Tim
     {
         var now = clock.GetUtcNow();
         var leaseUntil = now.AddSeconds(options.Value.LeaseSeconds);
-        var ids = await db.Database.SqlQuery<string>($"""
-            UPDATE payouts SET next_attempt_at = {leaseUntil}
-            WHERE id IN (
-                SELECT id FROM payouts
-                WHERE status = 'IN_TRANSIT' AND settles_at <= {now} AND next_attempt_at <= {now}
-                ORDER BY settles_at LIMIT {options.Value.BatchSize}
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id AS "Value"
-            """).ToListAsync(ct);
+        var ids = await db
+            .Database.SqlQuery<string>(
+                $"""
+                UPDATE payouts SET next_attempt_at = {leaseUntil}
+                WHERE id IN (
+                    SELECT id FROM payouts
+                    WHERE status = 'IN_TRANSIT' AND settles_at <= {now} AND next_attempt_at <= {now}
+                    ORDER BY settles_at LIMIT {options.Value.BatchSize}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id AS "Value"
+                """
+            )
+            .ToListAsync(ct);
         foreach (var id in ids)
         {
             await payouts.CheckSettlementAsync(id, ct);
@@ -103,20 +124,28 @@ public sealed class SettlementJob(TruustDbContext db, PayoutService payouts, Tim
 }
 
 /// <summary>Expires bank-wire payins whose deadline passed with no matching wire.</summary>
-public sealed class WireExpiryJob(TruustDbContext db, PayinService payins, TimeProvider clock, IOptions<WorkerOptions> options)
-    : IWorkerJob
+public sealed class WireExpiryJob(
+    TruustDbContext db,
+    PayinService payins,
+    TimeProvider clock,
+    IOptions<WorkerOptions> options
+) : IWorkerJob
 {
     public string Name => "wire-expiry";
 
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var ids = await db.Database.SqlQuery<string>($"""
-            SELECT id AS "Value" FROM payins
-            WHERE status = 'PENDING' AND type = 'BANKWIRE' AND expires_at <= {now}
-            ORDER BY expires_at LIMIT {options.Value.BatchSize}
-            FOR UPDATE SKIP LOCKED
-            """).ToListAsync(ct);
+        var ids = await db
+            .Database.SqlQuery<string>(
+                $"""
+                SELECT id AS "Value" FROM payins
+                WHERE status = 'PENDING' AND type = 'BANKWIRE' AND expires_at <= {now}
+                ORDER BY expires_at LIMIT {options.Value.BatchSize}
+                FOR UPDATE SKIP LOCKED
+                """
+            )
+            .ToListAsync(ct);
         foreach (var id in ids)
         {
             await payins.ExpireWireAsync(id, ct);
@@ -127,8 +156,12 @@ public sealed class WireExpiryJob(TruustDbContext db, PayinService payins, TimeP
 }
 
 /// <summary>Retries card and wire refunds until their rail confirms them.</summary>
-public sealed class RefundJob(TruustDbContext db, RefundService refunds, TimeProvider clock, IOptions<WorkerOptions> options)
-    : IWorkerJob
+public sealed class RefundJob(
+    TruustDbContext db,
+    RefundService refunds,
+    TimeProvider clock,
+    IOptions<WorkerOptions> options
+) : IWorkerJob
 {
     public string Name => "refunds";
 
@@ -136,14 +169,18 @@ public sealed class RefundJob(TruustDbContext db, RefundService refunds, TimePro
     {
         var now = clock.GetUtcNow();
         var leaseUntil = now.AddSeconds(options.Value.LeaseSeconds);
-        var ids = await db.Database.SqlQuery<string>($"""
-            UPDATE refunds SET next_attempt_at = {leaseUntil}
-            WHERE id IN (
-                SELECT id FROM refunds WHERE status = 'PENDING' AND next_attempt_at <= {now}
-                ORDER BY next_attempt_at LIMIT {options.Value.BatchSize}
-                FOR UPDATE SKIP LOCKED)
-            RETURNING id AS "Value"
-            """).ToListAsync(ct);
+        var ids = await db
+            .Database.SqlQuery<string>(
+                $"""
+                UPDATE refunds SET next_attempt_at = {leaseUntil}
+                WHERE id IN (
+                    SELECT id FROM refunds WHERE status = 'PENDING' AND next_attempt_at <= {now}
+                    ORDER BY next_attempt_at LIMIT {options.Value.BatchSize}
+                    FOR UPDATE SKIP LOCKED)
+                RETURNING id AS "Value"
+                """
+            )
+            .ToListAsync(ct);
         foreach (var id in ids)
         {
             await refunds.ExecuteAsync(id, ct);
@@ -153,9 +190,15 @@ public sealed class RefundJob(TruustDbContext db, RefundService refunds, TimePro
     }
 }
 
-/// <summary>Runs one job in a loop: a batch, then a pause until the poll interval passes or a request wakes it.</summary>
-public sealed class JobRunner<TJob>(IServiceScopeFactory scopes, IOptions<WorkerOptions> options, ILogger<JobRunner<TJob>> log,
-    WorkerSignal? signal = null) : BackgroundService where TJob : IWorkerJob
+/// <summary>Runs one job in a loop: a batch, then a pause until the poll interval passes or a request wakes
+/// it.</summary>
+public sealed class JobRunner<TJob>(
+    IServiceScopeFactory scopes,
+    IOptions<WorkerOptions> options,
+    ILogger<JobRunner<TJob>> log,
+    WorkerSignal? signal = null
+) : BackgroundService
+    where TJob : IWorkerJob
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -215,29 +258,40 @@ public sealed class IdempotencyPurgeJob(TruustDbContext db, TimeProvider clock) 
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
             DELETE FROM idempotency_records WHERE ctid IN (
                 SELECT ctid FROM idempotency_records WHERE expires_at < {now} LIMIT 1000)
-            """, ct);
+            """,
+            ct
+        );
         return 0;
     }
 }
 
 /// <summary>Settles campaigns whose deadline passed: release to the owner, or refund every contributor.</summary>
-public sealed class CampaignDeadlineJob(TruustDbContext db, Application.Campaigns.CampaignService campaigns, TimeProvider clock,
-    IOptions<WorkerOptions> options) : IWorkerJob
+public sealed class CampaignDeadlineJob(
+    TruustDbContext db,
+    Application.Campaigns.CampaignService campaigns,
+    TimeProvider clock,
+    IOptions<WorkerOptions> options
+) : IWorkerJob
 {
     public string Name => "campaign-deadlines";
 
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var ids = await db.Database.SqlQuery<string>($"""
-            SELECT id AS "Value" FROM campaigns
-            WHERE status IN ('OPEN', 'FUNDED') AND deadline <= {now}
-            ORDER BY deadline LIMIT {options.Value.BatchSize}
-            FOR UPDATE SKIP LOCKED
-            """).ToListAsync(ct);
+        var ids = await db
+            .Database.SqlQuery<string>(
+                $"""
+                SELECT id AS "Value" FROM campaigns
+                WHERE status IN ('OPEN', 'FUNDED') AND deadline <= {now}
+                ORDER BY deadline LIMIT {options.Value.BatchSize}
+                FOR UPDATE SKIP LOCKED
+                """
+            )
+            .ToListAsync(ct);
         foreach (var id in ids)
         {
             await campaigns.SettleDeadlineAsync(id, ct);

@@ -11,11 +11,44 @@ public sealed record Iban
     // Lengths from the SWIFT IBAN registry; an IBAN whose country is not listed is refused rather than guessed.
     private static readonly Dictionary<string, int> Lengths = new(StringComparer.Ordinal)
     {
-        ["AD"] = 24, ["AE"] = 23, ["AT"] = 20, ["BE"] = 16, ["BG"] = 22, ["CH"] = 21, ["CY"] = 28, ["CZ"] = 24,
-        ["DE"] = 22, ["DK"] = 18, ["EE"] = 20, ["ES"] = 24, ["FI"] = 18, ["FR"] = 27, ["GB"] = 22, ["GI"] = 23,
-        ["GR"] = 27, ["HR"] = 21, ["HU"] = 28, ["IE"] = 22, ["IS"] = 26, ["IT"] = 27, ["LI"] = 21, ["LT"] = 20,
-        ["LU"] = 20, ["LV"] = 21, ["MC"] = 27, ["MT"] = 31, ["NL"] = 18, ["NO"] = 15, ["PL"] = 28, ["PT"] = 25,
-        ["RO"] = 24, ["SE"] = 24, ["SI"] = 19, ["SK"] = 24, ["SM"] = 27, ["VA"] = 22,
+        ["AD"] = 24,
+        ["AE"] = 23,
+        ["AT"] = 20,
+        ["BE"] = 16,
+        ["BG"] = 22,
+        ["CH"] = 21,
+        ["CY"] = 28,
+        ["CZ"] = 24,
+        ["DE"] = 22,
+        ["DK"] = 18,
+        ["EE"] = 20,
+        ["ES"] = 24,
+        ["FI"] = 18,
+        ["FR"] = 27,
+        ["GB"] = 22,
+        ["GI"] = 23,
+        ["GR"] = 27,
+        ["HR"] = 21,
+        ["HU"] = 28,
+        ["IE"] = 22,
+        ["IS"] = 26,
+        ["IT"] = 27,
+        ["LI"] = 21,
+        ["LT"] = 20,
+        ["LU"] = 20,
+        ["LV"] = 21,
+        ["MC"] = 27,
+        ["MT"] = 31,
+        ["NL"] = 18,
+        ["NO"] = 15,
+        ["PL"] = 28,
+        ["PT"] = 25,
+        ["RO"] = 24,
+        ["SE"] = 24,
+        ["SI"] = 19,
+        ["SK"] = 24,
+        ["SM"] = 27,
+        ["VA"] = 22,
     };
 
     private Iban(string value) => Value = value;
@@ -75,7 +108,8 @@ public sealed record Iban
             ? iban!
             : throw new BusinessRuleException("invalid_iban", error, field);
 
-    /// <summary>Builds a valid IBAN from a country and a national account number by computing the check digits.</summary>
+    /// <summary>Builds a valid IBAN from a country and a national account number by computing the check
+    /// digits.</summary>
     public static Iban FromBban(string country, string bban)
     {
         var check = 98 - Mod97(country + "00" + bban);

@@ -11,8 +11,16 @@ public sealed class Campaign : IHasId
         Id = PlatformId = Name = OwnerId = Currency = string.Empty;
     }
 
-    public Campaign(string platformId, string name, CampaignKind kind, CampaignMode mode, string ownerId, Money target,
-        DateTimeOffset deadline, DateTimeOffset now)
+    public Campaign(
+        string platformId,
+        string name,
+        CampaignKind kind,
+        CampaignMode mode,
+        string ownerId,
+        Money target,
+        DateTimeOffset deadline,
+        DateTimeOffset now
+    )
     {
         if (deadline <= now)
         {
@@ -87,8 +95,9 @@ public sealed class Campaign : IHasId
 
     public CampaignTransition Apply(CampaignTrigger trigger, DateTimeOffset now)
     {
-        var transition = CampaignTransitions.Find(Status, trigger)
-                         ?? throw new InvalidCampaignTransitionException(Id, Status, trigger);
+        var transition =
+            CampaignTransitions.Find(Status, trigger)
+            ?? throw new InvalidCampaignTransitionException(Id, Status, trigger);
         Status = transition.To;
         UpdatedAt = now;
         if (transition.Effect != CampaignMoneyEffect.None)
@@ -107,29 +116,45 @@ public sealed class Campaign : IHasId
     {
         if (!CampaignTransitions.AcceptsContributions(Status))
         {
-            throw new ConflictException("campaign_closed", $"Campaign {Id} is {Status}: it accepts no more contributions.");
+            throw new ConflictException(
+                "campaign_closed",
+                $"Campaign {Id} is {Status}: it accepts no more contributions."
+            );
         }
 
         if (now >= Deadline)
         {
-            throw new BusinessRuleException("deadline_passed", $"Campaign {Id} closed for contributions at {Deadline:O}.");
+            throw new BusinessRuleException(
+                "deadline_passed",
+                $"Campaign {Id} closed for contributions at {Deadline:O}."
+            );
         }
 
         if (MinContributionMinor is { } min && amountMinor < min)
         {
-            throw new BusinessRuleException("contribution_too_small", $"The smallest contribution is {min} minor units.", "amount");
+            throw new BusinessRuleException(
+                "contribution_too_small",
+                $"The smallest contribution is {min} minor units.",
+                "amount"
+            );
         }
 
         if (MaxContributionMinor is { } max && amountMinor > max)
         {
-            throw new BusinessRuleException("contribution_too_large", $"The largest contribution is {max} minor units.", "amount");
+            throw new BusinessRuleException(
+                "contribution_too_large",
+                $"The largest contribution is {max} minor units.",
+                "amount"
+            );
         }
 
         if (HardCapMinor is { } cap && RaisedMinor + PendingMinor + amountMinor > cap)
         {
-            throw new BusinessRuleException("hard_cap_reached",
+            throw new BusinessRuleException(
+                "hard_cap_reached",
                 $"Campaign {Id} can take only {Math.Max(0, cap - RaisedMinor - PendingMinor)} more minor units before its hard cap of {cap}.",
-                "amount");
+                "amount"
+            );
         }
 
         PendingMinor = checked(PendingMinor + amountMinor);
@@ -171,6 +196,7 @@ public enum ContributionStatus
     Pending,
     Confirmed,
     Failed,
+
     /// <summary>Sent back to the contributor (the refund has its own status).</summary>
     Refunded,
 }

@@ -7,6 +7,7 @@ public enum CampaignKind
 {
     Donation,
     Reward,
+
     /// <summary>Crowdlending: the raised money is a loan the owner repays to the contributors with interest.</summary>
     Loan,
 }
@@ -15,6 +16,7 @@ public enum CampaignMode
 {
     /// <summary>The target must be reached by the deadline, or every contributor is refunded.</summary>
     AllOrNothing,
+
     /// <summary>The owner keeps whatever was raised by the deadline.</summary>
     KeepItAll,
 }
@@ -22,13 +24,17 @@ public enum CampaignMode
 public enum CampaignStatus
 {
     Open,
+
     /// <summary>The target is reached; still open to contributions until the deadline or an early close.</summary>
     Funded,
+
     /// <summary>Closed successfully: the pooled money was released to the owner.</summary>
     Succeeded,
+
     /// <summary>The target was missed: every contribution is refunded.</summary>
     Failed,
     Cancelled,
+
     /// <summary>A loan disbursed to the borrower, being repaid in instalments.</summary>
     Repaying,
     Repaid,
@@ -38,15 +44,20 @@ public enum CampaignStatus
 public enum CampaignTrigger
 {
     ReachTarget,
+
     /// <summary>The deadline passed with the target missed (ALL_OR_NOTHING), or nothing raised at all.</summary>
     Expire,
+
     /// <summary>Closed with success: at the deadline, or early by the owner once the target is reached.</summary>
     Close,
     Cancel,
+
     /// <summary>A loan's money was paid to the borrower.</summary>
     Disburse,
+
     /// <summary>The last instalment was paid.</summary>
     CompleteRepayment,
+
     /// <summary>The borrower stopped paying; the platform declares the loan in default.</summary>
     Default,
 }
@@ -55,15 +66,23 @@ public enum CampaignTrigger
 public enum CampaignMoneyEffect
 {
     None,
+
     /// <summary>The pool goes to the owner, less the platform fee.</summary>
     ReleaseToOwner,
+
     /// <summary>Every confirmed contribution goes back to its contributor along its rail.</summary>
     RefundAll,
 }
 
-public sealed record CampaignTransition(CampaignStatus From, CampaignTrigger Trigger, CampaignStatus To, CampaignMoneyEffect Effect);
+public sealed record CampaignTransition(
+    CampaignStatus From,
+    CampaignTrigger Trigger,
+    CampaignStatus To,
+    CampaignMoneyEffect Effect
+);
 
-/// <summary>The campaign lifecycle as data, the only place that says which moves are legal (like the order table).</summary>
+/// <summary>The campaign lifecycle as data, the only place that says which moves are legal (like the order
+/// table).</summary>
 public static class CampaignTransitions
 {
     public static readonly IReadOnlyList<CampaignTransition> Table =
@@ -82,7 +101,8 @@ public static class CampaignTransitions
     private static readonly Dictionary<(CampaignStatus, CampaignTrigger), CampaignTransition> ByKey =
         Table.ToDictionary(t => (t.From, t.Trigger));
 
-    public static CampaignTransition? Find(CampaignStatus from, CampaignTrigger trigger) => ByKey.GetValueOrDefault((from, trigger));
+    public static CampaignTransition? Find(CampaignStatus from, CampaignTrigger trigger) =>
+        ByKey.GetValueOrDefault((from, trigger));
 
     public static IReadOnlyList<CampaignTrigger> AllowedFrom(CampaignStatus status) =>
         Table.Where(t => t.From == status).Select(t => t.Trigger).ToList();
@@ -92,8 +112,11 @@ public static class CampaignTransitions
 }
 
 /// <summary>A campaign action its status does not allow (HTTP 409 with the allowed actions).</summary>
-public sealed class InvalidCampaignTransitionException(string campaignId, CampaignStatus status, CampaignTrigger trigger)
-    : ConflictException("invalid_transition", $"Campaign {campaignId} is {status}; '{trigger}' is not allowed now.")
+public sealed class InvalidCampaignTransitionException(
+    string campaignId,
+    CampaignStatus status,
+    CampaignTrigger trigger
+) : ConflictException("invalid_transition", $"Campaign {campaignId} is {status}; '{trigger}' is not allowed now.")
 {
     public CampaignStatus Status { get; } = status;
 

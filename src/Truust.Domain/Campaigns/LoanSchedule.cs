@@ -38,7 +38,8 @@ public sealed class Instalment : IHasId
 
     public bool IsPaid => DueMinor == 0;
 
-    /// <summary>Applies up to <paramref name="availableMinor"/>: interest first, then principal. Returns what it took.</summary>
+    /// <summary>Applies up to <paramref name="availableMinor"/>: interest first, then principal. Returns what it
+    /// took.</summary>
     public (long Principal, long Interest) Pay(long availableMinor)
     {
         var interest = Math.Min(availableMinor, InterestMinor - PaidInterestMinor);
@@ -56,7 +57,11 @@ public static class LoanSchedule
     /// Equal principal each month (split by largest remainder, so the parts add up to the principal exactly) and
     /// interest on the balance still outstanding that month: annual basis points / 12, rounded half up.
     /// </summary>
-    public static IReadOnlyList<(long Principal, long Interest)> Build(long principalMinor, long annualInterestBp, int months)
+    public static IReadOnlyList<(long Principal, long Interest)> Build(
+        long principalMinor,
+        long annualInterestBp,
+        int months
+    )
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
         var principals = Allocation.LargestRemainder(principalMinor, Enumerable.Repeat(1L, months).ToList());
@@ -78,8 +83,11 @@ public static class LoanSchedule
     /// up to the repayment. Weighting by what is still owed makes the last repayment return each lender's principal
     /// exactly: rounding never leaves one lender a cent up and another a cent down.
     /// </summary>
-    public static IReadOnlyList<(long Principal, long Interest)> Distribute(long principalMinor, long interestMinor,
-        IReadOnlyList<long> contributions)
+    public static IReadOnlyList<(long Principal, long Interest)> Distribute(
+        long principalMinor,
+        long interestMinor,
+        IReadOnlyList<long> contributions
+    )
     {
         var principals = Allocation.LargestRemainder(principalMinor, contributions);
         var interests = Allocation.LargestRemainder(interestMinor, contributions);
@@ -125,7 +133,13 @@ public sealed class RepaymentShare : IHasId
         Id = RepaymentId = CampaignId = LenderId = string.Empty;
     }
 
-    public RepaymentShare(string repaymentId, string campaignId, string lenderId, long principalMinor, long interestMinor)
+    public RepaymentShare(
+        string repaymentId,
+        string campaignId,
+        string lenderId,
+        long principalMinor,
+        long interestMinor
+    )
     {
         Id = Ids.New("rsh");
         RepaymentId = repaymentId;

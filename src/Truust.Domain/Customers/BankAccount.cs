@@ -10,8 +10,14 @@ public sealed class BankAccount : IHasId
         Id = PlatformId = CustomerId = HolderName = Iban = string.Empty;
     }
 
-    public BankAccount(string platformId, string customerId, string holderName, Iban iban, string? bic,
-        DateTimeOffset now)
+    public BankAccount(
+        string platformId,
+        string customerId,
+        string holderName,
+        Iban iban,
+        string? bic,
+        DateTimeOffset now
+    )
     {
         Id = Ids.New("ba");
         PlatformId = platformId;

@@ -15,8 +15,14 @@ public sealed class Customer : IHasId
         Metadata = new Dictionary<string, string>();
     }
 
-    public Customer(string platformId, string name, string email, CustomerType type,
-        Dictionary<string, string> metadata, DateTimeOffset now)
+    public Customer(
+        string platformId,
+        string name,
+        string email,
+        CustomerType type,
+        Dictionary<string, string> metadata,
+        DateTimeOffset now
+    )
     {
         Id = Ids.New("cus");
         PlatformId = platformId;
@@ -43,8 +49,13 @@ public sealed class Customer : IHasId
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public void Update(string? name, string? email, CustomerType? type, Dictionary<string, string>? metadata,
-        DateTimeOffset now)
+    public void Update(
+        string? name,
+        string? email,
+        CustomerType? type,
+        Dictionary<string, string>? metadata,
+        DateTimeOffset now
+    )
     {
         Name = name ?? Name;
         Email = email ?? Email;

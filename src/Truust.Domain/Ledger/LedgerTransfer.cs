@@ -41,7 +41,8 @@ public enum TransferKind
 
 /// <summary>
 /// One balanced ledger movement (a debit and a credit of one amount): <see cref="AmountMinor"/> leaves
-/// <see cref="DebitAccount"/> and arrives in <see cref="CreditAccount"/>, so every movement balances by construction. Rows are never updated or deleted
+/// <see cref="DebitAccount"/> and arrives in <see cref="CreditAccount"/>, so every movement balances by construction.
+/// Rows are never updated or deleted
 /// (a database trigger refuses it); a correction is a new, reversing transfer.
 /// </summary>
 public sealed class LedgerTransfer : IHasId
@@ -51,8 +52,16 @@ public sealed class LedgerTransfer : IHasId
         Id = PlatformId = DebitAccount = CreditAccount = Currency = Reference = string.Empty;
     }
 
-    public LedgerTransfer(string platformId, string debitAccount, string creditAccount, Money amount,
-        TransferKind kind, string reference, string? orderId, DateTimeOffset now)
+    public LedgerTransfer(
+        string platformId,
+        string debitAccount,
+        string creditAccount,
+        Money amount,
+        TransferKind kind,
+        string reference,
+        string? orderId,
+        DateTimeOffset now
+    )
     {
         if (amount.IsZero)
         {

@@ -1,4 +1,3 @@
-
 namespace Truust.Domain.Orders;
 
 /// <summary>
@@ -13,8 +12,7 @@ public sealed class Order : IHasId
         Metadata = new Dictionary<string, string>();
     }
 
-    public Order(string platformId, string name, Money amount, string? buyerId, string sellerId,
-        DateTimeOffset now)
+    public Order(string platformId, string name, Money amount, string? buyerId, string sellerId, DateTimeOffset now)
     {
         Id = Ids.New("ord");
         PlatformId = platformId;
@@ -165,7 +163,11 @@ public sealed class Order : IHasId
     {
         if (HeldMinor == 0)
         {
-            throw new BusinessRuleException("refund_exceeds_held", $"Order {Id} holds nothing any more to refund.", "amount");
+            throw new BusinessRuleException(
+                "refund_exceeds_held",
+                $"Order {Id} holds nothing any more to refund.",
+                "amount"
+            );
         }
 
         if (amountMinor <= 0)
@@ -175,8 +177,11 @@ public sealed class Order : IHasId
 
         if (amountMinor > HeldMinor)
         {
-            throw new BusinessRuleException("refund_exceeds_held",
-                $"Order {Id} holds {HeldMinor} minor units; a refund of {amountMinor} is more than that.", "amount");
+            throw new BusinessRuleException(
+                "refund_exceeds_held",
+                $"Order {Id} holds {HeldMinor} minor units; a refund of {amountMinor} is more than that.",
+                "amount"
+            );
         }
 
         HeldMinor -= amountMinor;
@@ -192,8 +197,15 @@ public sealed class OrderStatusChange : IHasId
         Id = OrderId = string.Empty;
     }
 
-    public OrderStatusChange(string orderId, OrderStatus from, OrderStatus to, OrderTrigger trigger, OrderActor actor,
-        string? reason, DateTimeOffset at)
+    public OrderStatusChange(
+        string orderId,
+        OrderStatus from,
+        OrderStatus to,
+        OrderTrigger trigger,
+        OrderActor actor,
+        string? reason,
+        DateTimeOffset at
+    )
     {
         Id = Ids.New("osc");
         OrderId = orderId;
@@ -224,9 +236,11 @@ public sealed class OrderStatusChange : IHasId
 
 /// <summary>A trigger the order's current status does not allow (HTTP 409 with the allowed actions).</summary>
 public sealed class InvalidTransitionException(
-    string orderId, OrderStatus status, OrderTrigger trigger, IReadOnlyList<OrderTrigger> allowed)
-    : ConflictException("invalid_transition",
-        $"Order {orderId} is {status}; '{trigger}' is not allowed now.")
+    string orderId,
+    OrderStatus status,
+    OrderTrigger trigger,
+    IReadOnlyList<OrderTrigger> allowed
+) : ConflictException("invalid_transition", $"Order {orderId} is {status}; '{trigger}' is not allowed now.")
 {
     public string OrderId { get; } = orderId;
 

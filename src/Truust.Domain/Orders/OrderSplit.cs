@@ -40,19 +40,33 @@ public static class Splits
     /// Percent splits are allocated together with the rest of the order by largest remainder, so rounding never
     /// creates or loses a cent. Throws when fee plus splits exceed the amount.
     /// </summary>
-    public static long[] Resolve(long amountMinor, long feeMinor, IReadOnlyList<(long? Amount, long? PercentBp)> requested)
+    public static long[] Resolve(
+        long amountMinor,
+        long feeMinor,
+        IReadOnlyList<(long? Amount, long? PercentBp)> requested
+    )
     {
         var result = new long[requested.Count];
-        var percentIndexes = Enumerable.Range(0, requested.Count).Where(i => requested[i].PercentBp is not null).ToList();
+        var percentIndexes = Enumerable
+            .Range(0, requested.Count)
+            .Where(i => requested[i].PercentBp is not null)
+            .ToList();
         var percentTotal = percentIndexes.Sum(i => requested[i].PercentBp!.Value);
         if (percentTotal > 10_000)
         {
-            throw new BusinessRuleException("splits_exceed_amount", "Split percentages add up to more than 100 %.", "splits");
+            throw new BusinessRuleException(
+                "splits_exceed_amount",
+                "Split percentages add up to more than 100 %.",
+                "splits"
+            );
         }
 
         if (percentIndexes.Count > 0)
         {
-            var weights = percentIndexes.Select(i => requested[i].PercentBp!.Value).Append(10_000 - percentTotal).ToList();
+            var weights = percentIndexes
+                .Select(i => requested[i].PercentBp!.Value)
+                .Append(10_000 - percentTotal)
+                .ToList();
             var parts = Allocation.LargestRemainder(amountMinor, weights);
             for (var k = 0; k < percentIndexes.Count; k++)
             {
@@ -69,15 +83,22 @@ public static class Splits
 
             if (result[i] <= 0)
             {
-                throw new BusinessRuleException("invalid_split", $"Split {i} comes to zero minor units.", $"splits[{i}]");
+                throw new BusinessRuleException(
+                    "invalid_split",
+                    $"Split {i} comes to zero minor units.",
+                    $"splits[{i}]"
+                );
             }
         }
 
         var total = checked(result.Sum() + feeMinor);
         if (total > amountMinor)
         {
-            throw new BusinessRuleException("splits_exceed_amount",
-                $"Fee ({feeMinor}) and splits ({result.Sum()}) add up to more than the amount ({amountMinor}).", "splits");
+            throw new BusinessRuleException(
+                "splits_exceed_amount",
+                $"Fee ({feeMinor}) and splits ({result.Sum()}) add up to more than the amount ({amountMinor}).",
+                "splits"
+            );
         }
 
         return result;

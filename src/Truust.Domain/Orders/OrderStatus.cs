@@ -1,6 +1,7 @@
 namespace Truust.Domain.Orders;
 
-/// <summary>The eleven statuses of the Truust order flow. Serialised as upper snake case (<c>PENDING_PUBLISH</c>).</summary>
+/// <summary>The eleven statuses of the Truust order flow. Serialised as upper snake case
+/// (<c>PENDING_PUBLISH</c>).</summary>
 public enum OrderStatus
 {
     Draft,
@@ -21,25 +22,31 @@ public enum OrderTrigger
 {
     /// <summary>A payin was created for the order (also a retry after a failed one).</summary>
     Pay,
+
     /// <summary>The gateway confirmed the payin: the money is in escrow.</summary>
     ConfirmPayin,
+
     /// <summary>The gateway denied the payin, or an unpaid wire expired.</summary>
     FailPayin,
     Cancel,
     Accept,
     Reject,
+
     /// <summary>The seller said where to be paid.</summary>
     CreatePayout,
     Validate,
+
     /// <summary>The release worker moved the money out of escrow.</summary>
     Release,
     Block,
+
     /// <summary>The bank refused the payout up front.</summary>
     RefuseRelease,
     Unblock,
 }
 
-/// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator key.</summary>
+/// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator
+/// key.</summary>
 [Flags]
 public enum OrderActor
 {
@@ -56,12 +63,16 @@ public enum OrderActor
 public enum EscrowEffect
 {
     None,
+
     /// <summary>A pending payin is voided; nothing was held yet.</summary>
     VoidPendingPayin,
+
     /// <summary>The payin's money arrives in escrow.</summary>
     FundEscrow,
+
     /// <summary>Everything still held goes back to the buyer along the rail it came by.</summary>
     RefundBuyer,
+
     /// <summary>Everything held goes to the seller, less the fee and splits.</summary>
     PaySeller,
 }

@@ -5,7 +5,13 @@ using static Truust.Domain.Orders.OrderTrigger;
 namespace Truust.Domain.Orders;
 
 /// <summary>One legal (status, trigger) pair: where it leads, what it does to the money, and who may fire it.</summary>
-public sealed record OrderTransition(OrderStatus From, OrderTrigger Trigger, OrderStatus To, EscrowEffect Effect, OrderActor Actors);
+public sealed record OrderTransition(
+    OrderStatus From,
+    OrderTrigger Trigger,
+    OrderStatus To,
+    EscrowEffect Effect,
+    OrderActor Actors
+);
 
 /// <summary>
 /// The order lifecycle as data: the only place that says which (status, trigger) pairs are legal. Reading this
@@ -39,14 +45,16 @@ public static class OrderTransitions
         new(BlockedRelease, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Operator),
     ];
 
-    private static readonly Dictionary<(OrderStatus, OrderTrigger), OrderTransition> ByKey =
-        Table.ToDictionary(t => (t.From, t.Trigger));
+    private static readonly Dictionary<(OrderStatus, OrderTrigger), OrderTransition> ByKey = Table.ToDictionary(t =>
+        (t.From, t.Trigger)
+    );
 
     /// <summary>The transition for this pair, or null when the pair is illegal.</summary>
     public static OrderTransition? Find(OrderStatus from, OrderTrigger trigger) =>
         ByKey.GetValueOrDefault((from, trigger));
 
-    /// <summary>The triggers <paramref name="actor"/> may fire from <paramref name="status"/>, in table order.</summary>
+    /// <summary>The triggers <paramref name="actor"/> may fire from <paramref name="status"/>, in table
+    /// order.</summary>
     public static IReadOnlyList<OrderTrigger> AllowedFor(OrderStatus status, OrderActor actor) =>
         Table.Where(t => t.From == status && (t.Actors & actor) != 0).Select(t => t.Trigger).ToList();
 
@@ -56,18 +64,19 @@ public static class OrderTransitions
     /// </summary>
     public static string ToMarkdown()
     {
-        static string Wire(string name) => string.Concat(name.Select((c, i) =>
-            i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString()));
+        static string Wire(string name) =>
+            string.Concat(
+                name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString())
+            );
         static string Action(string name) => Wire(name).ToLowerInvariant();
-        var lines = new List<string>
-        {
-            "| from | action | to | escrowed money | who |",
-            "|---|---|---|---|---|",
-        };
-        lines.AddRange(Table.Select(t =>
-            $"| {Wire(t.From.ToString())} | {Action(t.Trigger.ToString())} | {Wire(t.To.ToString())} | " +
-            $"{Action(t.Effect.ToString()).Replace('_', ' ')} | " +
-            $"{string.Join(", ", Enum.GetValues<OrderActor>().Where(a => a != OrderActor.None && t.Actors.HasFlag(a)).Select(a => a.ToString().ToLowerInvariant()))} |"));
+        var lines = new List<string> { "| from | action | to | escrowed money | who |", "|---|---|---|---|---|" };
+        lines.AddRange(
+            Table.Select(t =>
+                $"| {Wire(t.From.ToString())} | {Action(t.Trigger.ToString())} | {Wire(t.To.ToString())} | "
+                + $"{Action(t.Effect.ToString()).Replace('_', ' ')} | "
+                + $"{string.Join(", ", Enum.GetValues<OrderActor>().Where(a => a != OrderActor.None && t.Actors.HasFlag(a)).Select(a => a.ToString().ToLowerInvariant()))} |"
+            )
+        );
         return string.Join('\n', lines);
     }
 

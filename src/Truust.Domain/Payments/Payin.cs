@@ -12,11 +12,13 @@ public enum PayinStatus
 {
     /// <summary>Waiting for the buyer (card details, or the wire to arrive).</summary>
     Pending,
+
     /// <summary>The card issuer asks for a 3-D Secure challenge (PSD2 strong customer authentication).</summary>
     RequiresAction,
     Succeeded,
     Failed,
     Cancelled,
+
     /// <summary>A bank wire that did not arrive before its deadline.</summary>
     Expired,
 }

@@ -11,14 +11,19 @@ public enum PayoutStatus
 {
     /// <summary>Created; waiting for the release (or for the bank to be called).</summary>
     Pending,
+
     /// <summary>Being handed to the bank now; the release can no longer be blocked.</summary>
     Submitting,
+
     /// <summary>The bank accepted it; the money has left escrow and settles later.</summary>
     InTransit,
+
     /// <summary>Arrived: settled at the bank, or credited to the wallet.</summary>
     Paid,
+
     /// <summary>The bank refused it up front; nothing left escrow.</summary>
     Refused,
+
     /// <summary>The bank sent it back after accepting it; the money went to the seller's wallet.</summary>
     Returned,
 }
@@ -31,8 +36,15 @@ public sealed class Payout : IHasId
         Id = PlatformId = Currency = CustomerId = string.Empty;
     }
 
-    public Payout(string platformId, string customerId, PayoutType type, Money amount, string? bankAccountId,
-        string? destinationWalletId, DateTimeOffset now)
+    public Payout(
+        string platformId,
+        string customerId,
+        PayoutType type,
+        Money amount,
+        string? bankAccountId,
+        string? destinationWalletId,
+        DateTimeOffset now
+    )
     {
         Id = Ids.New("po");
         PlatformId = platformId;

@@ -20,8 +20,14 @@ public sealed class Refund : IHasId
 
     // orderId defaults to the payin's. A cart's payin funds several orders and names none of them, so a cart
     // order's refund must name its order itself, or the order's refund list and events lose it.
-    public Refund(string platformId, Payin payin, long amountMinor, string? reason, DateTimeOffset now,
-        string? orderId = null)
+    public Refund(
+        string platformId,
+        Payin payin,
+        long amountMinor,
+        string? reason,
+        DateTimeOffset now,
+        string? orderId = null
+    )
     {
         Id = Ids.New("re");
         PlatformId = platformId;

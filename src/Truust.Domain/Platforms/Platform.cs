@@ -34,12 +34,20 @@ public sealed class Platform : IHasId
     {
         if (percentBp is < 0 or > 10_000)
         {
-            throw new BusinessRuleException("invalid_fee", "fee_percent_bp must be between 0 and 10000.", "fee_percent_bp");
+            throw new BusinessRuleException(
+                "invalid_fee",
+                "fee_percent_bp must be between 0 and 10000.",
+                "fee_percent_bp"
+            );
         }
 
         if (fixedMinor is < 0 or > Money.MaxAmountMinor)
         {
-            throw new BusinessRuleException("invalid_fee", "fee_fixed must be between 0 and the maximum amount.", "fee_fixed");
+            throw new BusinessRuleException(
+                "invalid_fee",
+                "fee_fixed must be between 0 and the maximum amount.",
+                "fee_fixed"
+            );
         }
 
         FeePercentBp = percentBp;

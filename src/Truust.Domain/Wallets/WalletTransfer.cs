@@ -11,8 +11,15 @@ public sealed class WalletTransfer : IHasId
         Id = PlatformId = FromWalletId = ToWalletId = Currency = string.Empty;
     }
 
-    public WalletTransfer(string platformId, string fromWalletId, string toWalletId, Money amount, string? description,
-        string? batchId, DateTimeOffset now)
+    public WalletTransfer(
+        string platformId,
+        string fromWalletId,
+        string toWalletId,
+        Money amount,
+        string? description,
+        string? batchId,
+        DateTimeOffset now
+    )
     {
         if (fromWalletId == toWalletId)
         {

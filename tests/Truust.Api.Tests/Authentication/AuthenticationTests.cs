@@ -43,8 +43,10 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         using var client = factory.AnonymousClient();
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostJsonAsync("/v1/customers", new { name = "Ada", email = "ada@example.com" }))
-                .ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated"));
+            await (
+                await client.PostJsonAsync("/v1/customers", new { name = "Ada", email = "ada@example.com" })
+            ).ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated")
+        );
     }
 
     [Fact]
@@ -64,18 +66,22 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
     {
         var platform = await factory.CreateTestPlatformAsync();
         using var operatorClient = factory.OperatorClient();
-        var second = await (await operatorClient.PostJsonAsync($"/v1/platforms/{platform.Id}/api_keys",
-            new { label = "rotation" })).ReadAsync<ApiKeyResponse>(HttpStatusCode.Created);
+        var second = await (
+            await operatorClient.PostJsonAsync($"/v1/platforms/{platform.Id}/api_keys", new { label = "rotation" })
+        ).ReadAsync<ApiKeyResponse>(HttpStatusCode.Created);
         using var secondClient = factory.ClientWithKey(second.Secret!);
         Assert.Equal(platform.Id, (await secondClient.GetJsonAsync<PlatformResponse>("/v1/platform")).Id);
 
-        var revoked = await (await operatorClient.DeleteAsync($"/v1/platforms/{platform.Id}/api_keys/{second.Id}"))
-            .ReadAsync<ApiKeyResponse>();
+        var revoked = await (
+            await operatorClient.DeleteAsync($"/v1/platforms/{platform.Id}/api_keys/{second.Id}")
+        ).ReadAsync<ApiKeyResponse>();
 
         Assert.NotNull(revoked.RevokedAt);
         Assert.Null(revoked.Secret);
-        await (await secondClient.GetAsync("/v1/platform"))
-            .ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        await (await secondClient.GetAsync("/v1/platform")).ReadProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "unauthenticated"
+        );
         Assert.Equal(platform.Id, (await platform.Client.GetJsonAsync<PlatformResponse>("/v1/platform")).Id);
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -86,17 +92,24 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         var platform = await factory.CreateTestPlatformAsync();
 
         await (await platform.Client.GetAsync("/v1/platforms")).ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-        await (await platform.Client.GetAsync($"/v1/platforms/{platform.Id}"))
-            .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+        await (await platform.Client.GetAsync($"/v1/platforms/{platform.Id}")).ReadProblemAsync(
+            HttpStatusCode.Forbidden,
+            "forbidden"
+        );
         await factory.AssertUnchangedAsync(async () =>
         {
-            await (await platform.Client.PostJsonAsync("/v1/platforms", new { name = "Sneaky" }))
-                .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
-            await (await platform.Client.PostJsonAsync($"/v1/platforms/{platform.Id}/api_keys", new { label = "more" }))
-                .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            await (await platform.Client.PostJsonAsync("/v1/platforms", new { name = "Sneaky" })).ReadProblemAsync(
+                HttpStatusCode.Forbidden,
+                "forbidden"
+            );
+            await (
+                await platform.Client.PostJsonAsync($"/v1/platforms/{platform.Id}/api_keys", new { label = "more" })
+            ).ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
             var revoke = $"/v1/platforms/{platform.Id}/api_keys/{platform.ApiKeyId}";
-            return await (await platform.Client.DeleteAsync(revoke))
-                .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            return await (await platform.Client.DeleteAsync(revoke)).ReadProblemAsync(
+                HttpStatusCode.Forbidden,
+                "forbidden"
+            );
         });
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -107,8 +120,10 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         using var operatorClient = factory.OperatorClient();
 
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await operatorClient.PostJsonAsync("/v1/customers", new { name = "Ada", email = "ada@example.com" }))
-                .ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden"));
+            await (
+                await operatorClient.PostJsonAsync("/v1/customers", new { name = "Ada", email = "ada@example.com" })
+            ).ReadProblemAsync(HttpStatusCode.Forbidden, "forbidden")
+        );
 
         Assert.Contains(Caller.ActAsHeader, problem.Detail);
     }
@@ -124,8 +139,10 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         var seen = await platform.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{customer.Id}");
         Assert.Equal("Grace Hopper", seen.Name);
-        Assert.Equal(1,
-            await factory.CountAsync("customers", $"id = '{customer.Id}' AND platform_id = '{platform.Id}'"));
+        Assert.Equal(
+            1,
+            await factory.CountAsync("customers", $"id = '{customer.Id}' AND platform_id = '{platform.Id}'")
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -136,7 +153,9 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
 
         await using var connection = await factory.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT count(*) FROM api_keys k WHERE k::text LIKE '%' || @secret || '%'", connection);
+            "SELECT count(*) FROM api_keys k WHERE k::text LIKE '%' || @secret || '%'",
+            connection
+        );
         command.Parameters.AddWithValue("secret", platform.Secret);
         Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(platform.Secret)));

@@ -12,12 +12,12 @@ namespace Truust.Api.Tests.Authentication;
 public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFixture<TruustApiFactory>
 {
     public static TheoryData<string> ReadRoutes =>
-    [
-        "/v1/customers/{customer}",
-        "/v1/customers/{customer}/bank_accounts",
-        "/v1/bank_accounts/{bank_account}",
-        "/v1/wallets/{wallet}",
-    ];
+        [
+            "/v1/customers/{customer}",
+            "/v1/customers/{customer}/bank_accounts",
+            "/v1/bank_accounts/{bank_account}",
+            "/v1/wallets/{wallet}",
+        ];
 
     [Theory]
     [MemberData(nameof(ReadRoutes))]
@@ -25,10 +25,14 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
     {
         var (owner, other, ids) = await TwoPlatformsAsync();
 
-        var foreign = await (await other.Client.GetAsync(Fill(route, ids)))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
-        var missing = await (await other.Client.GetAsync(Fill(route, Missing)))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        var foreign = await (await other.Client.GetAsync(Fill(route, ids))).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
+        var missing = await (await other.Client.GetAsync(Fill(route, Missing))).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
 
         Assert.Equal(missing.Title, foreign.Title);
         Assert.Equal(missing.Body.GetProperty("type").GetString(), foreign.Body.GetProperty("type").GetString());
@@ -43,8 +47,10 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
         var (owner, other, ids) = await TwoPlatformsAsync();
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await other.Client.PatchJsonAsync($"/v1/customers/{ids.Customer}", new { name = "Mallory" }))
-                .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+            await (
+                await other.Client.PatchJsonAsync($"/v1/customers/{ids.Customer}", new { name = "Mallory" })
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
 
         var customer = await owner.Client.GetJsonAsync<CustomerResponse>($"/v1/customers/{ids.Customer}");
         Assert.Equal("Ada Lovelace", customer.Name);
@@ -57,9 +63,13 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
         var (_, other, ids) = await TwoPlatformsAsync();
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await other.Client.PostJsonAsync($"/v1/customers/{ids.Customer}/bank_accounts",
-                    new { holder_name = "Mallory", iban = TestIbans.Germany }))
-                .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+            await (
+                await other.Client.PostJsonAsync(
+                    $"/v1/customers/{ids.Customer}/bank_accounts",
+                    new { holder_name = "Mallory", iban = TestIbans.Germany }
+                )
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -69,9 +79,10 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
         var (_, other, ids) = await TwoPlatformsAsync();
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await other.Client.PostJsonAsync("/v1/wallets",
-                    new { customer_id = ids.Customer, currency = "USD" }))
-                .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+            await (
+                await other.Client.PostJsonAsync("/v1/wallets", new { customer_id = ids.Customer, currency = "USD" })
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -84,8 +95,9 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
 
         var otherCustomers = await other.Client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers?limit=100");
         var otherWallets = await other.Client.GetJsonAsync<Page<WalletResponse>>("/v1/wallets?limit=100");
-        var foreignFilter =
-            await other.Client.GetJsonAsync<Page<WalletResponse>>($"/v1/wallets?customer_id={ids.Customer}");
+        var foreignFilter = await other.Client.GetJsonAsync<Page<WalletResponse>>(
+            $"/v1/wallets?customer_id={ids.Customer}"
+        );
         var ownerCustomers = await owner.Client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers?limit=100");
 
         Assert.Equal([otherCustomer.Id], otherCustomers.Data.Select(c => c.Id));
@@ -95,13 +107,17 @@ public sealed class PlatformIsolationTests(TruustApiFactory factory) : IClassFix
         await LedgerInvariants.AssertAsync(factory);
     }
 
-    private static readonly Ids Missing = new("cus_0000000000000000000000000a", "ba_0000000000000000000000000a",
-        "wal_0000000000000000000000000a");
+    private static readonly Ids Missing = new(
+        "cus_0000000000000000000000000a",
+        "ba_0000000000000000000000000a",
+        "wal_0000000000000000000000000a"
+    );
 
-    private static string Fill(string route, Ids ids) => route
-        .Replace("{customer}", ids.Customer)
-        .Replace("{bank_account}", ids.BankAccount)
-        .Replace("{wallet}", ids.Wallet);
+    private static string Fill(string route, Ids ids) =>
+        route
+            .Replace("{customer}", ids.Customer)
+            .Replace("{bank_account}", ids.BankAccount)
+            .Replace("{wallet}", ids.Wallet);
 
     private async Task<(TestPlatform Owner, TestPlatform Other, Ids Ids)> TwoPlatformsAsync()
     {

@@ -38,8 +38,11 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         foreach (var (type, walletId) in new[] { ("ADDON", null), ("BANKWIRE", null), ("WALLET", adaWallet.Id) })
         {
             var problem = await factory.AssertUnchangedAsync(async () =>
-                await (await client.PostContributionAsync(campaign.Id, ada.Id, 500, type, walletId))
-                    .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "deadline_passed"));
+                await (await client.PostContributionAsync(campaign.Id, ada.Id, 500, type, walletId)).ReadProblemAsync(
+                    HttpStatusCode.UnprocessableEntity,
+                    "deadline_passed"
+                )
+            );
             Assert.Contains(campaign.Id, problem.Detail);
         }
 
@@ -48,8 +51,11 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         var settled = await CampaignWork.SettleDeadlineAsync(factory, client, campaign.Id);
         Assert.Equal((CampaignStatus.Succeeded, 0L), (settled.Status, settled.Raised));
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostContributionAsync(campaign.Id, ada.Id, 500, "ADDON"))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "campaign_closed"));
+            await (await client.PostContributionAsync(campaign.Id, ada.Id, 500, "ADDON")).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "campaign_closed"
+            )
+        );
         Assert.Equal(700, (await client.CustomerWalletAsync(owner.Id)).Balance);
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -62,15 +68,21 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         var ada = await client.CreateCustomerAsync("Ada");
         var grace = await client.CreateCustomerAsync("Grace");
         var adaWallet = await client.CreateFundedWalletAsync(ada.Id, 10_000);
-        var campaign = await client.CreateCampaignAsync(owner.Id, 5_000, factory.Clock.GetUtcNow().AddDays(90),
-            hardCap: 6_000);
+        var campaign = await client.CreateCampaignAsync(
+            owner.Id,
+            5_000,
+            factory.Clock.GetUtcNow().AddDays(90),
+            hardCap: 6_000
+        );
         await client.ContributeFromWalletAsync(campaign.Id, ada.Id, adaWallet.Id, 4_000);
         var pledge = await client.PledgeByCardAsync(campaign.Id, grace.Id, 1_500);
 
         // 4,000 raised and 1,500 pledged: 500 of room is left under the cap.
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostContributionAsync(campaign.Id, ada.Id, 501, "WALLET", adaWallet.Id))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "hard_cap_reached"));
+            await (
+                await client.PostContributionAsync(campaign.Id, ada.Id, 501, "WALLET", adaWallet.Id)
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "hard_cap_reached")
+        );
         Assert.Contains("amount", problem.Errors.Keys);
         Assert.Equal(6_000, await client.WalletBalanceAsync(adaWallet.Id));
 
@@ -81,12 +93,17 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         Assert.Equal((4_000L, 0L), (freed.Raised, freed.Pending));
         await client.ContributeFromWalletAsync(campaign.Id, ada.Id, adaWallet.Id, 2_000);
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostContributionAsync(campaign.Id, grace.Id, 1, "ADDON"))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "hard_cap_reached"));
+            await (await client.PostContributionAsync(campaign.Id, grace.Id, 1, "ADDON")).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "hard_cap_reached"
+            )
+        );
 
         var full = await client.GetCampaignAsync(campaign.Id);
-        Assert.Equal((CampaignStatus.Funded, 6_000L, 0L, 6_000L),
-            (full.Status, full.Raised, full.Pending, full.HardCap));
+        Assert.Equal(
+            (CampaignStatus.Funded, 6_000L, 0L, 6_000L),
+            (full.Status, full.Raised, full.Pending, full.HardCap)
+        );
         Assert.Equal(6_000, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
         Assert.Equal(4_000, await client.WalletBalanceAsync(adaWallet.Id));
         await LedgerInvariants.AssertAsync(factory);
@@ -99,14 +116,21 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         var owner = await client.CreateCustomerAsync("Owner");
         var ada = await client.CreateCustomerAsync("Ada");
         var adaWallet = await client.CreateFundedWalletAsync(ada.Id, 5_000);
-        var campaign = await client.CreateCampaignAsync(owner.Id, 50_000, factory.Clock.GetUtcNow().AddDays(90),
-            minContribution: 500, maxContribution: 2_000);
+        var campaign = await client.CreateCampaignAsync(
+            owner.Id,
+            50_000,
+            factory.Clock.GetUtcNow().AddDays(90),
+            minContribution: 500,
+            maxContribution: 2_000
+        );
 
         foreach (var (amount, code) in new[] { (499L, "contribution_too_small"), (2_001L, "contribution_too_large") })
         {
             var problem = await factory.AssertUnchangedAsync(async () =>
-                await (await client.PostContributionAsync(campaign.Id, ada.Id, amount, "WALLET", adaWallet.Id))
-                    .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, code));
+                await (
+                    await client.PostContributionAsync(campaign.Id, ada.Id, amount, "WALLET", adaWallet.Id)
+                ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, code)
+            );
             Assert.Contains("amount", problem.Errors.Keys);
         }
 
@@ -129,12 +153,16 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         var campaign = await client.CreateCampaignAsync(owner.Id, 5_000, factory.Clock.GetUtcNow().AddDays(90));
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostContributionAsync(campaign.Id, ada.Id, 1_001, "WALLET", adaWallet.Id))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds"));
+            await (
+                await client.PostContributionAsync(campaign.Id, ada.Id, 1_001, "WALLET", adaWallet.Id)
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds")
+        );
         // Someone else's wallet cannot pay for a contribution.
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostContributionAsync(campaign.Id, grace.Id, 100, "WALLET", adaWallet.Id))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "wallet_not_contributors"));
+            await (
+                await client.PostContributionAsync(campaign.Id, grace.Id, 100, "WALLET", adaWallet.Id)
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "wallet_not_contributors")
+        );
 
         var unchanged = await client.GetCampaignAsync(campaign.Id);
         Assert.Equal((0L, 0L), (unchanged.Raised, unchanged.Pending));
@@ -148,18 +176,30 @@ public sealed class CampaignContributionTests(NoWorkersApiFactory factory) : ICl
         using var client = await factory.CreatePlatformAsync();
         var owner = await client.CreateCustomerAsync("Owner");
         var now = factory.Clock.GetUtcNow();
-        object Body(DateTimeOffset deadline, long? hardCap) => new
-        {
-            name = "Roofs", kind = "REWARD", owner_id = owner.Id, target_amount = 5_000, currency = "EUR", deadline,
-            hard_cap = hardCap,
-        };
+        object Body(DateTimeOffset deadline, long? hardCap) =>
+            new
+            {
+                name = "Roofs",
+                kind = "REWARD",
+                owner_id = owner.Id,
+                target_amount = 5_000,
+                currency = "EUR",
+                deadline,
+                hard_cap = hardCap,
+            };
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostJsonAsync("/v1/campaigns", Body(now, null)))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_deadline"));
+            await (await client.PostJsonAsync("/v1/campaigns", Body(now, null))).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "invalid_deadline"
+            )
+        );
         var capped = await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostJsonAsync("/v1/campaigns", Body(now.AddDays(1), 4_999)))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
+            await (await client.PostJsonAsync("/v1/campaigns", Body(now.AddDays(1), 4_999))).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "validation_failed"
+            )
+        );
         Assert.Contains("hard_cap", capped.Errors.Keys);
         Assert.Equal(0, await factory.CountAsync("campaigns", $"owner_id = '{owner.Id}'"));
     }

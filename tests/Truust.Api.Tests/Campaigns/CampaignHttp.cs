@@ -19,59 +19,108 @@ public static class CampaignHttp
     public const string TestCard = "4242424242424242";
     public const string DeclinedCard = "4000000000000002";
 
-    public static async Task<CampaignResponse> CreateCampaignAsync(this HttpClient client, string ownerId,
-        long target, DateTimeOffset deadline, string kind = "REWARD", string mode = "ALL_OR_NOTHING",
-        long? minContribution = null, long? maxContribution = null, long? hardCap = null,
-        long? annualInterestBp = null, int? termMonths = null)
+    public static async Task<CampaignResponse> CreateCampaignAsync(
+        this HttpClient client,
+        string ownerId,
+        long target,
+        DateTimeOffset deadline,
+        string kind = "REWARD",
+        string mode = "ALL_OR_NOTHING",
+        long? minContribution = null,
+        long? maxContribution = null,
+        long? hardCap = null,
+        long? annualInterestBp = null,
+        int? termMonths = null
+    )
     {
-        var response = await client.PostJsonAsync("/v1/campaigns", new
-        {
-            name = "Solar roofs for the village school",
-            kind,
-            owner_id = ownerId,
-            target_amount = target,
-            currency = "EUR",
-            deadline,
-            mode,
-            min_contribution = minContribution,
-            max_contribution = maxContribution,
-            hard_cap = hardCap,
-            annual_interest_bp = annualInterestBp,
-            term_months = termMonths,
-        });
+        var response = await client.PostJsonAsync(
+            "/v1/campaigns",
+            new
+            {
+                name = "Solar roofs for the village school",
+                kind,
+                owner_id = ownerId,
+                target_amount = target,
+                currency = "EUR",
+                deadline,
+                mode,
+                min_contribution = minContribution,
+                max_contribution = maxContribution,
+                hard_cap = hardCap,
+                annual_interest_bp = annualInterestBp,
+                term_months = termMonths,
+            }
+        );
         var campaign = await response.ReadAsync<CampaignResponse>(HttpStatusCode.Created);
         Assert.Equal((CampaignStatus.Open, 0L, 0L), (campaign.Status, campaign.Raised, campaign.Pending));
         return campaign;
     }
 
-    public static Task<HttpResponseMessage> PostContributionAsync(this HttpClient client, string campaignId,
-        string contributorId, long amount, string type, string? walletId = null) =>
-        client.PostJsonAsync($"/v1/campaigns/{campaignId}/contributions",
-            new { contributor_id = contributorId, amount, type, wallet_id = walletId });
+    public static Task<HttpResponseMessage> PostContributionAsync(
+        this HttpClient client,
+        string campaignId,
+        string contributorId,
+        long amount,
+        string type,
+        string? walletId = null
+    ) =>
+        client.PostJsonAsync(
+            $"/v1/campaigns/{campaignId}/contributions",
+            new
+            {
+                contributor_id = contributorId,
+                amount,
+                type,
+                wallet_id = walletId,
+            }
+        );
 
     /// <summary>A card contribution, not yet paid: its payin waits for the card.</summary>
-    public static async Task<ContributionResponse> PledgeByCardAsync(this HttpClient client, string campaignId,
-        string contributorId, long amount)
+    public static async Task<ContributionResponse> PledgeByCardAsync(
+        this HttpClient client,
+        string campaignId,
+        string contributorId,
+        long amount
+    )
     {
-        var contribution = await (await client.PostContributionAsync(campaignId, contributorId, amount, "ADDON"))
-            .ReadAsync<ContributionResponse>(HttpStatusCode.Created);
+        var contribution = await (
+            await client.PostContributionAsync(campaignId, contributorId, amount, "ADDON")
+        ).ReadAsync<ContributionResponse>(HttpStatusCode.Created);
         Assert.Equal(ContributionStatus.Pending, contribution.Status);
-        Assert.Equal((PayinType.Addon, PayinStatus.Pending, amount),
-            (contribution.Payin!.Type, contribution.Payin.Status, contribution.Payin.Amount));
+        Assert.Equal(
+            (PayinType.Addon, PayinStatus.Pending, amount),
+            (contribution.Payin!.Type, contribution.Payin.Status, contribution.Payin.Amount)
+        );
         Assert.Contains("/pay/", contribution.Payin.DirectLink);
         return contribution;
     }
 
-    public static async Task<PayinResponse> PayByCardAsync(this HttpClient client, string payinId,
-        string number = TestCard) =>
-        await (await client.PostJsonAsync($"/v1/sandbox/payins/{payinId}/card",
-                new { number, exp_month = 12, exp_year = 2030, cvc = "123" }))
-            .ReadAsync<PayinResponse>();
+    public static async Task<PayinResponse> PayByCardAsync(
+        this HttpClient client,
+        string payinId,
+        string number = TestCard
+    ) =>
+        await (
+            await client.PostJsonAsync(
+                $"/v1/sandbox/payins/{payinId}/card",
+                new
+                {
+                    number,
+                    exp_month = 12,
+                    exp_year = 2030,
+                    cvc = "123",
+                }
+            )
+        ).ReadAsync<PayinResponse>();
 
     /// <summary>A card contribution paid with the approving test card: its money is in the campaign's escrow.
     /// </summary>
-    public static async Task<ContributionResponse> ContributeByCardAsync(this HttpClient client, string campaignId,
-        string contributorId, long amount)
+    public static async Task<ContributionResponse> ContributeByCardAsync(
+        this HttpClient client,
+        string campaignId,
+        string contributorId,
+        long amount
+    )
     {
         var contribution = await client.PledgeByCardAsync(campaignId, contributorId, amount);
         var payin = await client.PayByCardAsync(contribution.Payin!.Id);
@@ -80,29 +129,47 @@ public static class CampaignHttp
     }
 
     /// <summary>A wire contribution whose instructions were handed out, the wire not yet arrived.</summary>
-    public static async Task<ContributionResponse> PledgeByWireAsync(this HttpClient client, string campaignId,
-        string contributorId, long amount)
+    public static async Task<ContributionResponse> PledgeByWireAsync(
+        this HttpClient client,
+        string campaignId,
+        string contributorId,
+        long amount
+    )
     {
-        var contribution = await (await client.PostContributionAsync(campaignId, contributorId, amount, "BANKWIRE"))
-            .ReadAsync<ContributionResponse>(HttpStatusCode.Created);
+        var contribution = await (
+            await client.PostContributionAsync(campaignId, contributorId, amount, "BANKWIRE")
+        ).ReadAsync<ContributionResponse>(HttpStatusCode.Created);
         Assert.Equal((PayinType.Bankwire, PayinStatus.Pending), (contribution.Payin!.Type, contribution.Payin.Status));
         Assert.Equal(amount, contribution.Payin.Bankwire!.Amount);
         return contribution;
     }
 
-    public static async Task<IncomingWireResponse> SendWireAsync(this HttpClient client, PayinResponse payin,
-        string senderIban) =>
-        await (await client.PostJsonAsync("/v1/sandbox/bankwires", new
-        {
-            reference = payin.Bankwire!.Reference,
-            amount = payin.Amount,
-            currency = payin.Currency,
-            sender_iban = senderIban,
-        })).ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
+    public static async Task<IncomingWireResponse> SendWireAsync(
+        this HttpClient client,
+        PayinResponse payin,
+        string senderIban
+    ) =>
+        await (
+            await client.PostJsonAsync(
+                "/v1/sandbox/bankwires",
+                new
+                {
+                    reference = payin.Bankwire!.Reference,
+                    amount = payin.Amount,
+                    currency = payin.Currency,
+                    sender_iban = senderIban,
+                }
+            )
+        ).ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
 
     /// <summary>A wire contribution whose wire arrived from <paramref name="senderIban"/> and matched.</summary>
-    public static async Task<ContributionResponse> ContributeByWireAsync(this HttpClient client, string campaignId,
-        string contributorId, long amount, string senderIban)
+    public static async Task<ContributionResponse> ContributeByWireAsync(
+        this HttpClient client,
+        string campaignId,
+        string contributorId,
+        long amount,
+        string senderIban
+    )
     {
         var contribution = await client.PledgeByWireAsync(campaignId, contributorId, amount);
         var wire = await client.SendWireAsync(contribution.Payin!, senderIban);
@@ -111,11 +178,17 @@ public static class CampaignHttp
     }
 
     /// <summary>A WALLET contribution: debited and confirmed in the same request.</summary>
-    public static async Task<ContributionResponse> ContributeFromWalletAsync(this HttpClient client, string campaignId,
-        string contributorId, string walletId, long amount)
+    public static async Task<ContributionResponse> ContributeFromWalletAsync(
+        this HttpClient client,
+        string campaignId,
+        string contributorId,
+        string walletId,
+        long amount
+    )
     {
-        var contribution = await (await client.PostContributionAsync(campaignId, contributorId, amount, "WALLET",
-            walletId)).ReadAsync<ContributionResponse>(HttpStatusCode.Created);
+        var contribution = await (
+            await client.PostContributionAsync(campaignId, contributorId, amount, "WALLET", walletId)
+        ).ReadAsync<ContributionResponse>(HttpStatusCode.Created);
         Assert.Equal(ContributionStatus.Confirmed, contribution.Status);
         Assert.Equal((PayinType.Wallet, PayinStatus.Succeeded), (contribution.Payin!.Type, contribution.Payin.Status));
         return contribution;
@@ -123,8 +196,11 @@ public static class CampaignHttp
 
     /// <summary>A new wallet for <paramref name="customerId"/>, topped up by card with <paramref name="amount"/>.
     /// </summary>
-    public static async Task<WalletResponse> CreateFundedWalletAsync(this HttpClient client, string customerId,
-        long amount)
+    public static async Task<WalletResponse> CreateFundedWalletAsync(
+        this HttpClient client,
+        string customerId,
+        long amount
+    )
     {
         var wallet = await client.CreateWalletAsync(customerId);
         await client.TopUpByCardAsync(wallet.Id, amount);
@@ -135,8 +211,9 @@ public static class CampaignHttp
 
     public static async Task TopUpByCardAsync(this HttpClient client, string walletId, long amount)
     {
-        var topup = await (await client.PostJsonAsync($"/v1/wallets/{walletId}/topups", new { type = "ADDON", amount }))
-            .ReadAsync<PayinResponse>(HttpStatusCode.Created);
+        var topup = await (
+            await client.PostJsonAsync($"/v1/wallets/{walletId}/topups", new { type = "ADDON", amount })
+        ).ReadAsync<PayinResponse>(HttpStatusCode.Created);
         Assert.Equal(PayinStatus.Succeeded, (await client.PayByCardAsync(topup.Id)).Status);
     }
 
@@ -166,8 +243,11 @@ public static class CampaignWork
     /// Runs the deadline job until the campaign has settled (a background worker may settle it first; either way
     /// it is settled once), then returns it.
     /// </summary>
-    public static async Task<CampaignResponse> SettleDeadlineAsync(TruustApiFactory factory, HttpClient client,
-        string campaignId)
+    public static async Task<CampaignResponse> SettleDeadlineAsync(
+        TruustApiFactory factory,
+        HttpClient client,
+        string campaignId
+    )
     {
         var giveUpAt = DateTime.UtcNow + Patience;
         while (true)
@@ -190,8 +270,12 @@ public static class CampaignWork
 
     /// <summary>Runs the refund job until the campaign's <paramref name="expected"/> refunds have all succeeded.
     /// </summary>
-    public static async Task<CampaignRefundReport> CompleteRefundsAsync(TruustApiFactory factory, HttpClient client,
-        string campaignId, int expected)
+    public static async Task<CampaignRefundReport> CompleteRefundsAsync(
+        TruustApiFactory factory,
+        HttpClient client,
+        string campaignId,
+        int expected
+    )
     {
         var giveUpAt = DateTime.UtcNow + Patience;
         while (true)
@@ -199,9 +283,7 @@ public static class CampaignWork
             await using (var scope = factory.Services.CreateAsyncScope())
             {
                 var job = scope.ServiceProvider.GetRequiredService<RefundJob>();
-                while (await job.RunOnceAsync(default) > 0)
-                {
-                }
+                while (await job.RunOnceAsync(default) > 0) { }
             }
 
             var report = await client.GetRefundReportAsync(campaignId);
@@ -210,9 +292,11 @@ public static class CampaignWork
                 return report;
             }
 
-            Assert.True(DateTime.UtcNow < giveUpAt,
-                $"Campaign {campaignId}: {report.Succeeded} of {report.Refunds} refunds succeeded, " +
-                $"{report.Pending} pending, {report.Failed} failed; expected {expected}.");
+            Assert.True(
+                DateTime.UtcNow < giveUpAt,
+                $"Campaign {campaignId}: {report.Succeeded} of {report.Refunds} refunds succeeded, "
+                    + $"{report.Pending} pending, {report.Failed} failed; expected {expected}."
+            );
             await Task.Delay(50);
         }
     }
@@ -224,10 +308,13 @@ public static class CampaignWork
     public static async Task<long> AccountBalanceAsync(TruustApiFactory factory, string account)
     {
         await using var connection = await factory.OpenConnectionAsync();
-        await using var command = new Npgsql.NpgsqlCommand("""
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
             SELECT coalesce(sum(CASE WHEN credit_account = @a THEN amount_minor ELSE -amount_minor END), 0)::bigint
             FROM ledger_transfers WHERE credit_account = @a OR debit_account = @a
-            """, connection);
+            """,
+            connection
+        );
         command.Parameters.AddWithValue("a", account);
         return (long)(await command.ExecuteScalarAsync())!;
     }
@@ -236,17 +323,23 @@ public static class CampaignWork
     public static async Task<long> FeeWalletBalanceAsync(TruustApiFactory factory, string platformId)
     {
         await using var connection = await factory.OpenConnectionAsync();
-        await using var command = new Npgsql.NpgsqlCommand("""
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
             SELECT coalesce(sum(balance_minor), 0)::bigint FROM wallets
             WHERE platform_id = @p AND kind = 'PLATFORM_FEES' AND currency = 'EUR'
-            """, connection);
+            """,
+            connection
+        );
         command.Parameters.AddWithValue("p", platformId);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>One scalar from the database (test-written SQL only).</summary>
-    public static async Task<T> ScalarAsync<T>(TruustApiFactory factory, string sql,
-        params (string Name, object Value)[] parameters)
+    public static async Task<T> ScalarAsync<T>(
+        TruustApiFactory factory,
+        string sql,
+        params (string Name, object Value)[] parameters
+    )
     {
         await using var connection = await factory.OpenConnectionAsync();
         await using var command = new Npgsql.NpgsqlCommand(sql, connection);

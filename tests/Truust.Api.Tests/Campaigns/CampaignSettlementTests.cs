@@ -54,7 +54,8 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         var report = await client.GetRefundReportAsync(campaign.Id);
         Assert.Equal((3, 0, 0L), (report.Contributions, report.Refunds, report.RefundedAmount));
         var contributions = await client.GetJsonAsync<Page<ContributionResponse>>(
-            $"/v1/campaigns/{campaign.Id}/contributions");
+            $"/v1/campaigns/{campaign.Id}/contributions"
+        );
         Assert.Equal(3, contributions.Data.Count);
         Assert.All(contributions.Data, c => Assert.Equal(ContributionStatus.Confirmed, c.Status));
         await LedgerInvariants.AssertAsync(factory);
@@ -87,46 +88,81 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         var settled = await CampaignWork.SettleDeadlineAsync(factory, client, campaign.Id);
         var report = await CampaignWork.CompleteRefundsAsync(factory, client, campaign.Id, expected: 3);
 
-        Assert.Equal((CampaignStatus.Failed, 0L, 0L, (long?)null),
-            (settled.Status, settled.Raised, settled.Pending, settled.FeeAmount));
-        Assert.Equal((3, 3, 3, 0, 0, 10_500L),
-            (report.Contributions, report.Refunds, report.Succeeded, report.Pending, report.Failed,
-                report.RefundedAmount));
+        Assert.Equal(
+            (CampaignStatus.Failed, 0L, 0L, (long?)null),
+            (settled.Status, settled.Raised, settled.Pending, settled.FeeAmount)
+        );
+        Assert.Equal(
+            (3, 3, 3, 0, 0, 10_500L),
+            (
+                report.Contributions,
+                report.Refunds,
+                report.Succeeded,
+                report.Pending,
+                report.Failed,
+                report.RefundedAmount
+            )
+        );
         var refunds = report.Data.ToDictionary(r => r.PayinId);
         Assert.Equal(new[] { card.Payin!.Id, fromWallet.Payin!.Id, wire.Payin!.Id }.Order(), refunds.Keys.Order());
         Assert.Equal((PayinType.Addon, 4_000L), (refunds[card.Payin.Id].Rail, refunds[card.Payin.Id].Amount));
         Assert.Equal((PayinType.Bankwire, 3_500L), (refunds[wire.Payin.Id].Rail, refunds[wire.Payin.Id].Amount));
-        Assert.Equal((PayinType.Wallet, 3_000L),
-            (refunds[fromWallet.Payin.Id].Rail, refunds[fromWallet.Payin.Id].Amount));
-        Assert.All(report.Data,
-            r => Assert.Equal((RefundStatus.Succeeded, "campaign target missed"), (r.Status, r.Reason)));
+        Assert.Equal(
+            (PayinType.Wallet, 3_000L),
+            (refunds[fromWallet.Payin.Id].Rail, refunds[fromWallet.Payin.Id].Amount)
+        );
+        Assert.All(
+            report.Data,
+            r => Assert.Equal((RefundStatus.Succeeded, "campaign target missed"), (r.Status, r.Reason))
+        );
 
         // Wallet: the balance is back to what it was before contributing.
         Assert.Equal(5_000, await client.WalletBalanceAsync(linusWallet.Id));
         // Card: the card processor recorded the refund against the original charge.
         var cardRefundId = refunds[card.Payin.Id].Id;
-        Assert.Equal(4_000L, await CampaignWork.ScalarAsync<long>(factory,
-            "SELECT amount_minor FROM simulated_card_refunds WHERE reference = @r AND charge_reference = @c",
-            ("r", cardRefundId), ("c", card.Payin.Id)));
-        Assert.Equal(4_000L, await CampaignWork.ScalarAsync<long>(factory,
-            "SELECT refunded_minor FROM simulated_card_charges WHERE reference = @c", ("c", card.Payin.Id)));
+        Assert.Equal(
+            4_000L,
+            await CampaignWork.ScalarAsync<long>(
+                factory,
+                "SELECT amount_minor FROM simulated_card_refunds WHERE reference = @r AND charge_reference = @c",
+                ("r", cardRefundId),
+                ("c", card.Payin.Id)
+            )
+        );
+        Assert.Equal(
+            4_000L,
+            await CampaignWork.ScalarAsync<long>(
+                factory,
+                "SELECT refunded_minor FROM simulated_card_charges WHERE reference = @c",
+                ("c", card.Payin.Id)
+            )
+        );
         // Wire: the bank sent the money back to the account the wire came from.
         var wireRefundId = refunds[wire.Payin.Id].Id;
-        Assert.Equal($"{TestIbans.Germany} 3500 EUR", await CampaignWork.ScalarAsync<string>(factory,
-            "SELECT iban || ' ' || amount_minor || ' ' || currency FROM simulated_bank_transfers WHERE reference = @r",
-            ("r", wireRefundId)));
+        Assert.Equal(
+            $"{TestIbans.Germany} 3500 EUR",
+            await CampaignWork.ScalarAsync<string>(
+                factory,
+                "SELECT iban || ' ' || amount_minor || ' ' || currency FROM simulated_bank_transfers WHERE reference = @r",
+                ("r", wireRefundId)
+            )
+        );
 
         // The unpaid pledge is cancelled, not refunded, and nobody was paid.
         var payin = await client.GetJsonAsync<PayinResponse>($"/v1/payins/{unpaid.Payin!.Id}");
         Assert.Equal(PayinStatus.Cancelled, payin.Status);
-        var contributions = (await client.GetJsonAsync<Page<ContributionResponse>>(
-            $"/v1/campaigns/{campaign.Id}/contributions")).Data.ToDictionary(c => c.Id);
+        var contributions = (
+            await client.GetJsonAsync<Page<ContributionResponse>>($"/v1/campaigns/{campaign.Id}/contributions")
+        ).Data.ToDictionary(c => c.Id);
         Assert.Equal(ContributionStatus.Failed, contributions[unpaid.Id].Status);
-        Assert.All(new[] { card, wire, fromWallet }, c =>
-        {
-            Assert.Equal(ContributionStatus.Refunded, contributions[c.Id].Status);
-            Assert.Equal(refunds[c.Payin!.Id].Id, contributions[c.Id].RefundId);
-        });
+        Assert.All(
+            new[] { card, wire, fromWallet },
+            c =>
+            {
+                Assert.Equal(ContributionStatus.Refunded, contributions[c.Id].Status);
+                Assert.Equal(refunds[c.Payin!.Id].Id, contributions[c.Id].RefundId);
+            }
+        );
         Assert.Equal(0, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
         Assert.Equal(0, await factory.CountAsync("wallets", $"customer_id = '{owner.Id}'"));
         Assert.Equal(0, await CampaignWork.FeeWalletBalanceAsync(factory, platform.Id));
@@ -142,16 +178,23 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         var ada = await client.CreateCustomerAsync("Ada");
         var grace = await client.CreateCustomerAsync("Grace");
         var deadline = factory.Clock.GetUtcNow().AddDays(3);
-        var campaign = await client.CreateCampaignAsync(owner.Id, 10_000, deadline, kind: "DONATION",
-            mode: "KEEP_IT_ALL");
+        var campaign = await client.CreateCampaignAsync(
+            owner.Id,
+            10_000,
+            deadline,
+            kind: "DONATION",
+            mode: "KEEP_IT_ALL"
+        );
         await client.ContributeByCardAsync(campaign.Id, ada.Id, 1_800);
         await client.ContributeByWireAsync(campaign.Id, grace.Id, 1_200, TestIbans.France);
 
         factory.Clock.SetUtcNow(deadline.AddSeconds(1));
         var settled = await CampaignWork.SettleDeadlineAsync(factory, client, campaign.Id);
 
-        Assert.Equal((CampaignStatus.Succeeded, CampaignMode.KeepItAll, 0L, 50L),
-            (settled.Status, settled.Mode, settled.Raised, settled.FeeAmount));
+        Assert.Equal(
+            (CampaignStatus.Succeeded, CampaignMode.KeepItAll, 0L, 50L),
+            (settled.Status, settled.Mode, settled.Raised, settled.FeeAmount)
+        );
         Assert.Equal(2_950, (await client.CustomerWalletAsync(owner.Id)).Balance);
         Assert.Equal(50, await CampaignWork.FeeWalletBalanceAsync(factory, platform.Id));
         Assert.Equal(0, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
@@ -192,18 +235,23 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         var pendingWire = await client.PledgeByWireAsync(campaign.Id, grace.Id, 1_000);
         Assert.Equal(CampaignStatus.Funded, (await client.GetCampaignAsync(campaign.Id)).Status);
 
-        var closed = await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null))
-            .ReadAsync<CampaignResponse>();
+        var closed = await (
+            await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null)
+        ).ReadAsync<CampaignResponse>();
 
-        Assert.Equal((CampaignStatus.Succeeded, 0L, 0L, 60L),
-            (closed.Status, closed.Raised, closed.Pending, closed.FeeAmount));
+        Assert.Equal(
+            (CampaignStatus.Succeeded, 0L, 0L, 60L),
+            (closed.Status, closed.Raised, closed.Pending, closed.FeeAmount)
+        );
         Assert.Equal(factory.Clock.GetUtcNow(), closed.ClosedAt!.Value, TimeSpan.FromMilliseconds(1));
         Assert.Empty(closed.AllowedActions);
         Assert.Equal(5_940, (await client.CustomerWalletAsync(owner.Id)).Balance);
         Assert.Equal(60, await CampaignWork.FeeWalletBalanceAsync(factory, platform.Id));
         Assert.Equal(0, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
-        Assert.Equal(PayinStatus.Cancelled,
-            (await client.GetJsonAsync<PayinResponse>($"/v1/payins/{pendingWire.Payin!.Id}")).Status);
+        Assert.Equal(
+            PayinStatus.Cancelled,
+            (await client.GetJsonAsync<PayinResponse>($"/v1/payins/{pendingWire.Payin!.Id}")).Status
+        );
 
         // The wire that arrives after the close funds nothing: it is parked, and the campaign is unchanged.
         var late = await client.SendWireAsync(pendingWire.Payin, TestIbans.Netherlands);
@@ -212,11 +260,17 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         Assert.Equal((CampaignStatus.Succeeded, 0L, 0L), (after.Status, after.Raised, after.Pending));
         // A closed campaign takes no more money and cannot be closed twice.
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostContributionAsync(campaign.Id, grace.Id, 500, "ADDON"))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "campaign_closed"));
+            await (await client.PostContributionAsync(campaign.Id, grace.Id, 500, "ADDON")).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "campaign_closed"
+            )
+        );
         var again = await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition"));
+            await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null)).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "invalid_transition"
+            )
+        );
         Assert.Equal("SUCCEEDED", again.Body.GetProperty("current_status").GetString());
         Assert.Equal(0, again.Body.GetProperty("allowed_actions").GetArrayLength());
         await LedgerInvariants.AssertAsync(factory);
@@ -232,12 +286,17 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         await client.ContributeByCardAsync(campaign.Id, ada.Id, 4_999);
 
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition"));
+            await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/close", null)).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "invalid_transition"
+            )
+        );
 
         Assert.Equal("OPEN", problem.Body.GetProperty("current_status").GetString());
-        Assert.Equal(["contribute", "cancel"],
-            problem.Body.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(
+            ["contribute", "cancel"],
+            problem.Body.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString())
+        );
         var still = await client.GetCampaignAsync(campaign.Id);
         Assert.Equal((CampaignStatus.Open, 4_999L), (still.Status, still.Raised));
         Assert.Equal(["contribute", "cancel"], still.AllowedActions);
@@ -262,21 +321,36 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         await client.ContributeFromWalletAsync(campaign.Id, linus.Id, linusWallet.Id, 2_500);
         Assert.Equal(CampaignStatus.Funded, (await client.GetCampaignAsync(campaign.Id)).Status);
 
-        var cancelled = await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/cancel", null))
-            .ReadAsync<CampaignResponse>();
+        var cancelled = await (
+            await client.PostAsync($"/v1/campaigns/{campaign.Id}/cancel", null)
+        ).ReadAsync<CampaignResponse>();
         var report = await CampaignWork.CompleteRefundsAsync(factory, client, campaign.Id, expected: 3);
 
-        Assert.Equal((CampaignStatus.Cancelled, 0L, (long?)null),
-            (cancelled.Status, cancelled.Raised, cancelled.FeeAmount));
+        Assert.Equal(
+            (CampaignStatus.Cancelled, 0L, (long?)null),
+            (cancelled.Status, cancelled.Raised, cancelled.FeeAmount)
+        );
         Assert.Empty(cancelled.AllowedActions);
         Assert.Equal((3, 0, 0, 6_000L), (report.Succeeded, report.Pending, report.Failed, report.RefundedAmount));
         Assert.All(report.Data, r => Assert.Equal("campaign cancelled", r.Reason));
         Assert.Equal(2_500, await client.WalletBalanceAsync(linusWallet.Id));
-        Assert.Equal(1L, await CampaignWork.ScalarAsync<long>(factory,
-            "SELECT count(*) FROM simulated_card_refunds WHERE charge_reference = @c", ("c", card.Payin!.Id)));
+        Assert.Equal(
+            1L,
+            await CampaignWork.ScalarAsync<long>(
+                factory,
+                "SELECT count(*) FROM simulated_card_refunds WHERE charge_reference = @c",
+                ("c", card.Payin!.Id)
+            )
+        );
         var wireRefund = report.Data.Single(r => r.PayinId == wire.Payin!.Id);
-        Assert.Equal(TestIbans.Spain, await CampaignWork.ScalarAsync<string>(factory,
-            "SELECT iban FROM simulated_bank_transfers WHERE reference = @r", ("r", wireRefund.Id)));
+        Assert.Equal(
+            TestIbans.Spain,
+            await CampaignWork.ScalarAsync<string>(
+                factory,
+                "SELECT iban FROM simulated_bank_transfers WHERE reference = @r",
+                ("r", wireRefund.Id)
+            )
+        );
         Assert.Equal(0, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
         Assert.Equal(0, await factory.CountAsync("wallets", $"customer_id = '{owner.Id}'"));
         Assert.Equal(0, await CampaignWork.FeeWalletBalanceAsync(factory, platform.Id));
@@ -285,8 +359,11 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
         foreach (var action in new[] { "cancel", "close" })
         {
             var problem = await factory.AssertUnchangedAsync(async () =>
-                await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/{action}", null))
-                    .ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition"));
+                await (await client.PostAsync($"/v1/campaigns/{campaign.Id}/{action}", null)).ReadProblemAsync(
+                    HttpStatusCode.Conflict,
+                    "invalid_transition"
+                )
+            );
             Assert.Equal(0, problem.Body.GetProperty("allowed_actions").GetArrayLength());
         }
 

@@ -13,8 +13,15 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         using var client = await factory.CreatePlatformAsync();
         var customer = await client.CreateCustomerAsync();
 
-        var response = await client.PostJsonAsync($"/v1/customers/{customer.Id}/bank_accounts",
-            new { holder_name = "Ada Lovelace", iban = "es91 2100 0418 4502 0005 1332", bic = "caixesbbxxx" });
+        var response = await client.PostJsonAsync(
+            $"/v1/customers/{customer.Id}/bank_accounts",
+            new
+            {
+                holder_name = "Ada Lovelace",
+                iban = "es91 2100 0418 4502 0005 1332",
+                bic = "caixesbbxxx",
+            }
+        );
         var account = await response.ReadAsync<BankAccountResponse>(HttpStatusCode.Created);
 
         Assert.StartsWith("ba_", account.Id);
@@ -22,8 +29,10 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         Assert.Equal(TestIbans.Spain, account.Iban);
         Assert.Equal("CAIXESBBXXX", account.Bic);
         Assert.Equal(customer.Id, account.CustomerId);
-        Assert.Equal(1,
-            await factory.CountAsync("bank_accounts", $"id = '{account.Id}' AND iban = '{TestIbans.Spain}'"));
+        Assert.Equal(
+            1,
+            await factory.CountAsync("bank_accounts", $"id = '{account.Id}' AND iban = '{TestIbans.Spain}'")
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -87,8 +96,12 @@ public sealed class BankAccountTests(TruustApiFactory factory) : IClassFixture<T
         using var client = await factory.CreatePlatformAsync();
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostJsonAsync("/v1/customers/cus_00000000000000000000000000/bank_accounts",
-                    new { holder_name = "Ada", iban = TestIbans.Spain }))
-                .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+            await (
+                await client.PostJsonAsync(
+                    "/v1/customers/cus_00000000000000000000000000/bank_accounts",
+                    new { holder_name = "Ada", iban = TestIbans.Spain }
+                )
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
     }
 }

@@ -13,23 +13,30 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
     {
         using var client = await factory.CreatePlatformAsync();
 
-        var response = await client.PostJsonAsync("/v1/customers", new
-        {
-            name = "Ada Lovelace",
-            email = "ada@example.com",
-            type = "COMPANY",
-            metadata = new Dictionary<string, string> { ["crm_id"] = "42", ["Tier"] = "gold" },
-        });
+        var response = await client.PostJsonAsync(
+            "/v1/customers",
+            new
+            {
+                name = "Ada Lovelace",
+                email = "ada@example.com",
+                type = "COMPANY",
+                metadata = new Dictionary<string, string> { ["crm_id"] = "42", ["Tier"] = "gold" },
+            }
+        );
         var created = await response.ReadAsync<CustomerResponse>(HttpStatusCode.Created);
 
         Assert.StartsWith("cus_", created.Id);
         Assert.Equal($"/v1/customers/{created.Id}", response.Headers.Location?.OriginalString);
-        Assert.Equal(("Ada Lovelace", "ada@example.com", CustomerType.Company),
-            (created.Name, created.Email, created.Type));
+        Assert.Equal(
+            ("Ada Lovelace", "ada@example.com", CustomerType.Company),
+            (created.Name, created.Email, created.Type)
+        );
         Assert.Equal(new Dictionary<string, string> { ["crm_id"] = "42", ["Tier"] = "gold" }, created.Metadata);
         var fetched = await client.GetJsonAsync<CustomerResponse>($"/v1/customers/{created.Id}");
-        Assert.Equal((created.Id, created.Name, created.Email, created.Type),
-            (fetched.Id, fetched.Name, fetched.Email, fetched.Type));
+        Assert.Equal(
+            (created.Id, created.Name, created.Email, created.Type),
+            (fetched.Id, fetched.Name, fetched.Email, fetched.Type)
+        );
         Assert.Equal(created.Metadata, fetched.Metadata);
         Assert.Equal(created.CreatedAt, fetched.CreatedAt, TimeSpan.FromMilliseconds(1));
         await LedgerInvariants.AssertAsync(factory);
@@ -69,9 +76,11 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         var all = await client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers");
         var first = await client.GetJsonAsync<Page<CustomerResponse>>("/v1/customers?limit=2");
         var second = await client.GetJsonAsync<Page<CustomerResponse>>(
-            $"/v1/customers?limit=2&starting_after={first.Data[^1].Id}");
+            $"/v1/customers?limit=2&starting_after={first.Data[^1].Id}"
+        );
         var last = await client.GetJsonAsync<Page<CustomerResponse>>(
-            $"/v1/customers?limit=2&starting_after={second.Data[^1].Id}");
+            $"/v1/customers?limit=2&starting_after={second.Data[^1].Id}"
+        );
 
         Assert.Equal(newestFirst, all.Data.Select(c => c.Id));
         Assert.False(all.HasMore);
@@ -116,12 +125,16 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
     public async Task Patching_a_customer_changes_only_the_fields_given()
     {
         using var client = await factory.CreatePlatformAsync();
-        var created = await client.CreateCustomerAsync("Ada Lovelace", "ada@example.com",
-            new Dictionary<string, string> { ["a"] = "1" });
+        var created = await client.CreateCustomerAsync(
+            "Ada Lovelace",
+            "ada@example.com",
+            new Dictionary<string, string> { ["a"] = "1" }
+        );
         factory.Clock.Advance(TimeSpan.FromHours(2));
 
-        var renamed = await (await client.PatchJsonAsync($"/v1/customers/{created.Id}", new { name = "Ada King" }))
-            .ReadAsync<CustomerResponse>();
+        var renamed = await (
+            await client.PatchJsonAsync($"/v1/customers/{created.Id}", new { name = "Ada King" })
+        ).ReadAsync<CustomerResponse>();
 
         Assert.Equal("Ada King", renamed.Name);
         Assert.Equal("ada@example.com", renamed.Email);
@@ -139,11 +152,15 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
     {
         using var client = await factory.CreatePlatformAsync();
         var created = await client.CreateCustomerAsync(
-            metadata: new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" });
+            metadata: new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" }
+        );
 
-        var updated = await (await client.PatchJsonAsync($"/v1/customers/{created.Id}",
-                new { metadata = new Dictionary<string, string> { ["c"] = "3" }, type = "COMPANY" }))
-            .ReadAsync<CustomerResponse>();
+        var updated = await (
+            await client.PatchJsonAsync(
+                $"/v1/customers/{created.Id}",
+                new { metadata = new Dictionary<string, string> { ["c"] = "3" }, type = "COMPANY" }
+            )
+        ).ReadAsync<CustomerResponse>();
 
         Assert.Equal(new Dictionary<string, string> { ["c"] = "3" }, updated.Metadata);
         Assert.Equal(CustomerType.Company, updated.Type);
@@ -158,11 +175,15 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
     {
         using var client = await factory.CreatePlatformAsync();
 
-        var problem = await (await client.GetAsync("/v1/customers/cus_00000000000000000000000000"))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        var problem = await (await client.GetAsync("/v1/customers/cus_00000000000000000000000000")).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PatchJsonAsync("/v1/customers/cus_00000000000000000000000000", new { name = "x" }))
-                .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+            await (
+                await client.PatchJsonAsync("/v1/customers/cus_00000000000000000000000000", new { name = "x" })
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
 
         Assert.Contains("cus_00000000000000000000000000", problem.Detail);
     }
@@ -177,9 +198,18 @@ public sealed class CustomerTests(TruustApiFactory factory) : IClassFixture<Truu
         foreach (var metadata in new[] { tooMany, keyTooLong })
         {
             var problem = await factory.AssertUnchangedAsync(async () =>
-                await (await client.PostJsonAsync("/v1/customers",
-                        new { name = "Ada", email = "ada@example.com", metadata }))
-                    .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
+                await (
+                    await client.PostJsonAsync(
+                        "/v1/customers",
+                        new
+                        {
+                            name = "Ada",
+                            email = "ada@example.com",
+                            metadata,
+                        }
+                    )
+                ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed")
+            );
             Assert.Equal(["metadata"], problem.Errors.Keys);
         }
         await LedgerInvariants.AssertAsync(factory);

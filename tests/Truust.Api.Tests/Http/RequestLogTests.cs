@@ -62,7 +62,8 @@ public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory)
         context.Request.Method = "GET";
         context.Request.Path = "/pay/SecretToken123/3ds";
 
-        var properties = options.GetMessageTemplateProperties(context, "/pay/SecretToken123/3ds", 12.5, 200)
+        var properties = options
+            .GetMessageTemplateProperties(context, "/pay/SecretToken123/3ds", 12.5, 200)
             .ToDictionary(p => p.Name, p => ((ScalarValue)p.Value).Value);
 
         Assert.Equal("/pay/***/3ds", properties["RequestPath"]);
@@ -77,10 +78,23 @@ public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory)
         using var platform = await factory.CreatePlatformAsync();
         var seller = await CreateCustomerAsync(platform, "Sam Seller");
         var buyer = await CreateCustomerAsync(platform, "Bea Buyer");
-        var order = await PostAsync(platform, "/v1/orders",
-            new { name = "Lamp", amount = 2_500, currency = "EUR", seller_id = seller, buyer_id = buyer });
-        var payin = await PostAsync(platform, "/v1/payins", new { order_id = order.GetProperty("id").GetString(),
-            type = "ADDON" });
+        var order = await PostAsync(
+            platform,
+            "/v1/orders",
+            new
+            {
+                name = "Lamp",
+                amount = 2_500,
+                currency = "EUR",
+                seller_id = seller,
+                buyer_id = buyer,
+            }
+        );
+        var payin = await PostAsync(
+            platform,
+            "/v1/payins",
+            new { order_id = order.GetProperty("id").GetString(), type = "ADDON" }
+        );
         var links = new[]
         {
             new Uri(order.GetProperty("buyer_link").GetString()!).AbsolutePath,
@@ -94,8 +108,10 @@ public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory)
         foreach (var path in links.Append("/b/NoSuchTokenAtAll42"))
         {
             using var response = await browser.GetAsync(path);
-            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Gone or HttpStatusCode.NotFound,
-                $"{path} answered {(int)response.StatusCode}");
+            Assert.True(
+                response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Gone or HttpStatusCode.NotFound,
+                $"{path} answered {(int)response.StatusCode}"
+            );
         }
 
         // The request log line is written as the response completes: wait for all four.
@@ -114,15 +130,19 @@ public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory)
         Assert.Contains(events, e => e.MessageTemplate.Text.StartsWith("Request starting", StringComparison.Ordinal));
         foreach (var token in tokens)
         {
-            Assert.DoesNotContain(events, e => e.RenderMessage().Contains(token, StringComparison.Ordinal)
-                                               || e.Properties.Values.Any(v => v.ToString().Contains(token,
-                                                   StringComparison.Ordinal)));
+            Assert.DoesNotContain(
+                events,
+                e =>
+                    e.RenderMessage().Contains(token, StringComparison.Ordinal)
+                    || e.Properties.Values.Any(v => v.ToString().Contains(token, StringComparison.Ordinal))
+            );
         }
     }
 
     private IEnumerable<LogEvent> RequestLines() =>
         factory.Sink.Events.Where(e =>
-            e.MessageTemplate.Text.StartsWith("HTTP {RequestMethod}", StringComparison.Ordinal));
+            e.MessageTemplate.Text.StartsWith("HTTP {RequestMethod}", StringComparison.Ordinal)
+        );
 
     private static string? Path(LogEvent e) =>
         e.Properties.TryGetValue("RequestPath", out var value) && value is ScalarValue { Value: string path }
@@ -131,7 +151,8 @@ public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory)
 
     private static async Task<string> CreateCustomerAsync(HttpClient platform, string name) =>
         (await PostAsync(platform, "/v1/customers", new { name, email = "someone@example.com" }))
-        .GetProperty("id").GetString()!;
+            .GetProperty("id")
+            .GetString()!;
 
     private static async Task<JsonElement> PostAsync(HttpClient client, string path, object body)
     {

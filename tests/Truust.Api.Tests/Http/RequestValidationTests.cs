@@ -30,8 +30,11 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     public async Task Malformed_json_is_400_malformed_request(string body, string errorKey)
     {
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PostRawAsync("/v1/customers", body))
-                .ReadProblemAsync(HttpStatusCode.BadRequest, "malformed_request"));
+            await (await _platform.Client.PostRawAsync("/v1/customers", body)).ReadProblemAsync(
+                HttpStatusCode.BadRequest,
+                "malformed_request"
+            )
+        );
 
         Assert.True(problem.Errors.ContainsKey(errorKey), $"errors: {string.Join(", ", problem.Errors.Keys)}");
     }
@@ -45,8 +48,11 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     public async Task A_value_of_the_wrong_type_is_400_malformed_request_naming_the_field(string body, string field)
     {
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PostRawAsync("/v1/customers", body))
-                .ReadProblemAsync(HttpStatusCode.BadRequest, "malformed_request"));
+            await (await _platform.Client.PostRawAsync("/v1/customers", body)).ReadProblemAsync(
+                HttpStatusCode.BadRequest,
+                "malformed_request"
+            )
+        );
 
         Assert.True(problem.Errors.ContainsKey(field), $"errors: {string.Join(", ", problem.Errors.Keys)}");
     }
@@ -57,8 +63,10 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
         using var operatorClient = factory.OperatorClient();
 
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await operatorClient.PostRawAsync("/v1/platforms", "{\"name\": \"P\", \"fee_percent_bp\": \"x\"}"))
-                .ReadProblemAsync(HttpStatusCode.BadRequest, "malformed_request"));
+            await (
+                await operatorClient.PostRawAsync("/v1/platforms", "{\"name\": \"P\", \"fee_percent_bp\": \"x\"}")
+            ).ReadProblemAsync(HttpStatusCode.BadRequest, "malformed_request")
+        );
 
         Assert.True(problem.Errors.ContainsKey("fee_percent_bp"));
     }
@@ -66,13 +74,18 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     [Theory]
     [InlineData("/v1/customers", "{\"name\": \"Ada\", \"email\": \"ada@example.com\", \"nmae\": \"x\"}", "nmae")]
     [InlineData("/v1/wallets", "{\"customer_id\": \"cus_x\", \"currency\": \"EUR\", \"balance\": 100}", "balance")]
-    [InlineData("/v1/customers/{customer}/bank_accounts",
-        "{\"holder_name\": \"Ada\", \"iban\": \"ES9121000418450200051332\", \"swift\": \"x\"}", "swift")]
+    [InlineData(
+        "/v1/customers/{customer}/bank_accounts",
+        "{\"holder_name\": \"Ada\", \"iban\": \"ES9121000418450200051332\", \"swift\": \"x\"}",
+        "swift"
+    )]
     public async Task An_unknown_field_is_400_malformed_request_naming_it(string route, string body, string field)
     {
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PostRawAsync(route.Replace("{customer}", _customerId), body))
-                .ReadProblemAsync(HttpStatusCode.BadRequest, "malformed_request"));
+            await (
+                await _platform.Client.PostRawAsync(route.Replace("{customer}", _customerId), body)
+            ).ReadProblemAsync(HttpStatusCode.BadRequest, "malformed_request")
+        );
 
         Assert.Contains(field, problem.Detail);
     }
@@ -81,10 +94,17 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     public async Task A_body_that_is_not_json_is_415_problem_json()
     {
         await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PostAsync("/v1/customers",
-                    new StringContent("name=Ada&email=ada@example.com", Encoding.UTF8,
-                        "application/x-www-form-urlencoded")))
-                .ReadProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type"));
+            await (
+                await _platform.Client.PostAsync(
+                    "/v1/customers",
+                    new StringContent(
+                        "name=Ada&email=ada@example.com",
+                        Encoding.UTF8,
+                        "application/x-www-form-urlencoded"
+                    )
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type")
+        );
     }
 
     [Theory]
@@ -99,8 +119,10 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     [Theory]
     [InlineData("{\"iban\": \"ES9121000418450200051332\"}", new[] { "holder_name" })]
     [InlineData("{\"holder_name\": \"Ada\"}", new[] { "iban" })]
-    [InlineData("{\"holder_name\": \"Ada\", \"iban\": \"ES9121000418450200051332\", \"bic\": \"NOPE\"}",
-        new[] { "bic" })]
+    [InlineData(
+        "{\"holder_name\": \"Ada\", \"iban\": \"ES9121000418450200051332\", \"bic\": \"NOPE\"}",
+        new[] { "bic" }
+    )]
     public async Task A_bank_account_with_missing_or_invalid_fields_is_422_naming_them(string body, string[] fields)
     {
         await AssertValidationFailedAsync($"/v1/customers/{_customerId}/bank_accounts", body, fields);
@@ -123,8 +145,11 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     {
         using var operatorClient = factory.OperatorClient();
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await operatorClient.PostRawAsync("/v1/platforms", body))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
+            await (await operatorClient.PostRawAsync("/v1/platforms", body)).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "validation_failed"
+            )
+        );
 
         Assert.Equal(fields.Order(), problem.Errors.Keys.Order());
     }
@@ -133,9 +158,13 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     public async Task An_invalid_update_is_422_and_leaves_the_customer_as_it_was()
     {
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PatchJsonAsync($"/v1/customers/{_customerId}",
-                    new { name = "Ada King", email = "not-an-email" }))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
+            await (
+                await _platform.Client.PatchJsonAsync(
+                    $"/v1/customers/{_customerId}",
+                    new { name = "Ada King", email = "not-an-email" }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed")
+        );
 
         Assert.Equal(["email"], problem.Errors.Keys);
     }
@@ -146,8 +175,10 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     [InlineData("limit=-5", "limit")]
     public async Task A_page_size_out_of_range_is_422_naming_limit(string query, string field)
     {
-        var problem = await (await _platform.Client.GetAsync($"/v1/customers?{query}"))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed");
+        var problem = await (await _platform.Client.GetAsync($"/v1/customers?{query}")).ReadProblemAsync(
+            HttpStatusCode.UnprocessableEntity,
+            "validation_failed"
+        );
 
         Assert.Equal([field], problem.Errors.Keys);
     }
@@ -155,8 +186,10 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     [Fact]
     public async Task A_page_size_that_is_not_a_number_is_400_naming_limit()
     {
-        var problem = await (await _platform.Client.GetAsync("/v1/customers?limit=ten"))
-            .ReadProblemAsync(HttpStatusCode.BadRequest, "malformed_request");
+        var problem = await (await _platform.Client.GetAsync("/v1/customers?limit=ten")).ReadProblemAsync(
+            HttpStatusCode.BadRequest,
+            "malformed_request"
+        );
 
         Assert.Equal(["limit"], problem.Errors.Keys);
     }
@@ -172,9 +205,13 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     public async Task An_invalid_iban_is_422_invalid_iban_naming_the_iban_field(string iban, string reason)
     {
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PostJsonAsync($"/v1/customers/{_customerId}/bank_accounts",
-                    new { holder_name = "Ada Lovelace", iban }))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_iban"));
+            await (
+                await _platform.Client.PostJsonAsync(
+                    $"/v1/customers/{_customerId}/bank_accounts",
+                    new { holder_name = "Ada Lovelace", iban }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "invalid_iban")
+        );
 
         var message = Assert.Single(Assert.Contains("iban", problem.Errors));
         Assert.Contains(reason, message);
@@ -183,23 +220,31 @@ public sealed class RequestValidationTests(TruustApiFactory factory) : IClassFix
     [Fact]
     public async Task An_unknown_route_is_404_route_not_found()
     {
-        await (await _platform.Client.GetAsync("/v1/customerz"))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "route_not_found");
+        await (await _platform.Client.GetAsync("/v1/customerz")).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "route_not_found"
+        );
     }
 
     [Fact]
     public async Task A_method_the_route_does_not_have_is_405_method_not_allowed()
     {
         await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.DeleteAsync($"/v1/customers/{_customerId}"))
-                .ReadProblemAsync(HttpStatusCode.MethodNotAllowed, "method_not_allowed"));
+            await (await _platform.Client.DeleteAsync($"/v1/customers/{_customerId}")).ReadProblemAsync(
+                HttpStatusCode.MethodNotAllowed,
+                "method_not_allowed"
+            )
+        );
     }
 
     private async Task AssertValidationFailedAsync(string route, string body, string[] fields)
     {
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PostRawAsync(route, body))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
+            await (await _platform.Client.PostRawAsync(route, body)).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "validation_failed"
+            )
+        );
 
         Assert.Equal(fields.Order(), problem.Errors.Keys.Order());
         Assert.All(problem.Errors.Values, messages => Assert.NotEmpty(messages));

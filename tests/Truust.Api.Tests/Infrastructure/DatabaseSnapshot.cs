@@ -13,9 +13,13 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, (long Rows, st
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var tables = new List<string>();
-        await using (var list = new NpgsqlCommand(
-                         "SELECT tablename FROM pg_tables WHERE schemaname = 'public' " +
-                         "AND tablename <> '__EFMigrationsHistory' ORDER BY tablename", connection))
+        await using (
+            var list = new NpgsqlCommand(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    + "AND tablename <> '__EFMigrationsHistory' ORDER BY tablename",
+                connection
+            )
+        )
         await using (var reader = await list.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
@@ -29,7 +33,8 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, (long Rows, st
         {
             await using var command = new NpgsqlCommand(
                 $"SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \"{table}\" t",
-                connection);
+                connection
+            );
             await using var reader = await command.ExecuteReaderAsync();
             await reader.ReadAsync();
             result[table] = (reader.GetInt64(0), reader.GetString(1));
@@ -42,15 +47,19 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, (long Rows, st
     public void AssertSameAs(DatabaseSnapshot before)
     {
         Assert.NotEmpty(before.Tables);
-        var changed = Tables.Keys.Union(before.Tables.Keys)
-            .Where(t => !Tables.TryGetValue(t, out var now) || !before.Tables.TryGetValue(t, out var then)
-                                                             || now != then)
+        var changed = Tables
+            .Keys.Union(before.Tables.Keys)
+            .Where(t =>
+                !Tables.TryGetValue(t, out var now) || !before.Tables.TryGetValue(t, out var then) || now != then
+            )
             .Select(t => $"{t}: {Describe(before, t)} -> {Describe(this, t)}")
             .ToList();
         if (changed.Count > 0)
         {
-            Assert.Fail("The request should not have changed the database, but these tables changed:\n" +
-                        string.Join('\n', changed));
+            Assert.Fail(
+                "The request should not have changed the database, but these tables changed:\n"
+                    + string.Join('\n', changed)
+            );
         }
     }
 

@@ -8,8 +8,14 @@ using Truust.Api.Http;
 namespace Truust.Api.Tests.Infrastructure;
 
 /// <summary>An RFC 9457 problem response as the tests read it.</summary>
-public sealed record Problem(int Status, string Code, string? Title, string? Detail,
-    IReadOnlyDictionary<string, string[]> Errors, JsonElement Body);
+public sealed record Problem(
+    int Status,
+    string Code,
+    string? Title,
+    string? Detail,
+    IReadOnlyDictionary<string, string[]> Errors,
+    JsonElement Body
+);
 
 /// <summary>Valid IBANs for tests (mod-97 correct, right length for their country).</summary>
 public static class TestIbans
@@ -51,25 +57,33 @@ public static class HttpJson
         client.PostAsync(path, RawContent(json));
 
     /// <summary>Asserts the status and reads the body as <typeparamref name="T"/> (snake_case JSON).</summary>
-    public static async Task<T> ReadAsync<T>(this HttpResponseMessage response,
-        HttpStatusCode expected = HttpStatusCode.OK)
+    public static async Task<T> ReadAsync<T>(
+        this HttpResponseMessage response,
+        HttpStatusCode expected = HttpStatusCode.OK
+    )
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected,
-            $"Expected {(int)expected} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, " +
-            $"got {(int)response.StatusCode}: {body}");
+        Assert.True(
+            response.StatusCode == expected,
+            $"Expected {(int)expected} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, "
+                + $"got {(int)response.StatusCode}: {body}"
+        );
         return JsonSerializer.Deserialize<T>(body, JsonDefaults.Options)
-               ?? throw new InvalidOperationException($"The response body was null: {body}");
+            ?? throw new InvalidOperationException($"The response body was null: {body}");
     }
 
     /// <summary>Asserts the status and returns the body as a JSON element (for checking exact field names).</summary>
-    public static async Task<JsonElement> ReadJsonAsync(this HttpResponseMessage response,
-        HttpStatusCode expected = HttpStatusCode.OK)
+    public static async Task<JsonElement> ReadJsonAsync(
+        this HttpResponseMessage response,
+        HttpStatusCode expected = HttpStatusCode.OK
+    )
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected,
-            $"Expected {(int)expected} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, " +
-            $"got {(int)response.StatusCode}: {body}");
+        Assert.True(
+            response.StatusCode == expected,
+            $"Expected {(int)expected} from {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}, "
+                + $"got {(int)response.StatusCode}: {body}"
+        );
         using var document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
     }
@@ -78,14 +92,19 @@ public static class HttpJson
     /// Asserts an <c>application/problem+json</c> response with <paramref name="status"/> and
     /// <paramref name="code"/>, and returns it.
     /// </summary>
-    public static async Task<Problem> ReadProblemAsync(this HttpResponseMessage response, HttpStatusCode status,
-        string code)
+    public static async Task<Problem> ReadProblemAsync(
+        this HttpResponseMessage response,
+        HttpStatusCode status,
+        string code
+    )
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status,
-            $"Expected {(int)status} {code} from {response.RequestMessage?.Method} " +
-            $"{response.RequestMessage?.RequestUri}, " +
-            $"got {(int)response.StatusCode}: {body}");
+        Assert.True(
+            response.StatusCode == status,
+            $"Expected {(int)status} {code} from {response.RequestMessage?.Method} "
+                + $"{response.RequestMessage?.RequestUri}, "
+                + $"got {(int)response.StatusCode}: {body}"
+        );
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(body);
         var root = document.RootElement.Clone();
@@ -100,32 +119,65 @@ public static class HttpJson
             }
         }
 
-        return new Problem((int)status, code, root.GetProperty("title").GetString(),
-            root.TryGetProperty("detail", out var detail) ? detail.GetString() : null, errors, root);
+        return new Problem(
+            (int)status,
+            code,
+            root.GetProperty("title").GetString(),
+            root.TryGetProperty("detail", out var detail) ? detail.GetString() : null,
+            errors,
+            root
+        );
     }
 
     public static async Task<T> GetJsonAsync<T>(this HttpClient client, string path) =>
         await (await client.GetAsync(path)).ReadAsync<T>();
 
-    public static async Task<CustomerResponse> CreateCustomerAsync(this HttpClient client, string? name = null,
-        string? email = null, Dictionary<string, string>? metadata = null)
+    public static async Task<CustomerResponse> CreateCustomerAsync(
+        this HttpClient client,
+        string? name = null,
+        string? email = null,
+        Dictionary<string, string>? metadata = null
+    )
     {
         name ??= "Ada Lovelace";
         email ??= $"ada+{Guid.NewGuid():N}@example.com";
-        var response = await client.PostJsonAsync("/v1/customers", new { name, email, metadata });
+        var response = await client.PostJsonAsync(
+            "/v1/customers",
+            new
+            {
+                name,
+                email,
+                metadata,
+            }
+        );
         return await response.ReadAsync<CustomerResponse>(HttpStatusCode.Created);
     }
 
-    public static async Task<BankAccountResponse> CreateBankAccountAsync(this HttpClient client, string customerId,
-        string iban = TestIbans.Spain, string holderName = "Ada Lovelace", string? bic = null)
+    public static async Task<BankAccountResponse> CreateBankAccountAsync(
+        this HttpClient client,
+        string customerId,
+        string iban = TestIbans.Spain,
+        string holderName = "Ada Lovelace",
+        string? bic = null
+    )
     {
-        var response = await client.PostJsonAsync($"/v1/customers/{customerId}/bank_accounts",
-            new { holder_name = holderName, iban, bic });
+        var response = await client.PostJsonAsync(
+            $"/v1/customers/{customerId}/bank_accounts",
+            new
+            {
+                holder_name = holderName,
+                iban,
+                bic,
+            }
+        );
         return await response.ReadAsync<BankAccountResponse>(HttpStatusCode.Created);
     }
 
-    public static async Task<WalletResponse> CreateWalletAsync(this HttpClient client, string customerId,
-        string currency = "EUR")
+    public static async Task<WalletResponse> CreateWalletAsync(
+        this HttpClient client,
+        string customerId,
+        string currency = "EUR"
+    )
     {
         var response = await client.PostJsonAsync("/v1/wallets", new { customer_id = customerId, currency });
         return await response.ReadAsync<WalletResponse>(HttpStatusCode.Created);

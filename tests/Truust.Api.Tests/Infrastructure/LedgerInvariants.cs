@@ -10,20 +10,42 @@ public static class LedgerInvariants
 {
     /// <summary>Order statuses in which the escrow must be empty.</summary>
     public static readonly IReadOnlyList<string> StatusesHoldingNothing =
-        ["RELEASED", "CANCELLED", "DRAFT", "PENDING_PUBLISH", "FAILURE"];
+    [
+        "RELEASED",
+        "CANCELLED",
+        "DRAFT",
+        "PENDING_PUBLISH",
+        "FAILURE",
+    ];
 
     /// <summary>Order statuses in which the escrow holds what was paid in less what was refunded.</summary>
     public static readonly IReadOnlyList<string> StatusesHoldingFunds =
-        ["PUBLISHED", "ACCEPTED", "REJECTED", "PENDING_VALIDATE", "PENDING_RELEASE", "BLOCKED_RELEASE"];
+    [
+        "PUBLISHED",
+        "ACCEPTED",
+        "REJECTED",
+        "PENDING_VALIDATE",
+        "PENDING_RELEASE",
+        "BLOCKED_RELEASE",
+    ];
 
     /// <summary>Campaign statuses reached after the pool was released or refunded: the escrow must be empty.</summary>
     public static readonly IReadOnlyList<string> CampaignStatusesHoldingNothing =
-        ["SUCCEEDED", "FAILED", "CANCELLED", "REPAYING", "REPAID", "DEFAULTED"];
+    [
+        "SUCCEEDED",
+        "FAILED",
+        "CANCELLED",
+        "REPAYING",
+        "REPAID",
+        "DEFAULTED",
+    ];
 
     private static readonly (string Name, string Sql)[] Checks =
     [
         // A wallet's balance is a cache: if it drifts from its transfers, money appears or vanishes unseen.
-        ("wallet balance equals the sum of its transfers", """
+        (
+            "wallet balance equals the sum of its transfers",
+            """
             SELECT w.id || ': balance_minor ' || w.balance_minor || ', transfers say '
                    || (coalesce(c.total, 0) - coalesce(d.total, 0))
             FROM wallets w
@@ -32,9 +54,12 @@ public static class LedgerInvariants
             LEFT JOIN (SELECT debit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) d
                    ON d.a = 'wallet:' || w.id
             WHERE w.balance_minor <> coalesce(c.total, 0) - coalesce(d.total, 0)
-            """),
+            """
+        ),
         // Double entry: what one account gains another loses, so each currency nets to zero over all accounts.
-        ("the accounts of each currency sum to zero", """
+        (
+            "the accounts of each currency sum to zero",
+            """
             SELECT currency || ': accounts sum to ' || sum(balance)
             FROM (SELECT account, currency, sum(delta) balance
                   FROM (SELECT credit_account account, currency, amount_minor delta FROM ledger_transfers
@@ -43,9 +68,12 @@ public static class LedgerInvariants
                   GROUP BY account, currency) balances
             GROUP BY currency
             HAVING sum(balance) <> 0
-            """),
+            """
+        ),
         // An order's held_minor decides refunds and releases; it must be exactly what its escrow account holds.
-        ("order held_minor equals its escrow balance", """
+        (
+            "order held_minor equals its escrow balance",
+            """
             SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor || ', escrow holds '
                    || (coalesce(c.total, 0) - coalesce(d.total, 0))
             FROM orders o
@@ -54,21 +82,30 @@ public static class LedgerInvariants
             LEFT JOIN (SELECT debit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) d
                    ON d.a = 'escrow:' || o.id
             WHERE o.held_minor <> coalesce(c.total, 0) - coalesce(d.total, 0)
-            """),
-        ("orders that hold nothing by their status hold nothing", """
+            """
+        ),
+        (
+            "orders that hold nothing by their status hold nothing",
+            """
             SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor
             FROM orders o
             WHERE o.status = ANY(@statuses) AND o.held_minor <> 0
-            """),
+            """
+        ),
         // Between payment and release the escrow keeps the buyer's money, all of it but what went back to them.
-        ("orders that hold funds by their status hold the amount less refunds", """
+        (
+            "orders that hold funds by their status hold the amount less refunds",
+            """
             SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor || ', amount_minor '
                    || o.amount_minor || ' less refunded_minor ' || o.refunded_minor
             FROM orders o
             WHERE o.status = ANY(@holding) AND o.held_minor <> o.amount_minor - o.refunded_minor
-            """),
+            """
+        ),
         // A campaign's raised_minor decides what is released or refunded; it must be exactly what its escrow holds.
-        ("campaign raised_minor equals its escrow balance", """
+        (
+            "campaign raised_minor equals its escrow balance",
+            """
             SELECT c.id || ' (' || c.status || '): raised_minor ' || c.raised_minor || ', escrow holds '
                    || (coalesce(cr.total, 0) - coalesce(dr.total, 0))
             FROM campaigns c
@@ -77,17 +114,26 @@ public static class LedgerInvariants
             LEFT JOIN (SELECT debit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) dr
                    ON dr.a = 'escrow:' || c.id
             WHERE c.raised_minor <> coalesce(cr.total, 0) - coalesce(dr.total, 0)
-            """),
+            """
+        ),
         // Money left in the escrow of a closed campaign belongs to nobody: neither released nor refunded.
-        ("campaigns that hold nothing by their status hold nothing", """
+        (
+            "campaigns that hold nothing by their status hold nothing",
+            """
             SELECT c.id || ' (' || c.status || '): raised_minor ' || c.raised_minor
             FROM campaigns c
             WHERE c.status = ANY(@campaign_statuses) AND c.raised_minor <> 0
-            """),
-        ("no wallet balance is negative", """
+            """
+        ),
+        (
+            "no wallet balance is negative",
+            """
             SELECT id || ': balance_minor ' || balance_minor FROM wallets WHERE balance_minor < 0
-            """),
-        ("no escrow account is negative", """
+            """
+        ),
+        (
+            "no escrow account is negative",
+            """
             SELECT account || ': ' || sum(delta)
             FROM (SELECT credit_account account, amount_minor delta FROM ledger_transfers
                   UNION ALL
@@ -95,9 +141,12 @@ public static class LedgerInvariants
             WHERE account LIKE 'escrow:%'
             GROUP BY account
             HAVING sum(delta) < 0
-            """),
+            """
+        ),
         // A transfer to a wallet that does not exist is money no balance shows.
-        ("every wallet account is an existing wallet in its currency", """
+        (
+            "every wallet account is an existing wallet in its currency",
+            """
             SELECT t.id || ': ' || t.account || ' in ' || t.currency
                    || coalesce(' (wallet is ' || w.currency || ')', ' (no such wallet)')
             FROM (SELECT id, credit_account account, currency FROM ledger_transfers
@@ -105,7 +154,8 @@ public static class LedgerInvariants
                   SELECT id, debit_account, currency FROM ledger_transfers) t
             LEFT JOIN wallets w ON 'wallet:' || w.id = t.account
             WHERE t.account LIKE 'wallet:%' AND (w.id IS NULL OR w.currency <> t.currency)
-            """),
+            """
+        ),
     ];
 
     public static Task AssertAsync(TruustApiFactory factory) => AssertAsync(factory.ConnectionString);

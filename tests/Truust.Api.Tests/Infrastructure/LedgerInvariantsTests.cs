@@ -41,7 +41,9 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
         Assert.Equal(
-            "wallet balance equals the sum of its transfers: wal_1: balance_minor 999, transfers say 1000", violation);
+            "wallet balance equals the sum of its transfers: wal_1: balance_minor 999, transfers say 1000",
+            violation
+        );
         await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => LedgerInvariants.AssertAsync(database));
     }
 
@@ -55,7 +57,8 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
         Assert.Equal(
             "order held_minor equals its escrow balance: ord_1 (PUBLISHED): held_minor 400, escrow holds 500",
-            violation);
+            violation
+        );
     }
 
     [Theory]
@@ -70,8 +73,10 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         await InsertOrderAsync(database, "ord_1", status, heldMinor: 500, escrowMinor: 500);
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
-        Assert.Equal($"orders that hold nothing by their status hold nothing: ord_1 ({status}): held_minor 500",
-            violation);
+        Assert.Equal(
+            $"orders that hold nothing by their status hold nothing: ord_1 ({status}): held_minor 500",
+            violation
+        );
     }
 
     [Theory]
@@ -82,15 +87,19 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
     [InlineData("PENDING_RELEASE")]
     [InlineData("BLOCKED_RELEASE")]
     public async Task An_order_holding_less_than_its_amount_less_refunds_in_a_status_that_holds_funds_is_reported(
-        string status)
+        string status
+    )
     {
         var database = await SeededDatabaseAsync();
         // Escrow and held_minor agree with each other, but 100 of the 500 paid in is unaccounted for.
         await InsertOrderAsync(database, "ord_1", status, heldMinor: 300, escrowMinor: 300, refundedMinor: 100);
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
-        Assert.Equal("orders that hold funds by their status hold the amount less refunds: " +
-                     $"ord_1 ({status}): held_minor 300, amount_minor 500 less refunded_minor 100", violation);
+        Assert.Equal(
+            "orders that hold funds by their status hold the amount less refunds: "
+                + $"ord_1 ({status}): held_minor 300, amount_minor 500 less refunded_minor 100",
+            violation
+        );
     }
 
     [Fact]
@@ -109,9 +118,12 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
 
         Assert.Equal(
             statuses.Where(Domain.Orders.OrderTransitions.HoldsFunds).Select(Api.Http.EnumWire.Name).Order(),
-            LedgerInvariants.StatusesHoldingFunds.Order());
-        Assert.Equal(statuses.Select(Api.Http.EnumWire.Name).Order(),
-            LedgerInvariants.StatusesHoldingFunds.Concat(LedgerInvariants.StatusesHoldingNothing).Order());
+            LedgerInvariants.StatusesHoldingFunds.Order()
+        );
+        Assert.Equal(
+            statuses.Select(Api.Http.EnumWire.Name).Order(),
+            LedgerInvariants.StatusesHoldingFunds.Concat(LedgerInvariants.StatusesHoldingNothing).Order()
+        );
     }
 
     [Fact]
@@ -120,9 +132,12 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         var statuses = Enum.GetValues<Domain.Campaigns.CampaignStatus>();
 
         Assert.Equal(
-            statuses.Where(s => !Domain.Campaigns.CampaignTransitions.AcceptsContributions(s))
-                .Select(Api.Http.EnumWire.Name).Order(),
-            LedgerInvariants.CampaignStatusesHoldingNothing.Order());
+            statuses
+                .Where(s => !Domain.Campaigns.CampaignTransitions.AcceptsContributions(s))
+                .Select(Api.Http.EnumWire.Name)
+                .Order(),
+            LedgerInvariants.CampaignStatusesHoldingNothing.Order()
+        );
     }
 
     [Fact]
@@ -135,7 +150,8 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
         Assert.Equal(
             "campaign raised_minor equals its escrow balance: cmp_1 (OPEN): raised_minor 700, escrow holds 500",
-            violation);
+            violation
+        );
     }
 
     [Theory]
@@ -151,23 +167,31 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         await InsertCampaignAsync(database, "cmp_1", status, raisedMinor: 500, escrowMinor: 500);
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
-        Assert.Equal($"campaigns that hold nothing by their status hold nothing: cmp_1 ({status}): raised_minor 500",
-            violation);
+        Assert.Equal(
+            $"campaigns that hold nothing by their status hold nothing: cmp_1 ({status}): raised_minor 500",
+            violation
+        );
     }
 
     [Fact]
     public async Task A_transfer_to_a_wallet_that_does_not_exist_is_reported()
     {
         var database = await SeededDatabaseAsync();
-        await ExecuteAsync(database, """
+        await ExecuteAsync(
+            database,
+            """
             INSERT INTO ledger_transfers (id, platform_id, debit_account, credit_account, amount_minor, currency, kind,
                                           reference, order_id, created_at)
                 VALUES ('ltr_2', 'plt_1', 'world:card', 'wallet:wal_ghost', 5, 'EUR', 'TOPUP', 'pay_2', NULL, now())
-            """);
+            """
+        );
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
-        Assert.Equal("every wallet account is an existing wallet in its currency: ltr_2: wallet:wal_ghost in EUR " +
-                     "(no such wallet)", violation);
+        Assert.Equal(
+            "every wallet account is an existing wallet in its currency: ltr_2: wallet:wal_ghost in EUR "
+                + "(no such wallet)",
+            violation
+        );
     }
 
     [Fact]
@@ -175,8 +199,9 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
     {
         var database = await SeededDatabaseAsync();
 
-        var error = await Assert.ThrowsAsync<PostgresException>(
-            () => ExecuteAsync(database, "UPDATE wallets SET balance_minor = -1 WHERE id = 'wal_1'"));
+        var error = await Assert.ThrowsAsync<PostgresException>(() =>
+            ExecuteAsync(database, "UPDATE wallets SET balance_minor = -1 WHERE id = 'wal_1'")
+        );
         Assert.Equal(PostgresErrorCodes.CheckViolation, error.SqlState);
         Assert.Equal("ck_wallets_balance_non_negative", error.ConstraintName);
     }
@@ -210,10 +235,18 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         return _database;
     }
 
-    private static async Task InsertOrderAsync(string database, string id, string status, long heldMinor,
-        long escrowMinor, long refundedMinor = 0)
+    private static async Task InsertOrderAsync(
+        string database,
+        string id,
+        string status,
+        long heldMinor,
+        long escrowMinor,
+        long refundedMinor = 0
+    )
     {
-        await ExecuteAsync(database, $$"""
+        await ExecuteAsync(
+            database,
+            $$"""
             INSERT INTO orders (id, platform_id, name, amount_minor, currency, buyer_id, seller_id, status, held_minor,
                                 refunded_minor, metadata, buyer_token, seller_token, created_at, updated_at)
                 VALUES ('{{id}}', 'plt_1', 'Bike', 500, 'EUR', 'cus_buyer', 'cus_seller', '{{status}}',
@@ -222,13 +255,21 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
                                           reference, order_id, created_at)
                 VALUES ('ltr_{{id}}', 'plt_1', 'world:card', 'escrow:{{id}}', {{escrowMinor}}, 'EUR', 'PAYIN',
                         'pay_{{id}}', '{{id}}', now());
-            """);
+            """
+        );
     }
 
-    private static async Task InsertCampaignAsync(string database, string id, string status, long raisedMinor,
-        long escrowMinor)
+    private static async Task InsertCampaignAsync(
+        string database,
+        string id,
+        string status,
+        long raisedMinor,
+        long escrowMinor
+    )
     {
-        await ExecuteAsync(database, $$"""
+        await ExecuteAsync(
+            database,
+            $$"""
             INSERT INTO campaigns (id, platform_id, name, kind, mode, owner_id, target_minor, currency, deadline,
                                    raised_minor, pending_minor, status, created_at, updated_at)
                 VALUES ('{{id}}', 'plt_1', 'Roofs', 'REWARD', 'ALL_OR_NOTHING', 'cus_seller', 1000, 'EUR',
@@ -237,7 +278,8 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
                                           reference, order_id, created_at)
                 VALUES ('ltr_{{id}}', 'plt_1', 'world:card', 'escrow:{{id}}', {{escrowMinor}}, 'EUR', 'CONTRIBUTION',
                         'pay_{{id}}', NULL, now());
-            """);
+            """
+        );
     }
 
     private static async Task ExecuteAsync(string database, string sql)

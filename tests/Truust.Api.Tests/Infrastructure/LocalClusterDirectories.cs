@@ -79,8 +79,11 @@ internal static class LocalClusterDirectories
     {
         try
         {
-            if (!OperatingSystem.IsWindows() && Directory.Exists("/dev/shm")
-                && new DriveInfo("/dev/shm").AvailableFreeSpace >= MinimumMemoryFolderBytes)
+            if (
+                !OperatingSystem.IsWindows()
+                && Directory.Exists("/dev/shm")
+                && new DriveInfo("/dev/shm").AvailableFreeSpace >= MinimumMemoryFolderBytes
+            )
             {
                 return Roots[0];
             }
@@ -105,10 +108,12 @@ internal static class LocalClusterDirectories
             try
             {
                 var ownerFile = Path.Combine(directory, "owner.pid");
-                if (File.Exists(ownerFile)
+                if (
+                    File.Exists(ownerFile)
                         ? int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner) && IsRunning(owner)
                         // A run that is starting right now has made its folder but not yet written its pid.
-                        : Directory.GetLastWriteTimeUtc(directory) > DateTime.UtcNow.AddMinutes(-10))
+                        : Directory.GetLastWriteTimeUtc(directory) > DateTime.UtcNow.AddMinutes(-10)
+                )
                 {
                     continue;
                 }
@@ -130,17 +135,24 @@ internal static class LocalClusterDirectories
     public static void StopPostmaster(string dataDirectory)
     {
         var pidFile = Path.Combine(dataDirectory, "postmaster.pid");
-        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
-                                  || !IsRunning(pid))
+        if (
+            !File.Exists(pidFile)
+            || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)
+            || !IsRunning(pid)
+        )
         {
             return;
         }
 
         // Only a postgres serving this very folder: the pid may since have been reused by something else.
         var commandLine = $"/proc/{pid}/cmdline";
-        if (Directory.Exists("/proc")
-            && (!File.Exists(commandLine)
-                || !File.ReadAllText(commandLine).Contains(dataDirectory, StringComparison.Ordinal)))
+        if (
+            Directory.Exists("/proc")
+            && (
+                !File.Exists(commandLine)
+                || !File.ReadAllText(commandLine).Contains(dataDirectory, StringComparison.Ordinal)
+            )
+        )
         {
             return;
         }

@@ -11,7 +11,8 @@ public sealed class LocalPostgresTests
     {
         var dir = Path.Combine(Path.GetTempPath(), $"truust-no-pg-{Guid.NewGuid():N}");
         var error = await Assert.ThrowsAsync<LocalPostgresUnavailableException>(() =>
-            LocalPostgres.StartAsync(dir, throwaway: true, findBinaries: () => null));
+            LocalPostgres.StartAsync(dir, throwaway: true, findBinaries: () => null)
+        );
 
         Assert.Contains("apt-get install -y postgresql", error.Message);
         Assert.Contains("ConnectionStrings__Truust", error.Message);
@@ -30,7 +31,10 @@ public sealed class LocalPostgresTests
         };
         info.Environment["TRUUST_PG_BIN"] = "/nonexistent/postgresql/bin";
         info.Environment["ConnectionStrings__Truust"] = string.Empty;
-        info.Environment["Truust__DataDirectory"] = Path.Combine(Path.GetTempPath(), $"truust-no-pg-{Guid.NewGuid():N}");
+        info.Environment["Truust__DataDirectory"] = Path.Combine(
+            Path.GetTempPath(),
+            $"truust-no-pg-{Guid.NewGuid():N}"
+        );
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.WorkingDirectory = Path.GetDirectoryName(typeof(LocalPostgres).Assembly.Location)!;
         using var process = Process.Start(info)!;

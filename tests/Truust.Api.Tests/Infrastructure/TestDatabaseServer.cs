@@ -28,8 +28,10 @@ public sealed class TestDatabaseServer
     public const string DockerTimeoutVariable = "TRUUST_TEST_DOCKER_TIMEOUT_SECONDS";
     public const string DefaultImage = "postgres:16-alpine";
 
-    private static readonly Lazy<Task<TestDatabaseServer>> Instance =
-        new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Task<TestDatabaseServer>> Instance = new(
+        StartAsync,
+        LazyThreadSafetyMode.ExecutionAndPublication
+    );
 
     // Unique per run, also across machines sharing a configured server: pids alone repeat.
     private static readonly string RunId = $"{Environment.ProcessId}_{Random.Shared.Next(100_000, 999_999)}";
@@ -39,8 +41,13 @@ public sealed class TestDatabaseServer
     private readonly Func<Task> _stopAsync;
     private readonly bool _dropsDatabases;
 
-    private TestDatabaseServer(string source, string adminConnectionString, string templateName, bool dropsDatabases,
-        Func<Task> stopAsync)
+    private TestDatabaseServer(
+        string source,
+        string adminConnectionString,
+        string templateName,
+        bool dropsDatabases,
+        Func<Task> stopAsync
+    )
     {
         Source = source;
         _dropsDatabases = dropsDatabases;
@@ -122,11 +129,14 @@ public sealed class TestDatabaseServer
         }
 
         throw new InvalidOperationException(
-            "The API tests need PostgreSQL and found none. Tried:\n  - " + string.Join("\n  - ", attempts) + "\n" +
-            $"Fix one of them: set {DatabaseVariable} to a connection string of a server where the tests may create " +
-            "databases (e.g. 'Host=localhost;Username=postgres;Password=...'), start Docker with the image " +
-            $"{DefaultImage} available (or name another in {ImageVariable}), or install PostgreSQL locally. " +
-            LocalPostgres.InstallHint);
+            "The API tests need PostgreSQL and found none. Tried:\n  - "
+                + string.Join("\n  - ", attempts)
+                + "\n"
+                + $"Fix one of them: set {DatabaseVariable} to a connection string of a server where the tests may create "
+                + "databases (e.g. 'Host=localhost;Username=postgres;Password=...'), start Docker with the image "
+                + $"{DefaultImage} available (or name another in {ImageVariable}), or install PostgreSQL locally. "
+                + LocalPostgres.InstallHint
+        );
     }
 
     private static async Task<TestDatabaseServer> UseConfiguredServerAsync(string connectionString)
@@ -136,8 +146,13 @@ public sealed class TestDatabaseServer
         // at exit; on a server started for this run the fixed name is simpler to find in psql.
         var template = $"truust_template_{RunId}";
         TestDatabaseServer? server = null;
-        server = new TestDatabaseServer(DatabaseVariable, admin.ConnectionString, template, dropsDatabases: true,
-            () => server!.DropOwnDatabasesAsync());
+        server = new TestDatabaseServer(
+            DatabaseVariable,
+            admin.ConnectionString,
+            template,
+            dropsDatabases: true,
+            () => server!.DropOwnDatabasesAsync()
+        );
         try
         {
             await server.CreateTemplateAsync();
@@ -145,8 +160,10 @@ public sealed class TestDatabaseServer
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
             throw new InvalidOperationException(
-                $"{DatabaseVariable} is set, but its server could not be used to create and migrate a template " +
-                $"database: {e.Message}. Check the connection string and that its user may CREATE DATABASE.", e);
+                $"{DatabaseVariable} is set, but its server could not be used to create and migrate a template "
+                    + $"database: {e.Message}. Check the connection string and that its user may CREATE DATABASE.",
+                e
+            );
         }
 
         server.StopAtProcessExit();
@@ -163,16 +180,23 @@ public sealed class TestDatabaseServer
             return null;
         }
 
-        var timeoutSeconds = int.TryParse(Environment.GetEnvironmentVariable(DockerTimeoutVariable), out var t) && t > 0
-            ? t
-            : 30;
+        var timeoutSeconds =
+            int.TryParse(Environment.GetEnvironmentVariable(DockerTimeoutVariable), out var t) && t > 0 ? t : 30;
         PostgreSqlContainer? container = null;
         try
         {
             container = new PostgreSqlBuilder(image)
                 // Test databases are thrown away: durability buys nothing and costs time.
-                .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
-                    "-c", "max_connections=300")
+                .WithCommand(
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=300"
+                )
                 .Build();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
             await container.StartAsync(timeout.Token);
@@ -183,8 +207,13 @@ public sealed class TestDatabaseServer
             };
             var started = container;
             // Testcontainers' resource reaper removes the container should the exit be cut short.
-            var server = new TestDatabaseServer($"Testcontainers ({image})", admin.ConnectionString, "truust_template",
-                dropsDatabases: false, async () => await started.DisposeAsync());
+            var server = new TestDatabaseServer(
+                $"Testcontainers ({image})",
+                admin.ConnectionString,
+                "truust_template",
+                dropsDatabases: false,
+                async () => await started.DisposeAsync()
+            );
             await server.CreateTemplateAsync();
             server.StopAtProcessExit();
             return server;
@@ -212,13 +241,18 @@ public sealed class TestDatabaseServer
             // Not cluster.DisposeAsync(): it waits for pg_ctl, and while the process exits .NET no longer reaps
             // children, so that wait never ends; and the test host is killed about 0.1 s after it starts exiting.
             // A signal stops the server in time; the folder is deleted in the background (or by the next run).
-            var server = new TestDatabaseServer($"local throwaway cluster ({cluster.DataDirectory})",
-                admin.ConnectionString, "truust_template", dropsDatabases: false, () =>
+            var server = new TestDatabaseServer(
+                $"local throwaway cluster ({cluster.DataDirectory})",
+                admin.ConnectionString,
+                "truust_template",
+                dropsDatabases: false,
+                () =>
                 {
                     LocalClusterDirectories.StopPostmaster(cluster.DataDirectory);
                     LocalClusterDirectories.DeleteInBackground(runDirectory);
                     return Task.CompletedTask;
-                });
+                }
+            );
             // Registered before migrating, so a failed migration does not leave a server running.
             server.StopAtProcessExit();
             await server.CreateTemplateAsync();
@@ -243,7 +277,8 @@ public sealed class TestDatabaseServer
         var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") ?? string.Empty;
         var sockets = new[]
         {
-            "/var/run/docker.sock", Path.Combine(home, ".docker", "run", "docker.sock"),
+            "/var/run/docker.sock",
+            Path.Combine(home, ".docker", "run", "docker.sock"),
             Path.Combine(runtime, "docker.sock"),
         };
         if (string.IsNullOrEmpty(dockerHost) && !OperatingSystem.IsWindows() && !sockets.Any(File.Exists))
@@ -254,8 +289,11 @@ public sealed class TestDatabaseServer
 
         try
         {
-            var (code, output) = await ProcessRunner.RunAsync("docker", ["info", "--format", "{{.ServerVersion}}"],
-                TimeSpan.FromSeconds(5));
+            var (code, output) = await ProcessRunner.RunAsync(
+                "docker",
+                ["info", "--format", "{{.ServerVersion}}"],
+                TimeSpan.FromSeconds(5)
+            );
             if (code == 0)
             {
                 return true;
@@ -352,8 +390,11 @@ public sealed class TestDatabaseServer
 /// <summary>Runs a command with a time limit, killing it when the limit passes.</summary>
 internal static class ProcessRunner
 {
-    public static async Task<(int Code, string Output)> RunAsync(string fileName, IReadOnlyList<string> args,
-        TimeSpan timeout)
+    public static async Task<(int Code, string Output)> RunAsync(
+        string fileName,
+        IReadOnlyList<string> args,
+        TimeSpan timeout
+    )
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -378,7 +419,8 @@ internal static class ProcessRunner
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException(
-                $"'{fileName} {string.Join(' ', args)}' did not finish within {timeout.TotalSeconds} s.");
+                $"'{fileName} {string.Join(' ', args)}' did not finish within {timeout.TotalSeconds} s."
+            );
         }
 
         return (process.ExitCode, (await stdout) + (await stderr));

@@ -42,8 +42,10 @@ public sealed class TestHostTests(TruustApiFactory factory) : IClassFixture<Truu
         using var development = factory.ClientWithKey("op_dev_truust_operator_key_change_me");
         using var test = factory.OperatorClient();
 
-        await (await development.GetAsync("/v1/platforms"))
-            .ReadProblemAsync(HttpStatusCode.Unauthorized, "unauthenticated");
+        await (await development.GetAsync("/v1/platforms")).ReadProblemAsync(
+            HttpStatusCode.Unauthorized,
+            "unauthenticated"
+        );
         await (await test.GetAsync("/v1/platforms")).ReadJsonAsync();
     }
 

@@ -94,23 +94,40 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient OperatorClient() => ClientWithKey(OperatorKey);
 
     /// <summary>Creates a platform through the operator API and returns a client with its new API key.</summary>
-    public async Task<HttpClient> CreatePlatformAsync(string? name = null, long feePercentBp = 0,
-        long feeFixedMinor = 0) =>
-        (await CreateTestPlatformAsync(name, feePercentBp, feeFixedMinor)).Client;
+    public async Task<HttpClient> CreatePlatformAsync(
+        string? name = null,
+        long feePercentBp = 0,
+        long feeFixedMinor = 0
+    ) => (await CreateTestPlatformAsync(name, feePercentBp, feeFixedMinor)).Client;
 
     /// <summary>Like <see cref="CreatePlatformAsync"/>, also giving the platform and key ids and the secret.</summary>
-    public async Task<TestPlatform> CreateTestPlatformAsync(string? name = null, long feePercentBp = 0,
-        long feeFixedMinor = 0)
+    public async Task<TestPlatform> CreateTestPlatformAsync(
+        string? name = null,
+        long feePercentBp = 0,
+        long feeFixedMinor = 0
+    )
     {
         name ??= $"Test platform {Guid.NewGuid():N}"[..24];
         using var operatorClient = OperatorClient();
-        var response = await operatorClient.PostJsonAsync("/v1/platforms",
-            new { name, fee_percent_bp = feePercentBp, fee_fixed = feeFixedMinor });
+        var response = await operatorClient.PostJsonAsync(
+            "/v1/platforms",
+            new
+            {
+                name,
+                fee_percent_bp = feePercentBp,
+                fee_fixed = feeFixedMinor,
+            }
+        );
         var created = await response.ReadAsync<CreatedPlatformResponse>(HttpStatusCode.Created);
-        var secret = created.ApiKey.Secret
-                     ?? throw new InvalidOperationException("The new key came without its secret.");
-        return new TestPlatform(created.Platform.Id, created.Platform.Name, created.ApiKey.Id, secret,
-            ClientWithKey(secret));
+        var secret =
+            created.ApiKey.Secret ?? throw new InvalidOperationException("The new key came without its secret.");
+        return new TestPlatform(
+            created.Platform.Id,
+            created.Platform.Name,
+            created.ApiKey.Id,
+            secret,
+            ClientWithKey(secret)
+        );
     }
 
     /// <summary>An open connection to this factory's database, for direct SQL in assertions.</summary>

@@ -19,7 +19,12 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
         var from = await client.CreateFundedWalletAsync(10_000);
         var to = await client.CreateFundedWalletAsync(0);
         var key = $"transfer-{Guid.NewGuid():N}";
-        var body = new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 1_000 };
+        var body = new
+        {
+            from_wallet_id = from.Id,
+            to_wallet_id = to.Id,
+            amount = 1_000,
+        };
 
         var responses = await SendSimultaneouslyAsync(client, "/v1/transfers", body, key);
 
@@ -43,7 +48,13 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
         using var client = await factory.CreatePlatformAsync();
         var parties = await client.CreatePartiesAsync();
         var name = $"Bike {Guid.NewGuid():N}";
-        var body = new { name, amount = 5_000, currency = "EUR", seller_id = parties.Seller.Id };
+        var body = new
+        {
+            name,
+            amount = 5_000,
+            currency = "EUR",
+            seller_id = parties.Seller.Id,
+        };
 
         var responses = await SendSimultaneouslyAsync(client, "/v1/orders", body, "order-1");
 
@@ -62,8 +73,10 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
         var second = await PostAsync(client, "/v1/customers", ada, "customer-b");
         var replayed = await PostAsync(client, "/v1/customers", ada, "customer-a");
 
-        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created),
-            (first.StatusCode, second.StatusCode, replayed.StatusCode));
+        Assert.Equal(
+            (HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created),
+            (first.StatusCode, second.StatusCode, replayed.StatusCode)
+        );
         Assert.False(first.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
         Assert.False(second.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
         Assert.True(replayed.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
@@ -83,16 +96,56 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
         using var client = await factory.CreatePlatformAsync();
         var from = await client.CreateFundedWalletAsync(10_000);
         var to = await client.CreateFundedWalletAsync(0);
-        await (await PostAsync(client, "/v1/transfers",
-                new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 100 }, "rent"))
-            .ReadAsync<TransferResponse>(HttpStatusCode.Created);
+        await (
+            await PostAsync(
+                client,
+                "/v1/transfers",
+                new
+                {
+                    from_wallet_id = from.Id,
+                    to_wallet_id = to.Id,
+                    amount = 100,
+                },
+                "rent"
+            )
+        ).ReadAsync<TransferResponse>(HttpStatusCode.Created);
 
-        await factory.AssertUnchangedAsync(async () => await (await PostAsync(client, "/v1/transfers",
-                new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 101 }, "rent"))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused"));
-        await factory.AssertUnchangedAsync(async () => await (await PostAsync(client, "/v1/transfers/batch",
-                new { legs = new[] { new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 100 } } }, "rent"))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await PostAsync(
+                    client,
+                    "/v1/transfers",
+                    new
+                    {
+                        from_wallet_id = from.Id,
+                        to_wallet_id = to.Id,
+                        amount = 101,
+                    },
+                    "rent"
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused")
+        );
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await PostAsync(
+                    client,
+                    "/v1/transfers/batch",
+                    new
+                    {
+                        legs = new[]
+                        {
+                            new
+                            {
+                                from_wallet_id = from.Id,
+                                to_wallet_id = to.Id,
+                                amount = 100,
+                            },
+                        },
+                    },
+                    "rent"
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused")
+        );
 
         Assert.Equal(9_900, await client.BalanceAsync(from.Id));
     }
@@ -104,16 +157,19 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
         using var second = await factory.CreatePlatformAsync();
         var body = new { name = "Same name", email = $"same+{Guid.NewGuid():N}@example.com" };
 
-        var a = await (await PostAsync(first, "/v1/customers", body, "shared-key"))
-            .ReadAsync<CustomerResponse>(HttpStatusCode.Created);
+        var a = await (await PostAsync(first, "/v1/customers", body, "shared-key")).ReadAsync<CustomerResponse>(
+            HttpStatusCode.Created
+        );
         var bResponse = await PostAsync(second, "/v1/customers", body, "shared-key");
         var b = await bResponse.ReadAsync<CustomerResponse>(HttpStatusCode.Created);
 
         Assert.NotEqual(a.Id, b.Id);
         Assert.False(bResponse.Headers.Contains(IdempotencyMiddleware.ReplayedHeader));
         Assert.Equal(2, await factory.CountAsync("customers", $"email = '{body.email}'"));
-        await (await second.GetAsync($"/v1/customers/{a.Id}"))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        await (await second.GetAsync($"/v1/customers/{a.Id}")).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
     }
 
     [Fact]
@@ -121,9 +177,16 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
     {
         using var client = await factory.CreatePlatformAsync();
 
-        await factory.AssertUnchangedAsync(async () => await (await PostAsync(client, "/v1/customers",
-                new { name = "Ada", email = "ada@example.com" }, new string('k', 256)))
-            .ReadProblemAsync(HttpStatusCode.BadRequest, "invalid_idempotency_key"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await PostAsync(
+                    client,
+                    "/v1/customers",
+                    new { name = "Ada", email = "ada@example.com" },
+                    new string('k', 256)
+                )
+            ).ReadProblemAsync(HttpStatusCode.BadRequest, "invalid_idempotency_key")
+        );
     }
 
     /// <summary>
@@ -132,30 +195,44 @@ public sealed class IdempotencyTests(TruustApiFactory factory) : IClassFixture<T
     /// </summary>
     private static string AssertOneEffectAnsweredAlike(IReadOnlyList<(HttpStatusCode Status, string Body)> responses)
     {
-        var unexpected = responses.Where(r => r.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
+        var unexpected = responses
+            .Where(r => r.Status is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
             .ToList();
         Assert.True(unexpected.Count == 0, string.Join('\n', unexpected.Select(r => $"{(int)r.Status}: {r.Body}")));
-        var completed = responses.Where(r => r.Status == HttpStatusCode.Created).Select(r => r.Body).Distinct()
+        var completed = responses
+            .Where(r => r.Status == HttpStatusCode.Created)
+            .Select(r => r.Body)
+            .Distinct()
             .ToList();
         var body = Assert.Single(completed);
-        Assert.All(responses.Where(r => r.Status == HttpStatusCode.Conflict), r =>
-        {
-            using var problem = JsonDocument.Parse(r.Body);
-            Assert.Equal("idempotency_request_in_flight", problem.RootElement.GetProperty("code").GetString());
-        });
+        Assert.All(
+            responses.Where(r => r.Status == HttpStatusCode.Conflict),
+            r =>
+            {
+                using var problem = JsonDocument.Parse(r.Body);
+                Assert.Equal("idempotency_request_in_flight", problem.RootElement.GetProperty("code").GetString());
+            }
+        );
         return body;
     }
 
     private static async Task<IReadOnlyList<(HttpStatusCode Status, string Body)>> SendSimultaneouslyAsync(
-        HttpClient client, string path, object body, string key)
+        HttpClient client,
+        string path,
+        object body,
+        string key
+    )
     {
         using var start = new SemaphoreSlim(0);
-        var requests = Enumerable.Range(0, Duplicates).Select(async _ =>
-        {
-            await start.WaitAsync();
-            using var response = await PostAsync(client, path, body, key);
-            return (response.StatusCode, await response.Content.ReadAsStringAsync());
-        }).ToList();
+        var requests = Enumerable
+            .Range(0, Duplicates)
+            .Select(async _ =>
+            {
+                await start.WaitAsync();
+                using var response = await PostAsync(client, path, body, key);
+                return (response.StatusCode, await response.Content.ReadAsStringAsync());
+            })
+            .ToList();
         start.Release(Duplicates);
         return await Task.WhenAll(requests);
     }

@@ -30,8 +30,10 @@ public sealed class OutboxRestartTests
         var second = await instances.RestartAsync();
 
         var received = Assert.Single(await receiver.WaitAsync(Path, r => r.Count >= 1, "the event after the restart"));
-        Assert.Equal(("order.created", order.Id, true, 200), (received.Type, received.ObjectId, received.SignatureValid,
-            received.AnsweredStatus));
+        Assert.Equal(
+            ("order.created", order.Id, true, 200),
+            (received.Type, received.ObjectId, received.SignatureValid, received.AnsweredStatus)
+        );
         await AssertDeliveredAsync(second, platform);
         await LedgerInvariants.AssertAsync(instances.Database);
     }
@@ -44,8 +46,14 @@ public sealed class OutboxRestartTests
         var (platform, order) = await instances.CommitAnOrderAsync(receiver);
         // What the delivery job's claim does before it calls the endpoint: lease the row for a minute.
         var leasedUntil = instances.First.Clock.GetUtcNow().AddSeconds(60);
-        Assert.Equal(1, await ExecuteAsync(instances.Database,
-            "UPDATE webhook_deliveries SET next_attempt_at = @until WHERE status = 'PENDING'", leasedUntil));
+        Assert.Equal(
+            1,
+            await ExecuteAsync(
+                instances.Database,
+                "UPDATE webhook_deliveries SET next_attempt_at = @until WHERE status = 'PENDING'",
+                leasedUntil
+            )
+        );
 
         var second = await instances.RestartAsync();
         await Task.Delay(300);
@@ -63,13 +71,19 @@ public sealed class OutboxRestartTests
         using var client = instance.ClientWithKey(platform.Secret);
         var endpoints = await client.GetJsonAsync<Page<WebhookEndpointResponse>>("/v1/webhook_endpoints");
         var deliveries = await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
-            $"/v1/webhook_endpoints/{Assert.Single(endpoints.Data).Id}/deliveries");
+            $"/v1/webhook_endpoints/{Assert.Single(endpoints.Data).Id}/deliveries"
+        );
         var delivery = Assert.Single(deliveries.Data);
         for (var i = 0; i < 100 && delivery.Status != WebhookDeliveryStatus.Succeeded; i++)
         {
             await Task.Delay(20);
-            delivery = Assert.Single((await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
-                $"/v1/webhook_endpoints/{delivery.EndpointId}/deliveries")).Data);
+            delivery = Assert.Single(
+                (
+                    await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
+                        $"/v1/webhook_endpoints/{delivery.EndpointId}/deliveries"
+                    )
+                ).Data
+            );
         }
 
         Assert.Equal((WebhookDeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
@@ -105,9 +119,12 @@ public sealed class OutboxRestartTests
         {
             await ((IAsyncLifetime)First).InitializeAsync();
             var platform = await First.CreateTestPlatformAsync();
-            var endpoint = await (await platform.Client.PostJsonAsync("/v1/webhook_endpoints",
-                    new { url = receiver.Url(Path), event_types = new[] { "order.created" } }))
-                .ReadAsync<WebhookEndpointResponse>(HttpStatusCode.Created);
+            var endpoint = await (
+                await platform.Client.PostJsonAsync(
+                    "/v1/webhook_endpoints",
+                    new { url = receiver.Url(Path), event_types = new[] { "order.created" } }
+                )
+            ).ReadAsync<WebhookEndpointResponse>(HttpStatusCode.Created);
             receiver.Expect(Path, endpoint.Secret!);
             var order = await platform.Client.CreateOrderAsync(await platform.Client.CreatePartiesAsync(), 5_000);
             return (platform, order);

@@ -27,8 +27,10 @@ public sealed class RateLimitTests(RateLimitedApiFactory factory) : IClassFixtur
         Assert.InRange(served, 3, 3 + (int)Math.Ceiling(elapsed.TotalSeconds));
         var rejected = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         await rejected.ReadProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
-        Assert.True(rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1),
-            $"Retry-After was {rejected.Headers.RetryAfter}");
+        Assert.True(
+            rejected.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1),
+            $"Retry-After was {rejected.Headers.RetryAfter}"
+        );
 
         Assert.Equal(HttpStatusCode.OK, (await quiet.GetAsync("/v1/customers")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await busy.GetAsync("/health/live")).StatusCode);

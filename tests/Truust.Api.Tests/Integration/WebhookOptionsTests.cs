@@ -11,8 +11,9 @@ public sealed class WebhookOptionsTests(TruustApiFactory factory) : IClassFixtur
     [Fact]
     public void Without_configuration_webhooks_retry_for_about_three_days()
     {
-        var schedule = factory.Services.GetRequiredService<IOptions<WebhookOptions>>().Value
-            .EffectiveRetryScheduleSeconds;
+        var schedule = factory
+            .Services.GetRequiredService<IOptions<WebhookOptions>>()
+            .Value.EffectiveRetryScheduleSeconds;
 
         Assert.Equal(WebhookOptions.DefaultRetryScheduleSeconds, schedule);
         Assert.InRange(TimeSpan.FromSeconds(schedule.Sum()), TimeSpan.FromDays(2.5), TimeSpan.FromDays(3.5));
@@ -25,8 +26,9 @@ public sealed class WebhookOptionsTests(TruustApiFactory factory) : IClassFixtur
         await ((IAsyncLifetime)configured).InitializeAsync();
         try
         {
-            var schedule = configured.Services.GetRequiredService<IOptions<WebhookOptions>>().Value
-                .EffectiveRetryScheduleSeconds;
+            var schedule = configured
+                .Services.GetRequiredService<IOptions<WebhookOptions>>()
+                .Value.EffectiveRetryScheduleSeconds;
 
             Assert.Equal(FastWebhooksApiFactory.RetryScheduleSeconds, schedule);
         }

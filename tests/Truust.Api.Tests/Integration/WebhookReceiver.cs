@@ -14,8 +14,15 @@ using Microsoft.Extensions.Logging;
 namespace Truust.Api.Tests.Integration;
 
 /// <summary>One webhook request as the receiver saw it, and whether its signature checked out.</summary>
-public sealed record ReceivedWebhook(string Path, string Id, long Timestamp, string Signature, string Body,
-    bool SignatureValid, int AnsweredStatus)
+public sealed record ReceivedWebhook(
+    string Path,
+    string Id,
+    long Timestamp,
+    string Signature,
+    string Body,
+    bool SignatureValid,
+    int AnsweredStatus
+)
 {
     private JsonElement Root => JsonDocument.Parse(Body).RootElement;
 
@@ -60,8 +67,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         WebhookReceiver? receiver = null;
         app.MapPost("/{**path}", (HttpContext context) => receiver!.HandleAsync(context));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Single();
+        var address = app
+            .Services.GetRequiredService<IServer>()
+            .Features.Get<IServerAddressesFeature>()!
+            .Addresses.Single();
         receiver = new WebhookReceiver(app, address);
         return receiver;
     }
@@ -83,8 +92,12 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedWebhook> ReceivedAt(string path) => _received.Where(r => r.Path == path).ToList();
 
     /// <summary>Waits until the requests to <paramref name="path"/> satisfy <paramref name="done"/>.</summary>
-    public async Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(string path,
-        Func<IReadOnlyList<ReceivedWebhook>, bool> done, string what, int timeoutSeconds = 15)
+    public async Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(
+        string path,
+        Func<IReadOnlyList<ReceivedWebhook>, bool> done,
+        string what,
+        int timeoutSeconds = 15
+    )
     {
         var watch = Stopwatch.StartNew();
         while (true)
@@ -95,9 +108,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
                 return received;
             }
 
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(timeoutSeconds),
-                $"Timed out waiting for {what} at {path}; received: " +
-                string.Join(", ", received.Select(r => $"{r.Type} ({r.AnsweredStatus})")));
+            Assert.True(
+                watch.Elapsed < TimeSpan.FromSeconds(timeoutSeconds),
+                $"Timed out waiting for {what} at {path}; received: "
+                    + string.Join(", ", received.Select(r => $"{r.Type} ({r.AnsweredStatus})"))
+            );
             await Task.Delay(20);
         }
     }
@@ -109,7 +124,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public static bool Verify(string secret, string id, string timestamp, string body, string header)
     {
         var key = Convert.FromBase64String(
-            secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
+            secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret
+        );
         using var hmac = new HMACSHA256(key);
         var mac = hmac.ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
         var expected = "v1," + Convert.ToBase64String(mac);
@@ -142,8 +158,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
 
         var status = fail ? 500 : 200;
-        _received.Enqueue(new ReceivedWebhook(path, id, long.TryParse(timestamp, out var t) ? t : -1, signature, body,
-            valid, status));
+        _received.Enqueue(
+            new ReceivedWebhook(path, id, long.TryParse(timestamp, out var t) ? t : -1, signature, body, valid, status)
+        );
         context.Response.StatusCode = status;
     }
 }

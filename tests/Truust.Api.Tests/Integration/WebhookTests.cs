@@ -31,24 +31,34 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var payin = await client.PayOrderByCardAsync(order.Id);
         var released = await client.ReleaseToWalletAsync(order.Id, parties.SellerWallet.Id);
 
-        var feed = (await client.GetJsonAsync<Page<EventResponse>>($"/v1/events?object_id={order.Id}&limit=100")).Data
-            .OrderBy(e => e.Sequence).ToList();
+        var feed = (await client.GetJsonAsync<Page<EventResponse>>($"/v1/events?object_id={order.Id}&limit=100"))
+            .Data.OrderBy(e => e.Sequence)
+            .ToList();
         Assert.Equal(["order.created", .. Enumerable.Repeat("order.status_changed", 6)], feed.Select(e => e.Type));
         Assert.Equal(
             new (string?, string?)[]
             {
-                (null, "DRAFT"), ("DRAFT", "PENDING_PUBLISH"), ("PENDING_PUBLISH", "PUBLISHED"),
-                ("PUBLISHED", "ACCEPTED"), ("ACCEPTED", "PENDING_VALIDATE"), ("PENDING_VALIDATE", "PENDING_RELEASE"),
+                (null, "DRAFT"),
+                ("DRAFT", "PENDING_PUBLISH"),
+                ("PENDING_PUBLISH", "PUBLISHED"),
+                ("PUBLISHED", "ACCEPTED"),
+                ("ACCEPTED", "PENDING_VALIDATE"),
+                ("PENDING_VALIDATE", "PENDING_RELEASE"),
                 ("PENDING_RELEASE", "RELEASED"),
             },
             feed.Select(e =>
-                (e.Data.GetProperty("previous_status").GetString(), e.Data.GetProperty("status").GetString())));
+                (e.Data.GetProperty("previous_status").GetString(), e.Data.GetProperty("status").GetString())
+            )
+        );
 
-        var received = await _receiver.WaitAsync("/lifecycle/all", r =>
+        var received = await _receiver.WaitAsync(
+            "/lifecycle/all",
+            r =>
                 feed.All(e => r.Any(x => x.EventId == e.Id))
                 && r.Any(x => x.Type == "payin.confirmed" && x.ObjectId == payin.Id)
                 && r.Any(x => x.Type == "payout.paid" && x.ObjectId == released.PayoutId),
-            "every event of the order, its payin and its payout");
+            "every event of the order, its payin and its payout"
+        );
 
         Assert.All(received, r => Assert.True(r.SignatureValid, $"Bad signature on {r.Type} {r.EventId}"));
         Assert.All(received, r => Assert.Equal(r.EventId, r.Id));
@@ -57,8 +67,10 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         foreach (var perObject in received.GroupBy(r => r.ObjectId))
         {
             var sequences = perObject.Select(r => r.Sequence).ToList();
-            Assert.True(sequences.SequenceEqual(sequences.Order()) && sequences.Distinct().Count() == sequences.Count,
-                $"{perObject.Key}'s events arrived out of order: {string.Join(", ", sequences)}");
+            Assert.True(
+                sequences.SequenceEqual(sequences.Order()) && sequences.Distinct().Count() == sequences.Count,
+                $"{perObject.Key}'s events arrived out of order: {string.Join(", ", sequences)}"
+            );
         }
 
         var payins = await _receiver.WaitAsync("/lifecycle/payins", r => r.Count >= 1, "payin.confirmed");
@@ -80,8 +92,10 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var first = Assert.Single(await _receiver.WaitAsync(path, r => r.Count >= 1, "the first attempt"));
         Assert.Equal((500, true, order.Id), (first.AnsweredStatus, first.SignatureValid, first.ObjectId));
         var failed = await WaitForDeliveryAsync(client, endpoint.Id, d => d.Attempts == 1);
-        Assert.Equal((WebhookDeliveryStatus.Pending, 500, first.EventId),
-            (failed.Status, failed.LastStatusCode, failed.EventId));
+        Assert.Equal(
+            (WebhookDeliveryStatus.Pending, 500, first.EventId),
+            (failed.Status, failed.LastStatusCode, failed.EventId)
+        );
         var attempt = Assert.Single(failed.AttemptLog);
         Assert.Equal(attempt.At.AddSeconds(FastWebhooksApiFactory.RetryScheduleSeconds[0]), failed.NextAttemptAt);
         Assert.Equal(attempt.At.ToUnixTimeSeconds(), first.Timestamp);
@@ -93,10 +107,15 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var both = await _receiver.WaitAsync(path, r => r.Count >= 2, "the retry");
         Assert.Equal((200, first.Id, true), (both[1].AnsweredStatus, both[1].Id, both[1].SignatureValid));
         Assert.Equal(first.Timestamp + FastWebhooksApiFactory.RetryScheduleSeconds[0], both[1].Timestamp);
-        var delivered =
-            await WaitForDeliveryAsync(client, endpoint.Id, d => d.Status == WebhookDeliveryStatus.Succeeded);
-        Assert.Equal(new (int, int?)[] { (1, 500), (2, 200) },
-            delivered.AttemptLog.Select(a => (a.Number, a.StatusCode)));
+        var delivered = await WaitForDeliveryAsync(
+            client,
+            endpoint.Id,
+            d => d.Status == WebhookDeliveryStatus.Succeeded
+        );
+        Assert.Equal(
+            new (int, int?)[] { (1, 500), (2, 200) },
+            delivered.AttemptLog.Select(a => (a.Number, a.StatusCode))
+        );
         Assert.Equal((2, 200), (delivered.Attempts, delivered.LastStatusCode));
         Assert.NotNull(delivered.DeliveredAt);
     }
@@ -128,13 +147,17 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         await client.CreateOrderAsync(parties, 6_000);
         Assert.Equal(1, await factory.CountAsync("webhook_deliveries", $"endpoint_id = '{endpoint.Id}'"));
 
-        var enabled = await (await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/enable", new { }))
-            .ReadAsync<WebhookEndpointResponse>();
+        var enabled = await (
+            await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/enable", new { })
+        ).ReadAsync<WebhookEndpointResponse>();
         Assert.Equal((WebhookEndpointStatus.Enabled, (string?)null), (enabled.Status, enabled.DisabledReason));
         _receiver.FailNext(path, 0);
         var later = await client.CreateOrderAsync(parties, 7_000);
-        await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == later.Id && x.AnsweredStatus == 200),
-            "the event after enabling");
+        await _receiver.WaitAsync(
+            path,
+            r => r.Any(x => x.ObjectId == later.Id && x.AnsweredStatus == 200),
+            "the event after enabling"
+        );
     }
 
     [Fact]
@@ -147,22 +170,29 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         await client.CreateOrderAsync(parties, 5_000);
         var original = Assert.Single(await _receiver.WaitAsync(path, r => r.Count >= 1, "the event"));
 
-        var resent =
-            await (await client.PostJsonAsync($"/v1/events/{original.EventId}/resend", new { })).ReadJsonAsync();
+        var resent = await (
+            await client.PostJsonAsync($"/v1/events/{original.EventId}/resend", new { })
+        ).ReadJsonAsync();
 
         Assert.Equal(1, resent.GetProperty("deliveries").GetInt32());
         var both = await _receiver.WaitAsync(path, r => r.Count >= 2, "the resent event");
         Assert.Equal((original.Id, original.Body, true), (both[1].Id, both[1].Body, both[1].SignatureValid));
         var deliveries = await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
-            $"/v1/webhook_endpoints/{endpoint.Id}/deliveries");
+            $"/v1/webhook_endpoints/{endpoint.Id}/deliveries"
+        );
         Assert.Equal(2, deliveries.Data.Count(d => d.EventId == original.EventId));
 
         using var other = await factory.CreatePlatformAsync();
-        await (await other.PostJsonAsync($"/v1/events/{original.EventId}/resend", new { }))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
-        await (await client.PostJsonAsync(
-                $"/v1/events/{original.EventId}/resend?endpoint_id=we_00000000000000000000000000", new { }))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        await (await other.PostJsonAsync($"/v1/events/{original.EventId}/resend", new { })).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
+        await (
+            await client.PostJsonAsync(
+                $"/v1/events/{original.EventId}/resend?endpoint_id=we_00000000000000000000000000",
+                new { }
+            )
+        ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
     }
 
     [Fact]
@@ -173,21 +203,27 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         var endpoint = await RegisterAsync(client, path, "order.created");
         var parties = await client.CreatePartiesAsync();
         await client.CreateOrderAsync(parties, 5_000);
-        await _receiver.WaitAsync(path, r => r.Count >= 1 && r[0].SignatureValid,
-            "an event signed with the first secret");
+        await _receiver.WaitAsync(
+            path,
+            r => r.Count >= 1 && r[0].SignatureValid,
+            "an event signed with the first secret"
+        );
 
-        var rolled = await (await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/roll_secret", new { }))
-            .ReadAsync<WebhookEndpointResponse>();
+        var rolled = await (
+            await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/roll_secret", new { })
+        ).ReadAsync<WebhookEndpointResponse>();
         _receiver.Expect(path, rolled.Secret!);
         var second = await client.CreateOrderAsync(parties, 6_000);
 
         Assert.StartsWith("whsec_", rolled.Secret);
         Assert.NotEqual(endpoint.Secret, rolled.Secret);
-        var after = (await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == second.Id),
-            "an event after the roll")).Single(x => x.ObjectId == second.Id);
+        var after = (
+            await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == second.Id), "an event after the roll")
+        ).Single(x => x.ObjectId == second.Id);
         Assert.True(after.SignatureValid);
-        Assert.False(WebhookReceiver.Verify(endpoint.Secret!, after.Id, after.Timestamp.ToString(), after.Body,
-            after.Signature));
+        Assert.False(
+            WebhookReceiver.Verify(endpoint.Secret!, after.Id, after.Timestamp.ToString(), after.Body, after.Signature)
+        );
         var fetched = await client.GetJsonAsync<WebhookEndpointResponse>($"/v1/webhook_endpoints/{endpoint.Id}");
         Assert.Null(fetched.Secret);
         var listed = await client.GetJsonAsync<Page<WebhookEndpointResponse>>("/v1/webhook_endpoints");
@@ -209,33 +245,44 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
 
         var first = await client.GetJsonAsync<Page<EventResponse>>("/v1/events?type=order.created&limit=2");
         var second = await client.GetJsonAsync<Page<EventResponse>>(
-            $"/v1/events?type=order.created&limit=2&starting_after={first.Data[^1].Id}");
+            $"/v1/events?type=order.created&limit=2&starting_after={first.Data[^1].Id}"
+        );
 
         Assert.True(first.HasMore);
         Assert.False(second.HasMore);
         var created = first.Data.Concat(second.Data).ToList();
         Assert.Equal(orders.Select(o => o.Id).Reverse(), created.Select(e => e.ObjectId));
         Assert.All(created, e => Assert.Equal("order.created", e.Type));
-        var confirmed =
-            Assert.Single((await client.GetJsonAsync<Page<EventResponse>>("/v1/events?type=payin.confirmed")).Data);
+        var confirmed = Assert.Single(
+            (await client.GetJsonAsync<Page<EventResponse>>("/v1/events?type=payin.confirmed")).Data
+        );
         Assert.Equal(orders[0].Id, confirmed.Data.GetProperty("order_id").GetString());
 
         var one = await client.GetJsonAsync<EventResponse>($"/v1/events/{created[0].Id}");
-        Assert.Equal((created[0].Type, created[0].Sequence, orders[2].Id, "DRAFT", 1_002L),
-            (one.Type, one.Sequence, one.Data.GetProperty("id").GetString(), one.Data.GetProperty("status").GetString(),
-                one.Data.GetProperty("amount").GetInt64()));
+        Assert.Equal(
+            (created[0].Type, created[0].Sequence, orders[2].Id, "DRAFT", 1_002L),
+            (
+                one.Type,
+                one.Sequence,
+                one.Data.GetProperty("id").GetString(),
+                one.Data.GetProperty("status").GetString(),
+                one.Data.GetProperty("amount").GetInt64()
+            )
+        );
 
         using var other = await factory.CreatePlatformAsync();
-        await (await other.GetAsync($"/v1/events/{one.Id}"))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        await (await other.GetAsync($"/v1/events/{one.Id}")).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
         Assert.Empty((await other.GetJsonAsync<Page<EventResponse>>("/v1/events")).Data);
     }
 
     private async Task<WebhookEndpointResponse> RegisterAsync(HttpClient client, string path, params string[] types)
     {
-        var endpoint = await (await client.PostJsonAsync("/v1/webhook_endpoints",
-                new { url = _receiver.Url(path), event_types = types }))
-            .ReadAsync<WebhookEndpointResponse>(HttpStatusCode.Created);
+        var endpoint = await (
+            await client.PostJsonAsync("/v1/webhook_endpoints", new { url = _receiver.Url(path), event_types = types })
+        ).ReadAsync<WebhookEndpointResponse>(HttpStatusCode.Created);
         _receiver.Expect(path, endpoint.Secret!);
         return endpoint;
     }
@@ -244,22 +291,28 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
     /// Polls the endpoint's only delivery until <paramref name="done"/> holds (an attempt is saved after the receiver
     /// has answered, so the receiver can see a request before the API shows it).
     /// </summary>
-    private static async Task<WebhookDeliveryResponse> WaitForDeliveryAsync(HttpClient client, string endpointId,
-        Func<WebhookDeliveryResponse, bool> done)
+    private static async Task<WebhookDeliveryResponse> WaitForDeliveryAsync(
+        HttpClient client,
+        string endpointId,
+        Func<WebhookDeliveryResponse, bool> done
+    )
     {
         var watch = Stopwatch.StartNew();
         while (true)
         {
             var deliveries = await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
-                $"/v1/webhook_endpoints/{endpointId}/deliveries");
+                $"/v1/webhook_endpoints/{endpointId}/deliveries"
+            );
             var delivery = Assert.Single(deliveries.Data);
             if (done(delivery))
             {
                 return delivery;
             }
 
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15),
-                $"Delivery {delivery.Id} stayed {delivery.Status} after {delivery.Attempts} attempts");
+            Assert.True(
+                watch.Elapsed < TimeSpan.FromSeconds(15),
+                $"Delivery {delivery.Id} stayed {delivery.Status} after {delivery.Attempts} attempts"
+            );
             await Task.Delay(20);
         }
     }

@@ -24,16 +24,21 @@ public sealed class BankwirePayinTests(TruustApiFactory factory) : IClassFixture
         Assert.Equal(PayinStatus.Pending, payin.Status);
         Assert.StartsWith("TRU-", instructions.Reference);
         Assert.Equal((25_000L, "EUR"), (instructions.Amount, instructions.Currency));
-        Assert.Equal(factory.Clock.GetUtcNow().AddHours(DefaultExpiryHours), instructions.ExpiresAt,
-            TimeSpan.FromMilliseconds(1));
+        Assert.Equal(
+            factory.Clock.GetUtcNow().AddHours(DefaultExpiryHours),
+            instructions.ExpiresAt,
+            TimeSpan.FromMilliseconds(1)
+        );
         Assert.True(Domain.Banking.Iban.TryParse(instructions.Iban, out _, out _), instructions.Iban);
         Assert.Equal(("MATCHED", payin.Id), (wire.Status, wire.PayinId));
         Assert.Equal(PayinStatus.Succeeded, (await flow.GetPayinAsync(payin.Id)).Status);
         var published = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Published, 25_000L), (published.Status, published.Held));
         Assert.Equal([$"PAYIN world:bankwire -> escrow:{order.Id} 25000"], Trail(await flow.LedgerAsync(order.Id)));
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
-            await flow.StepsAsync(order.Id));
+        Assert.Equal(
+            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            await flow.StepsAsync(order.Id)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -53,10 +58,17 @@ public sealed class BankwirePayinTests(TruustApiFactory factory) : IClassFixture
         Assert.Equal(PayinStatus.Pending, (await flow.GetPayinAsync(payin.Id)).Status);
         Assert.Empty(await flow.LedgerAsync(order.Id));
         // The money did arrive: it is parked where an operator sees it, not lost and not in the order's escrow.
-        Assert.Equal(1, await factory.CountAsync("ledger_transfers",
-            $"reference = '{shortWire.Id}' AND credit_account = 'suspense:unmatched_wires' AND amount_minor = 24999"));
-        Assert.Equal(1, await factory.CountAsync("incoming_wires",
-            $"id = '{shortWire.Id}' AND status = 'AMOUNT_MISMATCH'"));
+        Assert.Equal(
+            1,
+            await factory.CountAsync(
+                "ledger_transfers",
+                $"reference = '{shortWire.Id}' AND credit_account = 'suspense:unmatched_wires' AND amount_minor = 24999"
+            )
+        );
+        Assert.Equal(
+            1,
+            await factory.CountAsync("incoming_wires", $"id = '{shortWire.Id}' AND status = 'AMOUNT_MISMATCH'")
+        );
 
         var rightWire = await flow.SendWireAsync(reference, 25_000);
 
@@ -106,7 +118,8 @@ public sealed class BankwirePayinTests(TruustApiFactory factory) : IClassFixture
         var expiry = (await flow.HistoryAsync(order.Id))[^1];
         Assert.Equal(
             (OrderStatus.PendingPublish, OrderStatus.Failure, "fail_payin", OrderActor.System, "bank wire expired"),
-            (expiry.From, expiry.To, expiry.Action, expiry.Actor, expiry.Reason));
+            (expiry.From, expiry.To, expiry.Action, expiry.Actor, expiry.Reason)
+        );
 
         var late = await flow.SendWireAsync(payin.Bankwire!.Reference, 25_000);
 

@@ -37,13 +37,18 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         Assert.Empty(validated.AllowedActions);
 
         var platformBlock = await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostActionAsync(order.Id, "block")).ReadProblemAsync(HttpStatusCode.Conflict,
-                "invalid_transition"));
+            await (await flow.PostActionAsync(order.Id, "block")).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "invalid_transition"
+            )
+        );
         var blocked = await OperatorActAsync(operatorClient, order.Id, "block", "KYC review of the seller");
 
         Assert.Equal("PENDING_RELEASE", platformBlock.Body.GetProperty("current_status").GetString());
-        Assert.Equal((OrderStatus.BlockedRelease, "KYC review of the seller", 7_000L),
-            (blocked.Status, blocked.BlockedReason, blocked.Held));
+        Assert.Equal(
+            (OrderStatus.BlockedRelease, "KYC review of the seller", 7_000L),
+            (blocked.Status, blocked.BlockedReason, blocked.Held)
+        );
         Assert.Equal(["unblock", "cancel"], blocked.AllowedActions);
         Assert.Equal(0, await flow.RunJobAsync<ReleaseJob>());
         var stillBlocked = await flow.GetOrderAsync(order.Id);
@@ -53,8 +58,11 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         await LedgerInvariants.AssertAsync(factory);
 
         var platformUnblock = await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostActionAsync(order.Id, "unblock")).ReadProblemAsync(HttpStatusCode.Conflict,
-                "invalid_transition"));
+            await (await flow.PostActionAsync(order.Id, "unblock")).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "invalid_transition"
+            )
+        );
         var unblocked = await OperatorActAsync(operatorClient, order.Id, "unblock", "KYC passed");
 
         Assert.Equal("BLOCKED_RELEASE", platformUnblock.Body.GetProperty("current_status").GetString());
@@ -66,17 +74,21 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         Assert.Equal(7_000, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
         Assert.Equal(PayoutStatus.Paid, (await flow.GetPayoutAsync(payout.Id)).Status);
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 7000",
-            $"RELEASE escrow:{order.Id} -> wallet:{sellerWallet.Id} 7000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [
+                $"PAYIN world:card -> escrow:{order.Id} 7000",
+                $"RELEASE escrow:{order.Id} -> wallet:{sellerWallet.Id} 7000",
+            ],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         var history = await flow.HistoryAsync(order.Id);
         Assert.Equal(
-        [
-            ("block", OrderActor.Operator, "KYC review of the seller"),
-            ("unblock", OrderActor.Operator, "KYC passed"),
-            ("release", OrderActor.System, null),
-        ], history.TakeLast(3).Select(c => (c.Action, c.Actor, c.Reason)));
+            [
+                ("block", OrderActor.Operator, "KYC review of the seller"),
+                ("unblock", OrderActor.Operator, "KYC passed"),
+                ("release", OrderActor.System, null),
+            ],
+            history.TakeLast(3).Select(c => (c.Action, c.Actor, c.Reason))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -91,8 +103,11 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         await OperatorActAsync(operatorClient, order.Id, "block", "chargeback risk");
 
         var platformCancel = await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostActionAsync(order.Id, "cancel")).ReadProblemAsync(HttpStatusCode.Conflict,
-                "invalid_transition"));
+            await (await flow.PostActionAsync(order.Id, "cancel")).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "invalid_transition"
+            )
+        );
         var cancelled = await OperatorActAsync(operatorClient, order.Id, "cancel", "fraud confirmed");
 
         Assert.Equal("BLOCKED_RELEASE", platformCancel.Body.GetProperty("current_status").GetString());
@@ -101,10 +116,9 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         Assert.Equal(0, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
         Assert.Equal(RefundStatus.Succeeded, Assert.Single(await flow.RefundsAsync(order.Id)).Status);
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 4000",
-            $"REFUND escrow:{order.Id} -> world:card 4000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [$"PAYIN world:card -> escrow:{order.Id} 4000", $"REFUND escrow:{order.Id} -> world:card 4000"],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -130,14 +144,24 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         // Still the same closed account: the bank refuses the second attempt too, and nothing left escrow.
         var blockedAgain = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.BlockedRelease, 2_000L), (blockedAgain.Status, blockedAgain.Held));
-        Assert.Equal(2, await factory.CountAsync("simulated_bank_transfers",
-            $"reference LIKE '{payout.Id}-%' AND status = 'REFUSED'"));
+        Assert.Equal(
+            2,
+            await factory.CountAsync(
+                "simulated_bank_transfers",
+                $"reference LIKE '{payout.Id}-%' AND status = 'REFUSED'"
+            )
+        );
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 2000"], Trail(await flow.LedgerAsync(order.Id)));
         await LedgerInvariants.AssertAsync(factory);
     }
 
-    private static async Task<OrderResponse> OperatorActAsync(HttpClient operatorClient, string orderId, string action,
-        string reason) =>
-        await (await operatorClient.PostJsonAsync($"/v1/orders/{orderId}/{action}", new { reason }))
-            .ReadAsync<OrderResponse>();
+    private static async Task<OrderResponse> OperatorActAsync(
+        HttpClient operatorClient,
+        string orderId,
+        string action,
+        string reason
+    ) =>
+        await (
+            await operatorClient.PostJsonAsync($"/v1/orders/{orderId}/{action}", new { reason })
+        ).ReadAsync<OrderResponse>();
 }

@@ -19,8 +19,10 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         var pending = await flow.GetOrderAsync(order.Id);
         var paid = await flow.PayCardAsync(payin.Id, SuccessCard);
 
-        Assert.Equal((PayinStatus.Pending, PayinType.Addon, 12_345L, "EUR", order.Id),
-            (payin.Status, payin.Type, payin.Amount, payin.Currency, payin.OrderId));
+        Assert.Equal(
+            (PayinStatus.Pending, PayinType.Addon, 12_345L, "EUR", order.Id),
+            (payin.Status, payin.Type, payin.Amount, payin.Currency, payin.OrderId)
+        );
         Assert.Contains("/pay/", payin.DirectLink);
         Assert.Equal((OrderStatus.PendingPublish, 0L, payin.Id), (pending.Status, pending.Held, pending.PayinId));
         Assert.Equal((PayinStatus.Succeeded, "visa", "4242"), (paid.Status, paid.Card!.Brand, paid.Card.Last4));
@@ -29,8 +31,10 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         Assert.Equal(["accept", "reject", "cancel"], published.AllowedActions);
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 12345"], Trail(await flow.LedgerAsync(order.Id)));
         Assert.Equal(payin.Id, Assert.Single(await flow.LedgerAsync(order.Id)).Reference);
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
-            await flow.StepsAsync(order.Id));
+        Assert.Equal(
+            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            await flow.StepsAsync(order.Id)
+        );
         var history = await flow.HistoryAsync(order.Id);
         Assert.Equal([OrderActor.Platform, OrderActor.Gateway], history.Select(c => c.Actor));
         await LedgerInvariants.AssertAsync(factory);
@@ -52,8 +56,11 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         Assert.Empty(await flow.LedgerAsync(order.Id));
         // The failed payin is closed: paying it again with a good card does not resurrect it.
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostCardAsync(first.Id, SuccessCard)).ReadProblemAsync(HttpStatusCode.Conflict,
-                "payin_not_open"));
+            await (await flow.PostCardAsync(first.Id, SuccessCard)).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "payin_not_open"
+            )
+        );
 
         var retry = await flow.CreatePayinAsync(order.Id, "ADDON");
         Assert.Equal(OrderStatus.PendingPublish, (await flow.GetOrderAsync(order.Id)).Status);
@@ -66,10 +73,14 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         var transfer = Assert.Single(await flow.LedgerAsync(order.Id));
         Assert.Equal((retry.Id, 5_000L), (transfer.Reference, transfer.Amount));
         Assert.Equal(
-        [
-            "DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->FAILURE:fail_payin",
-            "FAILURE->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin",
-        ], await flow.StepsAsync(order.Id));
+            [
+                "DRAFT->PENDING_PUBLISH:pay",
+                "PENDING_PUBLISH->FAILURE:fail_payin",
+                "FAILURE->PENDING_PUBLISH:pay",
+                "PENDING_PUBLISH->PUBLISHED:confirm_payin",
+            ],
+            await flow.StepsAsync(order.Id)
+        );
         Assert.Equal(PayinStatus.Failed, (await flow.GetPayinAsync(first.Id)).Status);
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -83,14 +94,18 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
 
         var declined = await flow.PayCardAsync(payin.Id, InsufficientFundsCard);
 
-        Assert.Equal((PayinStatus.Failed, "insufficient_funds", "9995"),
-            (declined.Status, declined.FailureCode, declined.Card!.Last4));
+        Assert.Equal(
+            (PayinStatus.Failed, "insufficient_funds", "9995"),
+            (declined.Status, declined.FailureCode, declined.Card!.Last4)
+        );
         var failed = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Failure, 0L), (failed.Status, failed.Held));
         Assert.Empty(await flow.LedgerAsync(order.Id));
         var failure = (await flow.HistoryAsync(order.Id))[^1];
-        Assert.Equal((OrderStatus.Failure, OrderActor.Gateway, "insufficient_funds"),
-            (failure.To, failure.Actor, failure.Reason));
+        Assert.Equal(
+            (OrderStatus.Failure, OrderActor.Gateway, "insufficient_funds"),
+            (failure.To, failure.Actor, failure.Reason)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -113,12 +128,16 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         var published = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Published, 9_900L), (published.Status, published.Held));
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 9900"], Trail(await flow.LedgerAsync(order.Id)));
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
-            await flow.StepsAsync(order.Id));
+        Assert.Equal(
+            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            await flow.StepsAsync(order.Id)
+        );
         // The challenge is answered once; a second answer cannot change the outcome.
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.Client.PostJsonAsync($"/v1/sandbox/payins/{payin.Id}/3ds", new { authenticated = false }))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "no_challenge_pending"));
+            await (
+                await flow.Client.PostJsonAsync($"/v1/sandbox/payins/{payin.Id}/3ds", new { authenticated = false })
+            ).ReadProblemAsync(HttpStatusCode.Conflict, "no_challenge_pending")
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -136,8 +155,10 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         var failed = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Failure, 0L), (failed.Status, failed.Held));
         Assert.Empty(await flow.LedgerAsync(order.Id));
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->FAILURE:fail_payin"],
-            await flow.StepsAsync(order.Id));
+        Assert.Equal(
+            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->FAILURE:fail_payin"],
+            await flow.StepsAsync(order.Id)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -149,8 +170,10 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         var payin = await flow.CreatePayinAsync(order.Id, "ADDON");
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.Client.PostJsonAsync($"/v1/sandbox/payins/{payin.Id}/3ds", new { authenticated = true }))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "no_challenge_pending"));
+            await (
+                await flow.Client.PostJsonAsync($"/v1/sandbox/payins/{payin.Id}/3ds", new { authenticated = true })
+            ).ReadProblemAsync(HttpStatusCode.Conflict, "no_challenge_pending")
+        );
         Assert.Equal(OrderStatus.PendingPublish, (await flow.GetOrderAsync(order.Id)).Status);
     }
 }

@@ -60,10 +60,9 @@ public sealed class ConcurrencyTests(TruustApiFactory factory) : IClassFixture<T
         Assert.Equal((RefundStatus.Succeeded, 10_000L), (refund.Status, refund.Amount));
         Assert.Equal(1, await factory.CountAsync("simulated_card_refunds", $"charge_reference = '{order.PayinId}'"));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 10000",
-            $"REFUND escrow:{order.Id} -> world:card 10000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [$"PAYIN world:card -> escrow:{order.Id} 10000", $"REFUND escrow:{order.Id} -> world:card 10000"],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         Assert.Single(await flow.HistoryAsync(order.Id), c => c.Action == "cancel");
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -89,7 +88,9 @@ public sealed class ConcurrencyTests(TruustApiFactory factory) : IClassFixture<T
             {
                 await using var connection = await factory.OpenConnectionAsync();
                 await using var command = new Npgsql.NpgsqlCommand(
-                    $"SELECT balance_minor FROM wallets WHERE id = '{wallet.Id}'", connection);
+                    $"SELECT balance_minor FROM wallets WHERE id = '{wallet.Id}'",
+                    connection
+                );
                 lowest = Math.Min(lowest, (long)(await command.ExecuteScalarAsync())!);
             }
         });
@@ -132,21 +133,30 @@ public sealed class ConcurrencyTests(TruustApiFactory factory) : IClassFixture<T
     /// Starts <paramref name="count"/> requests together (each on its own thread-pool task, released by one gate)
     /// and asserts that none of them failed with a 5xx.
     /// </summary>
-    private static async Task<HttpResponseMessage[]> AllAtOnceAsync(int count,
-        Func<int, Task<HttpResponseMessage>> request)
+    private static async Task<HttpResponseMessage[]> AllAtOnceAsync(
+        int count,
+        Func<int, Task<HttpResponseMessage>> request
+    )
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var tasks = Enumerable.Range(0, count).Select(i => Task.Run(async () =>
-        {
-            await gate.Task;
-            return await request(i);
-        })).ToList();
+        var tasks = Enumerable
+            .Range(0, count)
+            .Select(i =>
+                Task.Run(async () =>
+                {
+                    await gate.Task;
+                    return await request(i);
+                })
+            )
+            .ToList();
         gate.SetResult();
         var responses = await Task.WhenAll(tasks);
         foreach (var response in responses.Where(r => (int)r.StatusCode >= 500))
         {
-            Assert.Fail($"A parallel request failed with {(int)response.StatusCode}: " +
-                        await response.Content.ReadAsStringAsync());
+            Assert.Fail(
+                $"A parallel request failed with {(int)response.StatusCode}: "
+                    + await response.Content.ReadAsStringAsync()
+            );
         }
 
         return responses;

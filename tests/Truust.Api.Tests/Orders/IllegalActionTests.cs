@@ -51,17 +51,39 @@ public sealed class IllegalActionTests(TruustApiFactory factory) : IClassFixture
         string[] published = ["accept", "reject", "cancel"];
 
         AssertBody(await RefusedAsync(() => flow.PostPayinAsync(order.Id, "ADDON")), "PUBLISHED", published);
-        AssertBody(await RefusedAsync(() => flow.Client.PostJsonAsync("/v1/payouts",
-            new { order_id = order.Id, type = "WALLET", wallet_id = sellerWallet.Id })), "PUBLISHED", published);
+        AssertBody(
+            await RefusedAsync(() =>
+                flow.Client.PostJsonAsync(
+                    "/v1/payouts",
+                    new
+                    {
+                        order_id = order.Id,
+                        type = "WALLET",
+                        wallet_id = sellerWallet.Id,
+                    }
+                )
+            ),
+            "PUBLISHED",
+            published
+        );
         AssertBody(await RefusedAsync(() => flow.PostActionAsync(order.Id, "validate")), "PUBLISHED", published);
-        AssertBody(await RefusedAsync(() => flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds",
-            new { amount = 100 })), "PUBLISHED", published);
+        AssertBody(
+            await RefusedAsync(() => flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 100 })),
+            "PUBLISHED",
+            published
+        );
 
         await flow.ActAsync(order.Id, "accept");
-        AssertBody(await RefusedAsync(() => flow.PostActionAsync(order.Id, "accept")), "ACCEPTED",
-            ["create_payout", "cancel"]);
-        AssertBody(await RefusedAsync(() => flow.PostActionAsync(order.Id, "reject")), "ACCEPTED",
-            ["create_payout", "cancel"]);
+        AssertBody(
+            await RefusedAsync(() => flow.PostActionAsync(order.Id, "accept")),
+            "ACCEPTED",
+            ["create_payout", "cancel"]
+        );
+        AssertBody(
+            await RefusedAsync(() => flow.PostActionAsync(order.Id, "reject")),
+            "ACCEPTED",
+            ["create_payout", "cancel"]
+        );
 
         var current = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Accepted, 5_000L), (current.Status, current.Held));
@@ -106,7 +128,8 @@ public sealed class IllegalActionTests(TruustApiFactory factory) : IClassFixture
     /// <summary>Sends the request, asserts a 409 invalid_transition and that no row anywhere changed.</summary>
     private Task<Problem> RefusedAsync(Func<Task<HttpResponseMessage>> request) =>
         factory.AssertUnchangedAsync(async () =>
-            await (await request()).ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition"));
+            await (await request()).ReadProblemAsync(HttpStatusCode.Conflict, "invalid_transition")
+        );
 
     private static void AssertBody(Problem problem, string status, string[] allowed)
     {

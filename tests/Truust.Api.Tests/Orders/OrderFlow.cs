@@ -12,8 +12,12 @@ namespace Truust.Api.Tests.Orders;
 /// Drives one platform's orders through the lifecycle over HTTP, the way a platform backend and the sandbox
 /// would. Each step asserts the status it expects, so a scenario fails at the step that went wrong.
 /// </summary>
-public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, CustomerResponse buyer,
-    CustomerResponse seller) : IDisposable
+public sealed class OrderFlow(
+    TruustApiFactory factory,
+    HttpClient client,
+    CustomerResponse buyer,
+    CustomerResponse seller
+) : IDisposable
 {
     public const string SuccessCard = "4242424242424242";
     public const string DeclinedCard = "4000000000000002";
@@ -27,8 +31,11 @@ public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, Custo
     public CustomerResponse Seller { get; } = seller;
 
     /// <summary>A new platform (with the given fees) with a buyer and a seller.</summary>
-    public static async Task<OrderFlow> StartAsync(TruustApiFactory factory, long feePercentBp = 0,
-        long feeFixedMinor = 0)
+    public static async Task<OrderFlow> StartAsync(
+        TruustApiFactory factory,
+        long feePercentBp = 0,
+        long feeFixedMinor = 0
+    )
     {
         var client = await factory.CreatePlatformAsync(feePercentBp: feePercentBp, feeFixedMinor: feeFixedMinor);
         var buyer = await client.CreateCustomerAsync("Bea Buyer");
@@ -38,49 +45,76 @@ public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, Custo
 
     public async Task<OrderResponse> CreateOrderAsync(long amountMinor = 10_000, bool withBuyer = true)
     {
-        var response = await Client.PostJsonAsync("/v1/orders", new
-        {
-            name = "Vintage bicycle",
-            amount = amountMinor,
-            currency = "EUR",
-            buyer_id = withBuyer ? Buyer.Id : null,
-            seller_id = Seller.Id,
-        });
+        var response = await Client.PostJsonAsync(
+            "/v1/orders",
+            new
+            {
+                name = "Vintage bicycle",
+                amount = amountMinor,
+                currency = "EUR",
+                buyer_id = withBuyer ? Buyer.Id : null,
+                seller_id = Seller.Id,
+            }
+        );
         var order = await response.ReadAsync<OrderResponse>(HttpStatusCode.Created);
         Assert.Equal(OrderStatus.Draft, order.Status);
         return order;
     }
 
     public Task<HttpResponseMessage> PostPayinAsync(string orderId, string type, string? walletId = null) =>
-        Client.PostJsonAsync("/v1/payins", walletId is null
-            ? new { order_id = orderId, type }
-            : new { order_id = orderId, type, wallet_id = walletId });
+        Client.PostJsonAsync(
+            "/v1/payins",
+            walletId is null
+                ? new { order_id = orderId, type }
+                : new
+                {
+                    order_id = orderId,
+                    type,
+                    wallet_id = walletId,
+                }
+        );
 
     public async Task<PayinResponse> CreatePayinAsync(string orderId, string type, string? walletId = null) =>
         await (await PostPayinAsync(orderId, type, walletId)).ReadAsync<PayinResponse>(HttpStatusCode.Created);
 
     public Task<HttpResponseMessage> PostCardAsync(string payinId, string number) =>
-        Client.PostJsonAsync($"/v1/sandbox/payins/{payinId}/card", new
-        {
-            number,
-            exp_month = 12,
-            exp_year = factory.Clock.GetUtcNow().Year + 3,
-            cvc = "123",
-            holder_name = "Bea Buyer",
-        });
+        Client.PostJsonAsync(
+            $"/v1/sandbox/payins/{payinId}/card",
+            new
+            {
+                number,
+                exp_month = 12,
+                exp_year = factory.Clock.GetUtcNow().Year + 3,
+                cvc = "123",
+                holder_name = "Bea Buyer",
+            }
+        );
 
     public async Task<PayinResponse> PayCardAsync(string payinId, string number) =>
         await (await PostCardAsync(payinId, number)).ReadAsync<PayinResponse>();
 
     public async Task<PayinResponse> AnswerChallengeAsync(string payinId, bool authenticated) =>
-        await (await Client.PostJsonAsync($"/v1/sandbox/payins/{payinId}/3ds", new { authenticated }))
-            .ReadAsync<PayinResponse>();
+        await (
+            await Client.PostJsonAsync($"/v1/sandbox/payins/{payinId}/3ds", new { authenticated })
+        ).ReadAsync<PayinResponse>();
 
-    public async Task<IncomingWireResponse> SendWireAsync(string reference, long amountMinor,
-        string senderIban = TestIbans.Germany) =>
-        await (await Client.PostJsonAsync("/v1/sandbox/bankwires",
-                new { reference, amount = amountMinor, currency = "EUR", sender_iban = senderIban }))
-            .ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
+    public async Task<IncomingWireResponse> SendWireAsync(
+        string reference,
+        long amountMinor,
+        string senderIban = TestIbans.Germany
+    ) =>
+        await (
+            await Client.PostJsonAsync(
+                "/v1/sandbox/bankwires",
+                new
+                {
+                    reference,
+                    amount = amountMinor,
+                    currency = "EUR",
+                    sender_iban = senderIban,
+                }
+            )
+        ).ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
 
     /// <summary>An order paid by card: PUBLISHED, its whole amount in escrow.</summary>
     public async Task<OrderResponse> PaidOrderAsync(long amountMinor = 10_000)
@@ -97,8 +131,9 @@ public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, Custo
     public async Task<WalletResponse> FundedBuyerWalletAsync(long amountMinor)
     {
         var wallet = await Client.CreateWalletAsync(Buyer.Id);
-        var topup = await (await Client.PostJsonAsync($"/v1/wallets/{wallet.Id}/topups",
-            new { type = "ADDON", amount = amountMinor })).ReadAsync<PayinResponse>(HttpStatusCode.Created);
+        var topup = await (
+            await Client.PostJsonAsync($"/v1/wallets/{wallet.Id}/topups", new { type = "ADDON", amount = amountMinor })
+        ).ReadAsync<PayinResponse>(HttpStatusCode.Created);
         await PayCardAsync(topup.Id, SuccessCard);
         var funded = await GetWalletAsync(wallet.Id);
         Assert.Equal(amountMinor, funded.Balance);
@@ -111,19 +146,36 @@ public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, Custo
     public async Task<OrderResponse> ActAsync(string orderId, string action, HttpClient? caller = null) =>
         await (await PostActionAsync(orderId, action, caller)).ReadAsync<OrderResponse>();
 
-    public async Task<PayoutResponse> CreatePayoutAsync(string orderId, string? bankAccountId = null,
-        string? walletId = null)
+    public async Task<PayoutResponse> CreatePayoutAsync(
+        string orderId,
+        string? bankAccountId = null,
+        string? walletId = null
+    )
     {
         object body = bankAccountId is not null
-            ? new { order_id = orderId, type = "ACCOUNT", bankaccount_id = bankAccountId }
-            : new { order_id = orderId, type = "WALLET", wallet_id = walletId };
-        return await (await Client.PostJsonAsync("/v1/payouts", body))
-            .ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+            ? new
+            {
+                order_id = orderId,
+                type = "ACCOUNT",
+                bankaccount_id = bankAccountId,
+            }
+            : new
+            {
+                order_id = orderId,
+                type = "WALLET",
+                wallet_id = walletId,
+            };
+        return await (await Client.PostJsonAsync("/v1/payouts", body)).ReadAsync<PayoutResponse>(
+            HttpStatusCode.Created
+        );
     }
 
     /// <summary>A paid, accepted order with a payout: PENDING_VALIDATE, ready to validate.</summary>
-    public async Task<(OrderResponse Order, PayoutResponse Payout)> AwaitingValidationAsync(long amountMinor = 10_000,
-        string? bankAccountId = null, string? walletId = null)
+    public async Task<(OrderResponse Order, PayoutResponse Payout)> AwaitingValidationAsync(
+        long amountMinor = 10_000,
+        string? bankAccountId = null,
+        string? walletId = null
+    )
     {
         var order = await PaidOrderAsync(amountMinor);
         await ActAsync(order.Id, "accept");
@@ -169,14 +221,19 @@ public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, Custo
                 return order;
             }
 
-            Assert.True(DateTime.UtcNow < deadline,
-                $"Order {orderId} did not reach {status} within {timeoutSeconds} s; it is {order.Status}.");
+            Assert.True(
+                DateTime.UtcNow < deadline,
+                $"Order {orderId} did not reach {status} within {timeoutSeconds} s; it is {order.Status}."
+            );
             await Task.Delay(25);
         }
     }
 
-    public async Task<PayoutResponse> WaitForPayoutAsync(string payoutId, Domain.Payments.PayoutStatus status,
-        int timeoutSeconds = 10)
+    public async Task<PayoutResponse> WaitForPayoutAsync(
+        string payoutId,
+        Domain.Payments.PayoutStatus status,
+        int timeoutSeconds = 10
+    )
     {
         var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
         while (true)
@@ -187,14 +244,17 @@ public sealed class OrderFlow(TruustApiFactory factory, HttpClient client, Custo
                 return payout;
             }
 
-            Assert.True(DateTime.UtcNow < deadline,
-                $"Payout {payoutId} did not reach {status} within {timeoutSeconds} s; it is {payout.Status}.");
+            Assert.True(
+                DateTime.UtcNow < deadline,
+                $"Payout {payoutId} did not reach {status} within {timeoutSeconds} s; it is {payout.Status}."
+            );
             await Task.Delay(25);
         }
     }
 
     /// <summary>Runs one round of a background job now, as its runner would.</summary>
-    public async Task<int> RunJobAsync<TJob>() where TJob : IWorkerJob
+    public async Task<int> RunJobAsync<TJob>()
+        where TJob : IWorkerJob
     {
         await using var scope = factory.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<TJob>().RunOnceAsync(CancellationToken.None);

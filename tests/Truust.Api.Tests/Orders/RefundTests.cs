@@ -26,39 +26,56 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
 
         Assert.Equal(OrderStatus.Rejected, rejected.Status);
         Assert.Equal(["refund"], rejected.AllowedActions);
-        Assert.Equal((RefundStatus.Succeeded, PayinType.Addon, 3_000L, "arrived scratched", order.PayinId),
-            (partial.Status, partial.Rail, partial.Amount, partial.Reason, partial.PayinId));
-        Assert.Equal((OrderStatus.Rejected, 7_000L, 3_000L),
-            (afterPartial.Status, afterPartial.Held, afterPartial.Refunded));
+        Assert.Equal(
+            (RefundStatus.Succeeded, PayinType.Addon, 3_000L, "arrived scratched", order.PayinId),
+            (partial.Status, partial.Rail, partial.Amount, partial.Reason, partial.PayinId)
+        );
+        Assert.Equal(
+            (OrderStatus.Rejected, 7_000L, 3_000L),
+            (afterPartial.Status, afterPartial.Held, afterPartial.Refunded)
+        );
 
         var tooMuch = await factory.AssertUnchangedAsync(async () =>
-            await (await flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 7_001 }))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "refund_exceeds_held"));
+            await (
+                await flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 7_001 })
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "refund_exceeds_held")
+        );
         Assert.Contains("amount", tooMuch.Errors.Keys);
 
         // No amount: everything still held.
-        var rest = await (await flow.Client.PostAsync($"/v1/orders/{order.Id}/refunds", null))
-            .ReadAsync<RefundResponse>(HttpStatusCode.Created);
+        var rest = await (
+            await flow.Client.PostAsync($"/v1/orders/{order.Id}/refunds", null)
+        ).ReadAsync<RefundResponse>(HttpStatusCode.Created);
         var emptied = await flow.GetOrderAsync(order.Id);
 
         Assert.Equal((RefundStatus.Succeeded, 7_000L), (rest.Status, rest.Amount));
         Assert.Equal((OrderStatus.Rejected, 0L, 10_000L), (emptied.Status, emptied.Held, emptied.Refunded));
         Assert.Empty(emptied.AllowedActions);
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 1 }))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "refund_exceeds_held"));
+            await (
+                await flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 1 })
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "refund_exceeds_held")
+        );
         Assert.Equal([partial.Id, rest.Id], (await flow.RefundsAsync(order.Id)).Select(r => r.Id));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 10000",
-            $"REFUND escrow:{order.Id} -> world:card 3000",
-            $"REFUND escrow:{order.Id} -> world:card 7000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
-        Assert.Equal(1, await factory.CountAsync("simulated_card_charges",
-            $"reference = '{order.PayinId}' AND refunded_minor = 10000"));
+            [
+                $"PAYIN world:card -> escrow:{order.Id} 10000",
+                $"REFUND escrow:{order.Id} -> world:card 3000",
+                $"REFUND escrow:{order.Id} -> world:card 7000",
+            ],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
+        Assert.Equal(
+            1,
+            await factory.CountAsync(
+                "simulated_card_charges",
+                $"reference = '{order.PayinId}' AND refunded_minor = 10000"
+            )
+        );
         Assert.Equal(
             ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin", "PUBLISHED->REJECTED:reject"],
-            await flow.StepsAsync(order.Id));
+            await flow.StepsAsync(order.Id)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -73,15 +90,21 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal((OrderStatus.Cancelled, 0L, 10_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
         Assert.Empty(cancelled.AllowedActions);
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
-        Assert.Equal((RefundStatus.Succeeded, PayinType.Addon, 10_000L, order.PayinId),
-            (refund.Status, refund.Rail, refund.Amount, refund.PayinId));
-        Assert.Equal(1, await factory.CountAsync("simulated_card_refunds",
-            $"reference = '{refund.Id}' AND charge_reference = '{order.PayinId}' AND amount_minor = 10000"));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 10000",
-            $"REFUND escrow:{order.Id} -> world:card 10000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            (RefundStatus.Succeeded, PayinType.Addon, 10_000L, order.PayinId),
+            (refund.Status, refund.Rail, refund.Amount, refund.PayinId)
+        );
+        Assert.Equal(
+            1,
+            await factory.CountAsync(
+                "simulated_card_refunds",
+                $"reference = '{refund.Id}' AND charge_reference = '{order.PayinId}' AND amount_minor = 10000"
+            )
+        );
+        Assert.Equal(
+            [$"PAYIN world:card -> escrow:{order.Id} 10000", $"REFUND escrow:{order.Id} -> world:card 10000"],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         Assert.Equal("PUBLISHED->CANCELLED:cancel", (await flow.StepsAsync(order.Id))[^1]);
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -102,10 +125,12 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
         Assert.Equal((RefundStatus.Succeeded, PayinType.Wallet, 8_000L), (refund.Status, refund.Rail, refund.Amount));
         Assert.Equal(
-        [
-            $"PAYIN wallet:{wallet.Id} -> escrow:{order.Id} 8000",
-            $"REFUND escrow:{order.Id} -> wallet:{wallet.Id} 8000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [
+                $"PAYIN wallet:{wallet.Id} -> escrow:{order.Id} 8000",
+                $"REFUND escrow:{order.Id} -> wallet:{wallet.Id} 8000",
+            ],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -121,15 +146,24 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
 
         Assert.Equal((OrderStatus.Cancelled, 0L, 12_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
-        Assert.Equal((RefundStatus.Succeeded, PayinType.Bankwire, 12_000L),
-            (refund.Status, refund.Rail, refund.Amount));
-        Assert.Equal(1, await factory.CountAsync("simulated_bank_transfers",
-            $"reference = '{refund.Id}' AND iban = '{TestIbans.Netherlands}' AND amount_minor = 12000"));
         Assert.Equal(
-        [
-            $"PAYIN world:bankwire -> escrow:{order.Id} 12000",
-            $"REFUND escrow:{order.Id} -> world:bank_payouts 12000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            (RefundStatus.Succeeded, PayinType.Bankwire, 12_000L),
+            (refund.Status, refund.Rail, refund.Amount)
+        );
+        Assert.Equal(
+            1,
+            await factory.CountAsync(
+                "simulated_bank_transfers",
+                $"reference = '{refund.Id}' AND iban = '{TestIbans.Netherlands}' AND amount_minor = 12000"
+            )
+        );
+        Assert.Equal(
+            [
+                $"PAYIN world:bankwire -> escrow:{order.Id} 12000",
+                $"REFUND escrow:{order.Id} -> world:bank_payouts 12000",
+            ],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -148,8 +182,7 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
         Assert.Equal(RefundStatus.Failed, refund.Status);
         Assert.Contains("account_closed", refund.FailureReason);
-        Assert.Equal("REFUND world:bank_payouts -> suspense:refunds 2500",
-            Trail(await flow.LedgerAsync(order.Id))[^1]);
+        Assert.Equal("REFUND world:bank_payouts -> suspense:refunds 2500", Trail(await flow.LedgerAsync(order.Id))[^1]);
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -165,13 +198,15 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal((OrderStatus.Cancelled, 0L, 5_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
         Assert.Equal(0, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostActionAsync(order.Id, "validate")).ReadProblemAsync(HttpStatusCode.Conflict,
-                "invalid_transition"));
+            await (await flow.PostActionAsync(order.Id, "validate")).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "invalid_transition"
+            )
+        );
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 5000",
-            $"REFUND escrow:{order.Id} -> world:card 5000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [$"PAYIN world:card -> escrow:{order.Id} 5000", $"REFUND escrow:{order.Id} -> world:card 5000"],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         Assert.Equal("PENDING_VALIDATE->CANCELLED:cancel", (await flow.StepsAsync(order.Id))[^1]);
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -189,15 +224,21 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal(PayinStatus.Cancelled, (await flow.GetPayinAsync(payin.Id)).Status);
         Assert.Empty(await flow.RefundsAsync(order.Id));
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostCardAsync(payin.Id, SuccessCard)).ReadProblemAsync(HttpStatusCode.Conflict,
-                "payin_not_open"));
+            await (await flow.PostCardAsync(payin.Id, SuccessCard)).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "payin_not_open"
+            )
+        );
         Assert.Empty(await flow.LedgerAsync(order.Id));
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->CANCELLED:cancel"],
-            await flow.StepsAsync(order.Id));
+        Assert.Equal(
+            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->CANCELLED:cancel"],
+            await flow.StepsAsync(order.Id)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
     private static async Task<RefundResponse> RefundAsync(OrderFlow flow, string orderId, object body) =>
-        await (await flow.Client.PostJsonAsync($"/v1/orders/{orderId}/refunds", body))
-            .ReadAsync<RefundResponse>(HttpStatusCode.Created);
+        await (await flow.Client.PostJsonAsync($"/v1/orders/{orderId}/refunds", body)).ReadAsync<RefundResponse>(
+            HttpStatusCode.Created
+        );
 }

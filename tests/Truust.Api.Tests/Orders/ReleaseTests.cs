@@ -21,8 +21,11 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
 
     private static readonly string[] StepsToRelease =
     [
-        "DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin", "PUBLISHED->ACCEPTED:accept",
-        "ACCEPTED->PENDING_VALIDATE:create_payout", "PENDING_VALIDATE->PENDING_RELEASE:validate",
+        "DRAFT->PENDING_PUBLISH:pay",
+        "PENDING_PUBLISH->PUBLISHED:confirm_payin",
+        "PUBLISHED->ACCEPTED:accept",
+        "ACCEPTED->PENDING_VALIDATE:create_payout",
+        "PENDING_VALIDATE->PENDING_RELEASE:validate",
         "PENDING_RELEASE->RELEASED:release",
     ];
 
@@ -41,8 +44,10 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
 
         Assert.Equal(OrderStatus.Accepted, accepted.Status);
         Assert.Equal(["create_payout", "cancel"], accepted.AllowedActions);
-        Assert.Equal((PayoutType.Account, PayoutStatus.Pending, account.Id, flow.Seller.Id),
-            (payout.Type, payout.Status, payout.BankaccountId, payout.CustomerId));
+        Assert.Equal(
+            (PayoutType.Account, PayoutStatus.Pending, account.Id, flow.Seller.Id),
+            (payout.Type, payout.Status, payout.BankaccountId, payout.CustomerId)
+        );
         Assert.Equal((OrderStatus.PendingValidate, payout.Id), (awaiting.Status, awaiting.PayoutId));
         Assert.Equal(["validate", "cancel"], awaiting.AllowedActions);
         Assert.Equal(OrderStatus.PendingRelease, validated.Status);
@@ -52,26 +57,37 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         var inTransit = await flow.GetPayoutAsync(payout.Id);
         Assert.Equal((PayoutStatus.InTransit, 10_000L), (inTransit.Status, inTransit.Amount));
         // PostgreSQL keeps microseconds; the test clock has 100 ns ticks.
-        Assert.Equal(factory.Clock.GetUtcNow().AddHours(SettlementHours), inTransit.SettlesAt!.Value,
-            TimeSpan.FromMilliseconds(1));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 10000",
-            $"RELEASE escrow:{order.Id} -> world:bank_payouts 10000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            factory.Clock.GetUtcNow().AddHours(SettlementHours),
+            inTransit.SettlesAt!.Value,
+            TimeSpan.FromMilliseconds(1)
+        );
+        Assert.Equal(
+            [$"PAYIN world:card -> escrow:{order.Id} 10000", $"RELEASE escrow:{order.Id} -> world:bank_payouts 10000"],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         Assert.Equal(StepsToRelease, await flow.StepsAsync(order.Id));
         Assert.Equal(OrderActor.System, (await flow.HistoryAsync(order.Id))[^1].Actor);
-        Assert.Equal(1, await factory.CountAsync("simulated_bank_transfers",
-            $"iban = '{TestIbans.Spain}' AND amount_minor = 10000 AND reference LIKE '{payout.Id}-%'"));
+        Assert.Equal(
+            1,
+            await factory.CountAsync(
+                "simulated_bank_transfers",
+                $"iban = '{TestIbans.Spain}' AND amount_minor = 10000 AND reference LIKE '{payout.Id}-%'"
+            )
+        );
 
-        var settled = await (await flow.Client.PostAsync($"/v1/sandbox/payouts/{payout.Id}/settle", null))
-            .ReadAsync<PayoutResponse>();
+        var settled = await (
+            await flow.Client.PostAsync($"/v1/sandbox/payouts/{payout.Id}/settle", null)
+        ).ReadAsync<PayoutResponse>();
 
         Assert.Equal(PayoutStatus.Paid, settled.Status);
         Assert.NotNull(settled.PaidAt);
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.Client.PostAsync($"/v1/sandbox/payouts/{payout.Id}/settle", null))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "payout_not_in_transit"));
+            await (await flow.Client.PostAsync($"/v1/sandbox/payouts/{payout.Id}/settle", null)).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "payout_not_in_transit"
+            )
+        );
         Assert.Equal(2, (await flow.LedgerAsync(order.Id)).Count);
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -95,15 +111,19 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
 
         Assert.Equal(8_000L, paid.Amount);
         Assert.Equal(factory.Clock.GetUtcNow(), paid.PaidAt!.Value, TimeSpan.FromMilliseconds(1));
-        Assert.Equal(1, await factory.CountAsync("simulated_bank_transfers",
-            $"reference LIKE '{payout.Id}-%' AND status = 'SETTLED'"));
+        Assert.Equal(
+            1,
+            await factory.CountAsync(
+                "simulated_bank_transfers",
+                $"reference LIKE '{payout.Id}-%' AND status = 'SETTLED'"
+            )
+        );
         var released = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Released, 0L), (released.Status, released.Held));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 8000",
-            $"RELEASE escrow:{order.Id} -> world:bank_payouts 8000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [$"PAYIN world:card -> escrow:{order.Id} 8000", $"RELEASE escrow:{order.Id} -> world:bank_payouts 8000"],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -121,19 +141,25 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(0L, released.Held);
         Assert.Equal(9_750, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
         var paid = await flow.GetPayoutAsync(payout.Id);
-        Assert.Equal((PayoutType.Wallet, PayoutStatus.Paid, 9_750L, sellerWallet.Id),
-            (paid.Type, paid.Status, paid.Amount, paid.WalletId));
+        Assert.Equal(
+            (PayoutType.Wallet, PayoutStatus.Paid, 9_750L, sellerWallet.Id),
+            (paid.Type, paid.Status, paid.Amount, paid.WalletId)
+        );
         var ledger = await flow.LedgerAsync(order.Id);
         var fee = Assert.Single(ledger, t => t.Kind == Domain.Ledger.TransferKind.Fee);
         var feeWallet = await flow.GetWalletAsync(fee.CreditAccount["wallet:".Length..]);
-        Assert.Equal((WalletKind.PlatformFees, (string?)null, 250L),
-            (feeWallet.Kind, feeWallet.CustomerId, feeWallet.Balance));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 10000",
-            $"FEE escrow:{order.Id} -> wallet:{feeWallet.Id} 250",
-            $"RELEASE escrow:{order.Id} -> wallet:{sellerWallet.Id} 9750",
-        ], Trail(ledger));
+            (WalletKind.PlatformFees, (string?)null, 250L),
+            (feeWallet.Kind, feeWallet.CustomerId, feeWallet.Balance)
+        );
+        Assert.Equal(
+            [
+                $"PAYIN world:card -> escrow:{order.Id} 10000",
+                $"FEE escrow:{order.Id} -> wallet:{feeWallet.Id} 250",
+                $"RELEASE escrow:{order.Id} -> wallet:{sellerWallet.Id} 9750",
+            ],
+            Trail(ledger)
+        );
         Assert.All(ledger.Skip(1), t => Assert.Equal(payout.Id, t.Reference));
         Assert.Equal(StepsToRelease, await flow.StepsAsync(order.Id));
 
@@ -167,8 +193,10 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Contains("account_closed", refused.FailureReason);
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 6000"], Trail(await flow.LedgerAsync(order.Id)));
         var refusal = (await flow.HistoryAsync(order.Id))[^1];
-        Assert.Equal(("refuse_release", OrderActor.Gateway, blocked.BlockedReason),
-            (refusal.Action, refusal.Actor, refusal.Reason));
+        Assert.Equal(
+            ("refuse_release", OrderActor.Gateway, blocked.BlockedReason),
+            (refusal.Action, refusal.Actor, refusal.Reason)
+        );
         using var operatorClient = factory.OperatorClient();
         var asOperator = await operatorClient.GetJsonAsync<OrderResponse>($"/v1/orders/{order.Id}");
         Assert.Equal(["unblock", "cancel"], asOperator.AllowedActions);
@@ -181,10 +209,9 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
         Assert.Equal((RefundStatus.Succeeded, PayinType.Addon, 6_000L), (refund.Status, refund.Rail, refund.Amount));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 6000",
-            $"REFUND escrow:{order.Id} -> world:card 6000",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [$"PAYIN world:card -> escrow:{order.Id} 6000", $"REFUND escrow:{order.Id} -> world:card 6000"],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -204,18 +231,21 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         var returned = await flow.WaitForPayoutAsync(payout.Id, PayoutStatus.Returned);
 
         Assert.Contains("returned", returned.FailureReason);
-        var sellerWallets =
-            await flow.Client.GetJsonAsync<Page<WalletResponse>>($"/v1/wallets?customer_id={flow.Seller.Id}");
+        var sellerWallets = await flow.Client.GetJsonAsync<Page<WalletResponse>>(
+            $"/v1/wallets?customer_id={flow.Seller.Id}"
+        );
         var sellerWallet = Assert.Single(sellerWallets.Data);
         Assert.Equal(("EUR", 4_200L), (sellerWallet.Currency, sellerWallet.Balance));
         var afterReturn = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Released, 0L), (afterReturn.Status, afterReturn.Held));
         Assert.Equal(
-        [
-            $"PAYIN world:card -> escrow:{order.Id} 4200",
-            $"RELEASE escrow:{order.Id} -> world:bank_payouts 4200",
-            $"PAYOUT_RETURN world:bank_payouts -> wallet:{sellerWallet.Id} 4200",
-        ], Trail(await flow.LedgerAsync(order.Id)));
+            [
+                $"PAYIN world:card -> escrow:{order.Id} 4200",
+                $"RELEASE escrow:{order.Id} -> world:bank_payouts 4200",
+                $"PAYOUT_RETURN world:bank_payouts -> wallet:{sellerWallet.Id} 4200",
+            ],
+            Trail(await flow.LedgerAsync(order.Id))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -229,14 +259,22 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         await flow.ActAsync(order.Id, "validate");
         await flow.WaitForStatusAsync(order.Id, OrderStatus.Released);
 
-        var failed = await (await flow.Client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/fail",
-            new { reason = "beneficiary_bank_returned: name mismatch" })).ReadAsync<PayoutResponse>();
+        var failed = await (
+            await flow.Client.PostJsonAsync(
+                $"/v1/sandbox/payouts/{payout.Id}/fail",
+                new { reason = "beneficiary_bank_returned: name mismatch" }
+            )
+        ).ReadAsync<PayoutResponse>();
 
-        Assert.Equal((PayoutStatus.Returned, "beneficiary_bank_returned: name mismatch"),
-            (failed.Status, failed.FailureReason));
+        Assert.Equal(
+            (PayoutStatus.Returned, "beneficiary_bank_returned: name mismatch"),
+            (failed.Status, failed.FailureReason)
+        );
         Assert.Equal(3_300, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
-        Assert.Equal($"PAYOUT_RETURN world:bank_payouts -> wallet:{sellerWallet.Id} 3300",
-            Trail(await flow.LedgerAsync(order.Id))[^1]);
+        Assert.Equal(
+            $"PAYOUT_RETURN world:bank_payouts -> wallet:{sellerWallet.Id} 3300",
+            Trail(await flow.LedgerAsync(order.Id))[^1]
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 }

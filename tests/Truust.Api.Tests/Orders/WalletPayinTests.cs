@@ -18,14 +18,18 @@ public sealed class WalletPayinTests(TruustApiFactory factory) : IClassFixture<T
 
         var payin = await flow.CreatePayinAsync(order.Id, "WALLET", wallet.Id);
 
-        Assert.Equal((PayinStatus.Succeeded, PayinType.Wallet, wallet.Id, 15_000L),
-            (payin.Status, payin.Type, payin.WalletId, payin.Amount));
+        Assert.Equal(
+            (PayinStatus.Succeeded, PayinType.Wallet, wallet.Id, 15_000L),
+            (payin.Status, payin.Type, payin.WalletId, payin.Amount)
+        );
         Assert.Equal(5_000, (await flow.GetWalletAsync(wallet.Id)).Balance);
         var published = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Published, 15_000L, payin.Id), (published.Status, published.Held, published.PayinId));
         Assert.Equal([$"PAYIN wallet:{wallet.Id} -> escrow:{order.Id} 15000"], Trail(await flow.LedgerAsync(order.Id)));
-        Assert.Equal(["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
-            await flow.StepsAsync(order.Id));
+        Assert.Equal(
+            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            await flow.StepsAsync(order.Id)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -37,8 +41,11 @@ public sealed class WalletPayinTests(TruustApiFactory factory) : IClassFixture<T
         var order = await flow.CreateOrderAsync(15_000);
 
         var problem = await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostPayinAsync(order.Id, "WALLET", wallet.Id))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds"));
+            await (await flow.PostPayinAsync(order.Id, "WALLET", wallet.Id)).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "insufficient_funds"
+            )
+        );
 
         Assert.Contains("14999", problem.Detail);
         var draft = await flow.GetOrderAsync(order.Id);
@@ -58,8 +65,11 @@ public sealed class WalletPayinTests(TruustApiFactory factory) : IClassFixture<T
         var order = await flow.CreateOrderAsync(1_000);
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostPayinAsync(order.Id, "WALLET", wallet.Id))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds"));
+            await (await flow.PostPayinAsync(order.Id, "WALLET", wallet.Id)).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "insufficient_funds"
+            )
+        );
         var card = await flow.CreatePayinAsync(order.Id, "ADDON");
         await flow.PayCardAsync(card.Id, SuccessCard);
 
@@ -76,8 +86,11 @@ public sealed class WalletPayinTests(TruustApiFactory factory) : IClassFixture<T
         var sellersWallet = await flow.Client.CreateWalletAsync(flow.Seller.Id);
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await flow.PostPayinAsync(order.Id, "WALLET", sellersWallet.Id))
-                .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "wallet_not_buyers"));
+            await (await flow.PostPayinAsync(order.Id, "WALLET", sellersWallet.Id)).ReadProblemAsync(
+                HttpStatusCode.UnprocessableEntity,
+                "wallet_not_buyers"
+            )
+        );
         Assert.Equal(OrderStatus.Draft, (await flow.GetOrderAsync(order.Id)).Status);
     }
 }

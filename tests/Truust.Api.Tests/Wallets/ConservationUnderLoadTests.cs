@@ -30,20 +30,26 @@ public sealed class ConservationUnderLoadTests(UnlimitedApiFactory factory) : IC
         var random = new Random(20_261_125);
         var requests = Enumerable.Range(0, Requests).Select(_ => NextRequest(random, wallets)).ToList();
 
-        var results = await Task.WhenAll(requests.Select(async r =>
-        {
-            using var response = await client.PostJsonAsync(r.Path, r.Body);
-            var body = await response.Content.ReadAsStringAsync();
-            return (Request: r, Status: response.StatusCode, Body: body);
-        }));
+        var results = await Task.WhenAll(
+            requests.Select(async r =>
+            {
+                using var response = await client.PostJsonAsync(r.Path, r.Body);
+                var body = await response.Content.ReadAsStringAsync();
+                return (Request: r, Status: response.StatusCode, Body: body);
+            })
+        );
 
         var unexpected = results
-            .Where(r => r.Status != HttpStatusCode.Created
-                        && !(r.Status == HttpStatusCode.UnprocessableEntity && CodeOf(r.Body) == "insufficient_funds"))
+            .Where(r =>
+                r.Status != HttpStatusCode.Created
+                && !(r.Status == HttpStatusCode.UnprocessableEntity && CodeOf(r.Body) == "insufficient_funds")
+            )
             .Select(r => $"{(int)r.Status} {r.Request.Path}: {r.Body}")
             .ToList();
-        Assert.True(unexpected.Count == 0, "Every request must end in 201 or 422 insufficient_funds:\n" +
-                                           string.Join('\n', unexpected.Take(10)));
+        Assert.True(
+            unexpected.Count == 0,
+            "Every request must end in 201 or 422 insufficient_funds:\n" + string.Join('\n', unexpected.Take(10))
+        );
         var applied = results.Where(r => r.Status == HttpStatusCode.Created).ToList();
         Assert.NotEmpty(applied);
         Assert.Equal(applied.Sum(r => r.Request.Legs), await factory.CountAsync("wallet_transfers"));
@@ -70,11 +76,11 @@ public sealed class ConservationUnderLoadTests(UnlimitedApiFactory factory) : IC
         {
             var page = await client.GetJsonAsync<Page<WalletTransactionResponse>>(
                 $"/v1/wallets/{walletId}/transactions?limit=100"
-                + (after is null ? string.Empty : $"&starting_after={after}"));
+                    + (after is null ? string.Empty : $"&starting_after={after}")
+            );
             movements.AddRange(page.Data);
             after = page.HasMore ? page.Data[^1].Id : null;
-        }
-        while (after is not null);
+        } while (after is not null);
 
         Assert.Equal(await client.BalanceAsync(walletId), movements[0].BalanceAfter);
         long balance = 0;
@@ -97,7 +103,9 @@ public sealed class ConservationUnderLoadTests(UnlimitedApiFactory factory) : IC
             var to = (from + 1 + random.Next(wallets.Count - 1)) % wallets.Count;
             return new
             {
-                from_wallet_id = wallets[from].Id, to_wallet_id = wallets[to].Id, amount = random.NextInt64(1, 6_000),
+                from_wallet_id = wallets[from].Id,
+                to_wallet_id = wallets[to].Id,
+                amount = random.NextInt64(1, 6_000),
             };
         }
 

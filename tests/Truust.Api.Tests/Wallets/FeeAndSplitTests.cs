@@ -14,8 +14,10 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
     [InlineData(10_000, 300)] // 2.5 % is 250, below the fixed 300.
     [InlineData(20_000, 500)] // 2.5 % is 500, above the fixed 300.
     [InlineData(200, 200)] // The fixed fee would exceed the amount: never more than the amount.
-    public async Task The_default_fee_is_the_higher_of_percent_and_fixed_on_orders_and_in_the_quote(long amount,
-        long fee)
+    public async Task The_default_fee_is_the_higher_of_percent_and_fixed_on_orders_and_in_the_quote(
+        long amount,
+        long fee
+    )
     {
         using var client = await factory.CreatePlatformAsync(feePercentBp: 250, feeFixedMinor: 300);
         var parties = await client.CreatePartiesAsync();
@@ -24,8 +26,10 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var quote = await client.GetJsonAsync<FeeQuoteResponse>($"/v1/fees?amount={amount}&currency=EUR");
 
         Assert.Equal(fee, order.FeeAmount);
-        Assert.Equal((amount, "EUR", fee, amount - fee, 250L, 300L),
-            (quote.Amount, quote.Currency, quote.Fee, quote.Net, quote.FeePercentBp, quote.FeeFixed));
+        Assert.Equal(
+            (amount, "EUR", fee, amount - fee, 250L, 300L),
+            (quote.Amount, quote.Currency, quote.Fee, quote.Net, quote.FeePercentBp, quote.FeeFixed)
+        );
     }
 
     [Fact]
@@ -33,10 +37,14 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
     {
         using var client = await factory.CreatePlatformAsync(feePercentBp: 250);
 
-        await (await client.GetAsync("/v1/fees?amount=0&currency=EUR"))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed");
-        await (await client.GetAsync("/v1/fees?amount=100&currency=XXX"))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed");
+        await (await client.GetAsync("/v1/fees?amount=0&currency=EUR")).ReadProblemAsync(
+            HttpStatusCode.UnprocessableEntity,
+            "validation_failed"
+        );
+        await (await client.GetAsync("/v1/fees?amount=100&currency=XXX")).ReadProblemAsync(
+            HttpStatusCode.UnprocessableEntity,
+            "validation_failed"
+        );
         var quote = await client.GetJsonAsync<FeeQuoteResponse>("/v1/fees?amount=1&currency=JPY");
         Assert.Equal((0L, 1L), (quote.Fee, quote.Net));
     }
@@ -50,9 +58,17 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
 
         await client.PayOrderByCardAsync(order.Id);
         await client.ActAsync(order.Id, "accept");
-        await (await client.PostJsonAsync("/v1/payouts",
-                new { order_id = order.Id, type = "WALLET", wallet_id = parties.SellerWallet.Id }))
-            .ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+        await (
+            await client.PostJsonAsync(
+                "/v1/payouts",
+                new
+                {
+                    order_id = order.Id,
+                    type = "WALLET",
+                    wallet_id = parties.SellerWallet.Id,
+                }
+            )
+        ).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
         var pending = await client.GetJsonAsync<OrderResponse>($"/v1/orders/{order.Id}");
         Assert.Equal((OrderStatus.PendingValidate, 20_000L), (pending.Status, pending.Held));
         Assert.Null(await client.FeeWalletAsync());
@@ -90,12 +106,22 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         using var client = await factory.CreatePlatformAsync();
         var parties = await client.CreatePartiesAsync();
 
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders", new
-            {
-                name = "Bike", amount = 1_000, currency = "EUR", buyer_id = parties.Buyer.Id,
-                seller_id = parties.Seller.Id, fee_amount = 1_001,
-            }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "fee_exceeds_amount"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/orders",
+                    new
+                    {
+                        name = "Bike",
+                        amount = 1_000,
+                        currency = "EUR",
+                        buyer_id = parties.Buyer.Id,
+                        seller_id = parties.Seller.Id,
+                        fee_amount = 1_001,
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "fee_exceeds_amount")
+        );
     }
 
     [Fact]
@@ -111,8 +137,10 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
 
         Assert.Equal((OrderStatus.Cancelled, 0L, 20_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
         var refund = Assert.Single(await client.GetJsonAsync<List<RefundResponse>>($"/v1/orders/{order.Id}/refunds"));
-        Assert.Equal((20_000L, PayinType.Addon, RefundStatus.Succeeded, payin.Id),
-            (refund.Amount, refund.Rail, refund.Status, refund.PayinId));
+        Assert.Equal(
+            (20_000L, PayinType.Addon, RefundStatus.Succeeded, payin.Id),
+            (refund.Amount, refund.Rail, refund.Status, refund.PayinId)
+        );
         Assert.Null(await client.FeeWalletAsync());
         Assert.Equal(0, await client.BalanceAsync(parties.SellerWallet.Id));
         await LedgerInvariants.AssertAsync(factory);
@@ -125,28 +153,39 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var parties = await client.CreatePartiesAsync();
         var agent = await client.CreateFundedWalletAsync(0, "Agent");
         var partner = await client.CreateFundedWalletAsync(0, "Partner");
-        var order = await client.CreateOrderAsync(parties, 10_000, splits:
-        [
-            new { wallet_id = agent.Id, amount = 1_000 },
-            new { wallet_id = partner.Id, percent_bp = 1_250 },
-        ]);
-        Assert.Equal([(agent.Id, 1_000L, (long?)null), (partner.Id, 1_250L, 1_250L)],
-            order.Splits.Select(s => (s.WalletId, s.Amount, s.PercentBp)));
+        var order = await client.CreateOrderAsync(
+            parties,
+            10_000,
+            splits: [new { wallet_id = agent.Id, amount = 1_000 }, new { wallet_id = partner.Id, percent_bp = 1_250 }]
+        );
+        Assert.Equal(
+            [(agent.Id, 1_000L, (long?)null), (partner.Id, 1_250L, 1_250L)],
+            order.Splits.Select(s => (s.WalletId, s.Amount, s.PercentBp))
+        );
 
         await client.PayOrderByCardAsync(order.Id);
         Assert.Equal((0L, 0L), (await client.BalanceAsync(agent.Id), await client.BalanceAsync(partner.Id)));
         var released = await client.ReleaseToWalletAsync(order.Id, parties.SellerWallet.Id);
 
-        Assert.Equal((1_000L, 1_250L, 300L, 7_450L),
-            (await client.BalanceAsync(agent.Id), await client.BalanceAsync(partner.Id), await client.FeeBalanceAsync(),
-                await client.BalanceAsync(parties.SellerWallet.Id)));
+        Assert.Equal(
+            (1_000L, 1_250L, 300L, 7_450L),
+            (
+                await client.BalanceAsync(agent.Id),
+                await client.BalanceAsync(partner.Id),
+                await client.FeeBalanceAsync(),
+                await client.BalanceAsync(parties.SellerWallet.Id)
+            )
+        );
         var payout = await client.GetJsonAsync<PayoutResponse>($"/v1/payouts/{released.PayoutId}");
         Assert.Equal(7_450, payout.Amount);
         var trail = await client.GetJsonAsync<List<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger");
         Assert.Equal(
             [(LedgerAccounts.Wallet(agent.Id), 1_000L), (LedgerAccounts.Wallet(partner.Id), 1_250L)],
-            trail.Where(t => t.Kind == TransferKind.Split).OrderBy(t => t.Amount)
-                .Select(t => (t.CreditAccount, t.Amount)));
+            trail
+                .Where(t => t.Kind == TransferKind.Split)
+                .OrderBy(t => t.Amount)
+                .Select(t => (t.CreditAccount, t.Amount))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -157,11 +196,15 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var parties = await client.CreatePartiesAsync();
         var thirds = new[]
         {
-            await client.CreateFundedWalletAsync(0, "One"), await client.CreateFundedWalletAsync(0, "Two"),
+            await client.CreateFundedWalletAsync(0, "One"),
+            await client.CreateFundedWalletAsync(0, "Two"),
             await client.CreateFundedWalletAsync(0, "Three"),
         };
-        var order = await client.CreateOrderAsync(parties, 10_001,
-            splits: thirds.Select(w => (object)new { wallet_id = w.Id, percent_bp = 3_333 }).ToArray());
+        var order = await client.CreateOrderAsync(
+            parties,
+            10_001,
+            splits: thirds.Select(w => (object)new { wallet_id = w.Id, percent_bp = 3_333 }).ToArray()
+        );
 
         Assert.Equal([3_334L, 3_333L, 3_333L], order.Splits.Select(s => s.Amount));
         await client.PayOrderByCardAsync(order.Id);
@@ -181,22 +224,43 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var parties = await client.CreatePartiesAsync();
         var agent = await client.CreateFundedWalletAsync(0, "Agent");
 
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
-                OrderWithSplits(parties, new { wallet_id = agent.Id, amount = 9_701 })))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "splits_exceed_amount"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
-                OrderWithSplits(parties, new { wallet_id = agent.Id, amount = 5_000 },
-                    new { wallet_id = agent.Id, percent_bp = 4_701 })))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "splits_exceed_amount"));
-        var exact = await (await client.PostJsonAsync("/v1/orders", OrderWithSplits(parties,
-                new { wallet_id = agent.Id, amount = 9_700 })))
-            .ReadAsync<OrderResponse>(HttpStatusCode.Created);
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/orders",
+                    OrderWithSplits(parties, new { wallet_id = agent.Id, amount = 9_701 })
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "splits_exceed_amount")
+        );
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/orders",
+                    OrderWithSplits(
+                        parties,
+                        new { wallet_id = agent.Id, amount = 5_000 },
+                        new { wallet_id = agent.Id, percent_bp = 4_701 }
+                    )
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "splits_exceed_amount")
+        );
+        var exact = await (
+            await client.PostJsonAsync(
+                "/v1/orders",
+                OrderWithSplits(parties, new { wallet_id = agent.Id, amount = 9_700 })
+            )
+        ).ReadAsync<OrderResponse>(HttpStatusCode.Created);
 
         await client.PayOrderByCardAsync(exact.Id);
         await client.ReleaseToWalletAsync(exact.Id, parties.SellerWallet.Id);
-        Assert.Equal((9_700L, 300L, 0L),
-            (await client.BalanceAsync(agent.Id), await client.FeeBalanceAsync(),
-                await client.BalanceAsync(parties.SellerWallet.Id)));
+        Assert.Equal(
+            (9_700L, 300L, 0L),
+            (
+                await client.BalanceAsync(agent.Id),
+                await client.FeeBalanceAsync(),
+                await client.BalanceAsync(parties.SellerWallet.Id)
+            )
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -209,24 +273,57 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var foreign = await other.CreateFundedWalletAsync(0);
         var dollars = await client.CreateWalletAsync(parties.Seller.Id, "USD");
 
-        var unknown = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
-                OrderWithSplits(parties, new { wallet_id = foreign.Id, amount = 100 })))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown_wallet"));
+        var unknown = await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/orders",
+                    OrderWithSplits(parties, new { wallet_id = foreign.Id, amount = 100 })
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "unknown_wallet")
+        );
         Assert.True(unknown.Errors.ContainsKey("splits[0].wallet_id"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
-                OrderWithSplits(parties, new { wallet_id = dollars.Id, amount = 100 })))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
-                OrderWithSplits(parties, new { wallet_id = parties.SellerWallet.Id, amount = 100, percent_bp = 100 })))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/orders",
-                OrderWithSplits(parties, new { wallet_id = parties.SellerWallet.Id, percent_bp = 10_001 })))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/orders",
+                    OrderWithSplits(parties, new { wallet_id = dollars.Id, amount = 100 })
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch")
+        );
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/orders",
+                    OrderWithSplits(
+                        parties,
+                        new
+                        {
+                            wallet_id = parties.SellerWallet.Id,
+                            amount = 100,
+                            percent_bp = 100,
+                        }
+                    )
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed")
+        );
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/orders",
+                    OrderWithSplits(parties, new { wallet_id = parties.SellerWallet.Id, percent_bp = 10_001 })
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed")
+        );
     }
 
-    private static object OrderWithSplits(Parties parties, params object[] splits) => new
-    {
-        name = "Bike", amount = 10_000, currency = "EUR", buyer_id = parties.Buyer.Id, seller_id = parties.Seller.Id,
-        splits,
-    };
+    private static object OrderWithSplits(Parties parties, params object[] splits) =>
+        new
+        {
+            name = "Bike",
+            amount = 10_000,
+            currency = "EUR",
+            buyer_id = parties.Buyer.Id,
+            seller_id = parties.Seller.Id,
+            splits,
+        };
 }

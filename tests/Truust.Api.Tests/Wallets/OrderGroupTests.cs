@@ -22,31 +22,57 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
             sellers.Add((seller, await client.CreateWalletAsync(seller.Id)));
         }
 
-        var group = await (await client.PostJsonAsync("/v1/order_groups", new
-        {
-            buyer_id = buyer.Id, currency = "EUR",
-            orders = new[]
-            {
-                new { seller_id = sellers[0].Customer.Id, name = "Bike", amount = 3_000 },
-                new { seller_id = sellers[1].Customer.Id, name = "Books", amount = 4_500 },
-                new { seller_id = sellers[2].Customer.Id, name = "Lamp", amount = 2_550 },
-            },
-        })).ReadAsync<OrderGroupResponse>(HttpStatusCode.Created);
+        var group = await (
+            await client.PostJsonAsync(
+                "/v1/order_groups",
+                new
+                {
+                    buyer_id = buyer.Id,
+                    currency = "EUR",
+                    orders = new[]
+                    {
+                        new
+                        {
+                            seller_id = sellers[0].Customer.Id,
+                            name = "Bike",
+                            amount = 3_000,
+                        },
+                        new
+                        {
+                            seller_id = sellers[1].Customer.Id,
+                            name = "Books",
+                            amount = 4_500,
+                        },
+                        new
+                        {
+                            seller_id = sellers[2].Customer.Id,
+                            name = "Lamp",
+                            amount = 2_550,
+                        },
+                    },
+                }
+            )
+        ).ReadAsync<OrderGroupResponse>(HttpStatusCode.Created);
         Assert.Equal(10_050, group.Amount);
-        Assert.All(group.Orders,
-            o => Assert.Equal((OrderStatus.Draft, group.Id, buyer.Id), (o.Status, o.OrderGroupId, o.BuyerId)));
+        Assert.All(
+            group.Orders,
+            o => Assert.Equal((OrderStatus.Draft, group.Id, buyer.Id), (o.Status, o.OrderGroupId, o.BuyerId))
+        );
         var bike = group.Orders.Single(o => o.Amount == 3_000);
         var books = group.Orders.Single(o => o.Amount == 4_500);
         var lamp = group.Orders.Single(o => o.Amount == 2_550);
 
-        var payin = await (await client.PostJsonAsync("/v1/payins", new { order_group_id = group.Id, type = "ADDON" }))
-            .ReadAsync<PayinResponse>(HttpStatusCode.Created);
+        var payin = await (
+            await client.PostJsonAsync("/v1/payins", new { order_group_id = group.Id, type = "ADDON" })
+        ).ReadAsync<PayinResponse>(HttpStatusCode.Created);
         Assert.Equal((10_050L, group.Id, (string?)null), (payin.Amount, payin.OrderGroupId, payin.OrderId));
         await client.PayByCardAsync(payin.Id);
 
         var paid = await client.GetJsonAsync<OrderGroupResponse>($"/v1/order_groups/{group.Id}");
-        Assert.All(paid.Orders,
-            o => Assert.Equal((OrderStatus.Published, o.Amount, payin.Id), (o.Status, o.Held, o.PayinId)));
+        Assert.All(
+            paid.Orders,
+            o => Assert.Equal((OrderStatus.Published, o.Amount, payin.Id), (o.Status, o.Held, o.PayinId))
+        );
         Assert.Equal(1, await factory.CountAsync("payins", $"order_group_id = '{group.Id}'"));
         await LedgerInvariants.AssertAsync(factory);
 
@@ -58,8 +84,10 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(150, await client.FeeBalanceAsync());
         Assert.Equal((OrderStatus.Cancelled, 0L, 4_500L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
         var refund = Assert.Single(await client.GetJsonAsync<List<RefundResponse>>($"/v1/orders/{books.Id}/refunds"));
-        Assert.Equal((PayinType.Addon, RefundStatus.Succeeded, 4_500L, payin.Id),
-            (refund.Rail, refund.Status, refund.Amount, refund.PayinId));
+        Assert.Equal(
+            (PayinType.Addon, RefundStatus.Succeeded, 4_500L, payin.Id),
+            (refund.Rail, refund.Status, refund.Amount, refund.PayinId)
+        );
         Assert.Equal(4_500, await CardRefundedAsync(payin.Id));
         var untouched = await client.GetJsonAsync<OrderResponse>($"/v1/orders/{lamp.Id}");
         Assert.Equal((OrderStatus.Published, 2_550L, 0L), (untouched.Status, untouched.Held, untouched.Refunded));
@@ -80,16 +108,34 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
         var buyer = await client.CreateCustomerAsync("Buyer");
         var seller = await client.CreateCustomerAsync("Seller");
 
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/order_groups", new
-            {
-                buyer_id = buyer.Id, currency = "EUR",
-                orders = new object[]
-                {
-                    new { seller_id = seller.Id, name = "Fine", amount = 1_000 },
-                    new { seller_id = seller.Id, name = "Too dear", amount = 1_000, fee_amount = 1_001 },
-                },
-            }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "fee_exceeds_amount"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/order_groups",
+                    new
+                    {
+                        buyer_id = buyer.Id,
+                        currency = "EUR",
+                        orders = new object[]
+                        {
+                            new
+                            {
+                                seller_id = seller.Id,
+                                name = "Fine",
+                                amount = 1_000,
+                            },
+                            new
+                            {
+                                seller_id = seller.Id,
+                                name = "Too dear",
+                                amount = 1_000,
+                                fee_amount = 1_001,
+                            },
+                        },
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "fee_exceeds_amount")
+        );
     }
 
     [Fact]
@@ -99,16 +145,33 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
         var buyer = await client.CreateCustomerAsync("Buyer");
         var seller = await client.CreateCustomerAsync("Seller");
 
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/order_groups", new
-            {
-                buyer_id = buyer.Id, currency = "EUR",
-                orders = new[]
-                {
-                    new { seller_id = seller.Id, name = "Fine", amount = 1_000 },
-                    new { seller_id = buyer.Id, name = "Own goods", amount = 1_000 },
-                },
-            }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "buyer_is_seller"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/order_groups",
+                    new
+                    {
+                        buyer_id = buyer.Id,
+                        currency = "EUR",
+                        orders = new[]
+                        {
+                            new
+                            {
+                                seller_id = seller.Id,
+                                name = "Fine",
+                                amount = 1_000,
+                            },
+                            new
+                            {
+                                seller_id = buyer.Id,
+                                name = "Own goods",
+                                amount = 1_000,
+                            },
+                        },
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "buyer_is_seller")
+        );
     }
 
     private async Task<long> CardRefundedAsync(string payinId)
@@ -116,7 +179,8 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
         await using var connection = await factory.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
             "SELECT coalesce(sum(amount_minor), 0)::bigint FROM simulated_card_refunds WHERE charge_reference = @payin",
-            connection);
+            connection
+        );
         command.Parameters.AddWithValue("payin", payinId);
         return (long)(await command.ExecuteScalarAsync())!;
     }

@@ -38,13 +38,25 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(
             [
                 (TransferKind.Payin, LedgerAccounts.CardRail, LedgerAccounts.Escrow(order.Id), 10_000L, payin.Id),
-                (TransferKind.Release, LedgerAccounts.Escrow(order.Id), LedgerAccounts.Wallet(parties.SellerWallet.Id),
-                    9_750L, released.PayoutId!),
-                (TransferKind.Fee, LedgerAccounts.Escrow(order.Id), LedgerAccounts.Wallet(feeWallet.Id), 250L,
-                    released.PayoutId!),
+                (
+                    TransferKind.Release,
+                    LedgerAccounts.Escrow(order.Id),
+                    LedgerAccounts.Wallet(parties.SellerWallet.Id),
+                    9_750L,
+                    released.PayoutId!
+                ),
+                (
+                    TransferKind.Fee,
+                    LedgerAccounts.Escrow(order.Id),
+                    LedgerAccounts.Wallet(feeWallet.Id),
+                    250L,
+                    released.PayoutId!
+                ),
             ],
-            trail.OrderByDescending(t => t.Amount)
-                .Select(t => (t.Kind, t.DebitAccount, t.CreditAccount, t.Amount, t.Reference)));
+            trail
+                .OrderByDescending(t => t.Amount)
+                .Select(t => (t.Kind, t.DebitAccount, t.CreditAccount, t.Amount, t.Reference))
+        );
         var payout = await client.GetJsonAsync<PayoutResponse>($"/v1/payouts/{released.PayoutId}");
         Assert.Equal((PayoutStatus.Paid, 9_750L), (payout.Status, payout.Amount));
         await LedgerInvariants.AssertAsync(factory);
@@ -59,9 +71,17 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var account = await client.CreateBankAccountAsync(parties.Seller.Id, TestIbans.Germany);
         var order = await client.CreateOrderAsync(parties, 10_000);
 
-        var payin = await (await client.PostJsonAsync("/v1/payins",
-                new { order_id = order.Id, type = "WALLET", wallet_id = parties.BuyerWallet.Id }))
-            .ReadAsync<PayinResponse>(HttpStatusCode.Created);
+        var payin = await (
+            await client.PostJsonAsync(
+                "/v1/payins",
+                new
+                {
+                    order_id = order.Id,
+                    type = "WALLET",
+                    wallet_id = parties.BuyerWallet.Id,
+                }
+            )
+        ).ReadAsync<PayinResponse>(HttpStatusCode.Created);
 
         Assert.Equal((PayinType.Wallet, PayinStatus.Succeeded), (payin.Type, payin.Status));
         Assert.Equal(5_000, await client.BalanceAsync(parties.BuyerWallet.Id));
@@ -69,18 +89,29 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal((OrderStatus.Published, 10_000L), (published.Status, published.Held));
 
         await client.ActAsync(order.Id, "accept");
-        var payout = await (await client.PostJsonAsync("/v1/payouts",
-                new { order_id = order.Id, type = "ACCOUNT", bankaccount_id = account.Id }))
-            .ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+        var payout = await (
+            await client.PostJsonAsync(
+                "/v1/payouts",
+                new
+                {
+                    order_id = order.Id,
+                    type = "ACCOUNT",
+                    bankaccount_id = account.Id,
+                }
+            )
+        ).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
         await client.ActAsync(order.Id, "validate");
         var released = await client.WaitForOrderAsync(order.Id, OrderStatus.Released);
 
         Assert.Equal(0, released.Held);
         var inTransit = await client.GetJsonAsync<PayoutResponse>($"/v1/payouts/{payout.Id}");
-        Assert.Equal((PayoutStatus.InTransit, 10_000L, account.Id),
-            (inTransit.Status, inTransit.Amount, inTransit.BankaccountId));
-        var settled = await (await client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/settle", new { }))
-            .ReadAsync<PayoutResponse>();
+        Assert.Equal(
+            (PayoutStatus.InTransit, 10_000L, account.Id),
+            (inTransit.Status, inTransit.Amount, inTransit.BankaccountId)
+        );
+        var settled = await (
+            await client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/settle", new { })
+        ).ReadAsync<PayoutResponse>();
         Assert.Equal(PayoutStatus.Paid, settled.Status);
         Assert.Equal(5_000, await client.BalanceAsync(parties.BuyerWallet.Id));
         Assert.Equal(0, await client.BalanceAsync(parties.SellerWallet.Id));
@@ -90,8 +121,10 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
                 (TransferKind.Payin, LedgerAccounts.Wallet(parties.BuyerWallet.Id), 10_000L),
                 (TransferKind.Release, LedgerAccounts.BankPayoutRail, 10_000L),
             ],
-            trail.OrderBy(t => t.Kind)
-                .Select(t => (t.Kind, t.Kind == TransferKind.Payin ? t.DebitAccount : t.CreditAccount, t.Amount)));
+            trail
+                .OrderBy(t => t.Kind)
+                .Select(t => (t.Kind, t.Kind == TransferKind.Payin ? t.DebitAccount : t.CreditAccount, t.Amount))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -103,8 +136,10 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
 
         var topup = await client.StartTopUpAsync(wallet.Id, "ADDON", 5_000);
 
-        Assert.Equal((PayinPurpose.Topup, PayinType.Addon, PayinStatus.Pending, 5_000L, wallet.Id),
-            (topup.Purpose, topup.Type, topup.Status, topup.Amount, topup.WalletId));
+        Assert.Equal(
+            (PayinPurpose.Topup, PayinType.Addon, PayinStatus.Pending, 5_000L, wallet.Id),
+            (topup.Purpose, topup.Type, topup.Status, topup.Amount, topup.WalletId)
+        );
         Assert.Contains("/pay/", topup.DirectLink);
         Assert.Equal(0, await client.BalanceAsync(wallet.Id));
 
@@ -115,8 +150,10 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(5_000, await client.BalanceAsync(wallet.Id));
         var history = await client.HistoryAsync(wallet.Id);
         var credit = Assert.Single(history.Data);
-        Assert.Equal((TransferKind.Topup, "CREDIT", 5_000L, LedgerAccounts.CardRail, topup.Id, 5_000L),
-            (credit.Kind, credit.Direction, credit.Amount, credit.Counterpart, credit.Reference, credit.BalanceAfter));
+        Assert.Equal(
+            (TransferKind.Topup, "CREDIT", 5_000L, LedgerAccounts.CardRail, topup.Id, 5_000L),
+            (credit.Kind, credit.Direction, credit.Amount, credit.Counterpart, credit.Reference, credit.BalanceAfter)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -131,26 +168,43 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal((20_000L, "EUR"), (instructions.Amount, instructions.Currency));
         Assert.StartsWith("TRU-", instructions.Reference);
 
-        var shortWire = await (await client.PostJsonAsync("/v1/sandbox/bankwires", new
-        {
-            reference = instructions.Reference, amount = 19_999, currency = "EUR", sender_iban = TestIbans.France,
-        })).ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
+        var shortWire = await (
+            await client.PostJsonAsync(
+                "/v1/sandbox/bankwires",
+                new
+                {
+                    reference = instructions.Reference,
+                    amount = 19_999,
+                    currency = "EUR",
+                    sender_iban = TestIbans.France,
+                }
+            )
+        ).ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
         Assert.Equal("AMOUNT_MISMATCH", shortWire.Status);
         Assert.Equal(0, await client.BalanceAsync(wallet.Id));
 
-        var wire = await (await client.PostJsonAsync("/v1/sandbox/bankwires", new
-        {
-            reference = instructions.Reference.ToLowerInvariant(), amount = 20_000, currency = "EUR",
-            sender_iban = TestIbans.France,
-        })).ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
+        var wire = await (
+            await client.PostJsonAsync(
+                "/v1/sandbox/bankwires",
+                new
+                {
+                    reference = instructions.Reference.ToLowerInvariant(),
+                    amount = 20_000,
+                    currency = "EUR",
+                    sender_iban = TestIbans.France,
+                }
+            )
+        ).ReadAsync<IncomingWireResponse>(HttpStatusCode.Created);
 
         Assert.Equal(("MATCHED", topup.Id), (wire.Status, wire.PayinId));
         Assert.Equal(20_000, await client.BalanceAsync(wallet.Id));
         var confirmed = await client.GetJsonAsync<PayinResponse>($"/v1/payins/{topup.Id}");
         Assert.Equal(PayinStatus.Succeeded, confirmed.Status);
         var history = await client.HistoryAsync(wallet.Id);
-        Assert.Equal((TransferKind.Topup, LedgerAccounts.BankwireRail, 20_000L),
-            (history.Data[0].Kind, history.Data[0].Counterpart, history.Data[0].BalanceAfter));
+        Assert.Equal(
+            (TransferKind.Topup, LedgerAccounts.BankwireRail, 20_000L),
+            (history.Data[0].Kind, history.Data[0].Counterpart, history.Data[0].BalanceAfter)
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -161,38 +215,106 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var from = await client.CreateFundedWalletAsync(10_000, "Ada");
         var to = await client.CreateFundedWalletAsync(0, "Grace");
 
-        var response = await client.PostJsonAsync("/v1/transfers",
-            new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 2_500, description = "rent share" });
+        var response = await client.PostJsonAsync(
+            "/v1/transfers",
+            new
+            {
+                from_wallet_id = from.Id,
+                to_wallet_id = to.Id,
+                amount = 2_500,
+                description = "rent share",
+            }
+        );
         var transfer = await response.ReadAsync<TransferResponse>(HttpStatusCode.Created);
 
-        Assert.Equal((from.Id, to.Id, 2_500L, "EUR", "rent share", (string?)null),
-            (transfer.FromWalletId, transfer.ToWalletId, transfer.Amount, transfer.Currency, transfer.Description,
-                transfer.BatchId));
+        Assert.Equal(
+            (from.Id, to.Id, 2_500L, "EUR", "rent share", (string?)null),
+            (
+                transfer.FromWalletId,
+                transfer.ToWalletId,
+                transfer.Amount,
+                transfer.Currency,
+                transfer.Description,
+                transfer.BatchId
+            )
+        );
         Assert.Equal((7_500L, 2_500L), (await client.BalanceAsync(from.Id), await client.BalanceAsync(to.Id)));
-        Assert.Equal(1,
-            await factory.CountAsync("events", $"type = 'transfer.created' AND object_id = '{transfer.Id}'"));
+        Assert.Equal(
+            1,
+            await factory.CountAsync("events", $"type = 'transfer.created' AND object_id = '{transfer.Id}'")
+        );
 
-        var overdraft = await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
-                "/v1/transfers", new { from_wallet_id = from.Id, to_wallet_id = to.Id, amount = 7_501 }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds"));
+        var overdraft = await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/transfers",
+                    new
+                    {
+                        from_wallet_id = from.Id,
+                        to_wallet_id = to.Id,
+                        amount = 7_501,
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds")
+        );
         Assert.Contains(from.Id, overdraft.Detail);
 
         var dollars = await client.CreateWalletAsync(to.CustomerId!, "USD");
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/transfers",
-                new { from_wallet_id = from.Id, to_wallet_id = dollars.Id, amount = 100 }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/transfers",
+                    new
+                    {
+                        from_wallet_id = from.Id,
+                        to_wallet_id = dollars.Id,
+                        amount = 100,
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "currency_mismatch")
+        );
 
         using var other = await factory.CreatePlatformAsync();
         var foreign = await other.CreateFundedWalletAsync(0);
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/transfers",
-                new { from_wallet_id = from.Id, to_wallet_id = foreign.Id, amount = 100 }))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
-        await factory.AssertUnchangedAsync(async () => await (await other.PostJsonAsync("/v1/transfers",
-                new { from_wallet_id = from.Id, to_wallet_id = foreign.Id, amount = 100 }))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync("/v1/transfers",
-                new { from_wallet_id = from.Id, to_wallet_id = from.Id, amount = 100 }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/transfers",
+                    new
+                    {
+                        from_wallet_id = from.Id,
+                        to_wallet_id = foreign.Id,
+                        amount = 100,
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await other.PostJsonAsync(
+                    "/v1/transfers",
+                    new
+                    {
+                        from_wallet_id = from.Id,
+                        to_wallet_id = foreign.Id,
+                        amount = 100,
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    "/v1/transfers",
+                    new
+                    {
+                        from_wallet_id = from.Id,
+                        to_wallet_id = from.Id,
+                        amount = 100,
+                    }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed")
+        );
         Assert.Equal((7_500L, 2_500L), (await client.BalanceAsync(from.Id), await client.BalanceAsync(to.Id)));
         await LedgerInvariants.AssertAsync(factory);
     }
@@ -206,23 +328,32 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         await client.TopUpByCardAsync(wallet.Id, 10_000);
         var account = await client.CreateBankAccountAsync(owner.Id, TestIbans.Spain);
 
-        var payout = await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/withdrawals",
-            new { bankaccount_id = account.Id, amount = 4_000 })).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+        var payout = await (
+            await client.PostJsonAsync(
+                $"/v1/wallets/{wallet.Id}/withdrawals",
+                new { bankaccount_id = account.Id, amount = 4_000 }
+            )
+        ).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
 
-        Assert.Equal((PayoutType.Account, PayoutStatus.InTransit, 4_000L, wallet.Id, account.Id, (string?)null),
-            (payout.Type, payout.Status, payout.Amount, payout.SourceWalletId, payout.BankaccountId, payout.OrderId));
+        Assert.Equal(
+            (PayoutType.Account, PayoutStatus.InTransit, 4_000L, wallet.Id, account.Id, (string?)null),
+            (payout.Type, payout.Status, payout.Amount, payout.SourceWalletId, payout.BankaccountId, payout.OrderId)
+        );
         Assert.NotNull(payout.SettlesAt);
         Assert.Equal(6_000, await client.BalanceAsync(wallet.Id));
         await LedgerInvariants.AssertAsync(factory);
 
-        var settled = await (await client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/settle", new { }))
-            .ReadAsync<PayoutResponse>();
+        var settled = await (
+            await client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/settle", new { })
+        ).ReadAsync<PayoutResponse>();
 
         Assert.Equal(PayoutStatus.Paid, settled.Status);
         Assert.NotNull(settled.PaidAt);
         Assert.Equal(6_000, await client.BalanceAsync(wallet.Id));
-        await (await client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/settle", new { }))
-            .ReadProblemAsync(HttpStatusCode.Conflict, "payout_not_in_transit");
+        await (await client.PostJsonAsync($"/v1/sandbox/payouts/{payout.Id}/settle", new { })).ReadProblemAsync(
+            HttpStatusCode.Conflict,
+            "payout_not_in_transit"
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -237,12 +368,22 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var stranger = await client.CreateCustomerAsync("Mallory");
         var strangers = await client.CreateBankAccountAsync(stranger.Id, TestIbans.Netherlands);
 
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
-                $"/v1/wallets/{wallet.Id}/withdrawals", new { bankaccount_id = own.Id, amount = 1_001 }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds"));
-        await factory.AssertUnchangedAsync(async () => await (await client.PostJsonAsync(
-                $"/v1/wallets/{wallet.Id}/withdrawals", new { bankaccount_id = strangers.Id, amount = 100 }))
-            .ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "destination_not_owners"));
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    $"/v1/wallets/{wallet.Id}/withdrawals",
+                    new { bankaccount_id = own.Id, amount = 1_001 }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds")
+        );
+        await factory.AssertUnchangedAsync(async () =>
+            await (
+                await client.PostJsonAsync(
+                    $"/v1/wallets/{wallet.Id}/withdrawals",
+                    new { bankaccount_id = strangers.Id, amount = 100 }
+                )
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "destination_not_owners")
+        );
 
         Assert.Equal(1_000, await client.BalanceAsync(wallet.Id));
         await LedgerInvariants.AssertAsync(factory);
@@ -257,8 +398,12 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         await client.TopUpByCardAsync(wallet.Id, 3_000);
         var closed = await client.CreateBankAccountAsync(owner.Id, RefusedIban);
 
-        var payout = await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/withdrawals",
-            new { bankaccount_id = closed.Id, amount = 2_000 })).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+        var payout = await (
+            await client.PostJsonAsync(
+                $"/v1/wallets/{wallet.Id}/withdrawals",
+                new { bankaccount_id = closed.Id, amount = 2_000 }
+            )
+        ).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
 
         Assert.Equal(PayoutStatus.Refused, payout.Status);
         Assert.Contains("account_closed", payout.FailureReason);
@@ -266,10 +411,12 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var history = await client.HistoryAsync(wallet.Id);
         Assert.Equal(
             [
-                (TransferKind.PayoutReturn, "CREDIT", 3_000L), (TransferKind.Withdrawal, "DEBIT", 1_000L),
+                (TransferKind.PayoutReturn, "CREDIT", 3_000L),
+                (TransferKind.Withdrawal, "DEBIT", 1_000L),
                 (TransferKind.Topup, "CREDIT", 3_000L),
             ],
-            history.Data.Select(t => (t.Kind, t.Direction, t.BalanceAfter)));
+            history.Data.Select(t => (t.Kind, t.Direction, t.BalanceAfter))
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -284,8 +431,12 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         var topup = await client.TopUpByCardAsync(wallet.Id, 10_000);
         var sent = await client.TransferAsync(wallet.Id, friend.Id, 3_000);
         var received = await client.TransferAsync(friend.Id, wallet.Id, 500);
-        var withdrawal = await (await client.PostJsonAsync($"/v1/wallets/{wallet.Id}/withdrawals",
-            new { bankaccount_id = account.Id, amount = 2_000 })).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+        var withdrawal = await (
+            await client.PostJsonAsync(
+                $"/v1/wallets/{wallet.Id}/withdrawals",
+                new { bankaccount_id = account.Id, amount = 2_000 }
+            )
+        ).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
 
         var first = await client.HistoryAsync(wallet.Id, "?limit=3");
         var second = await client.HistoryAsync(wallet.Id, $"?limit=3&starting_after={first.Data[^1].Id}");
@@ -299,14 +450,18 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
                 (TransferKind.WalletTransfer, "DEBIT", 3_000L, LedgerAccounts.Wallet(friend.Id), sent.Id, 7_000L),
                 (TransferKind.Topup, "CREDIT", 10_000L, LedgerAccounts.CardRail, topup.Id, 10_000L),
             ],
-            first.Data.Concat(second.Data)
-                .Select(t => (t.Kind, t.Direction, t.Amount, t.Counterpart, t.Reference, t.BalanceAfter)));
+            first
+                .Data.Concat(second.Data)
+                .Select(t => (t.Kind, t.Direction, t.Amount, t.Counterpart, t.Reference, t.BalanceAfter))
+        );
         Assert.All(first.Data.Concat(second.Data), t => Assert.Equal("EUR", t.Currency));
         Assert.Equal(5_500, await client.BalanceAsync(wallet.Id));
 
         using var other = await factory.CreatePlatformAsync();
-        await (await other.GetAsync($"/v1/wallets/{wallet.Id}/transactions"))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        await (await other.GetAsync($"/v1/wallets/{wallet.Id}/transactions")).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
         await LedgerInvariants.AssertAsync(factory);
     }
 }

@@ -19,8 +19,10 @@ public sealed class WalletTests(TruustApiFactory factory) : IClassFixture<Truust
 
         Assert.StartsWith("wal_", wallet.Id);
         Assert.Equal($"/v1/wallets/{wallet.Id}", response.Headers.Location?.OriginalString);
-        Assert.Equal((customer.Id, "EUR", 0L, WalletKind.Customer),
-            (wallet.CustomerId, wallet.Currency, wallet.Balance, wallet.Kind));
+        Assert.Equal(
+            (customer.Id, "EUR", 0L, WalletKind.Customer),
+            (wallet.CustomerId, wallet.Currency, wallet.Balance, wallet.Kind)
+        );
         var fetched = await client.GetJsonAsync<WalletResponse>($"/v1/wallets/{wallet.Id}");
         Assert.Equal((wallet.Id, 0L, "EUR"), (fetched.Id, fetched.Balance, fetched.Currency));
         var json = await (await client.GetAsync($"/v1/wallets/{wallet.Id}")).ReadJsonAsync();
@@ -37,8 +39,10 @@ public sealed class WalletTests(TruustApiFactory factory) : IClassFixture<Truust
         await client.CreateWalletAsync(customer.Id, "EUR");
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostJsonAsync("/v1/wallets", new { customer_id = customer.Id, currency = "EUR" }))
-                .ReadProblemAsync(HttpStatusCode.Conflict, "wallet_exists"));
+            await (
+                await client.PostJsonAsync("/v1/wallets", new { customer_id = customer.Id, currency = "EUR" })
+            ).ReadProblemAsync(HttpStatusCode.Conflict, "wallet_exists")
+        );
         var dollars = await client.CreateWalletAsync(customer.Id, "USD");
 
         Assert.Equal("USD", dollars.Currency);
@@ -76,9 +80,13 @@ public sealed class WalletTests(TruustApiFactory factory) : IClassFixture<Truust
         using var client = await factory.CreatePlatformAsync();
 
         await factory.AssertUnchangedAsync(async () =>
-            await (await client.PostJsonAsync("/v1/wallets",
-                    new { customer_id = "cus_00000000000000000000000000", currency = "EUR" }))
-                .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing"));
+            await (
+                await client.PostJsonAsync(
+                    "/v1/wallets",
+                    new { customer_id = "cus_00000000000000000000000000", currency = "EUR" }
+                )
+            ).ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing")
+        );
     }
 
     [Fact]
@@ -86,7 +94,9 @@ public sealed class WalletTests(TruustApiFactory factory) : IClassFixture<Truust
     {
         using var client = await factory.CreatePlatformAsync();
 
-        await (await client.GetAsync("/v1/wallets/wal_00000000000000000000000000"))
-            .ReadProblemAsync(HttpStatusCode.NotFound, "resource_missing");
+        await (await client.GetAsync("/v1/wallets/wal_00000000000000000000000000")).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
     }
 }

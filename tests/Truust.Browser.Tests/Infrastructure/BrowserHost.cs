@@ -34,7 +34,8 @@ public sealed class BrowserHost : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException(
-                $"The browser tests drive Chromium at {ChromiumPath}; install it with 'apt-get install chromium'.");
+                $"The browser tests drive Chromium at {ChromiumPath}; install it with 'apt-get install chromium'."
+            );
         }
 
         // Two cores run the server, PostgreSQL and Chromium at once: give assertions room beyond Playwright's 5 s.
@@ -43,16 +44,23 @@ public sealed class BrowserHost : IAsyncLifetime
         _server = new TruustKestrelFactory(_database.ConnectionString);
         _server.StartServer();
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-            ],
-        });
+        _browser = await _playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args =
+                [
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            }
+        );
     }
 
     /// <summary>A new platform with its own API key, created through the operator API (of the main server, or of
@@ -61,8 +69,16 @@ public sealed class BrowserHost : IAsyncLifetime
     {
         baseUrl ??= BaseUrl;
         using var operatorApi = OperatorApi(baseUrl);
-        var created = await operatorApi.PostAsync("/v1/platforms",
-            new { name, fee_percent_bp = 0, fee_fixed = 0 }, HttpStatusCode.Created);
+        var created = await operatorApi.PostAsync(
+            "/v1/platforms",
+            new
+            {
+                name,
+                fee_percent_bp = 0,
+                fee_fixed = 0,
+            },
+            HttpStatusCode.Created
+        );
         var secret = created.GetProperty("api_key").Str("secret");
         return new PlatformApi(PlatformApi.Client(baseUrl, secret), created.GetProperty("platform").Str("id"), secret)
         {
@@ -72,8 +88,11 @@ public sealed class BrowserHost : IAsyncLifetime
 
     /// <summary>The operator's view of the API (platform management, any platform's orders).</summary>
     public PlatformApi OperatorApi(string? baseUrl = null) =>
-        new(PlatformApi.Client(baseUrl ?? BaseUrl, TruustKestrelFactory.OperatorKey), string.Empty,
-            TruustKestrelFactory.OperatorKey);
+        new(
+            PlatformApi.Client(baseUrl ?? BaseUrl, TruustKestrelFactory.OperatorKey),
+            string.Empty,
+            TruustKestrelFactory.OperatorKey
+        );
 
     /// <summary>
     /// A second Truust that runs no background work, on a database of its own (the main server's workers would
@@ -89,8 +108,10 @@ public sealed class BrowserHost : IAsyncLifetime
             {
                 var database = await Database.CreateDatabaseAsync("truust_browser_quiet");
                 _quietDatabase = database;
-                _quietServer = new TruustKestrelFactory(database,
-                    new Dictionary<string, string> { ["Workers:Enabled"] = "false" });
+                _quietServer = new TruustKestrelFactory(
+                    database,
+                    new Dictionary<string, string> { ["Workers:Enabled"] = "false" }
+                );
                 _quietServer.StartServer();
             }
 

@@ -33,36 +33,49 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
 
     protected static string ScreenshotDirectory => Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    protected async Task InBrowserAsync(Func<IPage, Task> scenario, bool javaScript = true,
-        [CallerMemberName] string name = "")
+    protected async Task InBrowserAsync(
+        Func<IPage, Task> scenario,
+        bool javaScript = true,
+        [CallerMemberName] string name = ""
+    )
     {
-        await using var context = await Host.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            ViewportSize = new ViewportSize { Width = 1100, Height = 860 },
-            Locale = "en-GB",
-            JavaScriptEnabled = javaScript,
-        });
+        await using var context = await Host.Browser.NewContextAsync(
+            new BrowserNewContextOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1100, Height = 860 },
+                Locale = "en-GB",
+                JavaScriptEnabled = javaScript,
+            }
+        );
         context.SetDefaultTimeout(15_000);
         await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = Host.BaseUrl });
-        await context.RouteAsync($"{ShopUrl}/**", async route =>
-        {
-            var headers = await route.Request.AllHeadersAsync();
-            PlatformVisits.Add(new PlatformVisit(route.Request.Url, headers.GetValueOrDefault("referer")));
-            await route.FulfillAsync(new RouteFulfillOptions
+        await context.RouteAsync(
+            $"{ShopUrl}/**",
+            async route =>
             {
-                Status = 200,
-                ContentType = "text/html",
-                Body = "<!DOCTYPE html><html lang=\"en\"><title>Bike Market</title><h1>Back on Bike Market</h1></html>",
-            });
-        });
+                var headers = await route.Request.AllHeadersAsync();
+                PlatformVisits.Add(new PlatformVisit(route.Request.Url, headers.GetValueOrDefault("referer")));
+                await route.FulfillAsync(
+                    new RouteFulfillOptions
+                    {
+                        Status = 200,
+                        ContentType = "text/html",
+                        Body =
+                            "<!DOCTYPE html><html lang=\"en\"><title>Bike Market</title><h1>Back on Bike Market</h1></html>",
+                    }
+                );
+            }
+        );
 
         var page = await context.NewPageAsync();
         var problems = new List<string>();
         page.Console += (_, message) =>
         {
             // A page answered 410 or 422 on purpose is logged as a failed load; failed assets are caught below.
-            if (message.Type == "error"
-                && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+            if (
+                message.Type == "error"
+                && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)
+            )
             {
                 problems.Add($"console: {message.Text}");
             }
@@ -70,10 +83,12 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
         page.Request += (_, request) =>
         {
             // Every asset comes from Truust itself: no CDN, no third-party script or font.
-            if (!request.Url.StartsWith(Host.BaseUrl + "/", StringComparison.Ordinal)
+            if (
+                !request.Url.StartsWith(Host.BaseUrl + "/", StringComparison.Ordinal)
                 && !(SecondServerUrl is { } second && request.Url.StartsWith(second + "/", StringComparison.Ordinal))
                 && !request.Url.StartsWith(ShopUrl + "/", StringComparison.Ordinal)
-                && !request.Url.StartsWith("data:", StringComparison.Ordinal))
+                && !request.Url.StartsWith("data:", StringComparison.Ordinal)
+            )
             {
                 problems.Add($"foreign request: {request.Url}");
             }
@@ -122,8 +137,10 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
 
     /// <summary>Clicks a form's submit button and returns the server's answer to the POST.</summary>
     protected static Task<IResponse> SubmitAsync(IPage page, string button) =>
-        page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
-            response => response.Request.Method == "POST");
+        page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync(),
+            response => response.Request.Method == "POST"
+        );
 
     /// <summary>
     /// Saves a picture of the page for the documentation when <c>TRUUST_DOC_SCREENSHOTS</c> names a folder
@@ -137,20 +154,16 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
         }
 
         Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions
-        {
-            Path = Path.Combine(folder, $"{name}.png"),
-            FullPage = true,
-        });
+        await page.ScreenshotAsync(
+            new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true }
+        );
         if (alsoOnAPhone)
         {
             var desktop = page.ViewportSize!;
             await page.SetViewportSizeAsync(390, 844);
-            await page.ScreenshotAsync(new PageScreenshotOptions
-            {
-                Path = Path.Combine(folder, $"{name}-phone.png"),
-                FullPage = true,
-            });
+            await page.ScreenshotAsync(
+                new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-phone.png"), FullPage = true }
+            );
             await page.SetViewportSizeAsync(desktop.Width, desktop.Height);
         }
     }
@@ -162,8 +175,9 @@ public abstract class BrowserTest(BrowserHost host, ITestOutputHelper output)
     protected static void AssertEscrowMatchesOrder(JsonElement order, IReadOnlyList<JsonElement> ledger)
     {
         var escrow = $"escrow:{order.Str("id")}";
-        var balance = ledger.Where(t => t.Str("credit_account") == escrow).Sum(t => t.Long("amount"))
-                      - ledger.Where(t => t.Str("debit_account") == escrow).Sum(t => t.Long("amount"));
+        var balance =
+            ledger.Where(t => t.Str("credit_account") == escrow).Sum(t => t.Long("amount"))
+            - ledger.Where(t => t.Str("debit_account") == escrow).Sum(t => t.Long("amount"));
         Assert.Equal(order.Long("held"), balance);
     }
 }

@@ -20,8 +20,11 @@ public sealed class Marketplace(PlatformApi api, string buyerId, string sellerId
 
     private string? _sellerWallet;
 
-    public static async Task<Marketplace> OpenAsync(PlatformApi api, string buyer = "Bea Buyer",
-        string seller = "Sam Seller")
+    public static async Task<Marketplace> OpenAsync(
+        PlatformApi api,
+        string buyer = "Bea Buyer",
+        string seller = "Sam Seller"
+    )
     {
         var buyerId = await api.CreateCustomerAsync(buyer, "bea@example.com");
         var sellerId = await api.CreateCustomerAsync(seller, "sam@example.com");
@@ -29,10 +32,19 @@ public sealed class Marketplace(PlatformApi api, string buyerId, string sellerId
     }
 
     public async Task<string> DraftAsync(string name, long amount, Dictionary<string, string>? metadata = null) =>
-        (await Api.CreateOrderAsync(new
-        {
-            name, amount, currency = "EUR", buyer_id = BuyerId, seller_id = SellerId, metadata,
-        })).Str("id");
+        (
+            await Api.CreateOrderAsync(
+                new
+                {
+                    name,
+                    amount,
+                    currency = "EUR",
+                    buyer_id = BuyerId,
+                    seller_id = SellerId,
+                    metadata,
+                }
+            )
+        ).Str("id");
 
     public async Task<string> PublishedAsync(string name, long amount)
     {
@@ -54,17 +66,41 @@ public sealed class Marketplace(PlatformApi api, string buyerId, string sellerId
         var id = await AcceptedAsync(name, amount);
         if (iban is null)
         {
-            _sellerWallet ??= (await Api.PostAsync("/v1/wallets", new { customer_id = SellerId, currency = "EUR" },
-                HttpStatusCode.Created)).Str("id");
-            await Api.PostAsync("/v1/payouts", new { order_id = id, type = "WALLET", wallet_id = _sellerWallet },
-                HttpStatusCode.Created);
+            _sellerWallet ??= (
+                await Api.PostAsync(
+                    "/v1/wallets",
+                    new { customer_id = SellerId, currency = "EUR" },
+                    HttpStatusCode.Created
+                )
+            ).Str("id");
+            await Api.PostAsync(
+                "/v1/payouts",
+                new
+                {
+                    order_id = id,
+                    type = "WALLET",
+                    wallet_id = _sellerWallet,
+                },
+                HttpStatusCode.Created
+            );
         }
         else
         {
-            var account = await Api.PostAsync($"/v1/customers/{SellerId}/bank_accounts",
-                new { holder_name = "Sam Seller", iban }, HttpStatusCode.Created);
-            await Api.PostAsync("/v1/payouts",
-                new { order_id = id, type = "ACCOUNT", bankaccount_id = account.Str("id") }, HttpStatusCode.Created);
+            var account = await Api.PostAsync(
+                $"/v1/customers/{SellerId}/bank_accounts",
+                new { holder_name = "Sam Seller", iban },
+                HttpStatusCode.Created
+            );
+            await Api.PostAsync(
+                "/v1/payouts",
+                new
+                {
+                    order_id = id,
+                    type = "ACCOUNT",
+                    bankaccount_id = account.Str("id"),
+                },
+                HttpStatusCode.Created
+            );
         }
 
         return id;
@@ -92,16 +128,18 @@ public abstract class DashboardTest(BrowserHost host, ITestOutputHelper output) 
 
     /// <summary>The computed background and text colours of the badges in <paramref name="badges"/>.</summary>
     protected static async Task<IReadOnlyList<(string Status, string Background, string Text)>> ColoursAsync(
-        ILocator badges)
+        ILocator badges
+    )
     {
-        var found = await badges.EvaluateAllAsync<JsonElement>("""
+        var found = await badges.EvaluateAllAsync<JsonElement>(
+            """
             els => els.map(e => {
                 const style = getComputedStyle(e);
                 return { status: e.dataset.status, background: style.backgroundColor, text: style.color };
             })
-            """);
-        return found.EnumerateArray()
-            .Select(e => (e.Str("status"), e.Str("background"), e.Str("text"))).ToList();
+            """
+        );
+        return found.EnumerateArray().Select(e => (e.Str("status"), e.Str("background"), e.Str("text"))).ToList();
     }
 
     /// <summary>WCAG contrast ratio of two CSS <c>rgb(r, g, b)</c> colours.</summary>
@@ -109,9 +147,12 @@ public abstract class DashboardTest(BrowserHost host, ITestOutputHelper output) 
     {
         static double Luminance(string css)
         {
-            var channels = css[(css.IndexOf('(') + 1)..css.IndexOf(')')].Split(',')
-                .Take(3).Select(c => double.Parse(c.Trim(), System.Globalization.CultureInfo.InvariantCulture) / 255)
-                .Select(c => c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4)).ToArray();
+            var channels = css[(css.IndexOf('(') + 1)..css.IndexOf(')')]
+                .Split(',')
+                .Take(3)
+                .Select(c => double.Parse(c.Trim(), System.Globalization.CultureInfo.InvariantCulture) / 255)
+                .Select(c => c <= 0.03928 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4))
+                .ToArray();
             return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
         }
 
@@ -120,8 +161,12 @@ public abstract class DashboardTest(BrowserHost host, ITestOutputHelper output) 
     }
 
     /// <summary>Opens the confirmation step of an action from the order page and confirms it.</summary>
-    protected static async Task<IResponse> ConfirmActionAsync(IPage page, string action, string confirm,
-        string? reason = null)
+    protected static async Task<IResponse> ConfirmActionAsync(
+        IPage page,
+        string action,
+        string confirm,
+        string? reason = null
+    )
     {
         await page.GetByTestId("actions").GetByRole(AriaRole.Link, new() { Name = action, Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("confirm")).ToBeVisibleAsync();

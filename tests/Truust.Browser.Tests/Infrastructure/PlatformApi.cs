@@ -19,11 +19,12 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     /// <summary>The id of <see cref="Secret"/> (to revoke it through the operator API).</summary>
     public string? KeyId { get; init; }
 
-    public static HttpClient Client(string baseUrl, string key) => new()
-    {
-        BaseAddress = new Uri(baseUrl),
-        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
-    };
+    public static HttpClient Client(string baseUrl, string key) =>
+        new()
+        {
+            BaseAddress = new Uri(baseUrl),
+            DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", key) },
+        };
 
     public async Task<JsonElement> PostAsync(string path, object? body, HttpStatusCode expected)
     {
@@ -61,9 +62,17 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     public async Task PayByCardAsync(string orderId)
     {
         var payin = await PostAsync("/v1/payins", new { order_id = orderId, type = "ADDON" }, HttpStatusCode.Created);
-        var paid = await PostAsync($"/v1/sandbox/payins/{payin.Str("id")}/card",
-            new { number = "4242424242424242", exp_month = 12, exp_year = DateTime.UtcNow.Year + 2, cvc = "123" },
-            HttpStatusCode.OK);
+        var paid = await PostAsync(
+            $"/v1/sandbox/payins/{payin.Str("id")}/card",
+            new
+            {
+                number = "4242424242424242",
+                exp_month = 12,
+                exp_year = DateTime.UtcNow.Year + 2,
+                cvc = "123",
+            },
+            HttpStatusCode.OK
+        );
         Assert.Equal("SUCCEEDED", paid.Str("status"));
     }
 
@@ -71,9 +80,11 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     {
         var text = await response.Content.ReadAsStringAsync();
         var request = response.RequestMessage!;
-        Assert.True(response.StatusCode == expected,
-            $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}, " +
-            $"expected {(int)expected}: {text}");
+        Assert.True(
+            response.StatusCode == expected,
+            $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode}, "
+                + $"expected {(int)expected}: {text}"
+        );
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 

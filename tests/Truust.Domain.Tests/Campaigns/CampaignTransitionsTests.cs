@@ -15,20 +15,22 @@ public sealed class CampaignTransitionsTests
 
     /// <summary>The campaign lifecycle as the issue describes it, written independently of the domain's table.
     /// </summary>
-    private static readonly
-        Dictionary<(CampaignStatus, CampaignTrigger), (CampaignStatus To, CampaignMoneyEffect Effect)> Expected = new()
-        {
-            [(Open, ReachTarget)] = (Funded, None),
-            [(Open, Expire)] = (Failed, RefundAll),
-            // KEEP_IT_ALL below its target closes from OPEN at the deadline.
-            [(Open, Close)] = (Succeeded, ReleaseToOwner),
-            [(Open, Cancel)] = (Cancelled, RefundAll),
-            [(Funded, Close)] = (Succeeded, ReleaseToOwner),
-            [(Funded, Cancel)] = (Cancelled, RefundAll),
-            [(Succeeded, Disburse)] = (Repaying, None),
-            [(Repaying, CompleteRepayment)] = (Repaid, None),
-            [(Repaying, CampaignTrigger.Default)] = (Defaulted, None),
-        };
+    private static readonly Dictionary<
+        (CampaignStatus, CampaignTrigger),
+        (CampaignStatus To, CampaignMoneyEffect Effect)
+    > Expected = new()
+    {
+        [(Open, ReachTarget)] = (Funded, None),
+        [(Open, Expire)] = (Failed, RefundAll),
+        // KEEP_IT_ALL below its target closes from OPEN at the deadline.
+        [(Open, Close)] = (Succeeded, ReleaseToOwner),
+        [(Open, Cancel)] = (Cancelled, RefundAll),
+        [(Funded, Close)] = (Succeeded, ReleaseToOwner),
+        [(Funded, Cancel)] = (Cancelled, RefundAll),
+        [(Succeeded, Disburse)] = (Repaying, None),
+        [(Repaying, CompleteRepayment)] = (Repaid, None),
+        [(Repaying, CampaignTrigger.Default)] = (Defaulted, None),
+    };
 
     public static TheoryData<CampaignStatus, CampaignTrigger> AllPairs()
     {
@@ -47,7 +49,9 @@ public sealed class CampaignTransitionsTests
     [Theory]
     [MemberData(nameof(AllPairs))]
     public void Each_status_and_trigger_pair_lands_where_the_lifecycle_says_or_throws_leaving_the_status_unchanged(
-        CampaignStatus from, CampaignTrigger trigger)
+        CampaignStatus from,
+        CampaignTrigger trigger
+    )
     {
         var campaign = CampaignIn(from);
         var updatedBefore = campaign.UpdatedAt;
@@ -58,8 +62,10 @@ public sealed class CampaignTransitionsTests
         {
             var transition = campaign.Apply(trigger, later);
 
-            Assert.Equal((from, trigger, expected.To, expected.Effect),
-                (transition.From, transition.Trigger, transition.To, transition.Effect));
+            Assert.Equal(
+                (from, trigger, expected.To, expected.Effect),
+                (transition.From, transition.Trigger, transition.To, transition.Effect)
+            );
             Assert.Equal(expected.To, campaign.Status);
             Assert.Equal(later, campaign.UpdatedAt);
             // Only a move that releases or refunds the pool closes the campaign.
@@ -96,8 +102,10 @@ public sealed class CampaignTransitionsTests
     [InlineData(Cancelled, new CampaignTrigger[0])]
     [InlineData(Repaid, new CampaignTrigger[0])]
     [InlineData(Defaulted, new CampaignTrigger[0])]
-    public void The_triggers_allowed_from_a_status_are_those_of_its_rows(CampaignStatus status,
-        CampaignTrigger[] allowed)
+    public void The_triggers_allowed_from_a_status_are_those_of_its_rows(
+        CampaignStatus status,
+        CampaignTrigger[] allowed
+    )
     {
         Assert.Equal(allowed.OrderBy(t => t), CampaignTransitions.AllowedFrom(status).OrderBy(t => t));
     }
@@ -130,8 +138,10 @@ public sealed class CampaignTransitionsTests
         }
 
         Assert.Equal(Enum.GetValues<CampaignStatus>().Order(), reached.Order());
-        Assert.All(new[] { Failed, Cancelled, Repaid, Defaulted },
-            end => Assert.Empty(CampaignTransitions.AllowedFrom(end)));
+        Assert.All(
+            new[] { Failed, Cancelled, Repaid, Defaulted },
+            end => Assert.Empty(CampaignTransitions.AllowedFrom(end))
+        );
     }
 
     [Fact]
@@ -139,8 +149,10 @@ public sealed class CampaignTransitionsTests
     {
         var campaign = CampaignIn(Open);
 
-        Assert.Equal((Open, 0L, 0L, (DateTimeOffset?)null),
-            (campaign.Status, campaign.RaisedMinor, campaign.PendingMinor, campaign.ClosedAt));
+        Assert.Equal(
+            (Open, 0L, 0L, (DateTimeOffset?)null),
+            (campaign.Status, campaign.RaisedMinor, campaign.PendingMinor, campaign.ClosedAt)
+        );
         Assert.StartsWith("cmp_", campaign.Id);
         foreach (var deadline in new[] { Now, Now.AddTicks(-1), Now.AddDays(-1) })
         {
@@ -153,8 +165,16 @@ public sealed class CampaignTransitionsTests
         Expected.Keys.Where(k => k.Item1 == status).Select(k => k.Item2).OrderBy(t => t);
 
     private static Campaign NewCampaign(DateTimeOffset deadline) =>
-        new("plt_1", "Solar roofs", CampaignKind.Loan, CampaignMode.AllOrNothing, "cus_owner",
-            new Money(10_000, Currency.Of("EUR")), deadline, Now);
+        new(
+            "plt_1",
+            "Solar roofs",
+            CampaignKind.Loan,
+            CampaignMode.AllOrNothing,
+            "cus_owner",
+            new Money(10_000, Currency.Of("EUR")),
+            deadline,
+            Now
+        );
 
     /// <summary>A campaign driven to <paramref name="status"/> along the shortest path of the expected lifecycle.
     /// </summary>

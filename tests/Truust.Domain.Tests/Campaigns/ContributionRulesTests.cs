@@ -137,8 +137,16 @@ public sealed class ContributionRulesTests
     }
 
     private static Campaign NewCampaign(long? min = null, long? max = null, long? hardCap = null) =>
-        new("plt_1", "Solar roofs", CampaignKind.Reward, CampaignMode.AllOrNothing, "cus_owner",
-            new Money(10_000, Currency.Of("EUR")), Deadline, Now)
+        new(
+            "plt_1",
+            "Solar roofs",
+            CampaignKind.Reward,
+            CampaignMode.AllOrNothing,
+            "cus_owner",
+            new Money(10_000, Currency.Of("EUR")),
+            Deadline,
+            Now
+        )
         {
             MinContributionMinor = min,
             MaxContributionMinor = max,

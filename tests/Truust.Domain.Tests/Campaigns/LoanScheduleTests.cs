@@ -61,8 +61,10 @@ public sealed class LoanScheduleTests
                 Assert.True(part >= principal / months && part <= principal / months + 1, $"{context}: month {month}");
                 // 1 bp a year is 1/120,000 a month; rounded half up, computed here in decimal.
                 var exact = (decimal)outstanding * bp / 120_000m;
-                Assert.True(interest == (long)Math.Round(exact, MidpointRounding.AwayFromZero),
-                    $"{context}: month {month} interest {interest}, exact {exact}");
+                Assert.True(
+                    interest == (long)Math.Round(exact, MidpointRounding.AwayFromZero),
+                    $"{context}: month {month} interest {interest}, exact {exact}"
+                );
                 outstanding -= part;
             }
 
@@ -75,11 +77,15 @@ public sealed class LoanScheduleTests
     {
         // Lent 4,700 / 3,100 / 2,200 of 10,000. Principal 3,334: exact 1,566.98 / 1,033.54 / 733.48, floors leave
         // 2 cents for the two largest remainders (.98 and .54). Interest 83: 39.01 / 25.73 / 18.26, one cent to .73.
-        Assert.Equal([(1_567L, 39L), (1_034L, 26L), (733L, 18L)],
-            LoanSchedule.Distribute(3_334, 83, [4_700, 3_100, 2_200]));
+        Assert.Equal(
+            [(1_567L, 39L), (1_034L, 26L), (733L, 18L)],
+            LoanSchedule.Distribute(3_334, 83, [4_700, 3_100, 2_200])
+        );
         // Principal 1,944: remainders .68 / .64 / .68, two cents to the two .68s. Interest 56: .32 / .36 / .32.
-        Assert.Equal([(914L, 26L), (602L, 18L), (428L, 12L)],
-            LoanSchedule.Distribute(1_944, 56, [4_700, 3_100, 2_200]));
+        Assert.Equal(
+            [(914L, 26L), (602L, 18L), (428L, 12L)],
+            LoanSchedule.Distribute(1_944, 56, [4_700, 3_100, 2_200])
+        );
     }
 
     [Fact]
@@ -96,8 +102,10 @@ public sealed class LoanScheduleTests
         for (var round = 0; round < Rounds; round++)
         {
             var lenders = round % 5 == 0 ? random.Next(1, 4) : random.Next(1, 200);
-            var contributions = Enumerable.Range(0, lenders)
-                .Select(_ => round % 7 == 0 ? random.Next(1, 4) : random.NextInt64(1, 100_000_000)).ToList();
+            var contributions = Enumerable
+                .Range(0, lenders)
+                .Select(_ => round % 7 == 0 ? random.Next(1, 4) : random.NextInt64(1, 100_000_000))
+                .ToList();
             var principal = random.NextInt64(0, 10_000_000_000);
             var interest = round % 3 == 0 ? random.Next(0, lenders + 2) : random.NextInt64(0, 1_000_000_000);
             var context = $"round {round}: Distribute({principal}, {interest}, [{string.Join(", ", contributions)}])";
@@ -118,7 +126,9 @@ public sealed class LoanScheduleTests
         var random = new Random(13);
         for (var round = 0; round < Rounds; round++)
         {
-            var contributions = Enumerable.Range(0, random.Next(2, 30)).Select(_ => (long)random.Next(1, 20) * 250)
+            var contributions = Enumerable
+                .Range(0, random.Next(2, 30))
+                .Select(_ => (long)random.Next(1, 20) * 250)
                 .ToList();
             var principal = random.NextInt64(0, 1_000_000);
             var interest = random.NextInt64(0, 10_000);
@@ -136,11 +146,15 @@ public sealed class LoanScheduleTests
 
                     // Equal lenders may differ by the one cent the tie-break gives; a larger lender never gets less.
                     var slack = contributions[i] == contributions[j] ? 1 : 0;
-                    Assert.True(shares[i].Principal >= shares[j].Principal - slack,
-                        $"round {round}: lender {i} lent {contributions[i]} and got {shares[i].Principal}, " +
-                        $"lender {j} lent {contributions[j]} and got {shares[j].Principal}");
-                    Assert.True(shares[i].Interest >= shares[j].Interest - slack,
-                        $"round {round}: interest of lenders {i} and {j}");
+                    Assert.True(
+                        shares[i].Principal >= shares[j].Principal - slack,
+                        $"round {round}: lender {i} lent {contributions[i]} and got {shares[i].Principal}, "
+                            + $"lender {j} lent {contributions[j]} and got {shares[j].Principal}"
+                    );
+                    Assert.True(
+                        shares[i].Interest >= shares[j].Interest - slack,
+                        $"round {round}: interest of lenders {i} and {j}"
+                    );
                 }
             }
         }
@@ -164,8 +178,12 @@ public sealed class LoanScheduleTests
 
     /// <summary>Each part is the floor or the ceiling of total × weight / Σweights (BigInteger: no overflow).
     /// </summary>
-    private static void AssertProRata(long total, IReadOnlyList<long> weights, IReadOnlyList<long> parts,
-        string context)
+    private static void AssertProRata(
+        long total,
+        IReadOnlyList<long> weights,
+        IReadOnlyList<long> parts,
+        string context
+    )
     {
         var weightSum = weights.Aggregate(BigInteger.Zero, (sum, w) => sum + w);
         for (var i = 0; i < weights.Count; i++)
@@ -173,8 +191,10 @@ public sealed class LoanScheduleTests
             var exact = (BigInteger)total * weights[i];
             var floor = BigInteger.Divide(exact, weightSum);
             var ceiling = exact % weightSum == 0 ? floor : floor + 1;
-            Assert.True(parts[i] >= floor && parts[i] <= ceiling,
-                $"{context}: lender {i} got {parts[i]}, exact share is {exact}/{weightSum}");
+            Assert.True(
+                parts[i] >= floor && parts[i] <= ceiling,
+                $"{context}: lender {i} got {parts[i]}, exact share is {exact}/{weightSum}"
+            );
         }
     }
 }

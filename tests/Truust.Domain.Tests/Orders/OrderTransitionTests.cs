@@ -14,8 +14,9 @@ public sealed class OrderTransitionTests
     private static readonly DateTimeOffset Later = CreatedAt.AddHours(3);
 
     /// <summary>Each single actor; a caller always acts as exactly one of them.</summary>
-    public static readonly OrderActor[] Actors =
-        Enum.GetValues<OrderActor>().Where(a => a != OrderActor.None).ToArray();
+    public static readonly OrderActor[] Actors = Enum.GetValues<OrderActor>()
+        .Where(a => a != OrderActor.None)
+        .ToArray();
 
     /// <summary>
     /// The lifecycle of DESIGN.md written out by hand, independently of the table: if someone edits the table,
@@ -84,7 +85,10 @@ public sealed class OrderTransitionTests
     [Theory]
     [MemberData(nameof(EveryCombination))]
     public void Every_status_trigger_and_actor_either_lands_where_the_table_says_or_is_refused_without_a_trace(
-        OrderStatus status, OrderTrigger trigger, OrderActor actor)
+        OrderStatus status,
+        OrderTrigger trigger,
+        OrderActor actor
+    )
     {
         var order = OrderIn(status);
         var before = (order.UpdatedAt, order.ReleasedAt, order.BlockedReason);
@@ -95,15 +99,18 @@ public sealed class OrderTransitionTests
             var change = order.Apply(trigger, actor, Later, "because");
 
             Assert.Equal(legal.To, order.Status);
-            Assert.Equal((order.Id, status, legal.To, trigger, actor, "because", Later),
-                (change.OrderId, change.From, change.To, change.Trigger, change.Actor, change.Reason, change.At));
+            Assert.Equal(
+                (order.Id, status, legal.To, trigger, actor, "because", Later),
+                (change.OrderId, change.From, change.To, change.Trigger, change.Actor, change.Reason, change.At)
+            );
             Assert.Equal(Later, order.UpdatedAt);
             Assert.Equal(legal.To, OrderTransitions.Find(status, trigger)!.To);
         }
         else
         {
-            var refused =
-                Assert.Throws<InvalidTransitionException>(() => order.Apply(trigger, actor, Later, "because"));
+            var refused = Assert.Throws<InvalidTransitionException>(() =>
+                order.Apply(trigger, actor, Later, "because")
+            );
 
             Assert.Equal(status, order.Status);
             Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
@@ -120,8 +127,11 @@ public sealed class OrderTransitionTests
     {
         foreach (var actor in Actors)
         {
-            var expected = Expected.Where(t => t.From == status && (t.Actors & actor) != 0).Select(t => t.Trigger)
-                .OrderBy(t => t).ToList();
+            var expected = Expected
+                .Where(t => t.From == status && (t.Actors & actor) != 0)
+                .Select(t => t.Trigger)
+                .OrderBy(t => t)
+                .ToList();
 
             Assert.Equal(expected, OrderIn(status).AllowedTriggers(actor).OrderBy(t => t).ToList());
             Assert.Equal(expected, AllowedByTrial(status, actor).OrderBy(t => t).ToList());
@@ -191,8 +201,9 @@ public sealed class OrderTransitionTests
         var order = OrderIn(PendingValidate);
 
         Assert.Throws<InvalidTransitionException>(() => order.Apply(Validate, OrderActor.None, Later));
-        Assert.Throws<InvalidTransitionException>(
-            () => order.Apply(Validate, OrderActor.Buyer | OrderActor.Seller | OrderActor.Gateway, Later));
+        Assert.Throws<InvalidTransitionException>(() =>
+            order.Apply(Validate, OrderActor.Buyer | OrderActor.Seller | OrderActor.Gateway, Later)
+        );
         Assert.Equal(PendingValidate, order.Status);
         Assert.All(Enum.GetValues<OrderStatus>(), s => Assert.Empty(OrderTransitions.AllowedFor(s, OrderActor.None)));
     }
@@ -230,8 +241,14 @@ public sealed class OrderTransitionTests
         }
 
         Assert.True(paths.ContainsKey(status), $"{status} cannot be reached from DRAFT.");
-        var order = new Order("plt_test", "Bike", new Money(1000, Currency.Of("EUR")), "cus_buyer", "cus_seller",
-            CreatedAt);
+        var order = new Order(
+            "plt_test",
+            "Bike",
+            new Money(1000, Currency.Of("EUR")),
+            "cus_buyer",
+            "cus_seller",
+            CreatedAt
+        );
         foreach (var step in paths[status])
         {
             order.Apply(step.Trigger, Actors.First(a => (step.Actors & a) != 0), CreatedAt);
@@ -245,18 +262,20 @@ public sealed class OrderTransitionTests
     /// What <paramref name="actor"/> may do from <paramref name="status"/>, found by trying every trigger.
     /// </summary>
     private static List<OrderTrigger> AllowedByTrial(OrderStatus status, OrderActor actor) =>
-        Enum.GetValues<OrderTrigger>().Where(trigger =>
-        {
-            try
+        Enum.GetValues<OrderTrigger>()
+            .Where(trigger =>
             {
-                OrderIn(status).Apply(trigger, actor, Later);
-                return true;
-            }
-            catch (InvalidTransitionException)
-            {
-                return false;
-            }
-        }).ToList();
+                try
+                {
+                    OrderIn(status).Apply(trigger, actor, Later);
+                    return true;
+                }
+                catch (InvalidTransitionException)
+                {
+                    return false;
+                }
+            })
+            .ToList();
 
     private static string Key((OrderStatus From, OrderTrigger Trigger, OrderStatus To, OrderActor Actors) t) =>
         $"{t.From}/{t.Trigger}";

@@ -23,8 +23,10 @@ public sealed class SplitsTests
     public void Percent_splits_share_the_rounding_by_largest_remainder()
     {
         // Exact shares are 3333.33 each; the cent that is left over goes to the first largest remainder.
-        Assert.Equal([3_334L, 3_333L, 3_333L],
-            Splits.Resolve(10_001, 0, [(null, 3_333), (null, 3_333), (null, 3_333)]));
+        Assert.Equal(
+            [3_334L, 3_333L, 3_333L],
+            Splits.Resolve(10_001, 0, [(null, 3_333), (null, 3_333), (null, 3_333)])
+        );
         // Thirds of 100 % of 100 cents: 33.33 each, the leftover cent to the first.
         Assert.Equal([34L, 33L, 33L], Splits.Resolve(100, 0, [(null, 3_334), (null, 3_333), (null, 3_333)]));
         // 0.5 % of 101 is 0.505: the order's rest (99.5 %) has the smaller remainder, so the split gets the cent.
@@ -38,16 +40,18 @@ public sealed class SplitsTests
 
         var over = Assert.Throws<BusinessRuleException>(() => Splits.Resolve(10_000, 300, [(9_701, null)]));
         Assert.Equal(("splits_exceed_amount", "splits"), (over.Code, over.Field));
-        var mixed = Assert.Throws<BusinessRuleException>(
-            () => Splits.Resolve(10_000, 300, [(5_000, null), (null, 4_701)]));
+        var mixed = Assert.Throws<BusinessRuleException>(() =>
+            Splits.Resolve(10_000, 300, [(5_000, null), (null, 4_701)])
+        );
         Assert.Equal("splits_exceed_amount", mixed.Code);
     }
 
     [Fact]
     public void Percentages_above_one_hundred_percent_in_total_are_refused()
     {
-        var error = Assert.Throws<BusinessRuleException>(
-            () => Splits.Resolve(10_000, 0, [(null, 6_000), (null, 4_001)]));
+        var error = Assert.Throws<BusinessRuleException>(() =>
+            Splits.Resolve(10_000, 0, [(null, 6_000), (null, 4_001)])
+        );
 
         Assert.Equal("splits_exceed_amount", error.Code);
         Assert.Equal([6_000L, 4_000L], Splits.Resolve(10_000, 0, [(null, 6_000), (null, 4_000)]));
@@ -89,8 +93,10 @@ public sealed class SplitsTests
             {
                 // Refused only for a reason that is really there.
                 Assert.True(e.Code is "splits_exceed_amount" or "invalid_split", e.Code);
-                Assert.True(e.Code != "splits_exceed_amount" || ExactTotalExceeds(amount, fee, requested),
-                    $"Refused {amount} (fee {fee}) with splits that fit: {Describe(requested)}");
+                Assert.True(
+                    e.Code != "splits_exceed_amount" || ExactTotalExceeds(amount, fee, requested),
+                    $"Refused {amount} (fee {fee}) with splits that fit: {Describe(requested)}"
+                );
                 continue;
             }
 
@@ -143,8 +149,10 @@ public sealed class SplitsTests
             {
                 // Only a split whose exact share is below one unit can round to nothing.
                 var index = int.Parse(e.Field!["splits[".Length..^1]);
-                Assert.True((Int128)amount * requested[index].PercentBp!.Value < 10_000,
-                    $"{requested[index].PercentBp} bp of {amount} rounded to nothing");
+                Assert.True(
+                    (Int128)amount * requested[index].PercentBp!.Value < 10_000,
+                    $"{requested[index].PercentBp} bp of {amount} rounded to nothing"
+                );
                 continue;
             }
 
@@ -152,8 +160,10 @@ public sealed class SplitsTests
             var rest = amount - parts.Sum();
             Assert.True(rest >= 0);
             // The rest is the largest-remainder share of the unclaimed percentage: within one unit of exact.
-            Assert.True(Int128.Abs((Int128)rest * 10_000 - exactRest) < 10_000,
-                $"rest {rest} of {amount} for {budget} bp");
+            Assert.True(
+                Int128.Abs((Int128)rest * 10_000 - exactRest) < 10_000,
+                $"rest {rest} of {amount} for {budget} bp"
+            );
             for (var k = 0; k < parts.Length; k++)
             {
                 AssertWithinOneUnitOfExactShare(amount, requested[k].PercentBp!.Value, parts[k]);
@@ -191,8 +201,11 @@ public sealed class SplitsTests
         Assert.True(Int128.Abs((Int128)part * 10_000 - exact) < 10_000, $"{bp} bp of {amount} resolved to {part}");
     }
 
-    private static bool ExactTotalExceeds(long amount, long fee,
-        IReadOnlyList<(long? Amount, long? PercentBp)> requested)
+    private static bool ExactTotalExceeds(
+        long amount,
+        long fee,
+        IReadOnlyList<(long? Amount, long? PercentBp)> requested
+    )
     {
         var percent = requested.Sum(r => r.PercentBp ?? 0);
         if (percent > 10_000)
@@ -207,19 +220,22 @@ public sealed class SplitsTests
         return ((Int128)(fee + fixedTotal) * 10_000) + percentExact > (Int128)amount * 10_000 - (percentCount * 10_000);
     }
 
-    private static long RandomAmount(Random random) => random.Next(4) switch
-    {
-        0 => random.NextInt64(1, 100),
-        1 => random.NextInt64(100, 100_000),
-        2 => random.NextInt64(100_000, 10_000_000_000),
-        _ => random.NextInt64(Money.MaxAmountMinor - 1_000, Money.MaxAmountMinor + 1),
-    };
+    private static long RandomAmount(Random random) =>
+        random.Next(4) switch
+        {
+            0 => random.NextInt64(1, 100),
+            1 => random.NextInt64(100, 100_000),
+            2 => random.NextInt64(100_000, 10_000_000_000),
+            _ => random.NextInt64(Money.MaxAmountMinor - 1_000, Money.MaxAmountMinor + 1),
+        };
 
     private static Platform RandomPlatform(Random random)
     {
         var platform = new Platform("Test", DateTimeOffset.UnixEpoch);
-        platform.SetFees(random.Next(3) == 0 ? 0 : random.NextInt64(0, 2_001),
-            random.Next(3) == 0 ? 0 : random.NextInt64(0, 1_000));
+        platform.SetFees(
+            random.Next(3) == 0 ? 0 : random.NextInt64(0, 2_001),
+            random.Next(3) == 0 ? 0 : random.NextInt64(0, 1_000)
+        );
         return platform;
     }
 
@@ -228,9 +244,11 @@ public sealed class SplitsTests
         var splits = new List<(long? Amount, long? PercentBp)>();
         for (var k = random.Next(0, 6); k > 0; k--)
         {
-            splits.Add(random.Next(2) == 0
-                ? (random.NextInt64(1, Math.Max(2, amount / 3)), null)
-                : (null, random.NextInt64(1, 4_000)));
+            splits.Add(
+                random.Next(2) == 0
+                    ? (random.NextInt64(1, Math.Max(2, amount / 3)), null)
+                    : (null, random.NextInt64(1, 4_000))
+            );
         }
 
         return splits;

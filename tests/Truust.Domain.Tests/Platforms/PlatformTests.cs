@@ -12,8 +12,12 @@ public sealed class PlatformTests
     [InlineData(10_000, 0, 777, 777)] // 100 %
     [InlineData(0, 0, 10_000, 0)]
     [InlineData(150, 0, 1_050, 16)] // 15.75 rounds half up
-    public void The_default_fee_is_the_higher_of_percent_and_fixed_capped_at_the_amount(long percentBp,
-        long fixedMinor, long amountMinor, long expected)
+    public void The_default_fee_is_the_higher_of_percent_and_fixed_capped_at_the_amount(
+        long percentBp,
+        long fixedMinor,
+        long amountMinor,
+        long expected
+    )
     {
         var platform = new Platform("Acme", DateTimeOffset.UnixEpoch);
         platform.SetFees(percentBp, fixedMinor);

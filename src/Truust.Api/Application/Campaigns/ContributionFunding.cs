@@ -15,8 +15,13 @@ namespace Truust.Api.Application.Campaigns;
 /// confirmed money enters the campaign's escrow (or, when the campaign closed meanwhile, goes straight back);
 /// a failed payin frees its room under the hard cap.
 /// </summary>
-public sealed class ContributionFunding(TruustDbContext db, LedgerService ledger, RefundService refunds, EventOutbox events,
-    TimeProvider clock)
+public sealed class ContributionFunding(
+    TruustDbContext db,
+    LedgerService ledger,
+    RefundService refunds,
+    EventOutbox events,
+    TimeProvider clock
+)
 {
     public async Task ConfirmAsync(Payin payin, string source, CancellationToken ct)
     {
@@ -24,19 +29,40 @@ public sealed class ContributionFunding(TruustDbContext db, LedgerService ledger
         var campaign = await LockAsync(payin.CampaignId!, ct);
         // FindAsync sees a contribution added in this same transaction (a WALLET contribution is confirmed before
         // anything is saved); a query would look only in the database and find nothing.
-        var contribution = await db.Contributions.FindAsync([payin.ContributionId!], ct)
-                           ?? throw new InvalidOperationException($"Payin {payin.Id} names no known contribution.");
-        await ledger.PostAsync([
-            new LedgerTransfer(payin.PlatformId, source, LedgerAccounts.CampaignEscrow(campaign.Id), payin.Amount,
-                TransferKind.Contribution, payin.Id, null, now),
-        ], ct);
+        var contribution =
+            await db.Contributions.FindAsync([payin.ContributionId!], ct)
+            ?? throw new InvalidOperationException($"Payin {payin.Id} names no known contribution.");
+        await ledger.PostAsync(
+            [
+                new LedgerTransfer(
+                    payin.PlatformId,
+                    source,
+                    LedgerAccounts.CampaignEscrow(campaign.Id),
+                    payin.Amount,
+                    TransferKind.Contribution,
+                    payin.Id,
+                    null,
+                    now
+                ),
+            ],
+            ct
+        );
         campaign.ConfirmContribution(payin.AmountMinor, now);
         contribution.Confirm(now);
-        events.Add(campaign.PlatformId, "contribution.confirmed", contribution.Id, new
-        {
-            id = contribution.Id, @object = "contribution", campaign_id = campaign.Id, amount = contribution.AmountMinor,
-            currency = contribution.Currency, raised = campaign.RaisedMinor,
-        });
+        events.Add(
+            campaign.PlatformId,
+            "contribution.confirmed",
+            contribution.Id,
+            new
+            {
+                id = contribution.Id,
+                @object = "contribution",
+                campaign_id = campaign.Id,
+                amount = contribution.AmountMinor,
+                currency = contribution.Currency,
+                raised = campaign.RaisedMinor,
+            }
+        );
 
         if (!CampaignTransitions.AcceptsContributions(campaign.Status))
         {
@@ -63,16 +89,27 @@ public sealed class ContributionFunding(TruustDbContext db, LedgerService ledger
 
     private async Task<Campaign> LockAsync(string campaignId, CancellationToken ct) =>
         db.Campaigns.Local.FirstOrDefault(c => c.Id == campaignId)
-        ?? await db.Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").SingleAsync(ct);
+        ?? await db
+            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE")
+            .SingleAsync(ct);
 }
 
 public static class CampaignEvents
 {
     public static void StatusChanged(EventOutbox events, Campaign campaign, CampaignStatus from) =>
-        events.Add(campaign.PlatformId, "campaign.status_changed", campaign.Id, new
-        {
-            id = campaign.Id, @object = "campaign", status = Persistence.EnumName.Of(campaign.Status),
-            previous_status = Persistence.EnumName.Of(from), raised = campaign.RaisedMinor, target = campaign.TargetMinor,
-            currency = campaign.Currency,
-        });
+        events.Add(
+            campaign.PlatformId,
+            "campaign.status_changed",
+            campaign.Id,
+            new
+            {
+                id = campaign.Id,
+                @object = "campaign",
+                status = Persistence.EnumName.Of(campaign.Status),
+                previous_status = Persistence.EnumName.Of(from),
+                raised = campaign.RaisedMinor,
+                target = campaign.TargetMinor,
+                currency = campaign.Currency,
+            }
+        );
 }

@@ -12,8 +12,14 @@ public sealed class CustomerService(TruustDbContext db, TimeProvider clock)
 {
     public async Task<CustomerResponse> CreateAsync(Caller caller, CreateCustomerRequest request, CancellationToken ct)
     {
-        var customer = new Customer(caller.RequirePlatform(), request.Name!, request.Email!,
-            request.Type ?? CustomerType.Person, request.Metadata ?? new(), clock.GetUtcNow());
+        var customer = new Customer(
+            caller.RequirePlatform(),
+            request.Name!,
+            request.Email!,
+            request.Type ?? CustomerType.Person,
+            request.Metadata ?? new(),
+            clock.GetUtcNow()
+        );
         db.Customers.Add(customer);
         await db.SaveChangesAsync(ct);
         return CustomerResponse.From(customer);
@@ -29,10 +35,19 @@ public sealed class CustomerService(TruustDbContext db, TimeProvider clock)
     }
 
     public Task<Page<CustomerResponse>> ListAsync(Caller caller, PageQuery page, CancellationToken ct) =>
-        Paging.PageAsync(db.Customers.Where(c => c.PlatformId == caller.RequirePlatform()), page, CustomerResponse.From, ct);
+        Paging.PageAsync(
+            db.Customers.Where(c => c.PlatformId == caller.RequirePlatform()),
+            page,
+            CustomerResponse.From,
+            ct
+        );
 
-    public async Task<CustomerResponse> UpdateAsync(Caller caller, string id, UpdateCustomerRequest request,
-        CancellationToken ct)
+    public async Task<CustomerResponse> UpdateAsync(
+        Caller caller,
+        string id,
+        UpdateCustomerRequest request,
+        CancellationToken ct
+    )
     {
         var customer = await FindAsync(caller, id, ct);
         customer.Update(request.Name, request.Email, request.Type, request.Metadata, clock.GetUtcNow());
@@ -40,24 +55,42 @@ public sealed class CustomerService(TruustDbContext db, TimeProvider clock)
         return CustomerResponse.From(customer);
     }
 
-    public async Task<BankAccountResponse> AddBankAccountAsync(Caller caller, string customerId,
-        CreateBankAccountRequest request, CancellationToken ct)
+    public async Task<BankAccountResponse> AddBankAccountAsync(
+        Caller caller,
+        string customerId,
+        CreateBankAccountRequest request,
+        CancellationToken ct
+    )
     {
         var customer = await FindAsync(caller, customerId, ct);
         var iban = Iban.Parse(request.Iban!);
-        var account = new BankAccount(customer.PlatformId, customer.Id, request.HolderName!, iban,
-            request.Bic?.ToUpperInvariant(), clock.GetUtcNow());
+        var account = new BankAccount(
+            customer.PlatformId,
+            customer.Id,
+            request.HolderName!,
+            iban,
+            request.Bic?.ToUpperInvariant(),
+            clock.GetUtcNow()
+        );
         db.BankAccounts.Add(account);
         await db.SaveChangesAsync(ct);
         return BankAccountResponse.From(account, masked: false);
     }
 
-    public async Task<Page<BankAccountResponse>> ListBankAccountsAsync(Caller caller, string customerId, PageQuery page,
-        CancellationToken ct)
+    public async Task<Page<BankAccountResponse>> ListBankAccountsAsync(
+        Caller caller,
+        string customerId,
+        PageQuery page,
+        CancellationToken ct
+    )
     {
         var customer = await FindAsync(caller, customerId, ct);
-        return await Paging.PageAsync(db.BankAccounts.Where(a => a.CustomerId == customer.Id), page,
-            a => BankAccountResponse.From(a, masked: true), ct);
+        return await Paging.PageAsync(
+            db.BankAccounts.Where(a => a.CustomerId == customer.Id),
+            page,
+            a => BankAccountResponse.From(a, masked: true),
+            ct
+        );
     }
 
     public async Task<BankAccount> FindBankAccountAsync(Caller caller, string id, CancellationToken ct)

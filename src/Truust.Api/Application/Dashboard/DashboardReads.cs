@@ -30,8 +30,12 @@ public sealed class DashboardReads(TruustDbContext db)
 {
     public const int PageSize = 50;
 
-    public async Task<DashboardPage<WalletRow>> WalletsAsync(Caller caller, string? customerId, string? after,
-        CancellationToken ct)
+    public async Task<DashboardPage<WalletRow>> WalletsAsync(
+        Caller caller,
+        string? customerId,
+        string? after,
+        CancellationToken ct
+    )
     {
         var wallets = db.Wallets.AsNoTracking();
         if (caller.PlatformId is { } own)
@@ -46,16 +50,27 @@ public sealed class DashboardReads(TruustDbContext db)
 
         var page = await PageOfAsync(wallets, after, ct);
         var ownerIds = page.Select(w => w.CustomerId).OfType<string>().Distinct().ToList();
-        var owners = await db.Customers.AsNoTracking().Where(c => ownerIds.Contains(c.Id))
+        var owners = await db
+            .Customers.AsNoTracking()
+            .Where(c => ownerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var platforms = await PlatformNamesAsync(page.Select(w => w.PlatformId), ct);
-        var rows = page.Take(PageSize).Select(w => new WalletRow(w,
-            w.CustomerId is null ? null : owners.GetValueOrDefault(w.CustomerId), platforms[w.PlatformId])).ToList();
+        var rows = page.Take(PageSize)
+            .Select(w => new WalletRow(
+                w,
+                w.CustomerId is null ? null : owners.GetValueOrDefault(w.CustomerId),
+                platforms[w.PlatformId]
+            ))
+            .ToList();
         return new DashboardPage<WalletRow>(rows, page.Count > PageSize ? page[PageSize - 1].Id : null);
     }
 
-    public async Task<DashboardPage<CustomerRow>> CustomersAsync(Caller caller, string? search, string? after,
-        CancellationToken ct)
+    public async Task<DashboardPage<CustomerRow>> CustomersAsync(
+        Caller caller,
+        string? search,
+        string? after,
+        CancellationToken ct
+    )
     {
         var customers = db.Customers.AsNoTracking();
         if (caller.PlatformId is { } own)
@@ -66,15 +81,19 @@ public sealed class DashboardReads(TruustDbContext db)
         if (search is { Length: > 0 })
         {
             var pattern = "%" + search.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            customers = customers.Where(c => c.Id == search || EF.Functions.ILike(c.Name, pattern, "\\")
-                                             || EF.Functions.ILike(c.Email, pattern, "\\"));
+            customers = customers.Where(c =>
+                c.Id == search
+                || EF.Functions.ILike(c.Name, pattern, "\\")
+                || EF.Functions.ILike(c.Email, pattern, "\\")
+            );
         }
 
         var page = await PageOfAsync(customers, after, ct);
         var platforms = await PlatformNamesAsync(page.Select(c => c.PlatformId), ct);
         return new DashboardPage<CustomerRow>(
             page.Take(PageSize).Select(c => new CustomerRow(c, platforms[c.PlatformId])).ToList(),
-            page.Count > PageSize ? page[PageSize - 1].Id : null);
+            page.Count > PageSize ? page[PageSize - 1].Id : null
+        );
     }
 
     public async Task<DashboardPage<CampaignRow>> CampaignsAsync(Caller caller, string? after, CancellationToken ct)
@@ -87,20 +106,34 @@ public sealed class DashboardReads(TruustDbContext db)
 
         var page = await PageOfAsync(campaigns, after, ct);
         var ownerIds = page.Select(c => c.OwnerId).Distinct().ToList();
-        var owners = await db.Customers.AsNoTracking().Where(c => ownerIds.Contains(c.Id))
+        var owners = await db
+            .Customers.AsNoTracking()
+            .Where(c => ownerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var platforms = await PlatformNamesAsync(page.Select(c => c.PlatformId), ct);
-        return new DashboardPage<CampaignRow>(page.Take(PageSize).Select(c =>
-                new CampaignRow(c, owners.GetValueOrDefault(c.OwnerId, c.OwnerId), platforms[c.PlatformId])).ToList(),
-            page.Count > PageSize ? page[PageSize - 1].Id : null);
+        return new DashboardPage<CampaignRow>(
+            page.Take(PageSize)
+                .Select(c => new CampaignRow(
+                    c,
+                    owners.GetValueOrDefault(c.OwnerId, c.OwnerId),
+                    platforms[c.PlatformId]
+                ))
+                .ToList(),
+            page.Count > PageSize ? page[PageSize - 1].Id : null
+        );
     }
 
     /// <summary>The payins that funded or tried to fund an order (its own, or its cart's), oldest first.</summary>
-    public async Task<IReadOnlyList<Payin>> PayinsOfOrderAsync(string orderId, string? orderGroupId,
-        CancellationToken ct) =>
-        await db.Payins.AsNoTracking()
+    public async Task<IReadOnlyList<Payin>> PayinsOfOrderAsync(
+        string orderId,
+        string? orderGroupId,
+        CancellationToken ct
+    ) =>
+        await db
+            .Payins.AsNoTracking()
             .Where(p => p.OrderId == orderId || (orderGroupId != null && p.OrderGroupId == orderGroupId))
-            .OrderBy(p => p.Id).ToListAsync(ct);
+            .OrderBy(p => p.Id)
+            .ToListAsync(ct);
 
     public async Task<IReadOnlyList<Payout>> PayoutsOfOrderAsync(string orderId, CancellationToken ct) =>
         await db.Payouts.AsNoTracking().Where(p => p.OrderId == orderId).OrderBy(p => p.Id).ToListAsync(ct);
@@ -111,7 +144,9 @@ public sealed class DashboardReads(TruustDbContext db)
     private async Task<Dictionary<string, string>> PlatformNamesAsync(IEnumerable<string> ids, CancellationToken ct)
     {
         var wanted = ids.Distinct().ToList();
-        var names = await db.Platforms.AsNoTracking().Where(p => wanted.Contains(p.Id))
+        var names = await db
+            .Platforms.AsNoTracking()
+            .Where(p => wanted.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         foreach (var id in wanted)
         {

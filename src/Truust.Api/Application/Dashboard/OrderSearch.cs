@@ -15,7 +15,8 @@ public sealed record OrderFilter(
     DateOnly? CreatedFrom = null,
     DateOnly? CreatedTo = null,
     string? Search = null,
-    string? PlatformId = null)
+    string? PlatformId = null
+)
 {
     /// <summary>Longer terms are no name, id or metadata value Truust stores (metadata values are ≤ 500).</summary>
     public const int MaxTermLength = 500;
@@ -31,9 +32,21 @@ public sealed record OrderRow(Order Order, string? BuyerName, string SellerName,
 public sealed record OrderPage(IReadOnlyList<OrderRow> Rows, bool HasNewer, bool HasOlder);
 
 /// <summary>One line of the CSV export.</summary>
-public sealed record OrderExportRow(string Id, DateTimeOffset CreatedAt, OrderStatus Status, string Name,
-    long AmountMinor, string Currency, long HeldMinor, string? BuyerId, string? BuyerName, string SellerId,
-    string SellerName, string PlatformId, Dictionary<string, string> Metadata);
+public sealed record OrderExportRow(
+    string Id,
+    DateTimeOffset CreatedAt,
+    OrderStatus Status,
+    string Name,
+    long AmountMinor,
+    string Currency,
+    long HeldMinor,
+    string? BuyerId,
+    string? BuyerName,
+    string SellerId,
+    string SellerName,
+    string PlatformId,
+    Dictionary<string, string> Metadata
+);
 
 /// <summary>
 /// The dashboard's order search. Everything is computed by PostgreSQL: a page is one keyset range scan on the id
@@ -52,25 +65,43 @@ public sealed class OrderSearch(TruustDbContext db)
     {
         var totals = await Filtered(caller, filter)
             .GroupBy(o => new { o.Status, o.Currency })
-            .Select(g => new { g.Key.Status, g.Key.Currency, Count = g.Count(), Amount = g.Sum(o => o.AmountMinor) })
+            .Select(g => new
+            {
+                g.Key.Status,
+                g.Key.Currency,
+                Count = g.Count(),
+                Amount = g.Sum(o => o.AmountMinor),
+            })
             .ToListAsync(ct);
-        return totals.Select(t => new StatusTotal(t.Status, t.Currency, t.Count, t.Amount))
-            .OrderBy(t => t.Status).ThenBy(t => t.Currency, StringComparer.Ordinal).ToList();
+        return totals
+            .Select(t => new StatusTotal(t.Status, t.Currency, t.Count, t.Amount))
+            .OrderBy(t => t.Status)
+            .ThenBy(t => t.Currency, StringComparer.Ordinal)
+            .ToList();
     }
 
     /// <summary>
     /// The page after <paramref name="after"/> (older orders) or before <paramref name="before"/> (newer ones), or
     /// the newest page when neither is given.
     /// </summary>
-    public async Task<OrderPage> PageAsync(Caller caller, OrderFilter filter, string? after, string? before,
-        CancellationToken ct)
+    public async Task<OrderPage> PageAsync(
+        Caller caller,
+        OrderFilter filter,
+        string? after,
+        string? before,
+        CancellationToken ct
+    )
     {
         var orders = Filtered(caller, filter).AsNoTracking();
         List<Order> rows;
-        bool hasNewer, hasOlder;
+        bool hasNewer,
+            hasOlder;
         if (before is not null)
         {
-            rows = await orders.Where(o => string.Compare(o.Id, before) > 0).OrderBy(o => o.Id).Take(PageSize + 1)
+            rows = await orders
+                .Where(o => string.Compare(o.Id, before) > 0)
+                .OrderBy(o => o.Id)
+                .Take(PageSize + 1)
                 .ToListAsync(ct);
             hasNewer = rows.Count > PageSize;
             rows = rows.Take(PageSize).Reverse().ToList();
@@ -90,21 +121,31 @@ public sealed class OrderSearch(TruustDbContext db)
         }
 
         var customerIds = rows.SelectMany(o => new[] { o.SellerId, o.BuyerId }).OfType<string>().Distinct().ToList();
-        var names = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id))
+        var names = await db
+            .Customers.AsNoTracking()
+            .Where(c => customerIds.Contains(c.Id))
             .ToDictionaryAsync(c => c.Id, c => c.Name, ct);
         var platformIds = rows.Select(o => o.PlatformId).Distinct().ToList();
-        var platforms = await db.Platforms.AsNoTracking().Where(p => platformIds.Contains(p.Id))
+        var platforms = await db
+            .Platforms.AsNoTracking()
+            .Where(p => platformIds.Contains(p.Id))
             .ToDictionaryAsync(p => p.Id, p => p.Name, ct);
-        var listed = rows.Select(o => new OrderRow(o,
-            o.BuyerId is null ? null : names.GetValueOrDefault(o.BuyerId),
-            names.GetValueOrDefault(o.SellerId, o.SellerId),
-            platforms.GetValueOrDefault(o.PlatformId, o.PlatformId))).ToList();
+        var listed = rows.Select(o => new OrderRow(
+                o,
+                o.BuyerId is null ? null : names.GetValueOrDefault(o.BuyerId),
+                names.GetValueOrDefault(o.SellerId, o.SellerId),
+                platforms.GetValueOrDefault(o.PlatformId, o.PlatformId)
+            ))
+            .ToList();
         return new OrderPage(listed, hasNewer, hasOlder);
     }
 
     /// <summary>The filtered list, newest first, read as it is written (at most <see cref="MaxExportRows"/>).</summary>
-    public async IAsyncEnumerable<OrderExportRow> ExportAsync(Caller caller, OrderFilter filter,
-        [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<OrderExportRow> ExportAsync(
+        Caller caller,
+        OrderFilter filter,
+        [EnumeratorCancellation] CancellationToken ct
+    )
     {
         var rows =
             from o in Filtered(caller, filter).AsNoTracking()
@@ -112,8 +153,21 @@ public sealed class OrderSearch(TruustDbContext db)
             join b in db.Customers on o.BuyerId equals b.Id into buyers
             from b in buyers.DefaultIfEmpty()
             orderby o.Id descending
-            select new OrderExportRow(o.Id, o.CreatedAt, o.Status, o.Name, o.AmountMinor, o.Currency, o.HeldMinor,
-                o.BuyerId, b == null ? null : b.Name, o.SellerId, s.Name, o.PlatformId, o.Metadata);
+            select new OrderExportRow(
+                o.Id,
+                o.CreatedAt,
+                o.Status,
+                o.Name,
+                o.AmountMinor,
+                o.Currency,
+                o.HeldMinor,
+                o.BuyerId,
+                b == null ? null : b.Name,
+                o.SellerId,
+                s.Name,
+                o.PlatformId,
+                o.Metadata
+            );
         await foreach (var row in rows.Take(MaxExportRows).AsAsyncEnumerable().WithCancellation(ct))
         {
             yield return row;
@@ -175,10 +229,12 @@ public sealed class OrderSearch(TruustDbContext db)
     {
         var pattern = "%" + EscapeLike(term) + "%";
         var metadataPath = $"$.* ? (@ == {JsonSerializer.Serialize(term)})";
-        return db.Orders.FromSqlInterpolated($"""
+        return db.Orders.FromSqlInterpolated(
+            $"""
             SELECT * FROM orders
             WHERE id = {term} OR name ILIKE {pattern} ESCAPE '\' OR metadata @? CAST({metadataPath} AS jsonpath)
-            """);
+            """
+        );
     }
 
     /// <summary>A customer id, or customers whose name or email contains the text.</summary>
@@ -196,6 +252,5 @@ public sealed class OrderSearch(TruustDbContext db)
             .Select(c => c.Id);
     }
 
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+    private static string EscapeLike(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 }

@@ -82,35 +82,66 @@ public sealed class EventOutbox
     public void OrderStatusChanged(Order order, OrderStatus from) =>
         Add(order.PlatformId, "order.status_changed", order.Id, Snapshot(order, from));
 
-    public void PayinChanged(Payin payin) => Add(payin.PlatformId, payin.Status switch
-    {
-        PayinStatus.Succeeded => "payin.confirmed",
-        PayinStatus.Failed => "payin.denied",
-        PayinStatus.RequiresAction => "payin.requires_action",
-        PayinStatus.Expired => "payin.expired",
-        PayinStatus.Cancelled => "payin.cancelled",
-        _ => "payin.created",
-    }, payin.Id, new
-    {
-        id = payin.Id, @object = "payin", order_id = payin.OrderId, type = EnumWire.Name(payin.Type),
-        status = EnumWire.Name(payin.Status), amount = payin.AmountMinor, currency = payin.Currency,
-        failure_code = payin.FailureCode,
-    });
+    public void PayinChanged(Payin payin) =>
+        Add(
+            payin.PlatformId,
+            payin.Status switch
+            {
+                PayinStatus.Succeeded => "payin.confirmed",
+                PayinStatus.Failed => "payin.denied",
+                PayinStatus.RequiresAction => "payin.requires_action",
+                PayinStatus.Expired => "payin.expired",
+                PayinStatus.Cancelled => "payin.cancelled",
+                _ => "payin.created",
+            },
+            payin.Id,
+            new
+            {
+                id = payin.Id,
+                @object = "payin",
+                order_id = payin.OrderId,
+                type = EnumWire.Name(payin.Type),
+                status = EnumWire.Name(payin.Status),
+                amount = payin.AmountMinor,
+                currency = payin.Currency,
+                failure_code = payin.FailureCode,
+            }
+        );
 
-    public void PayoutChanged(Payout payout) => Add(payout.PlatformId, $"payout.{EnumWire.Name(payout.Status).ToLowerInvariant()}",
-        payout.Id, new
-        {
-            id = payout.Id, @object = "payout", order_id = payout.OrderId, type = EnumWire.Name(payout.Type),
-            status = EnumWire.Name(payout.Status), amount = payout.AmountMinor, currency = payout.Currency,
-            failure_reason = payout.FailureReason,
-        });
+    public void PayoutChanged(Payout payout) =>
+        Add(
+            payout.PlatformId,
+            $"payout.{EnumWire.Name(payout.Status).ToLowerInvariant()}",
+            payout.Id,
+            new
+            {
+                id = payout.Id,
+                @object = "payout",
+                order_id = payout.OrderId,
+                type = EnumWire.Name(payout.Type),
+                status = EnumWire.Name(payout.Status),
+                amount = payout.AmountMinor,
+                currency = payout.Currency,
+                failure_reason = payout.FailureReason,
+            }
+        );
 
-    public void RefundChanged(Refund refund) => Add(refund.PlatformId,
-        $"refund.{EnumWire.Name(refund.Status).ToLowerInvariant()}", refund.Id, new
-        {
-            id = refund.Id, @object = "refund", order_id = refund.OrderId, payin_id = refund.PayinId,
-            status = EnumWire.Name(refund.Status), amount = refund.AmountMinor, currency = refund.Currency,
-        });
+    public void RefundChanged(Refund refund) =>
+        Add(
+            refund.PlatformId,
+            $"refund.{EnumWire.Name(refund.Status).ToLowerInvariant()}",
+            refund.Id,
+            new
+            {
+                id = refund.Id,
+                @object = "refund",
+                order_id = refund.OrderId,
+                payin_id = refund.PayinId,
+                status = EnumWire.Name(refund.Status),
+                amount = refund.AmountMinor,
+                currency = refund.Currency,
+            }
+        );
 
     public void Add(string platformId, string type, string objectId, object snapshot)
     {
@@ -129,25 +160,28 @@ public sealed class EventOutbox
         if (!_endpoints.TryGetValue(platformId, out var endpoints))
         {
             // Read once per request: endpoints change rarely, and a request writes several events.
-            endpoints = _db.WebhookEndpoints.AsNoTracking()
-                .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled).ToList();
+            endpoints = _db
+                .WebhookEndpoints.AsNoTracking()
+                .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled)
+                .ToList();
             _endpoints[platformId] = endpoints;
         }
 
         return endpoints;
     }
 
-    private static object Snapshot(Order order, OrderStatus? from) => new
-    {
-        id = order.Id,
-        @object = "order",
-        status = EnumWire.Name(order.Status),
-        previous_status = from is { } f ? EnumWire.Name(f) : null,
-        amount = order.AmountMinor,
-        currency = order.Currency,
-        held = order.HeldMinor,
-        buyer_id = order.BuyerId,
-        seller_id = order.SellerId,
-        metadata = order.Metadata,
-    };
+    private static object Snapshot(Order order, OrderStatus? from) =>
+        new
+        {
+            id = order.Id,
+            @object = "order",
+            status = EnumWire.Name(order.Status),
+            previous_status = from is { } f ? EnumWire.Name(f) : null,
+            amount = order.AmountMinor,
+            currency = order.Currency,
+            held = order.HeldMinor,
+            buyer_id = order.BuyerId,
+            seller_id = order.SellerId,
+            metadata = order.Metadata,
+        };
 }

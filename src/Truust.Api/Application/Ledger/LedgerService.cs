@@ -46,20 +46,28 @@ public sealed class LedgerService(TruustDbContext db)
             {
                 // Still lock it: a wallet that is both debited and credited must not change under us.
                 await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"SELECT 1 FROM wallets WHERE id = {walletId} FOR UPDATE", ct);
+                    $"SELECT 1 FROM wallets WHERE id = {walletId} FOR UPDATE",
+                    ct
+                );
                 continue;
             }
 
             var updated = await db.Database.ExecuteSqlInterpolatedAsync(
                 $"UPDATE wallets SET balance_minor = balance_minor + {delta} WHERE id = {walletId} AND balance_minor + {delta} >= 0",
-                ct);
+                ct
+            );
             if (updated == 0)
             {
-                var balance = await db.Wallets.AsNoTracking().Where(w => w.Id == walletId)
-                    .Select(w => (long?)w.BalanceMinor).FirstOrDefaultAsync(ct);
+                var balance = await db
+                    .Wallets.AsNoTracking()
+                    .Where(w => w.Id == walletId)
+                    .Select(w => (long?)w.BalanceMinor)
+                    .FirstOrDefaultAsync(ct);
                 if (balance is null)
                 {
-                    throw new InvalidOperationException($"Ledger posting names wallet {walletId}, which does not exist.");
+                    throw new InvalidOperationException(
+                        $"Ledger posting names wallet {walletId}, which does not exist."
+                    );
                 }
 
                 throw new InsufficientFundsException(walletId, balance.Value, -delta);
@@ -67,8 +75,8 @@ public sealed class LedgerService(TruustDbContext db)
         }
 
         // Drawn under the wallet locks: a later posting on any of these wallets can only draw a larger number.
-        var posting = await db.Database
-            .SqlQuery<long>($"SELECT nextval({TruustDbContext.LedgerPostingSequence}::regclass) AS \"Value\"")
+        var posting = await db
+            .Database.SqlQuery<long>($"SELECT nextval({TruustDbContext.LedgerPostingSequence}::regclass) AS \"Value\"")
             .SingleAsync(ct);
         foreach (var transfer in transfers)
         {

@@ -26,7 +26,8 @@ public sealed class OrderService(
     EventOutbox events,
     WorkerSignals signals,
     IOptions<TruustOptions> options,
-    TimeProvider clock)
+    TimeProvider clock
+)
 {
     public async Task<OrderResponse> CreateAsync(Caller caller, CreateOrderRequest request, CancellationToken ct)
     {
@@ -41,17 +42,28 @@ public sealed class OrderService(
     }
 
     /// <summary>Creates an order of a cart inside the caller's transaction; the caller saves.</summary>
-    internal async Task<Order> CreateInGroupAsync(Caller caller, string buyerId, string currency, string groupId,
-        CreateOrderRequest request, CancellationToken ct)
+    internal async Task<Order> CreateInGroupAsync(
+        Caller caller,
+        string buyerId,
+        string currency,
+        string groupId,
+        CreateOrderRequest request,
+        CancellationToken ct
+    )
     {
         request.BuyerId = buyerId;
         request.Currency = currency;
         return (await AddAsync(caller, request, groupId, ct)).Order;
     }
 
-    /// <summary>Builds an order with its fee and splits and adds it (and its order.created event) to the unit of work.</summary>
-    private async Task<(Order Order, List<OrderSplit> Splits)> AddAsync(Caller caller, CreateOrderRequest request,
-        string? groupId, CancellationToken ct)
+    /// <summary>Builds an order with its fee and splits and adds it (and its order.created event) to the unit of
+    /// work.</summary>
+    private async Task<(Order Order, List<OrderSplit> Splits)> AddAsync(
+        Caller caller,
+        CreateOrderRequest request,
+        string? groupId,
+        CancellationToken ct
+    )
     {
         var platformId = caller.RequirePlatform();
         var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
@@ -90,36 +102,53 @@ public sealed class OrderService(
     /// The order behind a buyer or seller link, or null. The token is the link holder's only credential, so the
     /// lookup is by token alone; the page then acts as the order's own platform.
     /// </summary>
-    public async Task<Order?> FindByLinkAsync(string token, OrderActor holder, CancellationToken ct) => holder switch
-    {
-        OrderActor.Buyer => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.BuyerToken == token, ct),
-        OrderActor.Seller => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.SellerToken == token, ct),
-        _ => throw new ArgumentOutOfRangeException(nameof(holder), holder, "Only buyers and sellers hold links."),
-    };
+    public async Task<Order?> FindByLinkAsync(string token, OrderActor holder, CancellationToken ct) =>
+        holder switch
+        {
+            OrderActor.Buyer => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.BuyerToken == token, ct),
+            OrderActor.Seller => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.SellerToken == token, ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(holder), holder, "Only buyers and sellers hold links."),
+        };
 
     /// <summary>
     /// The buyer link's holder says who they are, on an order created without a buyer: a customer of the order's
     /// platform is created and becomes the buyer, in one commit under the order lock, so two tabs cannot each
     /// set a different buyer. Only before payment: once paid, who paid is settled.
     /// </summary>
-    public async Task<Order> IdentifyBuyerAsync(Caller caller, string id, CreateCustomerRequest buyer,
-        CancellationToken ct)
+    public async Task<Order> IdentifyBuyerAsync(
+        Caller caller,
+        string id,
+        CreateCustomerRequest buyer,
+        CancellationToken ct
+    )
     {
-        return await db.InTransactionAsync(async () =>
-        {
-            var order = await LockAsync(caller, id, ct);
-            order.EnsureCan(OrderTrigger.Pay, OrderActor.Buyer);
-            if (order.BuyerId is not null)
+        return await db.InTransactionAsync(
+            async () =>
             {
-                throw new ConflictException("buyer_already_set", $"Order {id} already has a buyer.");
-            }
+                var order = await LockAsync(caller, id, ct);
+                order.EnsureCan(OrderTrigger.Pay, OrderActor.Buyer);
+                if (order.BuyerId is not null)
+                {
+                    throw new ConflictException("buyer_already_set", $"Order {id} already has a buyer.");
+                }
 
-            var customer = await customers.CreateAsync(caller, buyer, ct);
-            order.IdentifyBuyer(customer.Id);
-            events.Add(order.PlatformId, "order.buyer_identified", order.Id,
-                new { id = order.Id, @object = "order", buyer_id = customer.Id });
-            return order;
-        }, ct);
+                var customer = await customers.CreateAsync(caller, buyer, ct);
+                order.IdentifyBuyer(customer.Id);
+                events.Add(
+                    order.PlatformId,
+                    "order.buyer_identified",
+                    order.Id,
+                    new
+                    {
+                        id = order.Id,
+                        @object = "order",
+                        buyer_id = customer.Id,
+                    }
+                );
+                return order;
+            },
+            ct
+        );
     }
 
     public async Task<Page<OrderResponse>> ListAsync(Caller caller, OrderListQuery query, CancellationToken ct)
@@ -152,54 +181,82 @@ public sealed class OrderService(
 
         var page = await Paging.PageAsync(orders, query, o => o, ct);
         var ids = page.Data.Select(o => o.Id).ToList();
-        var splits = (await db.OrderSplits.AsNoTracking().Where(s => ids.Contains(s.OrderId)).ToListAsync(ct))
-            .ToLookup(s => s.OrderId);
-        return new Page<OrderResponse>(page.Data.Select(o => ToResponse(o, splits[o.Id].ToList(), caller)).ToList(), page.HasMore);
+        var splits = (await db.OrderSplits.AsNoTracking().Where(s => ids.Contains(s.OrderId)).ToListAsync(ct)).ToLookup(
+            s => s.OrderId
+        );
+        return new Page<OrderResponse>(
+            page.Data.Select(o => ToResponse(o, splits[o.Id].ToList(), caller)).ToList(),
+            page.HasMore
+        );
     }
 
-    public async Task<IReadOnlyList<OrderStatusChangeResponse>> HistoryAsync(Caller caller, string id, CancellationToken ct)
+    public async Task<IReadOnlyList<OrderStatusChangeResponse>> HistoryAsync(
+        Caller caller,
+        string id,
+        CancellationToken ct
+    )
     {
         var order = await FindAsync(caller, id, ct);
-        var changes = await db.OrderStatusChanges.AsNoTracking().Where(c => c.OrderId == order.Id)
-            .OrderBy(c => c.At).ThenBy(c => c.Id).ToListAsync(ct);
+        var changes = await db
+            .OrderStatusChanges.AsNoTracking()
+            .Where(c => c.OrderId == order.Id)
+            .OrderBy(c => c.At)
+            .ThenBy(c => c.Id)
+            .ToListAsync(ct);
         return changes.Select(OrderStatusChangeResponse.Of).ToList();
     }
 
     public async Task<IReadOnlyList<LedgerTransferResponse>> LedgerAsync(Caller caller, string id, CancellationToken ct)
     {
         var order = await FindAsync(caller, id, ct);
-        var transfers = await db.LedgerTransfers.AsNoTracking().Where(t => t.OrderId == order.Id)
-            .OrderBy(t => t.Id).ToListAsync(ct);
+        var transfers = await db
+            .LedgerTransfers.AsNoTracking()
+            .Where(t => t.OrderId == order.Id)
+            .OrderBy(t => t.Id)
+            .ToListAsync(ct);
         return transfers.Select(LedgerTransferResponse.From).ToList();
     }
 
     /// <summary>Accept, reject, validate, block or unblock: status-only actions (no money moves).</summary>
-    public async Task<OrderResponse> ActAsync(Caller caller, string id, OrderTrigger trigger, OrderActor actor,
-        string? reason, CancellationToken ct)
+    public async Task<OrderResponse> ActAsync(
+        Caller caller,
+        string id,
+        OrderTrigger trigger,
+        OrderActor actor,
+        string? reason,
+        CancellationToken ct
+    )
     {
-        var order = await db.InTransactionAsync(async () =>
-        {
-            var order = await LockAsync(caller, id, ct);
-            var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
-            if (trigger == OrderTrigger.Block && payout?.Status == PayoutStatus.Submitting)
+        var order = await db.InTransactionAsync(
+            async () =>
             {
-                throw new ConflictException("release_in_progress",
-                    $"Order {id}'s payout is being handed to the bank right now; it can no longer be blocked.");
-            }
-
-            Apply(order, trigger, actor, reason);
-            if (trigger == OrderTrigger.Unblock && payout is not null)
-            {
-                if (payout.Status == PayoutStatus.Refused)
+                var order = await LockAsync(caller, id, ct);
+                var payout = order.PayoutId is null
+                    ? null
+                    : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+                if (trigger == OrderTrigger.Block && payout?.Status == PayoutStatus.Submitting)
                 {
-                    payout.Reopen(clock.GetUtcNow());
+                    throw new ConflictException(
+                        "release_in_progress",
+                        $"Order {id}'s payout is being handed to the bank right now; it can no longer be blocked."
+                    );
                 }
 
-                payout.NextAttemptAt = clock.GetUtcNow();
-            }
+                Apply(order, trigger, actor, reason);
+                if (trigger == OrderTrigger.Unblock && payout is not null)
+                {
+                    if (payout.Status == PayoutStatus.Refused)
+                    {
+                        payout.Reopen(clock.GetUtcNow());
+                    }
 
-            return order;
-        }, ct);
+                    payout.NextAttemptAt = clock.GetUtcNow();
+                }
+
+                return order;
+            },
+            ct
+        );
 
         if (order.Status == OrderStatus.PendingRelease)
         {
@@ -213,46 +270,75 @@ public sealed class OrderService(
     /// Cancels the order. Before payment this only voids the open payin; once paid, everything still held goes back
     /// to the buyer along the rail it came by, in the same commit as the status change.
     /// </summary>
-    public async Task<OrderResponse> CancelAsync(Caller caller, string id, OrderActor actor, string? reason,
-        CancellationToken ct)
+    public async Task<OrderResponse> CancelAsync(
+        Caller caller,
+        string id,
+        OrderActor actor,
+        string? reason,
+        CancellationToken ct
+    )
     {
         Refund? refund = null;
-        var order = await db.InTransactionAsync(async () =>
-        {
-            // An order of a cart shares its payin with the other orders: voiding that payin fails their payment
-            // too, so the whole cart is locked, in id order like every multi-order lock (no deadlock).
-            var groupId = (await FindAsync(caller, id, ct)).OrderGroupId;
-            var group = groupId is null ? [await LockAsync(caller, id, ct)] : await LockGroupAsync(caller, groupId, ct);
-            var order = group.Single(o => o.Id == id);
-            var siblings = group.Where(o => o.Id != id).ToList();
-
-            var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
-            if (payout?.Status == PayoutStatus.Submitting)
+        var order = await db.InTransactionAsync(
+            async () =>
             {
-                throw new ConflictException("release_in_progress",
-                    $"Order {id}'s payout is being handed to the bank right now; it can no longer be cancelled.");
-            }
+                // An order of a cart shares its payin with the other orders: voiding that payin fails their payment
+                // too, so the whole cart is locked, in id order like every multi-order lock (no deadlock).
+                var groupId = (await FindAsync(caller, id, ct)).OrderGroupId;
+                var group = groupId is null
+                    ? [await LockAsync(caller, id, ct)]
+                    : await LockGroupAsync(caller, groupId, ct);
+                var order = group.Single(o => o.Id == id);
+                var siblings = group.Where(o => o.Id != id).ToList();
 
-            var transition = Apply(order, OrderTrigger.Cancel, actor, reason);
-            var payin = order.PayinId is null ? null : await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
-            switch (transition.Effect)
-            {
-                case EscrowEffect.VoidPendingPayin when payin is { IsOpen: true }:
-                    payin.Cancel(clock.GetUtcNow());
-                    events.PayinChanged(payin);
-                    foreach (var sibling in siblings.Where(o => o.Status == OrderStatus.PendingPublish && o.PayinId == payin.Id))
-                    {
-                        Apply(sibling, OrderTrigger.FailPayin, OrderActor.System, $"cart payment cancelled with order {id}");
-                    }
+                var payout = order.PayoutId is null
+                    ? null
+                    : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+                if (payout?.Status == PayoutStatus.Submitting)
+                {
+                    throw new ConflictException(
+                        "release_in_progress",
+                        $"Order {id}'s payout is being handed to the bank right now; it can no longer be cancelled."
+                    );
+                }
 
-                    break;
-                case EscrowEffect.RefundBuyer when order.HeldMinor > 0:
-                    refund = await refunds.StartAsync(order, payin!, order.HeldMinor, reason ?? "order cancelled", ct);
-                    break;
-            }
+                var transition = Apply(order, OrderTrigger.Cancel, actor, reason);
+                var payin = order.PayinId is null ? null : await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+                switch (transition.Effect)
+                {
+                    case EscrowEffect.VoidPendingPayin when payin is { IsOpen: true }:
+                        payin.Cancel(clock.GetUtcNow());
+                        events.PayinChanged(payin);
+                        foreach (
+                            var sibling in siblings.Where(o =>
+                                o.Status == OrderStatus.PendingPublish && o.PayinId == payin.Id
+                            )
+                        )
+                        {
+                            Apply(
+                                sibling,
+                                OrderTrigger.FailPayin,
+                                OrderActor.System,
+                                $"cart payment cancelled with order {id}"
+                            );
+                        }
 
-            return order;
-        }, ct);
+                        break;
+                    case EscrowEffect.RefundBuyer when order.HeldMinor > 0:
+                        refund = await refunds.StartAsync(
+                            order,
+                            payin!,
+                            order.HeldMinor,
+                            reason ?? "order cancelled",
+                            ct
+                        );
+                        break;
+                }
+
+                return order;
+            },
+            ct
+        );
 
         if (refund is not null)
         {
@@ -262,7 +348,8 @@ public sealed class OrderService(
         return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
     }
 
-    /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no deadlock).</summary>
+    /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no
+    /// deadlock).</summary>
     public async Task<List<Order>> LockGroupAsync(Caller caller, string groupId, CancellationToken ct)
     {
         var group = await db.OrderGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, ct);
@@ -271,15 +358,16 @@ public sealed class OrderService(
             throw new NotFoundException("order_group", groupId);
         }
 
-        return await db.Orders
-            .FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
+        return await db
+            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
             .ToListAsync(ct);
     }
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
     public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
     {
-        var order = await db.Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
+        var order = await db
+            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
     }
@@ -312,13 +400,34 @@ public sealed class OrderService(
         }
 
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
-        return new OrderResponse(order.Id, order.Name, order.AmountMinor, order.Currency, order.Status, order.BuyerId,
-            order.SellerId, order.HeldMinor, order.RefundedMinor, order.FeeMinor,
+        return new OrderResponse(
+            order.Id,
+            order.Name,
+            order.AmountMinor,
+            order.Currency,
+            order.Status,
+            order.BuyerId,
+            order.SellerId,
+            order.HeldMinor,
+            order.RefundedMinor,
+            order.FeeMinor,
             splits.Select(s => new SplitResponse(s.WalletId, s.AmountMinor, s.PercentBp)).ToList(),
-            order.PayinId, order.PayoutId, order.OrderGroupId, order.BlockedReason,
-            $"{baseUrl}/b/{order.BuyerToken}", $"{baseUrl}/s/{order.SellerToken}",
-            order.BuyerConfirmedUrl, order.BuyerDeniedUrl, order.SellerConfirmedUrl, order.SellerDeniedUrl,
-            actions, order.Metadata, order.CreatedAt, order.UpdatedAt, order.ReleasedAt);
+            order.PayinId,
+            order.PayoutId,
+            order.OrderGroupId,
+            order.BlockedReason,
+            $"{baseUrl}/b/{order.BuyerToken}",
+            $"{baseUrl}/s/{order.SellerToken}",
+            order.BuyerConfirmedUrl,
+            order.BuyerDeniedUrl,
+            order.SellerConfirmedUrl,
+            order.SellerDeniedUrl,
+            actions,
+            order.Metadata,
+            order.CreatedAt,
+            order.UpdatedAt,
+            order.ReleasedAt
+        );
     }
 
     /// <summary>
@@ -330,12 +439,19 @@ public sealed class OrderService(
         var fee = requestedMinor ?? platform.DefaultFeeMinor(amount.AmountMinor);
         return fee <= amount.AmountMinor
             ? fee
-            : throw new BusinessRuleException("fee_exceeds_amount", "fee_amount cannot exceed the amount.",
-                "fee_amount");
+            : throw new BusinessRuleException(
+                "fee_exceeds_amount",
+                "fee_amount cannot exceed the amount.",
+                "fee_amount"
+            );
     }
 
-    private async Task<List<OrderSplit>> ResolveSplitsAsync(string platformId, Order order, List<SplitRequest> requested,
-        CancellationToken ct)
+    private async Task<List<OrderSplit>> ResolveSplitsAsync(
+        string platformId,
+        Order order,
+        List<SplitRequest> requested,
+        CancellationToken ct
+    )
     {
         if (requested.Count == 0)
         {
@@ -343,24 +459,36 @@ public sealed class OrderService(
         }
 
         var walletIds = requested.Select(s => s.WalletId!).Distinct().ToList();
-        var wallets = await db.Wallets.AsNoTracking().Where(w => walletIds.Contains(w.Id) && w.PlatformId == platformId)
+        var wallets = await db
+            .Wallets.AsNoTracking()
+            .Where(w => walletIds.Contains(w.Id) && w.PlatformId == platformId)
             .ToDictionaryAsync(w => w.Id, ct);
         for (var i = 0; i < requested.Count; i++)
         {
             if (!wallets.TryGetValue(requested[i].WalletId!, out var wallet))
             {
-                throw new BusinessRuleException("unknown_wallet", $"No such wallet: '{requested[i].WalletId}'.", $"splits[{i}].wallet_id");
+                throw new BusinessRuleException(
+                    "unknown_wallet",
+                    $"No such wallet: '{requested[i].WalletId}'.",
+                    $"splits[{i}].wallet_id"
+                );
             }
 
             if (wallet.Currency != order.Currency)
             {
-                throw new BusinessRuleException("currency_mismatch",
-                    $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.", $"splits[{i}].wallet_id");
+                throw new BusinessRuleException(
+                    "currency_mismatch",
+                    $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.",
+                    $"splits[{i}].wallet_id"
+                );
             }
         }
 
-        var amounts = Splits.Resolve(order.AmountMinor, order.FeeMinor ?? 0,
-            requested.Select(s => (s.Amount, s.PercentBp)).ToList());
+        var amounts = Splits.Resolve(
+            order.AmountMinor,
+            order.FeeMinor ?? 0,
+            requested.Select(s => (s.Amount, s.PercentBp)).ToList()
+        );
         return requested.Select((s, i) => new OrderSplit(order.Id, s.WalletId!, amounts[i], s.PercentBp)).ToList();
     }
 }

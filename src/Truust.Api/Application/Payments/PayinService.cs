@@ -31,89 +31,109 @@ public sealed class PayinService(
     ContributionFunding contributions,
     IOptions<BankwireOptions> wireOptions,
     IOptions<TruustOptions> options,
-    TimeProvider clock)
+    TimeProvider clock
+)
 {
     public const string UnmatchedWiresAccount = "suspense:unmatched_wires";
 
-    public async Task<PayinResponse> CreateForOrderAsync(Caller caller, CreatePayinRequest request, OrderActor actor,
-        CancellationToken ct)
+    public async Task<PayinResponse> CreateForOrderAsync(
+        Caller caller,
+        CreatePayinRequest request,
+        OrderActor actor,
+        CancellationToken ct
+    )
     {
-        var payin = await db.InTransactionAsync(async () =>
-        {
-            var targets = request.OrderGroupId is { } groupId
-                ? await orders.LockGroupAsync(caller, groupId, ct)
-                : [await orders.LockAsync(caller, request.OrderId!, ct)];
-            foreach (var target in targets)
+        var payin = await db.InTransactionAsync(
+            async () =>
             {
-                target.EnsureCan(OrderTrigger.Pay, actor);
-            }
-
-            var first = targets[0];
-            var total = targets.Select(o => o.Amount).Aggregate((a, b) => a + b);
-            var now = clock.GetUtcNow();
-            var payin = new Payin(first.PlatformId, PayinPurpose.Order, request.Type!.Value, total, now)
-            {
-                OrderId = request.OrderGroupId is null ? first.Id : null,
-                OrderGroupId = request.OrderGroupId,
-                PayerId = first.BuyerId,
-            };
-
-            if (payin.Type == PayinType.Wallet)
-            {
-                var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WalletId, ct);
-                if (wallet is null || wallet.PlatformId != first.PlatformId)
+                var targets = request.OrderGroupId is { } groupId
+                    ? await orders.LockGroupAsync(caller, groupId, ct)
+                    : [await orders.LockAsync(caller, request.OrderId!, ct)];
+                foreach (var target in targets)
                 {
-                    throw new NotFoundException("wallet", request.WalletId!);
+                    target.EnsureCan(OrderTrigger.Pay, actor);
                 }
 
-                if (wallet.CustomerId is null || (first.BuyerId is not null && wallet.CustomerId != first.BuyerId))
+                var first = targets[0];
+                var total = targets.Select(o => o.Amount).Aggregate((a, b) => a + b);
+                var now = clock.GetUtcNow();
+                var payin = new Payin(first.PlatformId, PayinPurpose.Order, request.Type!.Value, total, now)
                 {
-                    throw new BusinessRuleException("wallet_not_buyers", "A WALLET payin is paid from the buyer's own wallet.", "wallet_id");
+                    OrderId = request.OrderGroupId is null ? first.Id : null,
+                    OrderGroupId = request.OrderGroupId,
+                    PayerId = first.BuyerId,
+                };
+
+                if (payin.Type == PayinType.Wallet)
+                {
+                    var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WalletId, ct);
+                    if (wallet is null || wallet.PlatformId != first.PlatformId)
+                    {
+                        throw new NotFoundException("wallet", request.WalletId!);
+                    }
+
+                    if (wallet.CustomerId is null || (first.BuyerId is not null && wallet.CustomerId != first.BuyerId))
+                    {
+                        throw new BusinessRuleException(
+                            "wallet_not_buyers",
+                            "A WALLET payin is paid from the buyer's own wallet.",
+                            "wallet_id"
+                        );
+                    }
+
+                    if (wallet.Currency != first.Currency)
+                    {
+                        throw new BusinessRuleException(
+                            "currency_mismatch",
+                            $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {first.Currency}.",
+                            "wallet_id"
+                        );
+                    }
+
+                    if (first.BuyerId is null)
+                    {
+                        first.IdentifyBuyer(wallet.CustomerId);
+                        payin.PayerId = wallet.CustomerId;
+                    }
+
+                    payin.SourceWalletId = wallet.Id;
+                }
+                else if (payin.Type == PayinType.Bankwire)
+                {
+                    payin.BankwireReference = NewWireReference();
+                    payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
                 }
 
-                if (wallet.Currency != first.Currency)
+                db.Payins.Add(payin);
+                foreach (var target in targets)
                 {
-                    throw new BusinessRuleException("currency_mismatch",
-                        $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {first.Currency}.", "wallet_id");
+                    target.AttachPayin(payin.Id);
+                    orders.Apply(target, OrderTrigger.Pay, actor);
                 }
 
-                if (first.BuyerId is null)
+                events.PayinChanged(payin);
+                if (payin.Type == PayinType.Wallet)
                 {
-                    first.IdentifyBuyer(wallet.CustomerId);
-                    payin.PayerId = wallet.CustomerId;
+                    // The wallet is debited in this same commit; the guarded UPDATE refuses an overdraft, and then
+                    // nothing at all (orders, payin, history) is kept.
+                    await FundAsync(targets, payin, LedgerAccounts.Wallet(payin.SourceWalletId!), null, ct);
                 }
 
-                payin.SourceWalletId = wallet.Id;
-            }
-            else if (payin.Type == PayinType.Bankwire)
-            {
-                payin.BankwireReference = NewWireReference();
-                payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
-            }
-
-            db.Payins.Add(payin);
-            foreach (var target in targets)
-            {
-                target.AttachPayin(payin.Id);
-                orders.Apply(target, OrderTrigger.Pay, actor);
-            }
-
-            events.PayinChanged(payin);
-            if (payin.Type == PayinType.Wallet)
-            {
-                // The wallet is debited in this same commit; the guarded UPDATE refuses an overdraft, and then
-                // nothing at all (orders, payin, history) is kept.
-                await FundAsync(targets, payin, LedgerAccounts.Wallet(payin.SourceWalletId!), null, ct);
-            }
-
-            return payin;
-        }, ct);
+                return payin;
+            },
+            ct
+        );
         return ToResponse(payin);
     }
 
     /// <summary>A top-up: a card or wire payin whose money goes to the wallet once confirmed.</summary>
-    public async Task<PayinResponse> CreateTopupAsync(Caller caller, string walletId, PayinType type, long amountMinor,
-        CancellationToken ct)
+    public async Task<PayinResponse> CreateTopupAsync(
+        Caller caller,
+        string walletId,
+        PayinType type,
+        long amountMinor,
+        CancellationToken ct
+    )
     {
         var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == walletId, ct);
         if (wallet is null || !caller.CanSee(wallet.PlatformId))
@@ -123,11 +143,21 @@ public sealed class PayinService(
 
         if (type == PayinType.Wallet)
         {
-            throw new BusinessRuleException("invalid_topup_type", "A wallet is topped up by ADDON (card) or BANKWIRE.", "type");
+            throw new BusinessRuleException(
+                "invalid_topup_type",
+                "A wallet is topped up by ADDON (card) or BANKWIRE.",
+                "type"
+            );
         }
 
         var now = clock.GetUtcNow();
-        var payin = new Payin(wallet.PlatformId, PayinPurpose.Topup, type, Money.Positive(amountMinor, wallet.Currency), now)
+        var payin = new Payin(
+            wallet.PlatformId,
+            PayinPurpose.Topup,
+            type,
+            Money.Positive(amountMinor, wallet.Currency),
+            now
+        )
         {
             TargetWalletId = wallet.Id,
             PayerId = wallet.CustomerId,
@@ -164,7 +194,10 @@ public sealed class PayinService(
     {
         if (payin.Type != PayinType.Addon)
         {
-            throw new ConflictException("not_a_card_payin", $"Payin {payin.Id} is {EnumWire.Name(payin.Type)}, not ADDON.");
+            throw new ConflictException(
+                "not_a_card_payin",
+                $"Payin {payin.Id} is {EnumWire.Name(payin.Type)}, not ADDON."
+            );
         }
 
         if (payin.Status != PayinStatus.Pending)
@@ -182,7 +215,10 @@ public sealed class PayinService(
     {
         if (payin.Status != PayinStatus.RequiresAction)
         {
-            throw new ConflictException("no_challenge_pending", $"Payin {payin.Id} has no 3-D Secure challenge pending.");
+            throw new ConflictException(
+                "no_challenge_pending",
+                $"Payin {payin.Id} has no 3-D Secure challenge pending."
+            );
         }
 
         var authorization = await cards.CompleteChallengeAsync(payin.Id, authenticated, ct);
@@ -193,145 +229,217 @@ public sealed class PayinService(
     /// A wire arrived on the escrow account. The right reference and exact amount confirm its payin; anything else
     /// is recorded, parked in a suspense account (the money did arrive), and confirms nothing.
     /// </summary>
-    public async Task<IncomingWireResponse> ReceiveWireAsync(Caller caller, SandboxBankwireRequest request,
-        CancellationToken ct)
+    public async Task<IncomingWireResponse> ReceiveWireAsync(
+        Caller caller,
+        SandboxBankwireRequest request,
+        CancellationToken ct
+    )
     {
         var senderIban = Iban.Parse(request.SenderIban!, "sender_iban").Value;
         var amount = Money.Positive(request.Amount!.Value, request.Currency!);
         var reference = request.Reference!.Trim().ToUpperInvariant();
         var platformId = caller.RequirePlatform();
-        var wire = await db.InTransactionAsync(async () =>
-        {
-            var now = clock.GetUtcNow();
-            var wire = new IncomingWire
+        var wire = await db.InTransactionAsync(
+            async () =>
             {
-                Id = Ids.New("wire"),
-                PlatformId = platformId,
-                Reference = reference,
-                AmountMinor = amount.AmountMinor,
-                Currency = amount.Currency.Code,
-                SenderIban = senderIban,
-                Status = "UNKNOWN_REFERENCE",
-                ReceivedAt = now,
-            };
-            db.IncomingWires.Add(wire);
-
-            var candidate = await db.Payins.AsNoTracking()
-                .FirstOrDefaultAsync(p => p.BankwireReference == reference && p.PlatformId == platformId, ct);
-            if (candidate is not null)
-            {
-                wire.PayinId = candidate.Id;
-                var targets = await LockOrdersOfAsync(candidate, ct);
-                var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {candidate.Id} FOR UPDATE")
-                    .SingleAsync(ct);
-                if (!payin.IsOpen)
+                var now = clock.GetUtcNow();
+                var wire = new IncomingWire
                 {
-                    wire.Status = "PAYIN_CLOSED";
-                }
-                else if (payin.AmountMinor != amount.AmountMinor || payin.Currency != amount.Currency.Code)
-                {
-                    wire.Status = "AMOUNT_MISMATCH";
-                }
-                else
-                {
-                    wire.Status = "MATCHED";
-                    await FundAsync(targets, payin, LedgerAccounts.BankwireRail, senderIban, ct);
-                }
-            }
+                    Id = Ids.New("wire"),
+                    PlatformId = platformId,
+                    Reference = reference,
+                    AmountMinor = amount.AmountMinor,
+                    Currency = amount.Currency.Code,
+                    SenderIban = senderIban,
+                    Status = "UNKNOWN_REFERENCE",
+                    ReceivedAt = now,
+                };
+                db.IncomingWires.Add(wire);
 
-            if (wire.Status != "MATCHED")
-            {
-                await ledger.PostAsync([
-                    new LedgerTransfer(platformId, LedgerAccounts.BankwireRail, UnmatchedWiresAccount, amount,
-                        TransferKind.Payin, wire.Id, null, now),
-                ], ct);
-            }
+                var candidate = await db
+                    .Payins.AsNoTracking()
+                    .FirstOrDefaultAsync(p => p.BankwireReference == reference && p.PlatformId == platformId, ct);
+                if (candidate is not null)
+                {
+                    wire.PayinId = candidate.Id;
+                    var targets = await LockOrdersOfAsync(candidate, ct);
+                    var payin = await db
+                        .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {candidate.Id} FOR UPDATE")
+                        .SingleAsync(ct);
+                    if (!payin.IsOpen)
+                    {
+                        wire.Status = "PAYIN_CLOSED";
+                    }
+                    else if (payin.AmountMinor != amount.AmountMinor || payin.Currency != amount.Currency.Code)
+                    {
+                        wire.Status = "AMOUNT_MISMATCH";
+                    }
+                    else
+                    {
+                        wire.Status = "MATCHED";
+                        await FundAsync(targets, payin, LedgerAccounts.BankwireRail, senderIban, ct);
+                    }
+                }
 
-            return wire;
-        }, ct);
-        return new IncomingWireResponse(wire.Id, wire.Reference, wire.AmountMinor, wire.Currency, wire.Status,
-            wire.PayinId, wire.ReceivedAt);
+                if (wire.Status != "MATCHED")
+                {
+                    await ledger.PostAsync(
+                        [
+                            new LedgerTransfer(
+                                platformId,
+                                LedgerAccounts.BankwireRail,
+                                UnmatchedWiresAccount,
+                                amount,
+                                TransferKind.Payin,
+                                wire.Id,
+                                null,
+                                now
+                            ),
+                        ],
+                        ct
+                    );
+                }
+
+                return wire;
+            },
+            ct
+        );
+        return new IncomingWireResponse(
+            wire.Id,
+            wire.Reference,
+            wire.AmountMinor,
+            wire.Currency,
+            wire.Status,
+            wire.PayinId,
+            wire.ReceivedAt
+        );
     }
 
-    /// <summary>An unpaid wire past its deadline: the payin expires and its order fails (it can be paid again).</summary>
+    /// <summary>An unpaid wire past its deadline: the payin expires and its order fails (it can be paid
+    /// again).</summary>
     public async Task ExpireWireAsync(string payinId, CancellationToken ct)
     {
-        await db.InTransactionAsync(async () =>
-        {
-            var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
-            var targets = await LockOrdersOfAsync(candidate, ct);
-            var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
-            if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > clock.GetUtcNow())
+        await db.InTransactionAsync(
+            async () =>
             {
+                var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
+                var targets = await LockOrdersOfAsync(candidate, ct);
+                var payin = await db
+                    .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > clock.GetUtcNow())
+                {
+                    return 0;
+                }
+
+                payin.Expire(clock.GetUtcNow());
+                events.PayinChanged(payin);
+                FailOrders(targets, payin, OrderActor.System, "bank wire expired");
+                if (payin.Purpose == PayinPurpose.Contribution)
+                {
+                    await contributions.FailAsync(payin, ct);
+                }
+
                 return 0;
-            }
-
-            payin.Expire(clock.GetUtcNow());
-            events.PayinChanged(payin);
-            FailOrders(targets, payin, OrderActor.System, "bank wire expired");
-            if (payin.Purpose == PayinPurpose.Contribution)
-            {
-                await contributions.FailAsync(payin, ct);
-            }
-
-            return 0;
-        }, ct);
+            },
+            ct
+        );
     }
 
     public PayinResponse ToResponse(Payin payin)
     {
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
-        var wire = payin.Type == PayinType.Bankwire
-            ? new BankwireInstructions(wireOptions.Value.EscrowIban, wireOptions.Value.EscrowBic,
-                wireOptions.Value.Beneficiary, payin.BankwireReference!, payin.AmountMinor, payin.Currency, payin.ExpiresAt!.Value)
-            : null;
-        var card = payin.CardLast4 is null ? null : new CardSummary(payin.CardBrand!, payin.CardLast4, payin.CardExpiry!);
-        var next = payin.Status == PayinStatus.RequiresAction
-            ? new NextAction("three_d_secure", $"{baseUrl}/pay/{payin.Token}/3ds")
-            : null;
-        return new PayinResponse(payin.Id, payin.OrderId, payin.OrderGroupId, payin.TargetWalletId ?? payin.SourceWalletId, payin.Purpose,
-            payin.Type, payin.Status, payin.AmountMinor, payin.Currency, $"{baseUrl}/pay/{payin.Token}", wire, card, next,
-            payin.FailureCode, payin.FailureMessage, payin.CreatedAt, payin.UpdatedAt);
+        var wire =
+            payin.Type == PayinType.Bankwire
+                ? new BankwireInstructions(
+                    wireOptions.Value.EscrowIban,
+                    wireOptions.Value.EscrowBic,
+                    wireOptions.Value.Beneficiary,
+                    payin.BankwireReference!,
+                    payin.AmountMinor,
+                    payin.Currency,
+                    payin.ExpiresAt!.Value
+                )
+                : null;
+        var card = payin.CardLast4 is null
+            ? null
+            : new CardSummary(payin.CardBrand!, payin.CardLast4, payin.CardExpiry!);
+        var next =
+            payin.Status == PayinStatus.RequiresAction
+                ? new NextAction("three_d_secure", $"{baseUrl}/pay/{payin.Token}/3ds")
+                : null;
+        return new PayinResponse(
+            payin.Id,
+            payin.OrderId,
+            payin.OrderGroupId,
+            payin.TargetWalletId ?? payin.SourceWalletId,
+            payin.Purpose,
+            payin.Type,
+            payin.Status,
+            payin.AmountMinor,
+            payin.Currency,
+            $"{baseUrl}/pay/{payin.Token}",
+            wire,
+            card,
+            next,
+            payin.FailureCode,
+            payin.FailureMessage,
+            payin.CreatedAt,
+            payin.UpdatedAt
+        );
     }
 
-    private async Task<Payin> RecordCardOutcomeAsync(string payinId, CardAuthorization authorization, string? expiry,
-        CancellationToken ct)
+    private async Task<Payin> RecordCardOutcomeAsync(
+        string payinId,
+        CardAuthorization authorization,
+        string? expiry,
+        CancellationToken ct
+    )
     {
-        var recorded = await db.InTransactionAsync(async () =>
-        {
-            var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
-            var targets = await LockOrdersOfAsync(candidate, ct);
-            var payin = await db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE").SingleAsync(ct);
-            if (!payin.IsOpen)
+        var recorded = await db.InTransactionAsync(
+            async () =>
             {
-                return (Payin: payin, Late: true);
-            }
+                var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
+                var targets = await LockOrdersOfAsync(candidate, ct);
+                var payin = await db
+                    .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (!payin.IsOpen)
+                {
+                    return (Payin: payin, Late: true);
+                }
 
-            payin.RecordCard(authorization.Brand, authorization.Last4, expiry ?? string.Empty);
-            var now = clock.GetUtcNow();
-            switch (authorization.Outcome)
-            {
-                case CardOutcome.Approved:
-                    await FundAsync(targets, payin, LedgerAccounts.CardRail, null, ct);
-                    break;
-                case CardOutcome.ChallengeRequired:
-                    payin.RequireAction(now);
-                    events.PayinChanged(payin);
-                    break;
-                default:
-                    payin.Fail(authorization.DeclineCode ?? "card_declined", authorization.Message ?? "The card was declined.", now);
-                    events.PayinChanged(payin);
-                    FailOrders(targets, payin, OrderActor.Gateway, payin.FailureCode);
-                    if (payin.Purpose == PayinPurpose.Contribution)
-                    {
-                        await contributions.FailAsync(payin, ct);
-                    }
+                payin.RecordCard(authorization.Brand, authorization.Last4, expiry ?? string.Empty);
+                var now = clock.GetUtcNow();
+                switch (authorization.Outcome)
+                {
+                    case CardOutcome.Approved:
+                        await FundAsync(targets, payin, LedgerAccounts.CardRail, null, ct);
+                        break;
+                    case CardOutcome.ChallengeRequired:
+                        payin.RequireAction(now);
+                        events.PayinChanged(payin);
+                        break;
+                    default:
+                        payin.Fail(
+                            authorization.DeclineCode ?? "card_declined",
+                            authorization.Message ?? "The card was declined.",
+                            now
+                        );
+                        events.PayinChanged(payin);
+                        FailOrders(targets, payin, OrderActor.Gateway, payin.FailureCode);
+                        if (payin.Purpose == PayinPurpose.Contribution)
+                        {
+                            await contributions.FailAsync(payin, ct);
+                        }
 
-                    break;
-            }
+                        break;
+                }
 
-            return (Payin: payin, Late: false);
-        }, ct);
+                return (Payin: payin, Late: false);
+            },
+            ct
+        );
 
         if (recorded.Late)
         {
@@ -342,8 +450,10 @@ public sealed class PayinService(
                 await cards.RefundAsync($"{payinId}-void", payinId, recorded.Payin.Amount, ct);
             }
 
-            throw new ConflictException("payin_not_open",
-                $"Payin {payinId} is already {EnumWire.Name(recorded.Payin.Status)}; the card was not charged.");
+            throw new ConflictException(
+                "payin_not_open",
+                $"Payin {payinId} is already {EnumWire.Name(recorded.Payin.Status)}; the card was not charged."
+            );
         }
 
         return recorded.Payin;
@@ -353,8 +463,13 @@ public sealed class PayinService(
     /// The payin succeeded: its money moves from <paramref name="source"/> into what it funds (each order's escrow,
     /// or a wallet for a top-up), in the caller's transaction.
     /// </summary>
-    private async Task FundAsync(IReadOnlyList<Order> targets, Payin payin, string source, string? senderIban,
-        CancellationToken ct)
+    private async Task FundAsync(
+        IReadOnlyList<Order> targets,
+        Payin payin,
+        string source,
+        string? senderIban,
+        CancellationToken ct
+    )
     {
         var now = clock.GetUtcNow();
         payin.Succeed(now, senderIban);
@@ -362,8 +477,21 @@ public sealed class PayinService(
         switch (payin.Purpose)
         {
             case PayinPurpose.Order:
-                await ledger.PostAsync(targets.Select(o => new LedgerTransfer(payin.PlatformId, source,
-                    LedgerAccounts.Escrow(o.Id), o.Amount, TransferKind.Payin, payin.Id, o.Id, now)).ToList(), ct);
+                await ledger.PostAsync(
+                    targets
+                        .Select(o => new LedgerTransfer(
+                            payin.PlatformId,
+                            source,
+                            LedgerAccounts.Escrow(o.Id),
+                            o.Amount,
+                            TransferKind.Payin,
+                            payin.Id,
+                            o.Id,
+                            now
+                        ))
+                        .ToList(),
+                    ct
+                );
                 foreach (var order in targets)
                 {
                     order.Hold(order.AmountMinor);
@@ -372,10 +500,21 @@ public sealed class PayinService(
 
                 break;
             case PayinPurpose.Topup:
-                await ledger.PostAsync([
-                    new LedgerTransfer(payin.PlatformId, source, LedgerAccounts.Wallet(payin.TargetWalletId!), payin.Amount,
-                        TransferKind.Topup, payin.Id, null, now),
-                ], ct);
+                await ledger.PostAsync(
+                    [
+                        new LedgerTransfer(
+                            payin.PlatformId,
+                            source,
+                            LedgerAccounts.Wallet(payin.TargetWalletId!),
+                            payin.Amount,
+                            TransferKind.Topup,
+                            payin.Id,
+                            null,
+                            now
+                        ),
+                    ],
+                    ct
+                );
                 break;
             case PayinPurpose.Contribution:
                 await contributions.ConfirmAsync(payin, source, ct);
@@ -389,8 +528,16 @@ public sealed class PayinService(
     /// Adds a payin for a campaign contribution to the caller's transaction: a wire gets its reference and deadline;
     /// a WALLET payin is debited and confirmed at once (insufficient funds rolls the whole request back).
     /// </summary>
-    public async Task<Payin> AddContributionPayinAsync(string platformId, PayinType type, Money amount, string campaignId,
-        string contributionId, string contributorId, string? sourceWalletId, CancellationToken ct)
+    public async Task<Payin> AddContributionPayinAsync(
+        string platformId,
+        PayinType type,
+        Money amount,
+        string campaignId,
+        string contributionId,
+        string contributorId,
+        string? sourceWalletId,
+        CancellationToken ct
+    )
     {
         var now = clock.GetUtcNow();
         var payin = new Payin(platformId, PayinPurpose.Contribution, type, amount, now)
@@ -434,7 +581,9 @@ public sealed class PayinService(
         if (payin.CampaignId is { } campaignId)
         {
             // Tracked, so ContributionFunding finds the locked row in the change tracker.
-            await db.Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE").SingleAsync(ct);
+            await db
+                .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE")
+                .SingleAsync(ct);
             return [];
         }
 
@@ -456,13 +605,23 @@ public static class CardRules
     {
         if (card.Number.Length is < 12 or > 19 || !card.Number.All(char.IsAsciiDigit) || !Luhn(card.Number))
         {
-            throw new BusinessRuleException("invalid_card_number", "The card number is not valid (Luhn check failed).", "number");
+            throw new BusinessRuleException(
+                "invalid_card_number",
+                "The card number is not valid (Luhn check failed).",
+                "number"
+            );
         }
 
-        var lastValidMonth = new DateTimeOffset(card.ExpiryYear, card.ExpiryMonth, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1);
+        var lastValidMonth = new DateTimeOffset(card.ExpiryYear, card.ExpiryMonth, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(
+            1
+        );
         if (lastValidMonth <= now)
         {
-            throw new BusinessRuleException("expired_card", $"The card expired at the end of {card.Expiry}.", "exp_year");
+            throw new BusinessRuleException(
+                "expired_card",
+                $"The card expired at the end of {card.Expiry}.",
+                "exp_year"
+            );
         }
     }
 

@@ -29,73 +29,103 @@ public sealed class PayoutService(
     WalletService wallets,
     EventOutbox events,
     IBankGateway bank,
-    TimeProvider clock)
+    TimeProvider clock
+)
 {
-    public async Task<PayoutResponse> CreateForOrderAsync(Caller caller, CreatePayoutRequest request, OrderActor actor,
-        CancellationToken ct)
+    public async Task<PayoutResponse> CreateForOrderAsync(
+        Caller caller,
+        CreatePayoutRequest request,
+        OrderActor actor,
+        CancellationToken ct
+    )
     {
-        var payout = await db.InTransactionAsync(async () =>
-        {
-            var order = await orders.LockAsync(caller, request.OrderId!, ct);
-            order.EnsureCan(OrderTrigger.CreatePayout, actor);
-            string? bankAccountId = null, walletId = null;
-            if (request.Type == PayoutType.Account)
+        var payout = await db.InTransactionAsync(
+            async () =>
             {
-                var account = await db.BankAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.BankaccountId, ct);
-                if (account is null || account.PlatformId != order.PlatformId)
+                var order = await orders.LockAsync(caller, request.OrderId!, ct);
+                order.EnsureCan(OrderTrigger.CreatePayout, actor);
+                string? bankAccountId = null,
+                    walletId = null;
+                if (request.Type == PayoutType.Account)
                 {
-                    throw new NotFoundException("bank_account", request.BankaccountId!);
+                    var account = await db
+                        .BankAccounts.AsNoTracking()
+                        .FirstOrDefaultAsync(a => a.Id == request.BankaccountId, ct);
+                    if (account is null || account.PlatformId != order.PlatformId)
+                    {
+                        throw new NotFoundException("bank_account", request.BankaccountId!);
+                    }
+
+                    if (account.CustomerId != order.SellerId)
+                    {
+                        throw new BusinessRuleException(
+                            "destination_not_sellers",
+                            "The bank account must belong to the order's seller.",
+                            "bankaccount_id"
+                        );
+                    }
+
+                    bankAccountId = account.Id;
+                }
+                else
+                {
+                    var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WalletId, ct);
+                    if (wallet is null || wallet.PlatformId != order.PlatformId)
+                    {
+                        throw new NotFoundException("wallet", request.WalletId!);
+                    }
+
+                    if (wallet.CustomerId != order.SellerId)
+                    {
+                        throw new BusinessRuleException(
+                            "destination_not_sellers",
+                            "The wallet must belong to the order's seller.",
+                            "wallet_id"
+                        );
+                    }
+
+                    if (wallet.Currency != order.Currency)
+                    {
+                        throw new BusinessRuleException(
+                            "currency_mismatch",
+                            $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.",
+                            "wallet_id"
+                        );
+                    }
+
+                    walletId = wallet.Id;
                 }
 
-                if (account.CustomerId != order.SellerId)
+                var payout = new Payout(
+                    order.PlatformId,
+                    order.SellerId,
+                    request.Type!.Value,
+                    Money.Zero(Currency.Of(order.Currency)),
+                    bankAccountId,
+                    walletId,
+                    clock.GetUtcNow()
+                )
                 {
-                    throw new BusinessRuleException("destination_not_sellers",
-                        "The bank account must belong to the order's seller.", "bankaccount_id");
-                }
-
-                bankAccountId = account.Id;
-            }
-            else
-            {
-                var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WalletId, ct);
-                if (wallet is null || wallet.PlatformId != order.PlatformId)
-                {
-                    throw new NotFoundException("wallet", request.WalletId!);
-                }
-
-                if (wallet.CustomerId != order.SellerId)
-                {
-                    throw new BusinessRuleException("destination_not_sellers", "The wallet must belong to the order's seller.", "wallet_id");
-                }
-
-                if (wallet.Currency != order.Currency)
-                {
-                    throw new BusinessRuleException("currency_mismatch",
-                        $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.", "wallet_id");
-                }
-
-                walletId = wallet.Id;
-            }
-
-            var payout = new Payout(order.PlatformId, order.SellerId, request.Type!.Value,
-                Money.Zero(Currency.Of(order.Currency)), bankAccountId, walletId, clock.GetUtcNow())
-            {
-                OrderId = order.Id,
-                NextAttemptAt = clock.GetUtcNow(),
-            };
-            db.Payouts.Add(payout);
-            order.AttachPayout(payout.Id);
-            orders.Apply(order, OrderTrigger.CreatePayout, actor);
-            events.PayoutChanged(payout);
-            return payout;
-        }, ct);
+                    OrderId = order.Id,
+                    NextAttemptAt = clock.GetUtcNow(),
+                };
+                db.Payouts.Add(payout);
+                order.AttachPayout(payout.Id);
+                orders.Apply(order, OrderTrigger.CreatePayout, actor);
+                events.PayoutChanged(payout);
+                return payout;
+            },
+            ct
+        );
         return PayoutResponse.From(payout);
     }
 
     public async Task<Payout> FindAsync(Caller caller, string id, CancellationToken ct)
     {
         var payout = await db.Payouts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        return payout is not null && caller.CanSee(payout.PlatformId) ? payout : throw new NotFoundException("payout", id);
+        return payout is not null && caller.CanSee(payout.PlatformId)
+            ? payout
+            : throw new NotFoundException("payout", id);
     }
 
     /// <summary>Executes the release of one order whose payout the release worker claimed.</summary>
@@ -105,46 +135,64 @@ public sealed class PayoutService(
         var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
         if (payout.Type == PayoutType.Wallet)
         {
-            await db.InTransactionAsync(async () =>
-            {
-                var order = await orders.LockAsync(system, payout.OrderId!, ct);
-                var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
-                if (order.Status != OrderStatus.PendingRelease || tracked.Status != PayoutStatus.Pending)
+            await db.InTransactionAsync(
+                async () =>
                 {
-                    return 0;
-                }
+                    var order = await orders.LockAsync(system, payout.OrderId!, ct);
+                    var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
+                    if (order.Status != OrderStatus.PendingRelease || tracked.Status != PayoutStatus.Pending)
+                    {
+                        return 0;
+                    }
 
-                var net = await PaySellerSideAsync(order, LedgerAccounts.Wallet(tracked.DestinationWalletId!), tracked, ct);
-                tracked.SetAmount(net);
-                tracked.MarkPaid(clock.GetUtcNow());
-                orders.Apply(order, OrderTrigger.Release, OrderActor.System);
-                events.PayoutChanged(tracked);
-                return 0;
-            }, ct);
+                    var net = await PaySellerSideAsync(
+                        order,
+                        LedgerAccounts.Wallet(tracked.DestinationWalletId!),
+                        tracked,
+                        ct
+                    );
+                    tracked.SetAmount(net);
+                    tracked.MarkPaid(clock.GetUtcNow());
+                    orders.Apply(order, OrderTrigger.Release, OrderActor.System);
+                    events.PayoutChanged(tracked);
+                    return 0;
+                },
+                ct
+            );
             return;
         }
 
         // ACCOUNT: step 1, persist the intent; the order can no longer be blocked or cancelled from here on.
-        var submission = await db.InTransactionAsync(async () =>
-        {
-            var order = await orders.LockAsync(system, payout.OrderId!, ct);
-            var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
-            if (order.Status != OrderStatus.PendingRelease)
+        var submission = await db.InTransactionAsync(
+            async () =>
             {
-                return null;
-            }
+                var order = await orders.LockAsync(system, payout.OrderId!, ct);
+                var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
+                if (order.Status != OrderStatus.PendingRelease)
+                {
+                    return null;
+                }
 
-            if (tracked.Status == PayoutStatus.Pending)
-            {
-                var account = await db.BankAccounts.AsNoTracking().FirstAsync(a => a.Id == tracked.BankAccountId, ct);
-                tracked.SetAmount(NetForSeller(order, await orders.SplitsOfAsync(order.Id, ct)));
-                tracked.MarkSubmitting(account.Iban, clock.GetUtcNow());
-            }
+                if (tracked.Status == PayoutStatus.Pending)
+                {
+                    var account = await db
+                        .BankAccounts.AsNoTracking()
+                        .FirstAsync(a => a.Id == tracked.BankAccountId, ct);
+                    tracked.SetAmount(NetForSeller(order, await orders.SplitsOfAsync(order.Id, ct)));
+                    tracked.MarkSubmitting(account.Iban, clock.GetUtcNow());
+                }
 
-            return tracked.Status == PayoutStatus.Submitting
-                ? new { tracked.BankReference, Iban = tracked.Iban!, Amount = new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)) }
-                : null;
-        }, ct);
+                return tracked.Status == PayoutStatus.Submitting
+                    ? new
+                    {
+                        tracked.BankReference,
+                        Iban = tracked.Iban!,
+                        Amount = new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
+                    }
+                    : null;
+            },
+            ct
+        );
         if (submission is null)
         {
             return;
@@ -155,31 +203,34 @@ public sealed class PayoutService(
         var transfer = await bank.SubmitTransferAsync(submission.BankReference, submission.Iban, submission.Amount, ct);
 
         // Step 3: record the answer.
-        await db.InTransactionAsync(async () =>
-        {
-            var order = await orders.LockAsync(system, payout.OrderId!, ct);
-            var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
-            if (tracked.Status != PayoutStatus.Submitting)
+        await db.InTransactionAsync(
+            async () =>
             {
+                var order = await orders.LockAsync(system, payout.OrderId!, ct);
+                var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
+                if (tracked.Status != PayoutStatus.Submitting)
+                {
+                    return 0;
+                }
+
+                var now = clock.GetUtcNow();
+                if (transfer.Status == BankTransferStatus.Refused)
+                {
+                    tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
+                    orders.Apply(order, OrderTrigger.RefuseRelease, OrderActor.Gateway, tracked.FailureReason);
+                }
+                else
+                {
+                    await PaySellerSideAsync(order, LedgerAccounts.BankPayoutRail, tracked, ct);
+                    tracked.MarkInTransit(transfer.SettlesAt, now);
+                    orders.Apply(order, OrderTrigger.Release, OrderActor.System);
+                }
+
+                events.PayoutChanged(tracked);
                 return 0;
-            }
-
-            var now = clock.GetUtcNow();
-            if (transfer.Status == BankTransferStatus.Refused)
-            {
-                tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
-                orders.Apply(order, OrderTrigger.RefuseRelease, OrderActor.Gateway, tracked.FailureReason);
-            }
-            else
-            {
-                await PaySellerSideAsync(order, LedgerAccounts.BankPayoutRail, tracked, ct);
-                tracked.MarkInTransit(transfer.SettlesAt, now);
-                orders.Apply(order, OrderTrigger.Release, OrderActor.System);
-            }
-
-            events.PayoutChanged(tracked);
-            return 0;
-        }, ct);
+            },
+            ct
+        );
     }
 
     /// <summary>
@@ -200,47 +251,70 @@ public sealed class PayoutService(
             return;
         }
 
-        var wallet = transfer.Status == BankTransferStatus.Returned
-            ? await wallets.GetOrCreateForCustomerAsync(payout.PlatformId, payout.CustomerId, payout.Currency, ct)
-            : null;
-        await db.InTransactionAsync(async () =>
-        {
-            var tracked = await db.Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
-                .SingleAsync(ct);
-            if (tracked.Status != PayoutStatus.InTransit)
+        var wallet =
+            transfer.Status == BankTransferStatus.Returned
+                ? await wallets.GetOrCreateForCustomerAsync(payout.PlatformId, payout.CustomerId, payout.Currency, ct)
+                : null;
+        await db.InTransactionAsync(
+            async () =>
             {
+                var tracked = await db
+                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (tracked.Status != PayoutStatus.InTransit)
+                {
+                    return 0;
+                }
+
+                var now = clock.GetUtcNow();
+                if (wallet is null)
+                {
+                    tracked.MarkPaid(now);
+                }
+                else
+                {
+                    tracked.MarkReturned(transfer.Reason ?? "returned by the beneficiary's bank", now);
+                    await ledger.PostAsync(
+                        [
+                            new LedgerTransfer(
+                                tracked.PlatformId,
+                                LedgerAccounts.BankPayoutRail,
+                                LedgerAccounts.Wallet(wallet.Id),
+                                new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
+                                TransferKind.PayoutReturn,
+                                tracked.Id,
+                                tracked.OrderId,
+                                now
+                            ),
+                        ],
+                        ct
+                    );
+                }
+
+                events.PayoutChanged(tracked);
                 return 0;
-            }
-
-            var now = clock.GetUtcNow();
-            if (wallet is null)
-            {
-                tracked.MarkPaid(now);
-            }
-            else
-            {
-                tracked.MarkReturned(transfer.Reason ?? "returned by the beneficiary's bank", now);
-                await ledger.PostAsync([
-                    new LedgerTransfer(tracked.PlatformId, LedgerAccounts.BankPayoutRail, LedgerAccounts.Wallet(wallet.Id),
-                        new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)), TransferKind.PayoutReturn, tracked.Id,
-                        tracked.OrderId, now),
-                ], ct);
-            }
-
-            events.PayoutChanged(tracked);
-            return 0;
-        }, ct);
+            },
+            ct
+        );
     }
 
     /// <summary>Sandbox: the bank settles (or returns) the payout now rather than after its delay.</summary>
-    public async Task<PayoutResponse> ForceSettlementAsync(Caller caller, string payoutId, bool settle, string? reason,
-        SimulatedBank simulatedBank, CancellationToken ct)
+    public async Task<PayoutResponse> ForceSettlementAsync(
+        Caller caller,
+        string payoutId,
+        bool settle,
+        string? reason,
+        SimulatedBank simulatedBank,
+        CancellationToken ct
+    )
     {
         var payout = await FindAsync(caller, payoutId, ct);
         if (payout.Status != PayoutStatus.InTransit)
         {
-            throw new ConflictException("payout_not_in_transit",
-                $"Payout {payout.Id} is {EnumWire.Name(payout.Status)}; only a payout IN_TRANSIT at the bank can settle or fail.");
+            throw new ConflictException(
+                "payout_not_in_transit",
+                $"Payout {payout.Id} is {EnumWire.Name(payout.Status)}; only a payout IN_TRANSIT at the bank can settle or fail."
+            );
         }
 
         await simulatedBank.ForceOutcomeAsync(payout.BankReference, settle, reason, ct);
@@ -263,16 +337,46 @@ public sealed class PayoutService(
         if (order.FeeMinor is > 0)
         {
             var feeWallet = await wallets.GetOrCreateFeeWalletAsync(order.PlatformId, order.Currency, ct);
-            transfers.Add(new LedgerTransfer(order.PlatformId, escrow, LedgerAccounts.Wallet(feeWallet.Id),
-                new Money(order.FeeMinor.Value, currency), TransferKind.Fee, payout.Id, order.Id, now));
+            transfers.Add(
+                new LedgerTransfer(
+                    order.PlatformId,
+                    escrow,
+                    LedgerAccounts.Wallet(feeWallet.Id),
+                    new Money(order.FeeMinor.Value, currency),
+                    TransferKind.Fee,
+                    payout.Id,
+                    order.Id,
+                    now
+                )
+            );
         }
 
-        transfers.AddRange(splits.Select(s => new LedgerTransfer(order.PlatformId, escrow, LedgerAccounts.Wallet(s.WalletId),
-            new Money(s.AmountMinor, currency), TransferKind.Split, payout.Id, order.Id, now)));
+        transfers.AddRange(
+            splits.Select(s => new LedgerTransfer(
+                order.PlatformId,
+                escrow,
+                LedgerAccounts.Wallet(s.WalletId),
+                new Money(s.AmountMinor, currency),
+                TransferKind.Split,
+                payout.Id,
+                order.Id,
+                now
+            ))
+        );
         if (net > 0)
         {
-            transfers.Add(new LedgerTransfer(order.PlatformId, escrow, sellerAccount, new Money(net, currency),
-                TransferKind.Release, payout.Id, order.Id, now));
+            transfers.Add(
+                new LedgerTransfer(
+                    order.PlatformId,
+                    escrow,
+                    sellerAccount,
+                    new Money(net, currency),
+                    TransferKind.Release,
+                    payout.Id,
+                    order.Id,
+                    now
+                )
+            );
         }
 
         await ledger.PostAsync(transfers, ct);

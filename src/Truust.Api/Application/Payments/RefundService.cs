@@ -25,7 +25,8 @@ public sealed class RefundService(
     ICardGateway cards,
     IBankGateway bank,
     TimeProvider clock,
-    ILogger<RefundService> log)
+    ILogger<RefundService> log
+)
 {
     public const string SuspenseAccount = "suspense:refunds";
 
@@ -34,30 +35,65 @@ public sealed class RefundService(
     /// towards the payer and records the refund. A wallet refund completes here; card and wire refunds complete
     /// when their rail confirms (see <see cref="ExecuteAsync"/>).
     /// </summary>
-    public async Task<Refund> StartAsync(Order order, Payin payin, long amountMinor, string? reason, CancellationToken ct)
+    public async Task<Refund> StartAsync(
+        Order order,
+        Payin payin,
+        long amountMinor,
+        string? reason,
+        CancellationToken ct
+    )
     {
         order.Refund(amountMinor);
-        return await StartCoreAsync(order.PlatformId, LedgerAccounts.Escrow(order.Id), order.Id, payin, amountMinor,
-            reason, refund => { }, ct);
+        return await StartCoreAsync(
+            order.PlatformId,
+            LedgerAccounts.Escrow(order.Id),
+            order.Id,
+            payin,
+            amountMinor,
+            reason,
+            refund => { },
+            ct
+        );
     }
 
     /// <summary>Sends a campaign contribution back to its contributor (inside the caller's transaction).</summary>
-    public async Task<Refund> StartForContributionAsync(Campaign campaign, Contribution contribution, Payin payin,
-        string reason, CancellationToken ct)
+    public async Task<Refund> StartForContributionAsync(
+        Campaign campaign,
+        Contribution contribution,
+        Payin payin,
+        string reason,
+        CancellationToken ct
+    )
     {
         campaign.Withdraw(contribution.AmountMinor);
-        var refund = await StartCoreAsync(campaign.PlatformId, LedgerAccounts.CampaignEscrow(campaign.Id), null, payin,
-            contribution.AmountMinor, reason, r =>
+        var refund = await StartCoreAsync(
+            campaign.PlatformId,
+            LedgerAccounts.CampaignEscrow(campaign.Id),
+            null,
+            payin,
+            contribution.AmountMinor,
+            reason,
+            r =>
             {
                 r.CampaignId = campaign.Id;
                 r.ContributionId = contribution.Id;
-            }, ct);
+            },
+            ct
+        );
         contribution.MarkRefunded(refund.Id, clock.GetUtcNow());
         return refund;
     }
 
-    private async Task<Refund> StartCoreAsync(string platformId, string escrowAccount, string? orderId, Payin payin,
-        long amountMinor, string? reason, Action<Refund> configure, CancellationToken ct)
+    private async Task<Refund> StartCoreAsync(
+        string platformId,
+        string escrowAccount,
+        string? orderId,
+        Payin payin,
+        long amountMinor,
+        string? reason,
+        Action<Refund> configure,
+        CancellationToken ct
+    )
     {
         var now = clock.GetUtcNow();
         var refund = new Refund(platformId, payin, amountMinor, reason, now, orderId) { NextAttemptAt = now };
@@ -70,10 +106,21 @@ public sealed class RefundService(
         };
         refund.DestinationIban = payin.Type == PayinType.Bankwire ? payin.SenderIban : null;
         db.Refunds.Add(refund);
-        await ledger.PostAsync([
-            new LedgerTransfer(platformId, escrowAccount, destination,
-                new Money(amountMinor, Currency.Of(payin.Currency)), TransferKind.Refund, refund.Id, orderId, now),
-        ], ct);
+        await ledger.PostAsync(
+            [
+                new LedgerTransfer(
+                    platformId,
+                    escrowAccount,
+                    destination,
+                    new Money(amountMinor, Currency.Of(payin.Currency)),
+                    TransferKind.Refund,
+                    refund.Id,
+                    orderId,
+                    now
+                ),
+            ],
+            ct
+        );
         if (payin.Type == PayinType.Wallet)
         {
             refund.Succeed(now);
@@ -86,31 +133,43 @@ public sealed class RefundService(
     /// <summary>
     /// A platform's explicit refund of a REJECTED order: partial or full, never more than the order holds.
     /// </summary>
-    public async Task<RefundResponse> CreateForRejectedOrderAsync(Caller caller, string orderId, CreateRefundRequest request,
-        Func<Caller, string, CancellationToken, Task<Order>> lockOrder, CancellationToken ct)
+    public async Task<RefundResponse> CreateForRejectedOrderAsync(
+        Caller caller,
+        string orderId,
+        CreateRefundRequest request,
+        Func<Caller, string, CancellationToken, Task<Order>> lockOrder,
+        CancellationToken ct
+    )
     {
-        var refund = await db.InTransactionAsync(async () =>
-        {
-            var order = await lockOrder(caller, orderId, ct);
-            if (order.Status != OrderStatus.Rejected)
+        var refund = await db.InTransactionAsync(
+            async () =>
             {
-                var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
-                throw new DomainStateException("invalid_transition",
-                    $"Order {order.Id} is {EnumWire.Name(order.Status)}; only a REJECTED order is refunded " +
-                    "explicitly (cancelling refunds the others).",
-                    EnumWire.Name(order.Status), order.AllowedTriggers(actor).Select(OrderActions.Name).ToArray());
-            }
+                var order = await lockOrder(caller, orderId, ct);
+                if (order.Status != OrderStatus.Rejected)
+                {
+                    var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
+                    throw new DomainStateException(
+                        "invalid_transition",
+                        $"Order {order.Id} is {EnumWire.Name(order.Status)}; only a REJECTED order is refunded "
+                            + "explicitly (cancelling refunds the others).",
+                        EnumWire.Name(order.Status),
+                        order.AllowedTriggers(actor).Select(OrderActions.Name).ToArray()
+                    );
+                }
 
-            var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
-            return await StartAsync(order, payin, request.Amount ?? order.HeldMinor, request.Reason, ct);
-        }, ct);
+                var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+                return await StartAsync(order, payin, request.Amount ?? order.HeldMinor, request.Reason, ct);
+            },
+            ct
+        );
         await ExecuteAsync(refund.Id, ct);
         return RefundResponse.From(await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refund.Id, ct));
     }
 
     public async Task<IReadOnlyList<RefundResponse>> ListForOrderAsync(string orderId, CancellationToken ct) =>
         (await db.Refunds.AsNoTracking().Where(r => r.OrderId == orderId).OrderBy(r => r.Id).ToListAsync(ct))
-        .Select(RefundResponse.From).ToList();
+            .Select(RefundResponse.From)
+            .ToList();
 
     /// <summary>
     /// Asks the rail to pay a pending refund (idempotent on the refund id), then records the outcome. A failure
@@ -146,40 +205,55 @@ public sealed class RefundService(
             failure = e.Message;
         }
 
-        await db.InTransactionAsync(async () =>
-        {
-            var tracked = await db.Refunds.FromSqlInterpolated($"SELECT * FROM refunds WHERE id = {refundId} FOR UPDATE")
-                .SingleAsync(ct);
-            if (tracked.Status != RefundStatus.Pending)
+        await db.InTransactionAsync(
+            async () =>
             {
-                return 0;
-            }
+                var tracked = await db
+                    .Refunds.FromSqlInterpolated($"SELECT * FROM refunds WHERE id = {refundId} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (tracked.Status != RefundStatus.Pending)
+                {
+                    return 0;
+                }
 
-            var now = clock.GetUtcNow();
-            tracked.RecordAttempt();
-            if (refused)
-            {
-                // The bank will not take it: park the money in suspense for the operator, visibly, rather than lose it.
-                tracked.Fail(failure ?? "refused by the bank", now);
-                await ledger.PostAsync([
-                    new LedgerTransfer(tracked.PlatformId, LedgerAccounts.BankPayoutRail, SuspenseAccount,
-                        new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)), TransferKind.Refund, tracked.Id,
-                        tracked.OrderId, now),
-                ], ct);
-            }
-            else if (failure is null)
-            {
-                tracked.Succeed(now);
-            }
-            else
-            {
-                tracked.RecordFailure(failure, now);
-                tracked.NextAttemptAt = now.AddSeconds(Math.Min(3600, 5 * Math.Pow(2, tracked.Attempts)));
-                return 0;
-            }
+                var now = clock.GetUtcNow();
+                tracked.RecordAttempt();
+                if (refused)
+                {
+                    // The bank will not take it: park the money in suspense for the operator, visibly, rather than
+                    // lose it.
+                    tracked.Fail(failure ?? "refused by the bank", now);
+                    await ledger.PostAsync(
+                        [
+                            new LedgerTransfer(
+                                tracked.PlatformId,
+                                LedgerAccounts.BankPayoutRail,
+                                SuspenseAccount,
+                                new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
+                                TransferKind.Refund,
+                                tracked.Id,
+                                tracked.OrderId,
+                                now
+                            ),
+                        ],
+                        ct
+                    );
+                }
+                else if (failure is null)
+                {
+                    tracked.Succeed(now);
+                }
+                else
+                {
+                    tracked.RecordFailure(failure, now);
+                    tracked.NextAttemptAt = now.AddSeconds(Math.Min(3600, 5 * Math.Pow(2, tracked.Attempts)));
+                    return 0;
+                }
 
-            events.RefundChanged(tracked);
-            return 0;
-        }, ct);
+                events.RefundChanged(tracked);
+                return 0;
+            },
+            ct
+        );
     }
 }

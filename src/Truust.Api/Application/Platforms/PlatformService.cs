@@ -47,15 +47,19 @@ public sealed class PlatformService(TruustDbContext db, TimeProvider clock)
     public async Task<IReadOnlyList<ApiKeyResponse>> ListKeysAsync(string platformId, CancellationToken ct)
     {
         await GetAsync(platformId, ct);
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.PlatformId == platformId)
-            .OrderBy(k => k.CreatedAt).ToListAsync(ct);
+        var keys = await db
+            .ApiKeys.AsNoTracking()
+            .Where(k => k.PlatformId == platformId)
+            .OrderBy(k => k.CreatedAt)
+            .ToListAsync(ct);
         return keys.Select(k => ApiKeyResponse.From(k)).ToList();
     }
 
     public async Task<ApiKeyResponse> RevokeKeyAsync(string platformId, string keyId, CancellationToken ct)
     {
-        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.PlatformId == platformId, ct)
-                  ?? throw new NotFoundException("api_key", keyId);
+        var key =
+            await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.PlatformId == platformId, ct)
+            ?? throw new NotFoundException("api_key", keyId);
         key.Revoke(clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         return ApiKeyResponse.From(key);

@@ -22,18 +22,37 @@ public sealed class WalletFlowService(
     EventOutbox events,
     IBankGateway bank,
     TimeProvider clock,
-    ILogger<WalletFlowService> log)
+    ILogger<WalletFlowService> log
+)
 {
-    public async Task<TransferResponse> TransferAsync(Caller caller, CreateTransferRequest request, CancellationToken ct)
+    public async Task<TransferResponse> TransferAsync(
+        Caller caller,
+        CreateTransferRequest request,
+        CancellationToken ct
+    )
     {
-        var batch = await MoveAsync(caller, [new TransferLegRequest
-        {
-            FromWalletId = request.FromWalletId, ToWalletId = request.ToWalletId, Amount = request.Amount,
-        }], request.Description, batchId: null, ct);
+        var batch = await MoveAsync(
+            caller,
+            [
+                new TransferLegRequest
+                {
+                    FromWalletId = request.FromWalletId,
+                    ToWalletId = request.ToWalletId,
+                    Amount = request.Amount,
+                },
+            ],
+            request.Description,
+            batchId: null,
+            ct
+        );
         return batch[0];
     }
 
-    public async Task<TransferBatchResponse> BatchAsync(Caller caller, CreateTransferBatchRequest request, CancellationToken ct)
+    public async Task<TransferBatchResponse> BatchAsync(
+        Caller caller,
+        CreateTransferBatchRequest request,
+        CancellationToken ct
+    )
     {
         var batchId = Ids.New("trb");
         var transfers = await MoveAsync(caller, request.Legs!, request.Description, batchId, ct);
@@ -45,12 +64,19 @@ public sealed class WalletFlowService(
     /// concurrent batches cannot deadlock) and refuses any wallet that would go negative, and then no leg is kept.
     /// Legs are netted per wallet: a batch is one atomic movement, not a sequence.
     /// </summary>
-    private async Task<IReadOnlyList<TransferResponse>> MoveAsync(Caller caller, IReadOnlyList<TransferLegRequest> legs,
-        string? description, string? batchId, CancellationToken ct)
+    private async Task<IReadOnlyList<TransferResponse>> MoveAsync(
+        Caller caller,
+        IReadOnlyList<TransferLegRequest> legs,
+        string? description,
+        string? batchId,
+        CancellationToken ct
+    )
     {
         var platformId = caller.RequirePlatform();
         var ids = legs.SelectMany(l => new[] { l.FromWalletId!, l.ToWalletId! }).Distinct().ToList();
-        var wallets = await db.Wallets.AsNoTracking().Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
+        var wallets = await db
+            .Wallets.AsNoTracking()
+            .Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
             .ToDictionaryAsync(w => w.Id, ct);
         var now = clock.GetUtcNow();
         var transfers = new List<WalletTransfer>(legs.Count);
@@ -70,27 +96,54 @@ public sealed class WalletFlowService(
 
             if (from.Currency != to.Currency)
             {
-                throw new BusinessRuleException("currency_mismatch",
-                    $"Wallet {from.Id} holds {from.Currency} and wallet {to.Id} holds {to.Currency}.", prefix + "to_wallet_id");
+                throw new BusinessRuleException(
+                    "currency_mismatch",
+                    $"Wallet {from.Id} holds {from.Currency} and wallet {to.Id} holds {to.Currency}.",
+                    prefix + "to_wallet_id"
+                );
             }
 
-            transfers.Add(new WalletTransfer(platformId, from.Id, to.Id, Money.Positive(leg.Amount!.Value, from.Currency, prefix + "amount"),
-                description, batchId, now));
+            transfers.Add(
+                new WalletTransfer(
+                    platformId,
+                    from.Id,
+                    to.Id,
+                    Money.Positive(leg.Amount!.Value, from.Currency, prefix + "amount"),
+                    description,
+                    batchId,
+                    now
+                )
+            );
         }
 
-        await db.InTransactionAsync(async () =>
-        {
-            db.WalletTransfers.AddRange(transfers);
-            await ledger.PostAsync(transfers.Select(t => new LedgerTransfer(platformId, LedgerAccounts.Wallet(t.FromWalletId),
-                LedgerAccounts.Wallet(t.ToWalletId), new Money(t.AmountMinor, Currency.Of(t.Currency)),
-                TransferKind.WalletTransfer, t.Id, null, now)).ToList(), ct);
-            foreach (var transfer in transfers)
+        await db.InTransactionAsync(
+            async () =>
             {
-                events.Add(platformId, "transfer.created", transfer.Id, TransferResponse.From(transfer));
-            }
+                db.WalletTransfers.AddRange(transfers);
+                await ledger.PostAsync(
+                    transfers
+                        .Select(t => new LedgerTransfer(
+                            platformId,
+                            LedgerAccounts.Wallet(t.FromWalletId),
+                            LedgerAccounts.Wallet(t.ToWalletId),
+                            new Money(t.AmountMinor, Currency.Of(t.Currency)),
+                            TransferKind.WalletTransfer,
+                            t.Id,
+                            null,
+                            now
+                        ))
+                        .ToList(),
+                    ct
+                );
+                foreach (var transfer in transfers)
+                {
+                    events.Add(platformId, "transfer.created", transfer.Id, TransferResponse.From(transfer));
+                }
 
-            return 0;
-        }, ct);
+                return 0;
+            },
+            ct
+        );
         return transfers.Select(TransferResponse.From).ToList();
     }
 
@@ -98,8 +151,12 @@ public sealed class WalletFlowService(
     /// A withdrawal to the owner's bank account. The wallet is debited first (reserving the money), then the bank
     /// is called outside any transaction; a refusal puts the money back with a reversing transfer.
     /// </summary>
-    public async Task<PayoutResponse> WithdrawAsync(Caller caller, string walletId, CreateWithdrawalRequest request,
-        CancellationToken ct)
+    public async Task<PayoutResponse> WithdrawAsync(
+        Caller caller,
+        string walletId,
+        CreateWithdrawalRequest request,
+        CancellationToken ct
+    )
     {
         var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == walletId, ct);
         if (wallet is null || !caller.CanSee(wallet.PlatformId) || wallet.CustomerId is null)
@@ -115,30 +172,55 @@ public sealed class WalletFlowService(
 
         if (account.CustomerId != wallet.CustomerId)
         {
-            throw new BusinessRuleException("destination_not_owners",
-                "A withdrawal goes to a bank account of the wallet's owner.", "bankaccount_id");
+            throw new BusinessRuleException(
+                "destination_not_owners",
+                "A withdrawal goes to a bank account of the wallet's owner.",
+                "bankaccount_id"
+            );
         }
 
         var amount = Money.Positive(request.Amount!.Value, wallet.Currency);
-        var payout = await db.InTransactionAsync(async () =>
-        {
-            var now = clock.GetUtcNow();
-            var payout = new Payout(wallet.PlatformId, wallet.CustomerId, PayoutType.Account, amount, account.Id, null, now)
+        var payout = await db.InTransactionAsync(
+            async () =>
             {
-                SourceWalletId = wallet.Id,
-                NextAttemptAt = now,
-            };
-            payout.MarkSubmitting(account.Iban, now);
-            // Leased to this request: if it dies before the bank answers, the release worker resumes it after this.
-            payout.NextAttemptAt = now.AddMinutes(1);
-            db.Payouts.Add(payout);
-            await ledger.PostAsync([
-                new LedgerTransfer(wallet.PlatformId, LedgerAccounts.Wallet(wallet.Id), LedgerAccounts.BankPayoutRail, amount,
-                    TransferKind.Withdrawal, payout.Id, null, now),
-            ], ct);
-            events.PayoutChanged(payout);
-            return payout;
-        }, ct);
+                var now = clock.GetUtcNow();
+                var payout = new Payout(
+                    wallet.PlatformId,
+                    wallet.CustomerId,
+                    PayoutType.Account,
+                    amount,
+                    account.Id,
+                    null,
+                    now
+                )
+                {
+                    SourceWalletId = wallet.Id,
+                    NextAttemptAt = now,
+                };
+                payout.MarkSubmitting(account.Iban, now);
+                // Leased to this request: if it dies before the bank answers, the release worker resumes it after this.
+                payout.NextAttemptAt = now.AddMinutes(1);
+                db.Payouts.Add(payout);
+                await ledger.PostAsync(
+                    [
+                        new LedgerTransfer(
+                            wallet.PlatformId,
+                            LedgerAccounts.Wallet(wallet.Id),
+                            LedgerAccounts.BankPayoutRail,
+                            amount,
+                            TransferKind.Withdrawal,
+                            payout.Id,
+                            null,
+                            now
+                        ),
+                    ],
+                    ct
+                );
+                events.PayoutChanged(payout);
+                return payout;
+            },
+            ct
+        );
 
         await SubmitWithdrawalAsync(payout.Id, ct);
         return PayoutResponse.From(await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payout.Id, ct));
@@ -160,8 +242,12 @@ public sealed class WalletFlowService(
         BankTransfer transfer;
         try
         {
-            transfer = await bank.SubmitTransferAsync(payout.BankReference, payout.Iban!,
-                new Money(payout.AmountMinor, Currency.Of(payout.Currency)), ct);
+            transfer = await bank.SubmitTransferAsync(
+                payout.BankReference,
+                payout.Iban!,
+                new Money(payout.AmountMinor, Currency.Of(payout.Currency)),
+                ct
+            );
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -169,33 +255,47 @@ public sealed class WalletFlowService(
             return;
         }
 
-        await db.InTransactionAsync(async () =>
-        {
-            var tracked = await db.Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
-                .SingleAsync(ct);
-            if (tracked.Status != PayoutStatus.Submitting)
+        await db.InTransactionAsync(
+            async () =>
             {
+                var tracked = await db
+                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (tracked.Status != PayoutStatus.Submitting)
+                {
+                    return tracked;
+                }
+
+                var now = clock.GetUtcNow();
+                if (transfer.Status == BankTransferStatus.Refused)
+                {
+                    tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
+                    await ledger.PostAsync(
+                        [
+                            new LedgerTransfer(
+                                tracked.PlatformId,
+                                LedgerAccounts.BankPayoutRail,
+                                LedgerAccounts.Wallet(tracked.SourceWalletId!),
+                                new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
+                                TransferKind.PayoutReturn,
+                                tracked.Id,
+                                null,
+                                now
+                            ),
+                        ],
+                        ct
+                    );
+                }
+                else
+                {
+                    tracked.MarkInTransit(transfer.SettlesAt, now);
+                }
+
+                events.PayoutChanged(tracked);
                 return tracked;
-            }
-
-            var now = clock.GetUtcNow();
-            if (transfer.Status == BankTransferStatus.Refused)
-            {
-                tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
-                await ledger.PostAsync([
-                    new LedgerTransfer(tracked.PlatformId, LedgerAccounts.BankPayoutRail, LedgerAccounts.Wallet(tracked.SourceWalletId!),
-                        new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)), TransferKind.PayoutReturn, tracked.Id,
-                        null, now),
-                ], ct);
-            }
-            else
-            {
-                tracked.MarkInTransit(transfer.SettlesAt, now);
-            }
-
-            events.PayoutChanged(tracked);
-            return tracked;
-        }, ct);
+            },
+            ct
+        );
     }
 
     /// <summary>
@@ -205,8 +305,12 @@ public sealed class WalletFlowService(
     /// never shows a balance below the one it left. A movement committed later always lands on top, so paging on
     /// with starting_after never skips one.
     /// </summary>
-    public async Task<Page<WalletTransactionResponse>> TransactionsAsync(Caller caller, string walletId, PageQuery page,
-        CancellationToken ct)
+    public async Task<Page<WalletTransactionResponse>> TransactionsAsync(
+        Caller caller,
+        string walletId,
+        PageQuery page,
+        CancellationToken ct
+    )
     {
         var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == walletId, ct);
         if (wallet is null || !caller.CanSee(wallet.PlatformId))
@@ -217,33 +321,58 @@ public sealed class WalletFlowService(
         var account = LedgerAccounts.Wallet(wallet.Id);
         var limit = page.EffectiveLimit;
         var after = page.StartingAfter ?? string.Empty;
-        var rows = await db.Database.SqlQuery<TransactionRow>($"""
-            WITH movements AS (
-                SELECT t.*, row_number() OVER w AS position,
-                       SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
-                           OVER w AS balance_after
-                FROM ledger_transfers t
-                WHERE t.debit_account = {account} OR t.credit_account = {account}
-                WINDOW w AS (ORDER BY t.posting_sequence, t.credit_account = {account} DESC, t.id))
-            SELECT id, kind, debit_account, credit_account, amount_minor, currency, reference, order_id, created_at,
-                   balance_after
-            FROM movements
-            WHERE position < CASE WHEN {after} = '' THEN 9223372036854775807
-                                  ELSE coalesce((SELECT position FROM movements WHERE id = {after}), 0) END
-            ORDER BY position DESC
-            LIMIT {limit + 1}
-            """).ToListAsync(ct);
-        var data = rows.Take(limit).Select(r =>
-        {
-            var credit = r.CreditAccount == account;
-            return new WalletTransactionResponse(r.Id, Enum.Parse<TransferKind>(r.Kind.Replace("_", string.Empty), true),
-                credit ? "CREDIT" : "DEBIT", r.AmountMinor, r.Currency, credit ? r.DebitAccount : r.CreditAccount,
-                r.Reference, r.OrderId, r.BalanceAfter, r.CreatedAt);
-        }).ToList();
+        var rows = await db
+            .Database.SqlQuery<TransactionRow>(
+                $"""
+                WITH movements AS (
+                    SELECT t.*, row_number() OVER w AS position,
+                           SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
+                               OVER w AS balance_after
+                    FROM ledger_transfers t
+                    WHERE t.debit_account = {account} OR t.credit_account = {account}
+                    WINDOW w AS (ORDER BY t.posting_sequence, t.credit_account = {account} DESC, t.id))
+                SELECT id, kind, debit_account, credit_account, amount_minor, currency, reference, order_id, created_at,
+                       balance_after
+                FROM movements
+                WHERE position < CASE WHEN {after} = '' THEN 9223372036854775807
+                                      ELSE coalesce((SELECT position FROM movements WHERE id = {after}), 0) END
+                ORDER BY position DESC
+                LIMIT {limit + 1}
+                """
+            )
+            .ToListAsync(ct);
+        var data = rows.Take(limit)
+            .Select(r =>
+            {
+                var credit = r.CreditAccount == account;
+                return new WalletTransactionResponse(
+                    r.Id,
+                    Enum.Parse<TransferKind>(r.Kind.Replace("_", string.Empty), true),
+                    credit ? "CREDIT" : "DEBIT",
+                    r.AmountMinor,
+                    r.Currency,
+                    credit ? r.DebitAccount : r.CreditAccount,
+                    r.Reference,
+                    r.OrderId,
+                    r.BalanceAfter,
+                    r.CreatedAt
+                );
+            })
+            .ToList();
         return new Page<WalletTransactionResponse>(data, rows.Count > limit);
     }
 
     /// <summary>One row of the history query; the snake_case naming convention maps its columns to these.</summary>
-    public sealed record TransactionRow(string Id, string Kind, string DebitAccount, string CreditAccount, long AmountMinor,
-        string Currency, string Reference, string? OrderId, DateTimeOffset CreatedAt, long BalanceAfter);
+    public sealed record TransactionRow(
+        string Id,
+        string Kind,
+        string DebitAccount,
+        string CreditAccount,
+        long AmountMinor,
+        string Currency,
+        string Reference,
+        string? OrderId,
+        DateTimeOffset CreatedAt,
+        long BalanceAfter
+    );
 }

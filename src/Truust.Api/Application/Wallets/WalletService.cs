@@ -17,8 +17,10 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
         var currency = Currency.Of(request.Currency!).Code;
         if (await db.Wallets.AnyAsync(w => w.CustomerId == customer.Id && w.Currency == currency, ct))
         {
-            throw new ConflictException("wallet_exists",
-                $"Customer {customer.Id} already has a {currency} wallet; a customer has one wallet per currency.");
+            throw new ConflictException(
+                "wallet_exists",
+                $"Customer {customer.Id} already has a {currency} wallet; a customer has one wallet per currency."
+            );
         }
 
         var wallet = new Wallet(customer.PlatformId, customer.Id, currency, WalletKind.Customer, clock.GetUtcNow());
@@ -27,11 +29,14 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
         return WalletResponse.From(wallet);
     }
 
-    /// <summary>The caller's wallet, read fresh (its balance changes under guarded SQL, not through tracking).</summary>
+    /// <summary>The caller's wallet, read fresh (its balance changes under guarded SQL, not through
+    /// tracking).</summary>
     public async Task<Wallet> FindAsync(Caller caller, string id, CancellationToken ct)
     {
         var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct);
-        return wallet is not null && caller.CanSee(wallet.PlatformId) ? wallet : throw new NotFoundException("wallet", id);
+        return wallet is not null && caller.CanSee(wallet.PlatformId)
+            ? wallet
+            : throw new NotFoundException("wallet", id);
     }
 
     public Task<Page<WalletResponse>> ListAsync(Caller caller, WalletListQuery query, CancellationToken ct)
@@ -45,12 +50,19 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
         return Paging.PageAsync(wallets, query, WalletResponse.From, ct);
     }
 
-    /// <summary>The customer's wallet in <paramref name="currency"/>, created empty when it does not exist yet.</summary>
-    public async Task<Wallet> GetOrCreateForCustomerAsync(string platformId, string customerId, string currency,
-        CancellationToken ct)
+    /// <summary>The customer's wallet in <paramref name="currency"/>, created empty when it does not exist
+    /// yet.</summary>
+    public async Task<Wallet> GetOrCreateForCustomerAsync(
+        string platformId,
+        string customerId,
+        string currency,
+        CancellationToken ct
+    )
     {
         var wallet = await db.Wallets.FirstOrDefaultAsync(
-            w => w.CustomerId == customerId && w.Currency == currency && w.Kind == WalletKind.Customer, ct);
+            w => w.CustomerId == customerId && w.Currency == currency && w.Kind == WalletKind.Customer,
+            ct
+        );
         if (wallet is not null)
         {
             return wallet;
@@ -65,8 +77,12 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
     /// <summary>The platform's fee wallet in a currency, created on first use.</summary>
     public async Task<Wallet> GetOrCreateFeeWalletAsync(string platformId, string currency, CancellationToken ct)
     {
-        var wallet = await db.Wallets.AsNoTracking()
-            .FirstOrDefaultAsync(w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees, ct);
+        var wallet = await db
+            .Wallets.AsNoTracking()
+            .FirstOrDefaultAsync(
+                w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees,
+                ct
+            );
         if (wallet is not null)
         {
             return wallet;
@@ -75,12 +91,19 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
         // Inserted and committed on its own connection-level statement so a concurrent release creating the same
         // wallet meets the unique index, not a duplicate; ON CONFLICT keeps the first.
         var id = Ids.New("wal");
-        await db.Database.ExecuteSqlInterpolatedAsync($"""
+        await db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
             INSERT INTO wallets (id, platform_id, customer_id, currency, kind, balance_minor, created_at)
             VALUES ({id}, {platformId}, NULL, {currency}, 'PLATFORM_FEES', 0, {clock.GetUtcNow()})
             ON CONFLICT DO NOTHING
-            """, ct);
-        return await db.Wallets.AsNoTracking()
-            .FirstAsync(w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees, ct);
+            """,
+            ct
+        );
+        return await db
+            .Wallets.AsNoTracking()
+            .FirstAsync(
+                w => w.PlatformId == platformId && w.Currency == currency && w.Kind == WalletKind.PlatformFees,
+                ct
+            );
     }
 }

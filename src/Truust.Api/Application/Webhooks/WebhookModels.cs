@@ -80,11 +80,13 @@ public enum WebhookDeliveryStatus
 {
     Pending,
     Succeeded,
+
     /// <summary>Gave up after the retry schedule ran out (the endpoint is disabled then).</summary>
     Failed,
 }
 
-/// <summary>One event on its way to one endpoint, retried with backoff until it lands or the schedule runs out.</summary>
+/// <summary>One event on its way to one endpoint, retried with backoff until it lands or the schedule runs
+/// out.</summary>
 public sealed class WebhookDelivery : IHasId
 {
     private WebhookDelivery()
@@ -180,16 +182,20 @@ public static class WebhookSignature
 {
     public static string Sign(string secret, string id, long timestamp, string body)
     {
-        var key = Convert.FromBase64String(secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret);
+        var key = Convert.FromBase64String(
+            secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret
+        );
         var mac = HMACSHA256.HashData(key, System.Text.Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
         return "v1," + Convert.ToBase64String(mac);
     }
 
-    /// <summary>Checks a <c>webhook-signature</c> header (which may carry several space-separated signatures).</summary>
+    /// <summary>Checks a <c>webhook-signature</c> header (which may carry several space-separated
+    /// signatures).</summary>
     public static bool Verify(string secret, string id, long timestamp, string body, string header)
     {
         var expected = System.Text.Encoding.ASCII.GetBytes(Sign(secret, id, timestamp, body));
-        return header.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        return header
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Any(s => CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(s), expected));
     }
 }

@@ -14,7 +14,20 @@ public sealed class WebhookOptions
 {
     /// <summary>The schedule used when none is configured: it adds up to about three days.</summary>
     public static readonly int[] DefaultRetryScheduleSeconds =
-        [5, 300, 1800, 7200, 18000, 36000, 36000, 36000, 36000, 36000, 36000, 36000];
+    [
+        5,
+        300,
+        1800,
+        7200,
+        18000,
+        36000,
+        36000,
+        36000,
+        36000,
+        36000,
+        36000,
+        36000,
+    ];
 
     /// <summary>
     /// Seconds to wait after each failed attempt; when they run out the delivery fails and the endpoint is
@@ -34,15 +47,27 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
 {
     public const int MaxEndpointsPerPlatform = 20;
 
-    public async Task<WebhookEndpointResponse> CreateAsync(Caller caller, CreateWebhookEndpointRequest request, CancellationToken ct)
+    public async Task<WebhookEndpointResponse> CreateAsync(
+        Caller caller,
+        CreateWebhookEndpointRequest request,
+        CancellationToken ct
+    )
     {
         var platformId = caller.RequirePlatform();
         if (await db.WebhookEndpoints.CountAsync(w => w.PlatformId == platformId, ct) >= MaxEndpointsPerPlatform)
         {
-            throw new BusinessRuleException("too_many_endpoints", $"A platform has at most {MaxEndpointsPerPlatform} webhook endpoints.");
+            throw new BusinessRuleException(
+                "too_many_endpoints",
+                $"A platform has at most {MaxEndpointsPerPlatform} webhook endpoints."
+            );
         }
 
-        var endpoint = new WebhookEndpoint(platformId, request.Url!, request.EventTypes!.Distinct().ToList(), clock.GetUtcNow());
+        var endpoint = new WebhookEndpoint(
+            platformId,
+            request.Url!,
+            request.EventTypes!.Distinct().ToList(),
+            clock.GetUtcNow()
+        );
         db.WebhookEndpoints.Add(endpoint);
         await db.SaveChangesAsync(ct);
         return WebhookEndpointResponse.From(endpoint, withSecret: true);
@@ -51,23 +76,32 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
     public async Task<WebhookEndpoint> FindAsync(Caller caller, string id, CancellationToken ct)
     {
         var endpoint = await db.WebhookEndpoints.FirstOrDefaultAsync(w => w.Id == id, ct);
-        return endpoint is not null && caller.CanSee(endpoint.PlatformId) ? endpoint : throw new NotFoundException("webhook_endpoint", id);
+        return endpoint is not null && caller.CanSee(endpoint.PlatformId)
+            ? endpoint
+            : throw new NotFoundException("webhook_endpoint", id);
     }
 
     public Task<Page<WebhookEndpointResponse>> ListAsync(Caller caller, PageQuery page, CancellationToken ct) =>
-        Paging.PageAsync(db.WebhookEndpoints.Where(w => w.PlatformId == caller.RequirePlatform()), page,
-            w => WebhookEndpointResponse.From(w), ct);
+        Paging.PageAsync(
+            db.WebhookEndpoints.Where(w => w.PlatformId == caller.RequirePlatform()),
+            page,
+            w => WebhookEndpointResponse.From(w),
+            ct
+        );
 
     public async Task DeleteAsync(Caller caller, string id, CancellationToken ct)
     {
         var endpoint = await FindAsync(caller, id, ct);
-        await db.InTransactionAsync(async () =>
-        {
-            await db.WebhookAttempts.Where(a => a.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
-            await db.WebhookDeliveries.Where(d => d.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
-            db.WebhookEndpoints.Remove(endpoint);
-            return 0;
-        }, ct);
+        await db.InTransactionAsync(
+            async () =>
+            {
+                await db.WebhookAttempts.Where(a => a.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
+                await db.WebhookDeliveries.Where(d => d.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
+                db.WebhookEndpoints.Remove(endpoint);
+                return 0;
+            },
+            ct
+        );
     }
 
     public async Task<WebhookEndpointResponse> RollSecretAsync(Caller caller, string id, CancellationToken ct)
@@ -87,20 +121,51 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
         return WebhookEndpointResponse.From(endpoint);
     }
 
-    public async Task<Page<WebhookDeliveryResponse>> DeliveriesAsync(Caller caller, string endpointId, PageQuery page,
-        CancellationToken ct)
+    public async Task<Page<WebhookDeliveryResponse>> DeliveriesAsync(
+        Caller caller,
+        string endpointId,
+        PageQuery page,
+        CancellationToken ct
+    )
     {
         var endpoint = await FindAsync(caller, endpointId, ct);
-        var deliveries = await Paging.PageAsync(db.WebhookDeliveries.Where(d => d.EndpointId == endpoint.Id), page, d => d, ct);
+        var deliveries = await Paging.PageAsync(
+            db.WebhookDeliveries.Where(d => d.EndpointId == endpoint.Id),
+            page,
+            d => d,
+            ct
+        );
         var ids = deliveries.Data.Select(d => d.Id).ToList();
         var eventIds = deliveries.Data.Select(d => d.EventId).ToList();
-        var attempts = (await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct))
-            .ToLookup(a => a.DeliveryId);
-        var types = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, e => e.Type, ct);
-        return new Page<WebhookDeliveryResponse>(deliveries.Data.Select(d => new WebhookDeliveryResponse(d.Id, d.EndpointId,
-            d.EventId, types[d.EventId], d.Status, d.Attempts, d.NextAttemptAt, d.LastStatusCode, d.LastError,
-            attempts[d.Id].OrderBy(a => a.Number).Select(a => new WebhookAttemptResponse(a.Number, a.StatusCode, a.Error,
-                a.DurationMs, a.At)).ToList(), d.CreatedAt, d.DeliveredAt)).ToList(), deliveries.HasMore);
+        var attempts = (
+            await db.WebhookAttempts.AsNoTracking().Where(a => ids.Contains(a.DeliveryId)).ToListAsync(ct)
+        ).ToLookup(a => a.DeliveryId);
+        var types = await db
+            .Events.AsNoTracking()
+            .Where(e => eventIds.Contains(e.Id))
+            .ToDictionaryAsync(e => e.Id, e => e.Type, ct);
+        return new Page<WebhookDeliveryResponse>(
+            deliveries
+                .Data.Select(d => new WebhookDeliveryResponse(
+                    d.Id,
+                    d.EndpointId,
+                    d.EventId,
+                    types[d.EventId],
+                    d.Status,
+                    d.Attempts,
+                    d.NextAttemptAt,
+                    d.LastStatusCode,
+                    d.LastError,
+                    attempts[d.Id]
+                        .OrderBy(a => a.Number)
+                        .Select(a => new WebhookAttemptResponse(a.Number, a.StatusCode, a.Error, a.DurationMs, a.At))
+                        .ToList(),
+                    d.CreatedAt,
+                    d.DeliveredAt
+                ))
+                .ToList(),
+            deliveries.HasMore
+        );
     }
 
     public async Task<Event> FindEventAsync(Caller caller, string id, CancellationToken ct)
@@ -129,8 +194,10 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
     public async Task<int> ResendAsync(Caller caller, string eventId, string? endpointId, CancellationToken ct)
     {
         var e = await FindEventAsync(caller, eventId, ct);
-        var endpoints = await db.WebhookEndpoints.AsNoTracking()
-            .Where(w => w.PlatformId == e.PlatformId && (endpointId == null || w.Id == endpointId)).ToListAsync(ct);
+        var endpoints = await db
+            .WebhookEndpoints.AsNoTracking()
+            .Where(w => w.PlatformId == e.PlatformId && (endpointId == null || w.Id == endpointId))
+            .ToListAsync(ct);
         var targets = endpoints.Where(w => w.Wants(e.Type)).ToList();
         if (endpointId is not null && targets.Count == 0)
         {
@@ -157,7 +224,8 @@ public sealed class WebhookDeliveryJob(
     TimeProvider clock,
     IOptions<WebhookOptions> options,
     IOptions<Workers.WorkerOptions> workerOptions,
-    ILogger<WebhookDeliveryJob> log) : Workers.IWorkerJob
+    ILogger<WebhookDeliveryJob> log
+) : Workers.IWorkerJob
 {
     public const string HttpClientName = "webhooks";
 
@@ -167,19 +235,23 @@ public sealed class WebhookDeliveryJob(
     {
         var now = clock.GetUtcNow();
         var leaseUntil = now.AddSeconds(Math.Max(workerOptions.Value.LeaseSeconds, options.Value.TimeoutSeconds * 2));
-        var ids = await db.Database.SqlQuery<string>($"""
-            UPDATE webhook_deliveries SET next_attempt_at = {leaseUntil}
-            WHERE id IN (
-                SELECT d.id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
-                WHERE d.status = 'PENDING' AND d.next_attempt_at <= {now}
-                  AND NOT EXISTS (
-                      SELECT 1 FROM webhook_deliveries d2 JOIN events e2 ON e2.id = d2.event_id
-                      WHERE d2.endpoint_id = d.endpoint_id AND d2.status = 'PENDING'
-                        AND e2.object_id = e.object_id AND e2.sequence < e.sequence)
-                ORDER BY e.sequence LIMIT {workerOptions.Value.BatchSize}
-                FOR UPDATE OF d SKIP LOCKED)
-            RETURNING id AS "Value"
-            """).ToListAsync(ct);
+        var ids = await db
+            .Database.SqlQuery<string>(
+                $"""
+                UPDATE webhook_deliveries SET next_attempt_at = {leaseUntil}
+                WHERE id IN (
+                    SELECT d.id FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
+                    WHERE d.status = 'PENDING' AND d.next_attempt_at <= {now}
+                      AND NOT EXISTS (
+                          SELECT 1 FROM webhook_deliveries d2 JOIN events e2 ON e2.id = d2.event_id
+                          WHERE d2.endpoint_id = d.endpoint_id AND d2.status = 'PENDING'
+                            AND e2.object_id = e.object_id AND e2.sequence < e.sequence)
+                    ORDER BY e.sequence LIMIT {workerOptions.Value.BatchSize}
+                    FOR UPDATE OF d SKIP LOCKED)
+                RETURNING id AS "Value"
+                """
+            )
+            .ToListAsync(ct);
         foreach (var id in ids)
         {
             await DeliverAsync(id, ct);
@@ -224,18 +296,29 @@ public sealed class WebhookDeliveryJob(
                 error = $"endpoint answered {statusCode}";
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException && !ct.IsCancellationRequested)
+        catch (Exception ex)
+            when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException
+                && !ct.IsCancellationRequested
+            )
         {
             error = ex is HttpRequestException ? $"connection failed: {ex.Message}" : "timed out";
         }
 
         watch.Stop();
-        db.WebhookAttempts.Add(new WebhookAttempt
-        {
-            Id = Ids.New("wha"), DeliveryId = delivery.Id, EndpointId = endpoint.Id, EventId = e.Id,
-            Number = delivery.Attempts + 1, StatusCode = statusCode, Error = error, DurationMs = watch.ElapsedMilliseconds,
-            At = now,
-        });
+        db.WebhookAttempts.Add(
+            new WebhookAttempt
+            {
+                Id = Ids.New("wha"),
+                DeliveryId = delivery.Id,
+                EndpointId = endpoint.Id,
+                EventId = e.Id,
+                Number = delivery.Attempts + 1,
+                StatusCode = statusCode,
+                Error = error,
+                DurationMs = watch.ElapsedMilliseconds,
+                At = now,
+            }
+        );
         if (error is null)
         {
             delivery.RecordSuccess(statusCode!.Value, now);

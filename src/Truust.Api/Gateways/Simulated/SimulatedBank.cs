@@ -15,8 +15,11 @@ public sealed class SimulatedBankOptions
 /// A bank that accepts outgoing transfers and settles them after a delay, with magic account numbers that make
 /// it refuse a transfer up front or return it after accepting it. Idempotent on the reference.
 /// </summary>
-public sealed class SimulatedBank(IServiceScopeFactory scopes, TimeProvider clock, IOptions<SimulatedBankOptions> options)
-    : IBankGateway
+public sealed class SimulatedBank(
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    IOptions<SimulatedBankOptions> options
+) : IBankGateway
 {
     /// <summary>An IBAN whose account number ends in these digits is refused up front (account closed).</summary>
     public const string RefusedSuffix = "0000000666";
@@ -24,7 +27,12 @@ public sealed class SimulatedBank(IServiceScopeFactory scopes, TimeProvider cloc
     /// <summary>An IBAN whose account number ends in these digits is accepted, then returned at settlement.</summary>
     public const string ReturnedSuffix = "0000000777";
 
-    public async Task<BankTransfer> SubmitTransferAsync(string reference, string iban, Money amount, CancellationToken ct)
+    public async Task<BankTransfer> SubmitTransferAsync(
+        string reference,
+        string iban,
+        Money amount,
+        CancellationToken ct
+    )
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
@@ -55,8 +63,9 @@ public sealed class SimulatedBank(IServiceScopeFactory scopes, TimeProvider cloc
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
-        var transfer = await db.SimulatedBankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
-                       ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
+        var transfer =
+            await db.SimulatedBankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
+            ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
         if (transfer.Status == "ACCEPTED" && clock.GetUtcNow() >= transfer.SettlesAt)
         {
             var returned = transfer.Iban.EndsWith(ReturnedSuffix, StringComparison.Ordinal);
@@ -73,8 +82,9 @@ public sealed class SimulatedBank(IServiceScopeFactory scopes, TimeProvider cloc
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
-        var transfer = await db.SimulatedBankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
-                       ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
+        var transfer =
+            await db.SimulatedBankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
+            ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
         if (transfer.Status == "ACCEPTED")
         {
             transfer.Status = settle ? "SETTLED" : "RETURNED";

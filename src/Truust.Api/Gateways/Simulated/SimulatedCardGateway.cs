@@ -12,18 +12,25 @@ namespace Truust.Api.Gateways.Simulated;
 public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvider clock) : ICardGateway
 {
     /// <summary>The documented test cards. Any other Luhn-valid number is approved.</summary>
-    public static readonly IReadOnlyDictionary<string, (string Outcome, string? Code)> TestCards =
-        new Dictionary<string, (string, string?)>
-        {
-            ["4242424242424242"] = ("APPROVED", null),
-            ["5555555555554444"] = ("APPROVED", null),
-            ["4000000000000002"] = ("DECLINED", "card_declined"),
-            ["4000000000009995"] = ("DECLINED", "insufficient_funds"),
-            ["4000000000000069"] = ("DECLINED", "expired_card"),
-            ["4000002760003184"] = ("CHALLENGE_REQUIRED", null),
-        };
+    public static readonly IReadOnlyDictionary<string, (string Outcome, string? Code)> TestCards = new Dictionary<
+        string,
+        (string, string?)
+    >
+    {
+        ["4242424242424242"] = ("APPROVED", null),
+        ["5555555555554444"] = ("APPROVED", null),
+        ["4000000000000002"] = ("DECLINED", "card_declined"),
+        ["4000000000009995"] = ("DECLINED", "insufficient_funds"),
+        ["4000000000000069"] = ("DECLINED", "expired_card"),
+        ["4000002760003184"] = ("CHALLENGE_REQUIRED", null),
+    };
 
-    public async Task<CardAuthorization> AuthorizeAsync(string reference, Money amount, CardDetails card, CancellationToken ct)
+    public async Task<CardAuthorization> AuthorizeAsync(
+        string reference,
+        Money amount,
+        CardDetails card,
+        CancellationToken ct
+    )
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
@@ -50,12 +57,17 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
         return ToAuthorization(charge);
     }
 
-    public async Task<CardAuthorization> CompleteChallengeAsync(string reference, bool authenticated, CancellationToken ct)
+    public async Task<CardAuthorization> CompleteChallengeAsync(
+        string reference,
+        bool authenticated,
+        CancellationToken ct
+    )
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
-        var charge = await db.SimulatedCardCharges.FirstOrDefaultAsync(c => c.Reference == reference, ct)
-                     ?? throw new InvalidOperationException($"The card gateway has no charge '{reference}'.");
+        var charge =
+            await db.SimulatedCardCharges.FirstOrDefaultAsync(c => c.Reference == reference, ct)
+            ?? throw new InvalidOperationException($"The card gateway has no charge '{reference}'.");
         if (charge.Outcome == "CHALLENGE_REQUIRED")
         {
             charge.Outcome = authenticated ? "APPROVED" : "DECLINED";
@@ -75,47 +87,65 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
             return;
         }
 
-        var charge = await db.SimulatedCardCharges.FirstOrDefaultAsync(c => c.Reference == chargeReference, ct)
-                     ?? throw new InvalidOperationException($"The card gateway has no charge '{chargeReference}'.");
+        var charge =
+            await db.SimulatedCardCharges.FirstOrDefaultAsync(c => c.Reference == chargeReference, ct)
+            ?? throw new InvalidOperationException($"The card gateway has no charge '{chargeReference}'.");
         if (charge.Outcome != "APPROVED" || charge.RefundedMinor + amount.AmountMinor > charge.AmountMinor)
         {
             throw new InvalidOperationException(
-                $"The card gateway refuses to refund {amount} of charge {chargeReference} ({charge.Outcome}, " +
-                $"{charge.RefundedMinor} of {charge.AmountMinor} already refunded).");
+                $"The card gateway refuses to refund {amount} of charge {chargeReference} ({charge.Outcome}, "
+                    + $"{charge.RefundedMinor} of {charge.AmountMinor} already refunded)."
+            );
         }
 
         charge.RefundedMinor += amount.AmountMinor;
-        db.SimulatedCardRefunds.Add(new SimulatedCardRefund
-        {
-            Reference = refundReference,
-            ChargeReference = chargeReference,
-            AmountMinor = amount.AmountMinor,
-            CreatedAt = clock.GetUtcNow(),
-        });
+        db.SimulatedCardRefunds.Add(
+            new SimulatedCardRefund
+            {
+                Reference = refundReference,
+                ChargeReference = chargeReference,
+                AmountMinor = amount.AmountMinor,
+                CreatedAt = clock.GetUtcNow(),
+            }
+        );
         await db.SaveChangesAsync(ct);
     }
 
-    public static string Brand(string number) => number switch
-    {
-        ['4', ..] => "visa",
-        ['5', >= '1' and <= '5', ..] => "mastercard",
-        ['3', '4' or '7', ..] => "amex",
-        _ => "card",
-    };
+    public static string Brand(string number) =>
+        number switch
+        {
+            ['4', ..] => "visa",
+            ['5', >= '1' and <= '5', ..] => "mastercard",
+            ['3', '4' or '7', ..] => "amex",
+            _ => "card",
+        };
 
-    private static CardAuthorization ToAuthorization(SimulatedCardCharge charge) => charge.Outcome switch
-    {
-        "APPROVED" => new(CardOutcome.Approved, charge.Brand, charge.Last4, null, null),
-        "CHALLENGE_REQUIRED" => new(CardOutcome.ChallengeRequired, charge.Brand, charge.Last4, null,
-            "The card issuer requires 3-D Secure authentication."),
-        _ => new(CardOutcome.Declined, charge.Brand, charge.Last4, charge.DeclineCode, DeclineMessage(charge.DeclineCode)),
-    };
+    private static CardAuthorization ToAuthorization(SimulatedCardCharge charge) =>
+        charge.Outcome switch
+        {
+            "APPROVED" => new(CardOutcome.Approved, charge.Brand, charge.Last4, null, null),
+            "CHALLENGE_REQUIRED" => new(
+                CardOutcome.ChallengeRequired,
+                charge.Brand,
+                charge.Last4,
+                null,
+                "The card issuer requires 3-D Secure authentication."
+            ),
+            _ => new(
+                CardOutcome.Declined,
+                charge.Brand,
+                charge.Last4,
+                charge.DeclineCode,
+                DeclineMessage(charge.DeclineCode)
+            ),
+        };
 
-    private static string DeclineMessage(string? code) => code switch
-    {
-        "insufficient_funds" => "The card has insufficient funds.",
-        "expired_card" => "The card has expired.",
-        "authentication_failed" => "3-D Secure authentication failed.",
-        _ => "The card was declined.",
-    };
+    private static string DeclineMessage(string? code) =>
+        code switch
+        {
+            "insufficient_funds" => "The card has insufficient funds.",
+            "expired_card" => "The card has expired.",
+            "authentication_failed" => "3-D Secure authentication failed.",
+            _ => "The card was declined.",
+        };
 }

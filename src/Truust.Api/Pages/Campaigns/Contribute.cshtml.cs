@@ -22,7 +22,8 @@ public sealed class ContributeModel(
     CustomerService customers,
     PlatformService platforms,
     IValidator<CreateCustomerRequest> customerRules,
-    TimeProvider clock) : HostedPageModel
+    TimeProvider clock
+) : HostedPageModel
 {
     public const string Card = "card";
     public const string Bankwire = "bankwire";
@@ -76,13 +77,21 @@ public sealed class ContributeModel(
         var contributor = new CreateCustomerRequest { Name = Name?.Trim(), Email = Email?.Trim() };
         foreach (var failure in (await customerRules.ValidateAsync(contributor, ct)).Errors)
         {
-            Errors.TryAdd(failure.PropertyName, failure.PropertyName == "email"
-                ? "Enter a valid email address, like name@example.com."
-                : "Enter your name.");
+            Errors.TryAdd(
+                failure.PropertyName,
+                failure.PropertyName == "email"
+                    ? "Enter a valid email address, like name@example.com."
+                    : "Enter your name."
+            );
         }
 
         var amount = ReadAmount(campaign);
-        var type = Method switch { Card => PayinType.Addon, Bankwire => PayinType.Bankwire, _ => (PayinType?)null };
+        var type = Method switch
+        {
+            Card => PayinType.Addon,
+            Bankwire => PayinType.Bankwire,
+            _ => (PayinType?)null,
+        };
         if (type is null)
         {
             Errors["method"] = "Choose how you would like to pay.";
@@ -99,10 +108,17 @@ public sealed class ContributeModel(
         ContributionResponse contribution;
         try
         {
-            contribution = await campaigns.ContributeAsync(caller, campaign.Id, new CreateContributionRequest
-            {
-                ContributorId = customer.Id, Amount = amount, Type = type,
-            }, ct);
+            contribution = await campaigns.ContributeAsync(
+                caller,
+                campaign.Id,
+                new CreateContributionRequest
+                {
+                    ContributorId = customer.Id,
+                    Amount = amount,
+                    Type = type,
+                },
+                ct
+            );
         }
         catch (BusinessRuleException e)
         {
@@ -141,9 +157,12 @@ public sealed class ContributeModel(
         var currency = Currency.Of(campaign.Currency);
         var text = (Amount ?? string.Empty).Trim().Replace(',', '.');
         var scale = (decimal)Math.Pow(10, currency.Exponent);
-        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var major)
-            || major * scale != decimal.Truncate(major * scale) || major <= 0
-            || major * scale > Domain.Money.MaxAmountMinor)
+        if (
+            !decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var major)
+            || major * scale != decimal.Truncate(major * scale)
+            || major <= 0
+            || major * scale > Domain.Money.MaxAmountMinor
+        )
         {
             Errors["amount"] = $"Enter an amount in {currency.Code}, like 25 or 25.50.";
             return null;
@@ -161,9 +180,10 @@ public sealed class ContributeModel(
         }
         else if (left is { } room && minor > room)
         {
-            Errors["amount"] = room > 0
-                ? $"The campaign can take only {Money(room)} more before its cap."
-                : "The campaign has reached its cap.";
+            Errors["amount"] =
+                room > 0
+                    ? $"The campaign can take only {Money(room)} more before its cap."
+                    : "The campaign has reached its cap.";
         }
 
         return Errors.ContainsKey("amount") ? null : minor;

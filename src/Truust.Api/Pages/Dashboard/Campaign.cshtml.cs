@@ -18,11 +18,16 @@ public sealed class CampaignModel(CampaignService campaigns, CustomerService cus
     {
         Campaign = campaigns.ToResponse(await campaigns.FindAsync(Caller, id, ct));
         OwnerName = (await customers.FindAsync(Caller, Campaign.OwnerId, ct)).Name;
-        Contributions = await campaigns.ContributionsAsync(Caller, id, new PageQuery
-        {
-            Limit = PageQuery.MaxLimit,
-            StartingAfter = after is { Length: > 0 and <= 64 } ? after : null,
-        }, ct);
+        Contributions = await campaigns.ContributionsAsync(
+            Caller,
+            id,
+            new PageQuery
+            {
+                Limit = PageQuery.MaxLimit,
+                StartingAfter = after is { Length: > 0 and <= 64 } ? after : null,
+            },
+            ct
+        );
         ViewData["Title"] = Campaign.Name;
         ViewData["Section"] = "campaigns";
     }

@@ -27,8 +27,9 @@ public sealed class CustomerModel(CustomerService customers, DashboardReads read
     {
         Customer = await customers.FindAsync(Caller, id, ct);
         Wallets = (await reads.WalletsAsync(Caller, Customer.Id, null, ct)).Rows;
-        BankAccounts = (await customers.ListBankAccountsAsync(Caller, Customer.Id,
-            new PageQuery { Limit = PageQuery.MaxLimit }, ct)).Data;
+        BankAccounts = (
+            await customers.ListBankAccountsAsync(Caller, Customer.Id, new PageQuery { Limit = PageQuery.MaxLimit }, ct)
+        ).Data;
         Bought = await search.PageAsync(Caller, new OrderFilter(Buyer: Customer.Id), null, null, ct);
         Sold = await search.PageAsync(Caller, new OrderFilter(Seller: Customer.Id), null, null, ct);
         ViewData["Title"] = Customer.Name;

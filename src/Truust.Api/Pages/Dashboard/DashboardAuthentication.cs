@@ -32,30 +32,40 @@ public static class DashboardAuthentication
 
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
-        services.AddAuthentication()
-            .AddCookie(Scheme, options =>
-            {
-                options.Cookie.Name = CookieName;
-                options.Cookie.Path = "/dashboard";
-                options.Cookie.HttpOnly = true;
-                // Strict: no other site can make the browser send the session, which is also the first line of
-                // defence against cross-site request forgery (antiforgery tokens are the second).
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-                options.CookieManager = new SecureUnlessLoopbackCookieManager();
-                options.LoginPath = "/dashboard/signin";
-                options.LogoutPath = "/dashboard/signout";
-                options.AccessDeniedPath = "/dashboard/signin";
-                options.ReturnUrlParameter = "return_url";
-                // Short and sliding: an unattended browser does not stay signed in for long.
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
-                options.SlidingExpiration = true;
-                options.Events.OnValidatePrincipal = ValidateAsync;
-            });
-        services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy
-            .AddAuthenticationSchemes(Scheme)
-            .RequireAuthenticatedUser()
-            .RequireClaim(ClaimTypes.Role, Caller.OperatorRole, Caller.PlatformRole)));
+        services
+            .AddAuthentication()
+            .AddCookie(
+                Scheme,
+                options =>
+                {
+                    options.Cookie.Name = CookieName;
+                    options.Cookie.Path = "/dashboard";
+                    options.Cookie.HttpOnly = true;
+                    // Strict: no other site can make the browser send the session, which is also the first line of
+                    // defence against cross-site request forgery (antiforgery tokens are the second).
+                    options.Cookie.SameSite = SameSiteMode.Strict;
+                    options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                    options.CookieManager = new SecureUnlessLoopbackCookieManager();
+                    options.LoginPath = "/dashboard/signin";
+                    options.LogoutPath = "/dashboard/signout";
+                    options.AccessDeniedPath = "/dashboard/signin";
+                    options.ReturnUrlParameter = "return_url";
+                    // Short and sliding: an unattended browser does not stay signed in for long.
+                    options.ExpireTimeSpan = TimeSpan.FromHours(8);
+                    options.SlidingExpiration = true;
+                    options.Events.OnValidatePrincipal = ValidateAsync;
+                }
+            );
+        services.AddAuthorization(options =>
+            options.AddPolicy(
+                Policy,
+                policy =>
+                    policy
+                        .AddAuthenticationSchemes(Scheme)
+                        .RequireAuthenticatedUser()
+                        .RequireClaim(ClaimTypes.Role, Caller.OperatorRole, Caller.PlatformRole)
+            )
+        );
         services.AddScoped<OrderSearch>();
         services.AddScoped<DashboardReads>();
         return services;
@@ -65,8 +75,12 @@ public static class DashboardAuthentication
     /// The identity a key signs in as, or null when the key is unknown or revoked. The same checks as the API's
     /// Bearer authentication: the operator key compared in constant time, a platform key found by its SHA-256 hash.
     /// </summary>
-    public static async Task<ClaimsPrincipal?> SignInAsAsync(string? key, TruustDbContext db, TruustOptions options,
-        CancellationToken ct)
+    public static async Task<ClaimsPrincipal?> SignInAsAsync(
+        string? key,
+        TruustDbContext db,
+        TruustOptions options,
+        CancellationToken ct
+    )
     {
         key = key?.Trim();
         if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength)
@@ -74,8 +88,13 @@ public static class DashboardAuthentication
             return null;
         }
 
-        if (options.OperatorKey.Length > 0 && CryptographicOperations.FixedTimeEquals(
-                Encoding.UTF8.GetBytes(key), Encoding.UTF8.GetBytes(options.OperatorKey)))
+        if (
+            options.OperatorKey.Length > 0
+            && CryptographicOperations.FixedTimeEquals(
+                Encoding.UTF8.GetBytes(key),
+                Encoding.UTF8.GetBytes(options.OperatorKey)
+            )
+        )
         {
             return Principal([
                 new Claim(ClaimTypes.NameIdentifier, "operator"),
@@ -86,9 +105,21 @@ public static class DashboardAuthentication
         }
 
         var hash = ApiKey.HashOf(key);
-        var found = await db.ApiKeys.AsNoTracking()
+        var found = await db
+            .ApiKeys.AsNoTracking()
             .Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Join(db.Platforms, k => k.PlatformId, p => p.Id, (k, p) => new { k.Id, k.PlatformId, p.Name })
+            .Join(
+                db.Platforms,
+                k => k.PlatformId,
+                p => p.Id,
+                (k, p) =>
+                    new
+                    {
+                        k.Id,
+                        k.PlatformId,
+                        p.Name,
+                    }
+            )
             .FirstOrDefaultAsync(ct);
         return found is null
             ? null
@@ -112,17 +143,24 @@ public static class DashboardAuthentication
         if (user.IsInRole(Caller.OperatorRole))
         {
             var options = context.HttpContext.RequestServices.GetRequiredService<IOptions<TruustOptions>>().Value;
-            valid = options.OperatorKey.Length > 0
-                    && user.FindFirstValue(OperatorFingerprintClaim) == Fingerprint(options.OperatorKey);
+            valid =
+                options.OperatorKey.Length > 0
+                && user.FindFirstValue(OperatorFingerprintClaim) == Fingerprint(options.OperatorKey);
         }
         else
         {
             var keyId = user.FindFirstValue(KeyIdClaim);
             var platformId = user.FindFirstValue(Caller.PlatformClaim);
             var db = context.HttpContext.RequestServices.GetRequiredService<TruustDbContext>();
-            valid = keyId is not null && platformId is not null && await db.ApiKeys.AsNoTracking()
-                .AnyAsync(k => k.Id == keyId && k.PlatformId == platformId && k.RevokedAt == null,
-                    context.HttpContext.RequestAborted);
+            valid =
+                keyId is not null
+                && platformId is not null
+                && await db
+                    .ApiKeys.AsNoTracking()
+                    .AnyAsync(
+                        k => k.Id == keyId && k.PlatformId == platformId && k.RevokedAt == null,
+                        context.HttpContext.RequestAborted
+                    );
         }
 
         if (!valid)
@@ -167,9 +205,14 @@ public static class DashboardAuthentication
 
         private static bool IsPlainLoopback(HttpContext context) =>
             !context.Request.IsHttps
-            && context.Connection.RemoteIpAddress is { } remote && IPAddress.IsLoopback(remote)
-            && (context.Request.Host.Host == "localhost"
-                || (IPAddress.TryParse(context.Request.Host.Host.Trim('[', ']'), out var host)
-                    && IPAddress.IsLoopback(host)));
+            && context.Connection.RemoteIpAddress is { } remote
+            && IPAddress.IsLoopback(remote)
+            && (
+                context.Request.Host.Host == "localhost"
+                || (
+                    IPAddress.TryParse(context.Request.Host.Host.Trim('[', ']'), out var host)
+                    && IPAddress.IsLoopback(host)
+                )
+            );
     }
 }

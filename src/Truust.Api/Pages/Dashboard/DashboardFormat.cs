@@ -25,21 +25,22 @@ public static class DashboardFormat
     public static string Css(OrderStatus status) => "status-" + Wire(status).ToLowerInvariant().Replace('_', '-');
 
     /// <summary>What a status means to the platform's staff (the legend).</summary>
-    public static string Meaning(OrderStatus status) => status switch
-    {
-        OrderStatus.Draft => "Created; nothing paid yet.",
-        OrderStatus.PendingPublish => "Payment under way (card or bank wire).",
-        OrderStatus.Failure => "Payment failed; the buyer may try again.",
-        OrderStatus.Published => "Paid; the money is held in escrow.",
-        OrderStatus.Cancelled => "Cancelled; anything held went back to the buyer.",
-        OrderStatus.Accepted => "The seller accepted; waiting for their payout details.",
-        OrderStatus.Rejected => "The seller rejected; refund the buyer.",
-        OrderStatus.PendingValidate => "Waiting for the platform to validate.",
-        OrderStatus.PendingRelease => "Validated; the release to the seller is under way.",
-        OrderStatus.BlockedRelease => "Release on hold (by the operator, or refused by the bank).",
-        OrderStatus.Released => "Paid out to the seller.",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
+    public static string Meaning(OrderStatus status) =>
+        status switch
+        {
+            OrderStatus.Draft => "Created; nothing paid yet.",
+            OrderStatus.PendingPublish => "Payment under way (card or bank wire).",
+            OrderStatus.Failure => "Payment failed; the buyer may try again.",
+            OrderStatus.Published => "Paid; the money is held in escrow.",
+            OrderStatus.Cancelled => "Cancelled; anything held went back to the buyer.",
+            OrderStatus.Accepted => "The seller accepted; waiting for their payout details.",
+            OrderStatus.Rejected => "The seller rejected; refund the buyer.",
+            OrderStatus.PendingValidate => "Waiting for the platform to validate.",
+            OrderStatus.PendingRelease => "Validated; the release to the seller is under way.",
+            OrderStatus.BlockedRelease => "Release on hold (by the operator, or refused by the bank).",
+            OrderStatus.Released => "Paid out to the seller.",
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+        };
 
     public static string Money(long amountMinor, string currency) =>
         new Money(amountMinor, Currency.Of(currency)).ToString();

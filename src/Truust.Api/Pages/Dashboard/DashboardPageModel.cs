@@ -30,8 +30,10 @@ public abstract class DashboardPageModel : PageModel
     /// <summary>Who the transition table sees acting: the operator, or the platform itself.</summary>
     public OrderActor Actor => Caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
 
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context,
-        PageHandlerExecutionDelegate next)
+    public override async Task OnPageHandlerExecutionAsync(
+        PageHandlerExecutingContext context,
+        PageHandlerExecutionDelegate next
+    )
     {
         HostedPageModel.SetProtectiveHeaders(Response);
         var executed = await next();
@@ -43,28 +45,44 @@ public abstract class DashboardPageModel : PageModel
     }
 
     /// <summary>The API's words for an expected failure, with its HTTP status; null for a programmer error.</summary>
-    public static (int Status, DashboardProblem View)? ToProblem(Exception exception) => exception switch
-    {
-        NotFoundException e => (StatusCodes.Status404NotFound, new DashboardProblem("Not found", e.Message)),
-        InvalidTransitionException e => (StatusCodes.Status409Conflict,
-            new DashboardProblem("Action refused", ProblemExceptionHandler.InvalidTransitionDetail(e))),
-        DbUpdateConcurrencyException or PostgresException
+    public static (int Status, DashboardProblem View)? ToProblem(Exception exception) =>
+        exception switch
         {
-            SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
-        } => (StatusCodes.Status409Conflict, new DashboardProblem("Changed at the same time",
-            "Another change to this object was saved at the same moment. Reload the page and try again.")),
-        BusinessRuleException e => (StatusCodes.Status422UnprocessableEntity,
-            new DashboardProblem("Action refused", e.Message)),
-        ConflictException e => (StatusCodes.Status409Conflict, new DashboardProblem("Action refused", e.Message)),
-        ForbiddenException e => (StatusCodes.Status403Forbidden, new DashboardProblem("Not allowed", e.Message)),
-        _ => null,
-    };
+            NotFoundException e => (StatusCodes.Status404NotFound, new DashboardProblem("Not found", e.Message)),
+            InvalidTransitionException e => (
+                StatusCodes.Status409Conflict,
+                new DashboardProblem("Action refused", ProblemExceptionHandler.InvalidTransitionDetail(e))
+            ),
+            DbUpdateConcurrencyException
+            or PostgresException
+            {
+                SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected,
+            } => (
+                StatusCodes.Status409Conflict,
+                new DashboardProblem(
+                    "Changed at the same time",
+                    "Another change to this object was saved at the same moment. Reload the page and try again."
+                )
+            ),
+            BusinessRuleException e => (
+                StatusCodes.Status422UnprocessableEntity,
+                new DashboardProblem("Action refused", e.Message)
+            ),
+            ConflictException e => (StatusCodes.Status409Conflict, new DashboardProblem("Action refused", e.Message)),
+            ForbiddenException e => (StatusCodes.Status403Forbidden, new DashboardProblem("Not allowed", e.Message)),
+            _ => null,
+        };
 
     protected IActionResult ProblemPage(int status, DashboardProblem problem)
     {
         var viewData = new ViewDataDictionary<DashboardProblem>(MetadataProvider, ModelState) { Model = problem };
         viewData["Title"] = problem.Title;
-        return new ViewResult { ViewName = ProblemView, ViewData = viewData, StatusCode = status };
+        return new ViewResult
+        {
+            ViewName = ProblemView,
+            ViewData = viewData,
+            StatusCode = status,
+        };
     }
 
     protected IActionResult NotFoundPage(string what, string id) =>

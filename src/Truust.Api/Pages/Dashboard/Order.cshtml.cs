@@ -11,8 +11,14 @@ using Truust.Domain.Payments;
 namespace Truust.Api.Pages.Dashboard;
 
 /// <summary>An action the dashboard offers on an order, with what it asks before doing it.</summary>
-public sealed record OrderAction(string Name, string Label, string Question, string Consequence, string Done,
-    bool Dangerous);
+public sealed record OrderAction(
+    string Name,
+    string Label,
+    string Question,
+    string Consequence,
+    string Done,
+    bool Dangerous
+);
 
 /// <summary>
 /// <c>/dashboard/orders/{id}</c>: everything about one order (details, links, status history, payins, payouts,
@@ -25,32 +31,70 @@ public sealed class OrderModel(
     OrderService orders,
     RefundService refunds,
     CustomerService customers,
-    DashboardReads reads) : DashboardPageModel
+    DashboardReads reads
+) : DashboardPageModel
 {
     public const int MaxReasonLength = 500;
 
     /// <summary>The actions the dashboard can take, in the order they are offered.</summary>
     public static readonly IReadOnlyList<OrderAction> Supported =
     [
-        new("validate", "Validate", "Validate this order?",
+        new(
+            "validate",
+            "Validate",
+            "Validate this order?",
             "The money is released to the seller right away (less the fee). This cannot be undone.",
-            "The order was validated; the release to the seller is under way.", false),
-        new("accept", "Accept for the seller", "Accept this order on the seller's behalf?",
-            "The order becomes ACCEPTED; the seller then says where to be paid.", "The order was accepted.", false),
-        new("unblock", "Unblock the release", "Let the release go ahead?",
-            "The order goes back to PENDING_RELEASE and the seller is paid.", "The release was unblocked.", false),
-        new("block", "Block the release", "Hold the release of this order?",
-            "The money stays in escrow until the operator unblocks or cancels the order.", "The release was blocked.",
-            true),
-        new("reject", "Reject for the seller", "Reject this order on the seller's behalf?",
+            "The order was validated; the release to the seller is under way.",
+            false
+        ),
+        new(
+            "accept",
+            "Accept for the seller",
+            "Accept this order on the seller's behalf?",
+            "The order becomes ACCEPTED; the seller then says where to be paid.",
+            "The order was accepted.",
+            false
+        ),
+        new(
+            "unblock",
+            "Unblock the release",
+            "Let the release go ahead?",
+            "The order goes back to PENDING_RELEASE and the seller is paid.",
+            "The release was unblocked.",
+            false
+        ),
+        new(
+            "block",
+            "Block the release",
+            "Hold the release of this order?",
+            "The money stays in escrow until the operator unblocks or cancels the order.",
+            "The release was blocked.",
+            true
+        ),
+        new(
+            "reject",
+            "Reject for the seller",
+            "Reject this order on the seller's behalf?",
             "The order becomes REJECTED. The money stays in escrow until you refund the buyer.",
-            "The order was rejected.", true),
-        new("refund", "Refund the buyer", "Refund the buyer?",
+            "The order was rejected.",
+            true
+        ),
+        new(
+            "refund",
+            "Refund the buyer",
+            "Refund the buyer?",
             "Everything the order still holds goes back to the buyer, along the way it was paid.",
-            "The buyer is being refunded.", true),
-        new("cancel", "Cancel the order", "Cancel this order?",
-            "The order becomes CANCELLED. Anything held in escrow goes back to the buyer.", "The order was cancelled.",
-            true),
+            "The buyer is being refunded.",
+            true
+        ),
+        new(
+            "cancel",
+            "Cancel the order",
+            "Cancel this order?",
+            "The order becomes CANCELLED. Anything held in escrow goes back to the buyer.",
+            "The order was cancelled.",
+            true
+        ),
     ];
 
     public OrderResponse Order { get; private set; } = null!;
@@ -108,8 +152,12 @@ public sealed class OrderModel(
         var reason = string.IsNullOrWhiteSpace(Reason) ? null : Reason.Trim();
         if (reason is { Length: > MaxReasonLength })
         {
-            return await RefusedAsync(id, StatusCodes.Status422UnprocessableEntity,
-                $"The reason is at most {MaxReasonLength} characters.", ct);
+            return await RefusedAsync(
+                id,
+                StatusCodes.Status422UnprocessableEntity,
+                $"The reason is at most {MaxReasonLength} characters.",
+                ct
+            );
         }
 
         try
@@ -135,12 +183,21 @@ public sealed class OrderModel(
                     await orders.CancelAsync(Caller, id, Actor, reason, ct);
                     break;
                 case "refund":
-                    await refunds.CreateForRejectedOrderAsync(Caller, id, new CreateRefundRequest { Reason = reason },
-                        orders.LockAsync, ct);
+                    await refunds.CreateForRejectedOrderAsync(
+                        Caller,
+                        id,
+                        new CreateRefundRequest { Reason = reason },
+                        orders.LockAsync,
+                        ct
+                    );
                     break;
                 default:
-                    return await RefusedAsync(id, StatusCodes.Status400BadRequest,
-                        $"The dashboard has no action '{action}'.", ct);
+                    return await RefusedAsync(
+                        id,
+                        StatusCodes.Status400BadRequest,
+                        $"The dashboard has no action '{action}'.",
+                        ct
+                    );
             }
         }
         catch (Exception e) when (e is not NotFoundException && ToProblem(e) is (var status, var problem))
@@ -155,13 +212,14 @@ public sealed class OrderModel(
     public string? CustomerLink(string? customerId) =>
         customerId is null ? null : $"/dashboard/customers/{Uri.EscapeDataString(customerId)}";
 
-    public static string PayinLabel(Payin payin) => payin.Type switch
-    {
-        PayinType.Addon when payin.CardLast4 is not null => HostedPages.CardLabel(payin.CardBrand, payin.CardLast4),
-        PayinType.Addon => "Card",
-        PayinType.Bankwire => $"Bank wire, reference {payin.BankwireReference}",
-        _ => $"Wallet {payin.SourceWalletId}",
-    };
+    public static string PayinLabel(Payin payin) =>
+        payin.Type switch
+        {
+            PayinType.Addon when payin.CardLast4 is not null => HostedPages.CardLabel(payin.CardBrand, payin.CardLast4),
+            PayinType.Addon => "Card",
+            PayinType.Bankwire => $"Bank wire, reference {payin.BankwireReference}",
+            _ => $"Wallet {payin.SourceWalletId}",
+        };
 
     private async Task<IActionResult> RefusedAsync(string id, int status, string message, CancellationToken ct)
     {
@@ -172,9 +230,10 @@ public sealed class OrderModel(
         return page;
     }
 
-    private string AllowedNow() => Actions.Count == 0
-        ? " No action can be taken from the dashboard now."
-        : $" Allowed now: {string.Join(", ", Actions.Select(a => a.Name))}.";
+    private string AllowedNow() =>
+        Actions.Count == 0
+            ? " No action can be taken from the dashboard now."
+            : $" Allowed now: {string.Join(", ", Actions.Select(a => a.Name))}.";
 
     private async Task LoadAsync(string id, CancellationToken ct)
     {

@@ -14,8 +14,10 @@ namespace Truust.Api.Pages.Dashboard;
 public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
 {
     /// <summary>Metadata as readable JSON in the export (accents stay as they are; CSV quoting escapes).</summary>
-    private static readonly JsonSerializerOptions MetadataJson =
-        new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions MetadataJson = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     [BindProperty(Name = "status", SupportsGet = true)]
     public string? Status { get; set; }
@@ -80,25 +82,54 @@ public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
         Filter = ReadFilter();
         if (Errors.Count > 0)
         {
-            return ProblemPage(StatusCodes.Status400BadRequest, new DashboardProblem("Cannot export",
-                string.Join(' ', Errors.Values)));
+            return ProblemPage(
+                StatusCodes.Status400BadRequest,
+                new DashboardProblem("Cannot export", string.Join(' ', Errors.Values))
+            );
         }
 
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition =
             $"attachment; filename=\"truust-orders-{DateTime.UtcNow:yyyyMMdd-HHmmss}.csv\"";
         await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(false), bufferSize: 16 * 1024);
-        await writer.WriteAsync(Csv.Line("id", "created_at", "status", "name", "amount", "currency", "amount_minor",
-            "held_minor", "buyer_id", "buyer_name", "seller_id", "seller_name", "platform_id", "metadata"));
+        await writer.WriteAsync(
+            Csv.Line(
+                "id",
+                "created_at",
+                "status",
+                "name",
+                "amount",
+                "currency",
+                "amount_minor",
+                "held_minor",
+                "buyer_id",
+                "buyer_name",
+                "seller_id",
+                "seller_name",
+                "platform_id",
+                "metadata"
+            )
+        );
         await foreach (var row in search.ExportAsync(Caller, Filter, ct))
         {
-            await writer.WriteAsync(Csv.Line(row.Id,
-                row.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                DashboardFormat.Wire(row.Status), row.Name, DashboardFormat.PlainAmount(row.AmountMinor, row.Currency),
-                row.Currency, row.AmountMinor.ToString(CultureInfo.InvariantCulture),
-                row.HeldMinor.ToString(CultureInfo.InvariantCulture), row.BuyerId, row.BuyerName, row.SellerId,
-                row.SellerName, row.PlatformId,
-                row.Metadata.Count == 0 ? null : JsonSerializer.Serialize(row.Metadata, MetadataJson)));
+            await writer.WriteAsync(
+                Csv.Line(
+                    row.Id,
+                    row.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    DashboardFormat.Wire(row.Status),
+                    row.Name,
+                    DashboardFormat.PlainAmount(row.AmountMinor, row.Currency),
+                    row.Currency,
+                    row.AmountMinor.ToString(CultureInfo.InvariantCulture),
+                    row.HeldMinor.ToString(CultureInfo.InvariantCulture),
+                    row.BuyerId,
+                    row.BuyerName,
+                    row.SellerId,
+                    row.SellerName,
+                    row.PlatformId,
+                    row.Metadata.Count == 0 ? null : JsonSerializer.Serialize(row.Metadata, MetadataJson)
+                )
+            );
         }
 
         return new EmptyResult();
@@ -109,8 +140,13 @@ public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
     {
         var values = new Dictionary<string, string?>
         {
-            ["status"] = Status, ["buyer"] = Buyer, ["seller"] = Seller, ["from"] = From, ["to"] = To,
-            ["q"] = Search, ["platform"] = Platform,
+            ["status"] = Status,
+            ["buyer"] = Buyer,
+            ["seller"] = Seller,
+            ["from"] = From,
+            ["to"] = To,
+            ["q"] = Search,
+            ["platform"] = Platform,
         };
         foreach (var (name, value) in changes)
         {
@@ -128,7 +164,8 @@ public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
         OrderStatus? status = null;
         if (!string.IsNullOrWhiteSpace(Status))
         {
-            status = DashboardFormat.Statuses.Cast<OrderStatus?>()
+            status = DashboardFormat
+                .Statuses.Cast<OrderStatus?>()
                 .FirstOrDefault(s => DashboardFormat.Wire(s!.Value) == Status.Trim().ToUpperInvariant());
             if (status is null)
             {
@@ -143,8 +180,15 @@ public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
             Errors["to"] = "The end date is before the start date.";
         }
 
-        return new OrderFilter(status, Text(Buyer, "buyer"), Text(Seller, "seller"), from, to, Text(Search, "q"),
-            Caller.IsOperator ? Text(Platform, "platform") : null);
+        return new OrderFilter(
+            status,
+            Text(Buyer, "buyer"),
+            Text(Seller, "seller"),
+            from,
+            to,
+            Text(Search, "q"),
+            Caller.IsOperator ? Text(Platform, "platform") : null
+        );
     }
 
     private DateOnly? ReadDate(string? value, string field)
@@ -154,8 +198,15 @@ public sealed class OrdersModel(OrderSearch search) : DashboardPageModel
             return null;
         }
 
-        if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None,
-                out var date))
+        if (
+            DateOnly.TryParseExact(
+                value.Trim(),
+                "yyyy-MM-dd",
+                CultureInfo.InvariantCulture,
+                DateTimeStyles.None,
+                out var date
+            )
+        )
         {
             return date;
         }

@@ -40,22 +40,28 @@ public sealed class SignInModel(TruustDbContext db, IOptions<TruustOptions> opti
         Key = null;
         if (principal is null)
         {
-            Error = "This key is not valid, or it has been revoked. Use a platform's secret key (sk_...) or the " +
-                    "operator key.";
+            Error =
+                "This key is not valid, or it has been revoked. Use a platform's secret key (sk_...) or the "
+                + "operator key.";
             var page = Page();
             page.StatusCode = StatusCodes.Status401Unauthorized;
             return page;
         }
 
-        await HttpContext.SignInAsync(DashboardAuthentication.Scheme, principal,
-            new AuthenticationProperties { IsPersistent = false });
+        await HttpContext.SignInAsync(
+            DashboardAuthentication.Scheme,
+            principal,
+            new AuthenticationProperties { IsPersistent = false }
+        );
         return LocalRedirect(Destination);
     }
 
     /// <summary>Back where the visitor was sent from, if that was a dashboard page; the order list otherwise.</summary>
-    private string Destination => ReturnUrl is { } url && Url.IsLocalUrl(url)
-                                  && url.StartsWith("/dashboard/", StringComparison.Ordinal)
-                                  && !url.StartsWith("/dashboard/signin", StringComparison.Ordinal)
-        ? url
-        : "/dashboard/orders";
+    private string Destination =>
+        ReturnUrl is { } url
+        && Url.IsLocalUrl(url)
+        && url.StartsWith("/dashboard/", StringComparison.Ordinal)
+        && !url.StartsWith("/dashboard/signin", StringComparison.Ordinal)
+            ? url
+            : "/dashboard/orders";
 }

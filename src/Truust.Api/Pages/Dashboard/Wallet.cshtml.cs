@@ -22,11 +22,12 @@ public sealed class WalletModel(WalletService wallets, WalletFlowService flows, 
     {
         Wallet = await wallets.FindAsync(Caller, id, ct);
         OwnerName = Wallet.CustomerId is null ? null : (await customers.FindAsync(Caller, Wallet.CustomerId, ct)).Name;
-        Movements = await flows.TransactionsAsync(Caller, id, new PageQuery
-        {
-            Limit = PageSize,
-            StartingAfter = after is { Length: > 0 and <= 64 } ? after : null,
-        }, ct);
+        Movements = await flows.TransactionsAsync(
+            Caller,
+            id,
+            new PageQuery { Limit = PageSize, StartingAfter = after is { Length: > 0 and <= 64 } ? after : null },
+            ct
+        );
         ViewData["Title"] = $"Wallet {Wallet.Id}";
         ViewData["Section"] = "wallets";
     }

@@ -104,7 +104,7 @@ public sealed class OrdersController(OrderService orders, RefundService refunds)
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
         CancellationToken ct
-    ) => StatusCode(201, await refunds.CreateForRejectedOrderAsync(Caller, id, request ?? new(), orders.LockAsync, ct));
+    ) => StatusCode(201, await orders.RefundRejectedAsync(Caller, id, request ?? new(), ct));
 
     /// <summary>The order's refunds.</summary>
     [HttpGet("{id}/refunds")]

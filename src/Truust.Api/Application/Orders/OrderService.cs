@@ -267,6 +267,42 @@ public sealed class OrderService(
     }
 
     /// <summary>
+    /// A platform's explicit refund of a REJECTED order: partial or full, never more than it holds. (Cancelling
+    /// refunds the other paid statuses.)
+    /// </summary>
+    public async Task<RefundResponse> RefundRejectedAsync(
+        Caller caller,
+        string id,
+        CreateRefundRequest request,
+        CancellationToken ct
+    )
+    {
+        var refund = await db.InTransactionAsync(
+            async () =>
+            {
+                var order = await LockAsync(caller, id, ct);
+                if (order.Status != OrderStatus.Rejected)
+                {
+                    var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
+                    throw new DomainStateException(
+                        "invalid_transition",
+                        $"Order {order.Id} is {EnumWire.Name(order.Status)}; only a REJECTED order is refunded "
+                            + "explicitly (cancelling refunds the others).",
+                        EnumWire.Name(order.Status),
+                        order.AllowedTriggers(actor).Select(OrderActions.Name).ToArray()
+                    );
+                }
+
+                var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+                return await refunds.StartAsync(order, payin, request.Amount ?? order.HeldMinor, request.Reason, ct);
+            },
+            ct
+        );
+        await refunds.ExecuteAsync(refund.Id, ct);
+        return RefundResponse.From(await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refund.Id, ct));
+    }
+
+    /// <summary>
     /// Cancels the order. Before payment this only voids the open payin; once paid, everything still held goes back
     /// to the buyer along the rail it came by, in the same commit as the status change.
     /// </summary>

@@ -100,8 +100,7 @@ public sealed class PayinService(
                 }
                 else if (payin.Type == PayinType.Bankwire)
                 {
-                    payin.BankwireReference = NewWireReference();
-                    payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
+                    PrepareWire(payin, now);
                 }
 
                 db.Payins.Add(payin);
@@ -164,8 +163,7 @@ public sealed class PayinService(
         };
         if (type == PayinType.Bankwire)
         {
-            payin.BankwireReference = NewWireReference();
-            payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
+            PrepareWire(payin, now);
         }
 
         db.Payins.Add(payin);
@@ -549,8 +547,7 @@ public sealed class PayinService(
         };
         if (type == PayinType.Bankwire)
         {
-            payin.BankwireReference = NewWireReference();
-            payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
+            PrepareWire(payin, now);
         }
 
         db.Payins.Add(payin);
@@ -593,6 +590,13 @@ public sealed class PayinService(
         }
 
         return payin.OrderId is null ? [] : [await orders.LockAsync(system, payin.OrderId, ct)];
+    }
+
+    /// <summary>A wire payin gets the unique reference the buyer writes on the transfer, and its deadline.</summary>
+    private void PrepareWire(Payin payin, DateTimeOffset now)
+    {
+        payin.BankwireReference = NewWireReference();
+        payin.ExpiresAt = now.AddHours(wireOptions.Value.ExpiryHours);
     }
 
     private static string NewWireReference() => "TRU-" + Ids.Secret(5).ToUpperInvariant();

@@ -130,42 +130,6 @@ public sealed class RefundService(
         return refund;
     }
 
-    /// <summary>
-    /// A platform's explicit refund of a REJECTED order: partial or full, never more than the order holds.
-    /// </summary>
-    public async Task<RefundResponse> CreateForRejectedOrderAsync(
-        Caller caller,
-        string orderId,
-        CreateRefundRequest request,
-        Func<Caller, string, CancellationToken, Task<Order>> lockOrder,
-        CancellationToken ct
-    )
-    {
-        var refund = await db.InTransactionAsync(
-            async () =>
-            {
-                var order = await lockOrder(caller, orderId, ct);
-                if (order.Status != OrderStatus.Rejected)
-                {
-                    var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
-                    throw new DomainStateException(
-                        "invalid_transition",
-                        $"Order {order.Id} is {EnumWire.Name(order.Status)}; only a REJECTED order is refunded "
-                            + "explicitly (cancelling refunds the others).",
-                        EnumWire.Name(order.Status),
-                        order.AllowedTriggers(actor).Select(OrderActions.Name).ToArray()
-                    );
-                }
-
-                var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
-                return await StartAsync(order, payin, request.Amount ?? order.HeldMinor, request.Reason, ct);
-            },
-            ct
-        );
-        await ExecuteAsync(refund.Id, ct);
-        return RefundResponse.From(await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refund.Id, ct));
-    }
-
     public async Task<IReadOnlyList<RefundResponse>> ListForOrderAsync(string orderId, CancellationToken ct) =>
         (await db.Refunds.AsNoTracking().Where(r => r.OrderId == orderId).OrderBy(r => r.Id).ToListAsync(ct))
             .Select(RefundResponse.From)

@@ -183,13 +183,7 @@ public sealed class OrderModel(
                     await orders.CancelAsync(Caller, id, Actor, reason, ct);
                     break;
                 case "refund":
-                    await refunds.CreateForRejectedOrderAsync(
-                        Caller,
-                        id,
-                        new CreateRefundRequest { Reason = reason },
-                        orders.LockAsync,
-                        ct
-                    );
+                    await orders.RefundRejectedAsync(Caller, id, new CreateRefundRequest { Reason = reason }, ct);
                     break;
                 default:
                     return await RefusedAsync(

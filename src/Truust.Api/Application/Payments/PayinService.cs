@@ -260,7 +260,7 @@ public sealed class PayinService(
                 if (candidate is not null)
                 {
                     wire.PayinId = candidate.Id;
-                    var targets = await LockOrdersOfAsync(candidate, ct);
+                    var targets = await LockWhatItFundsAsync(candidate, ct);
                     var payin = await db
                         .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {candidate.Id} FOR UPDATE")
                         .SingleAsync(ct);
@@ -321,7 +321,7 @@ public sealed class PayinService(
             async () =>
             {
                 var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
-                var targets = await LockOrdersOfAsync(candidate, ct);
+                var targets = await LockWhatItFundsAsync(candidate, ct);
                 var payin = await db
                     .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE")
                     .SingleAsync(ct);
@@ -398,7 +398,7 @@ public sealed class PayinService(
             async () =>
             {
                 var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
-                var targets = await LockOrdersOfAsync(candidate, ct);
+                var targets = await LockWhatItFundsAsync(candidate, ct);
                 var payin = await db
                     .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE")
                     .SingleAsync(ct);
@@ -572,7 +572,7 @@ public sealed class PayinService(
     /// Locks what a payin funds before the payin itself, the order every writer takes (orders in id order, or the
     /// campaign; then the payin; then wallets), so recording an outcome cannot deadlock with a cancel or a close.
     /// </summary>
-    private async Task<IReadOnlyList<Order>> LockOrdersOfAsync(Payin payin, CancellationToken ct)
+    private async Task<IReadOnlyList<Order>> LockWhatItFundsAsync(Payin payin, CancellationToken ct)
     {
         var system = new Caller(null, true);
         if (payin.CampaignId is { } campaignId)

@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Playwright;
 using Truust.Browser.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;

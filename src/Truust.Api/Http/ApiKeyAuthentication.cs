@@ -5,8 +5,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Truust.Api.Application.Platforms;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 
 namespace Truust.Api.Http;
 

@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Truust.Api.Application.Payments;
+using Truust.Api.Payins;
+using Truust.Api.Payouts;
 using Truust.Api.Persistence;
+using Truust.Api.Refunds;
 
 namespace Truust.Api.Workers;
 
@@ -35,7 +37,7 @@ public interface IWorkerJob
 public sealed class ReleaseJob(
     TruustDbContext db,
     PayoutService payouts,
-    Application.Wallets.WalletFlowService withdrawals,
+    Wallets.WalletFlowService withdrawals,
     TimeProvider clock,
     IOptions<WorkerOptions> options
 ) : IWorkerJob
@@ -272,7 +274,7 @@ public sealed class IdempotencyPurgeJob(TruustDbContext db, TimeProvider clock) 
 /// <summary>Settles campaigns whose deadline passed: release to the owner, or refund every contributor.</summary>
 public sealed class CampaignDeadlineJob(
     TruustDbContext db,
-    Application.Campaigns.CampaignService campaigns,
+    Campaigns.CampaignService campaigns,
     TimeProvider clock,
     IOptions<WorkerOptions> options
 ) : IWorkerJob

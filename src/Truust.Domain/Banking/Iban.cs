@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Truust.Domain.Banking;
 
 /// <summary>

@@ -3,8 +3,9 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
+using Truust.Api.Platforms;
 using Truust.Api.Tests.Infrastructure;
 
 namespace Truust.Api.Tests.Authentication;

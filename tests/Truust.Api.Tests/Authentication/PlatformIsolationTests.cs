@@ -1,7 +1,8 @@
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 
 namespace Truust.Api.Tests.Authentication;
 

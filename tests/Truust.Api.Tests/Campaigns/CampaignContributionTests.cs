@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Truust.Api.Contracts;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Payments;

@@ -1,8 +1,11 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Truust.Api.Contracts;
+using Truust.Api.Campaigns;
 using Truust.Api.Http;
+using Truust.Api.Payins;
+using Truust.Api.Sandbox;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Api.Workers;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Payments;

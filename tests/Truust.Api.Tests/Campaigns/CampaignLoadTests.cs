@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
-using Truust.Api.Contracts;
+using Truust.Api.Campaigns;
+using Truust.Api.Customers;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Payments;
 using Xunit.Abstractions;

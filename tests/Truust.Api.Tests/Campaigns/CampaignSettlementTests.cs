@@ -1,6 +1,7 @@
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Campaigns;
 using Truust.Api.Http;
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Payments;

@@ -1,5 +1,5 @@
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Campaigns;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Campaigns;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Tests.Infrastructure;
 

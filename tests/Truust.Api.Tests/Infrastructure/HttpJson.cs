@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
+using Truust.Api.Wallets;
 
 namespace Truust.Api.Tests.Infrastructure;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Truust.Api.Contracts;
 using Truust.Api.Persistence;
 
 namespace Truust.Api.Tests.Infrastructure;

@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Truust.Api.Contracts;
+using Truust.Api.Platforms;
 
 namespace Truust.Api.Tests.Infrastructure;
 

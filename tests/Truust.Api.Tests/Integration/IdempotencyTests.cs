@@ -1,9 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
+using Truust.Api.Orders;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Tests.Wallets;
+using Truust.Api.Wallets;
 
 namespace Truust.Api.Tests.Integration;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using Npgsql;
-using Truust.Api.Application.Webhooks;
-using Truust.Api.Contracts;
 using Truust.Api.Http;
+using Truust.Api.Orders;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Tests.Wallets;
+using Truust.Api.Webhooks;
 
 namespace Truust.Api.Tests.Integration;
 

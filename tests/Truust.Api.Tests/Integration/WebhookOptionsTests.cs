@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Truust.Api.Application.Webhooks;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Webhooks;
 
 namespace Truust.Api.Tests.Integration;
 

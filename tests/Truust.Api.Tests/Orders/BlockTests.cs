@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Truust.Api.Contracts;
+using Truust.Api.Orders;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Workers;
 using Truust.Domain.Orders;

@@ -1,5 +1,6 @@
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;

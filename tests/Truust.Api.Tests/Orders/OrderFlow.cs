@@ -1,8 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
+using Truust.Api.Sandbox;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Api.Workers;
 using Truust.Domain.Orders;
 

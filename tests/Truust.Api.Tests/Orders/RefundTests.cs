@@ -1,5 +1,5 @@
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Banking;
 using Truust.Domain.Orders;

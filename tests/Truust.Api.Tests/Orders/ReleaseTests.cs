@@ -1,7 +1,9 @@
 using System.Net;
-using Truust.Api.Contracts;
 using Truust.Api.Http;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Api.Workers;
 using Truust.Domain.Banking;
 using Truust.Domain.Orders;

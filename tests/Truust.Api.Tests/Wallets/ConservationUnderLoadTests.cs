@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
-using Truust.Api.Contracts;
 using Truust.Api.Http;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 
 namespace Truust.Api.Tests.Wallets;
 

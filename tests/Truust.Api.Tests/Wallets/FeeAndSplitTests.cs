@@ -1,6 +1,8 @@
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Domain.Ledger;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;

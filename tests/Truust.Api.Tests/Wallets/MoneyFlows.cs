@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Net;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 using Truust.Domain.Wallets;

@@ -1,7 +1,10 @@
 using System.Net;
 using Npgsql;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 

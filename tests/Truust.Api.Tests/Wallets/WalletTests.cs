@@ -1,7 +1,7 @@
 using System.Net;
-using Truust.Api.Contracts;
 using Truust.Api.Http;
 using Truust.Api.Tests.Infrastructure;
+using Truust.Api.Wallets;
 using Truust.Domain.Wallets;
 
 namespace Truust.Api.Tests.Wallets;

@@ -1,6 +1,5 @@
-using Truust.Api.Application.Campaigns;
-using Truust.Api.Application.Customers;
-using Truust.Api.Contracts;
+using Truust.Api.Campaigns;
+using Truust.Api.Customers;
 using Truust.Api.Http;
 
 namespace Truust.Api.Pages.Dashboard;

@@ -1,6 +1,4 @@
-using Truust.Api.Application.Customers;
-using Truust.Api.Application.Dashboard;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Domain.Customers;
 

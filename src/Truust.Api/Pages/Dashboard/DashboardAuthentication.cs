@@ -6,10 +6,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Truust.Api.Application.Dashboard;
-using Truust.Api.Application.Platforms;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 
 namespace Truust.Api.Pages.Dashboard;
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Truust.Api.Http;
+using Truust.Api.Pages.Hosted;
 using Truust.Domain;
 using Truust.Domain.Orders;
 

@@ -1,10 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
-using Truust.Api.Application.Customers;
-using Truust.Api.Application.Dashboard;
-using Truust.Api.Application.Orders;
-using Truust.Api.Application.Payments;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
+using Truust.Api.Orders;
+using Truust.Api.Pages.Hosted;
+using Truust.Api.Payins;
+using Truust.Api.Refunds;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 

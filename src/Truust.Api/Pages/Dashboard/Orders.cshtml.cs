@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Truust.Api.Application.Dashboard;
 using Truust.Domain.Orders;
 
 namespace Truust.Api.Pages.Dashboard;

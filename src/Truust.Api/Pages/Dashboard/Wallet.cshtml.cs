@@ -1,7 +1,6 @@
-using Truust.Api.Application.Customers;
-using Truust.Api.Application.Wallets;
-using Truust.Api.Contracts;
+using Truust.Api.Customers;
 using Truust.Api.Http;
+using Truust.Api.Wallets;
 using Truust.Domain.Wallets;
 
 namespace Truust.Api.Pages.Dashboard;

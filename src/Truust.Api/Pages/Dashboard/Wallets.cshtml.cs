@@ -1,4 +1,3 @@
-using Truust.Api.Application.Dashboard;
 
 namespace Truust.Api.Pages.Dashboard;
 

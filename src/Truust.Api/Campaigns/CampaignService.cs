@@ -1,0 +1,725 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truust.Api.Customers;
+using Truust.Api.Http;
+using Truust.Api.Ledger;
+using Truust.Api.Payins;
+using Truust.Api.Persistence;
+using Truust.Api.Refunds;
+using Truust.Api.Wallets;
+using Truust.Api.Webhooks;
+using Truust.Api.Workers;
+using Truust.Domain;
+using Truust.Domain.Campaigns;
+using Truust.Domain.Ledger;
+using Truust.Domain.Payments;
+using Truust.Domain.Wallets;
+
+namespace Truust.Api.Campaigns;
+
+/// <summary>
+/// Crowdfunding and crowdlending escrow. Every change locks the campaign row first, so contributions, the
+/// deadline, an early close and a cancel serialise on it: no contribution slips in after the pool was released or
+/// refunded, and the hard cap holds under concurrent contributions.
+/// </summary>
+public sealed class CampaignService(
+    TruustDbContext db,
+    CustomerService customers,
+    PayinService payins,
+    RefundService refunds,
+    LedgerService ledger,
+    WalletService wallets,
+    WalletFlowService flows,
+    EventOutbox events,
+    WorkerSignals signals,
+    IOptions<TruustOptions> options,
+    TimeProvider clock
+)
+{
+    public async Task<CampaignResponse> CreateAsync(Caller caller, CreateCampaignRequest request, CancellationToken ct)
+    {
+        var owner = await customers.FindAsync(caller, request.OwnerId!, ct);
+        if (request.PayoutBankaccountId is { } accountId)
+        {
+            var account = await customers.FindBankAccountAsync(caller, accountId, ct);
+            if (account.CustomerId != owner.Id)
+            {
+                throw new BusinessRuleException(
+                    "destination_not_owners",
+                    "The payout bank account must be the owner's.",
+                    "payout_bankaccount_id"
+                );
+            }
+        }
+
+        var campaign = new Campaign(
+            owner.PlatformId,
+            request.Name!,
+            request.Kind!.Value,
+            request.Mode ?? CampaignMode.AllOrNothing,
+            owner.Id,
+            Money.Positive(request.TargetAmount!.Value, request.Currency!, "target_amount"),
+            request.Deadline!.Value,
+            clock.GetUtcNow()
+        )
+        {
+            MinContributionMinor = request.MinContribution,
+            MaxContributionMinor = request.MaxContribution,
+            HardCapMinor = request.HardCap,
+            PayoutBankAccountId = request.PayoutBankaccountId,
+            AnnualInterestBp = request.AnnualInterestBp,
+            TermMonths = request.TermMonths,
+        };
+        db.Campaigns.Add(campaign);
+        events.Add(
+            campaign.PlatformId,
+            "campaign.created",
+            campaign.Id,
+            new { id = campaign.Id, @object = "campaign" }
+        );
+        await db.SaveChangesAsync(ct);
+        return ToResponse(campaign);
+    }
+
+    public async Task<Campaign> FindAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        return campaign is not null && caller.CanSee(campaign.PlatformId)
+            ? campaign
+            : throw new NotFoundException("campaign", id);
+    }
+
+    public async Task<Campaign?> FindByIdAsync(string id, CancellationToken ct) =>
+        await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+
+    public Task<Page<CampaignResponse>> ListAsync(Caller caller, CampaignListQuery query, CancellationToken ct)
+    {
+        var campaigns = db.Campaigns.Where(c => c.PlatformId == caller.RequirePlatform());
+        if (query.Status is { } status)
+        {
+            campaigns = campaigns.Where(c => c.Status == status);
+        }
+
+        return Paging.PageAsync(campaigns, query, ToResponse, ct);
+    }
+
+    /// <summary>A contribution: a payin into the campaign's escrow (card and wire complete later; wallet at
+    /// once).</summary>
+    public async Task<ContributionResponse> ContributeAsync(
+        Caller caller,
+        string campaignId,
+        CreateContributionRequest request,
+        CancellationToken ct
+    )
+    {
+        var contributor = await customers.FindAsync(caller, request.ContributorId!, ct);
+        var (contribution, payin) = await db.InTransactionAsync(
+            async () =>
+            {
+                var campaign = await LockAsync(caller, campaignId, ct);
+                if (contributor.PlatformId != campaign.PlatformId)
+                {
+                    throw new NotFoundException("customer", contributor.Id);
+                }
+
+                var amount = Money.Positive(request.Amount!.Value, campaign.Currency);
+                string? walletId = null;
+                if (request.Type == PayinType.Wallet)
+                {
+                    var wallet = await wallets.FindAsync(caller, request.WalletId!, ct);
+                    if (wallet.CustomerId != contributor.Id || wallet.Currency != campaign.Currency)
+                    {
+                        throw new BusinessRuleException(
+                            "wallet_not_contributors",
+                            $"A WALLET contribution is paid from the contributor's own {campaign.Currency} wallet.",
+                            "wallet_id"
+                        );
+                    }
+
+                    walletId = wallet.Id;
+                }
+
+                campaign.ReserveContribution(amount.AmountMinor, clock.GetUtcNow());
+                var contribution = new Contribution(campaign.Id, contributor.Id, amount, clock.GetUtcNow());
+                db.Contributions.Add(contribution);
+                var payin = await payins.AddContributionPayinAsync(
+                    campaign.PlatformId,
+                    request.Type!.Value,
+                    amount,
+                    campaign.Id,
+                    contribution.Id,
+                    contributor.Id,
+                    walletId,
+                    ct
+                );
+                contribution.PayinId = payin.Id;
+                return (contribution, payin);
+            },
+            ct
+        );
+        return new ContributionResponse(
+            contribution.Id,
+            contribution.CampaignId,
+            contribution.ContributorId,
+            contribution.AmountMinor,
+            contribution.Currency,
+            contribution.Status,
+            contribution.RefundId,
+            payins.ToResponse(payin),
+            contribution.CreatedAt
+        );
+    }
+
+    public async Task<Page<ContributionResponse>> ContributionsAsync(
+        Caller caller,
+        string campaignId,
+        PageQuery page,
+        CancellationToken ct
+    )
+    {
+        var campaign = await FindAsync(caller, campaignId, ct);
+        return await Paging.PageAsync(
+            db.Contributions.Where(c => c.CampaignId == campaign.Id),
+            page,
+            c => new ContributionResponse(
+                c.Id,
+                c.CampaignId,
+                c.ContributorId,
+                c.AmountMinor,
+                c.Currency,
+                c.Status,
+                c.RefundId,
+                null,
+                c.CreatedAt
+            ),
+            ct
+        );
+    }
+
+    /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
+    public Task<CampaignResponse> CloseAsync(Caller caller, string id, CancellationToken ct) =>
+        TransitionAsync(caller, id, CampaignTrigger.Close, ct, onRequest: true);
+
+    /// <summary>The platform cancels: every contribution is refunded.</summary>
+    public Task<CampaignResponse> CancelAsync(Caller caller, string id, CancellationToken ct) =>
+        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct, onRequest: true);
+
+    /// <summary>The platform declares a loan in default: repayments stop; what was repaid stays with the
+    /// lenders.</summary>
+    public Task<CampaignResponse> DefaultAsync(Caller caller, string id, CancellationToken ct) =>
+        TransitionAsync(caller, id, CampaignTrigger.Default, ct, onRequest: true);
+
+    /// <summary>
+    /// The deadline worker: target reached (or KEEP_IT_ALL with money raised) → released to the owner; otherwise
+    /// every contributor is refunded.
+    /// </summary>
+    public async Task SettleDeadlineAsync(string id, CancellationToken ct)
+    {
+        var campaign = await FindByIdAsync(id, ct);
+        if (
+            campaign is null
+            || !CampaignTransitions.AcceptsContributions(campaign.Status)
+            || campaign.Deadline > clock.GetUtcNow()
+        )
+        {
+            return;
+        }
+
+        var success =
+            campaign.Status == CampaignStatus.Funded
+            || (campaign.Mode == CampaignMode.KeepItAll && campaign.RaisedMinor > 0);
+        try
+        {
+            await TransitionAsync(
+                new Caller(null, true),
+                id,
+                success ? CampaignTrigger.Close : CampaignTrigger.Expire,
+                ct
+            );
+        }
+        catch (InvalidCampaignTransitionException)
+        {
+            // Another instance (or an early close) settled it between our read and our lock: nothing left to do.
+        }
+    }
+
+    private async Task<CampaignResponse> TransitionAsync(
+        Caller caller,
+        string id,
+        CampaignTrigger trigger,
+        CancellationToken ct,
+        bool onRequest = false
+    )
+    {
+        var (campaign, release) = await db.InTransactionAsync(
+            async () =>
+            {
+                var campaign = await LockAsync(caller, id, ct);
+                var action = trigger.ToString().ToLowerInvariant();
+                if (onRequest && !Allowed(campaign).Contains(action))
+                {
+                    // The table also holds moves only the deadline worker makes (an OPEN KEEP_IT_ALL campaign closes
+                    // at its
+                    // deadline): without this, an owner could close and be paid before the target was reached.
+                    throw new DomainStateException(
+                        "invalid_transition",
+                        $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; '{action}' is not allowed now.",
+                        EnumName.Of(campaign.Status),
+                        Allowed(campaign)
+                    );
+                }
+
+                var from = campaign.Status;
+                var transition = campaign.Apply(trigger, clock.GetUtcNow());
+                CampaignEvents.StatusChanged(events, campaign, from);
+                long? release = null;
+                switch (transition.Effect)
+                {
+                    case CampaignMoneyEffect.ReleaseToOwner:
+                        await CancelOpenPayinsAsync(campaign, ct);
+                        release = await ReleaseToOwnerAsync(campaign, ct);
+                        break;
+                    case CampaignMoneyEffect.RefundAll:
+                        await CancelOpenPayinsAsync(campaign, ct);
+                        await RefundAllAsync(campaign, ct);
+                        break;
+                }
+
+                return (campaign, release);
+            },
+            ct
+        );
+
+        signals.Refunds.Wake();
+        if (release is > 0 && campaign.PayoutBankAccountId is { } accountId && campaign.Kind != CampaignKind.Loan)
+        {
+            // The owner asked to be paid to the bank: a withdrawal from the wallet just credited, through the bank.
+            var wallet = await wallets.GetOrCreateForCustomerAsync(
+                campaign.PlatformId,
+                campaign.OwnerId,
+                campaign.Currency,
+                ct
+            );
+            await flows.WithdrawAsync(
+                new Caller(campaign.PlatformId, false),
+                wallet.Id,
+                new CreateWithdrawalRequest { BankaccountId = accountId, Amount = release },
+                ct
+            );
+        }
+
+        return ToResponse(campaign);
+    }
+
+    /// <summary>The pool to the owner's wallet, less the platform's fee; a loan is then disbursed and
+    /// scheduled.</summary>
+    private async Task<long> ReleaseToOwnerAsync(Campaign campaign, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == campaign.PlatformId, ct);
+        var raised = campaign.RaisedMinor;
+        var fee = platform.DefaultFeeMinor(raised);
+        campaign.SetFee(fee);
+        var currency = Currency.Of(campaign.Currency);
+        var escrow = LedgerAccounts.CampaignEscrow(campaign.Id);
+        var ownerWallet = await wallets.GetOrCreateForCustomerAsync(
+            campaign.PlatformId,
+            campaign.OwnerId,
+            campaign.Currency,
+            ct
+        );
+        var transfers = new List<LedgerTransfer>();
+        if (fee > 0)
+        {
+            var feeWallet = await wallets.GetOrCreateFeeWalletAsync(campaign.PlatformId, campaign.Currency, ct);
+            transfers.Add(
+                new LedgerTransfer(
+                    campaign.PlatformId,
+                    escrow,
+                    LedgerAccounts.Wallet(feeWallet.Id),
+                    new Money(fee, currency),
+                    TransferKind.Fee,
+                    campaign.Id,
+                    null,
+                    now
+                )
+            );
+        }
+
+        if (raised - fee > 0)
+        {
+            transfers.Add(
+                new LedgerTransfer(
+                    campaign.PlatformId,
+                    escrow,
+                    LedgerAccounts.Wallet(ownerWallet.Id),
+                    new Money(raised - fee, currency),
+                    campaign.Kind == CampaignKind.Loan ? TransferKind.Disbursement : TransferKind.Release,
+                    campaign.Id,
+                    null,
+                    now
+                )
+            );
+        }
+
+        await ledger.PostAsync(transfers, ct);
+        campaign.Withdraw(raised);
+        if (campaign.Kind == CampaignKind.Loan)
+        {
+            var from = campaign.Status;
+            campaign.Apply(CampaignTrigger.Disburse, now);
+            CampaignEvents.StatusChanged(events, campaign, from);
+            var schedule = LoanSchedule.Build(raised, campaign.AnnualInterestBp ?? 0, campaign.TermMonths ?? 1);
+            db.Instalments.AddRange(
+                schedule.Select(
+                    (s, i) => new Instalment(campaign.Id, i + 1, now.AddMonths(i + 1), s.Principal, s.Interest)
+                )
+            );
+        }
+
+        return raised - fee;
+    }
+
+    private async Task RefundAllAsync(Campaign campaign, CancellationToken ct)
+    {
+        var confirmed = await db
+            .Contributions.Where(c => c.CampaignId == campaign.Id && c.Status == ContributionStatus.Confirmed)
+            .OrderBy(c => c.Id)
+            .ToListAsync(ct);
+        var payinIds = confirmed.Select(c => c.PayinId!).ToList();
+        var payinsById = await db
+            .Payins.AsNoTracking()
+            .Where(p => payinIds.Contains(p.Id))
+            .ToDictionaryAsync(p => p.Id, ct);
+        foreach (var contribution in confirmed)
+        {
+            await refunds.StartForContributionAsync(
+                campaign,
+                contribution,
+                payinsById[contribution.PayinId!],
+                campaign.Status == CampaignStatus.Cancelled ? "campaign cancelled" : "campaign target missed",
+                ct
+            );
+        }
+    }
+
+    /// <summary>Card and wire contributions still open when the campaign closes will never count: cancel
+    /// them.</summary>
+    private async Task CancelOpenPayinsAsync(Campaign campaign, CancellationToken ct)
+    {
+        var open = await db
+            .Payins.Where(p =>
+                p.CampaignId == campaign.Id
+                && (p.Status == PayinStatus.Pending || p.Status == PayinStatus.RequiresAction)
+            )
+            .ToListAsync(ct);
+        var contributionIds = open.Select(p => p.ContributionId).ToList();
+        var contributions = await db
+            .Contributions.Where(c => contributionIds.Contains(c.Id))
+            .ToDictionaryAsync(c => c.Id, ct);
+        foreach (var payin in open)
+        {
+            payin.Cancel(clock.GetUtcNow());
+            events.PayinChanged(payin);
+            contributions[payin.ContributionId!].Fail(clock.GetUtcNow());
+            campaign.ReleaseReservation(payin.AmountMinor, clock.GetUtcNow());
+        }
+    }
+
+    public async Task<CampaignRefundReport> RefundReportAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var campaign = await FindAsync(caller, id, ct);
+        var list = await db
+            .Refunds.AsNoTracking()
+            .Where(r => r.CampaignId == campaign.Id)
+            .OrderBy(r => r.Id)
+            .ToListAsync(ct);
+        var contributions = await db.Contributions.CountAsync(
+            c =>
+                c.CampaignId == campaign.Id
+                && c.Status != ContributionStatus.Failed
+                && c.Status != ContributionStatus.Pending,
+            ct
+        );
+        return new CampaignRefundReport(
+            campaign.Id,
+            contributions,
+            list.Count,
+            list.Count(r => r.Status == RefundStatus.Succeeded),
+            list.Count(r => r.Status == RefundStatus.Pending),
+            list.Count(r => r.Status == RefundStatus.Failed),
+            list.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.AmountMinor),
+            list.Select(RefundResponse.From).ToList()
+        );
+    }
+
+    /// <summary>
+    /// The borrower repays from their wallet: the money goes to the lenders pro rata to what each lent, principal
+    /// and interest split separately by largest remainder, so every cent is accounted for.
+    /// </summary>
+    public async Task<RepaymentResponse> RepayAsync(
+        Caller caller,
+        string id,
+        CreateRepaymentRequest request,
+        CancellationToken ct
+    )
+    {
+        var (repayment, shares, status) = await db.InTransactionAsync(
+            async () =>
+            {
+                var campaign = await LockAsync(caller, id, ct);
+                if (campaign.Status != CampaignStatus.Repaying)
+                {
+                    throw new DomainStateException(
+                        "invalid_transition",
+                        $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; only a loan being repaid (REPAYING) takes repayments.",
+                        EnumName.Of(campaign.Status),
+                        Allowed(campaign)
+                    );
+                }
+
+                var instalments = await db
+                    .Instalments.Where(i => i.CampaignId == campaign.Id)
+                    .OrderBy(i => i.Number)
+                    .ToListAsync(ct);
+                var outstanding = instalments.Sum(i => i.DueMinor);
+                var amount = request.Amount ?? instalments.First(i => !i.IsPaid).DueMinor;
+                if (amount > outstanding)
+                {
+                    throw new BusinessRuleException(
+                        "repayment_exceeds_outstanding",
+                        $"The loan has {outstanding} minor units outstanding; {amount} is more than that.",
+                        "amount"
+                    );
+                }
+
+                long principal = 0,
+                    interest = 0,
+                    left = amount;
+                foreach (var instalment in instalments.Where(i => !i.IsPaid))
+                {
+                    if (left == 0)
+                    {
+                        break;
+                    }
+
+                    var (p, i) = instalment.Pay(left);
+                    principal += p;
+                    interest += i;
+                    left -= p + i;
+                }
+
+                var borrowerWallet =
+                    await db
+                        .Wallets.AsNoTracking()
+                        .FirstOrDefaultAsync(
+                            w =>
+                                w.CustomerId == campaign.OwnerId
+                                && w.Currency == campaign.Currency
+                                && w.Kind == WalletKind.Customer,
+                            ct
+                        )
+                    ?? throw new BusinessRuleException(
+                        "insufficient_funds",
+                        "The borrower has no wallet to repay from."
+                    );
+                var lent = await db
+                    .Contributions.AsNoTracking()
+                    .Where(c => c.CampaignId == campaign.Id && c.Status == ContributionStatus.Confirmed)
+                    .GroupBy(c => c.ContributorId)
+                    .Select(g => new { LenderId = g.Key, Lent = g.Sum(c => c.AmountMinor) })
+                    .OrderBy(g => g.LenderId)
+                    .ToListAsync(ct);
+                var received = await db
+                    .RepaymentShares.AsNoTracking()
+                    .Where(r => r.CampaignId == campaign.Id)
+                    .GroupBy(r => r.LenderId)
+                    .Select(g => new { LenderId = g.Key, Principal = g.Sum(r => r.PrincipalMinor) })
+                    .ToDictionaryAsync(g => g.LenderId, g => g.Principal, ct);
+                var lenders = lent.Select(l => new
+                    {
+                        l.LenderId,
+                        Owed = l.Lent - received.GetValueOrDefault(l.LenderId),
+                    })
+                    .ToList();
+                var weights = lenders.Select(l => l.Owed).ToList();
+                if (weights.All(w => w == 0))
+                {
+                    // Only interest left (principal fully returned): share it pro rata to what each lent.
+                    weights = lent.Select(l => l.Lent).ToList();
+                }
+
+                var split = LoanSchedule.Distribute(principal, interest, weights);
+                var repayment = new Repayment(campaign.Id, principal, interest, clock.GetUtcNow());
+                db.Repayments.Add(repayment);
+                var currency = Currency.Of(campaign.Currency);
+                var shares = new List<LenderShare>();
+                var transfers = new List<LedgerTransfer>();
+                for (var k = 0; k < lenders.Count; k++)
+                {
+                    var total = split[k].Principal + split[k].Interest;
+                    var wallet = await wallets.GetOrCreateForCustomerAsync(
+                        campaign.PlatformId,
+                        lenders[k].LenderId,
+                        campaign.Currency,
+                        ct
+                    );
+                    shares.Add(new LenderShare(lenders[k].LenderId, wallet.Id, split[k].Principal, split[k].Interest));
+                    db.RepaymentShares.Add(
+                        new RepaymentShare(
+                            repayment.Id,
+                            campaign.Id,
+                            lenders[k].LenderId,
+                            split[k].Principal,
+                            split[k].Interest
+                        )
+                    );
+                    if (total > 0)
+                    {
+                        transfers.Add(
+                            new LedgerTransfer(
+                                campaign.PlatformId,
+                                LedgerAccounts.Wallet(borrowerWallet.Id),
+                                LedgerAccounts.Wallet(wallet.Id),
+                                new Money(total, currency),
+                                TransferKind.Repayment,
+                                repayment.Id,
+                                null,
+                                clock.GetUtcNow()
+                            )
+                        );
+                    }
+                }
+
+                await ledger.PostAsync(transfers, ct);
+                if (instalments.All(i => i.IsPaid))
+                {
+                    var from = campaign.Status;
+                    campaign.Apply(CampaignTrigger.CompleteRepayment, clock.GetUtcNow());
+                    CampaignEvents.StatusChanged(events, campaign, from);
+                }
+
+                events.Add(
+                    campaign.PlatformId,
+                    "campaign.repayment",
+                    repayment.Id,
+                    new
+                    {
+                        id = repayment.Id,
+                        @object = "repayment",
+                        campaign_id = campaign.Id,
+                        principal,
+                        interest,
+                    }
+                );
+                return (repayment, shares, campaign.Status);
+            },
+            ct
+        );
+        return new RepaymentResponse(
+            repayment.Id,
+            repayment.CampaignId,
+            repayment.AmountMinor,
+            repayment.PrincipalMinor,
+            repayment.InterestMinor,
+            shares,
+            status,
+            repayment.CreatedAt
+        );
+    }
+
+    public async Task<ScheduleResponse> ScheduleAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var campaign = await FindAsync(caller, id, ct);
+        var instalments = await db
+            .Instalments.AsNoTracking()
+            .Where(i => i.CampaignId == campaign.Id)
+            .OrderBy(i => i.Number)
+            .ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var rows = instalments
+            .Select(i => new InstalmentResponse(
+                i.Number,
+                i.DueAt,
+                i.PrincipalMinor,
+                i.InterestMinor,
+                i.PaidPrincipalMinor,
+                i.PaidInterestMinor,
+                i.DueMinor,
+                i.IsPaid ? "PAID"
+                    : i.DueAt < now ? "LATE"
+                    : i.PaidPrincipalMinor + i.PaidInterestMinor > 0 ? "PARTIAL"
+                    : "DUE"
+            ))
+            .ToList();
+        return new ScheduleResponse(
+            campaign.Id,
+            instalments.Sum(i => i.PrincipalMinor),
+            instalments.Sum(i => i.InterestMinor),
+            instalments.Sum(i => i.PaidPrincipalMinor + i.PaidInterestMinor),
+            instalments.Sum(i => i.DueMinor),
+            rows
+        );
+    }
+
+    public CampaignResponse ToResponse(Campaign c) =>
+        new(
+            c.Id,
+            c.Name,
+            c.Kind,
+            c.Mode,
+            c.Status,
+            c.OwnerId,
+            c.TargetMinor,
+            c.Currency,
+            c.RaisedMinor,
+            c.PendingMinor,
+            c.Deadline,
+            c.MinContributionMinor,
+            c.MaxContributionMinor,
+            c.HardCapMinor,
+            c.FeeMinor,
+            c.AnnualInterestBp,
+            c.TermMonths,
+            c.PayoutBankAccountId,
+            $"{options.Value.PublicBaseUrl.TrimEnd('/')}/c/{c.Id}",
+            Allowed(c),
+            c.CreatedAt,
+            c.ClosedAt
+        );
+
+    private static string[] Allowed(Campaign c)
+    {
+        var actions = new List<string>();
+        if (CampaignTransitions.AcceptsContributions(c.Status))
+        {
+            actions.Add("contribute");
+        }
+
+        actions.AddRange(
+            CampaignTransitions
+                .AllowedFrom(c.Status)
+                .Where(t =>
+                    t is CampaignTrigger.Cancel or CampaignTrigger.Default
+                    || (t == CampaignTrigger.Close && c.Status == CampaignStatus.Funded)
+                )
+                .Select(t => t.ToString().ToLowerInvariant())
+        );
+        if (c.Status == CampaignStatus.Repaying)
+        {
+            actions.Add("repay");
+        }
+
+        return actions.ToArray();
+    }
+
+    private async Task<Campaign> LockAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var campaign = await db
+            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {id} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        return campaign is not null && caller.CanSee(campaign.PlatformId)
+            ? campaign
+            : throw new NotFoundException("campaign", id);
+    }
+}

@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using Truust.Api.Ledger;
+using Truust.Api.Persistence;
+using Truust.Api.Refunds;
+using Truust.Api.Webhooks;
+using Truust.Domain.Campaigns;
+using Truust.Domain.Ledger;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Campaigns;
+
+/// <summary>
+/// What a contribution's payin outcome does to its campaign, inside the transaction that records the outcome:
+/// confirmed money enters the campaign's escrow (or, when the campaign closed meanwhile, goes straight back);
+/// a failed payin frees its room under the hard cap.
+/// </summary>
+public sealed class ContributionFunding(
+    TruustDbContext db,
+    LedgerService ledger,
+    RefundService refunds,
+    EventOutbox events,
+    TimeProvider clock
+)
+{
+    public async Task ConfirmAsync(Payin payin, string source, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var campaign = await LockAsync(payin.CampaignId!, ct);
+        // FindAsync sees a contribution added in this same transaction (a WALLET contribution is confirmed before
+        // anything is saved); a query would look only in the database and find nothing.
+        var contribution =
+            await db.Contributions.FindAsync([payin.ContributionId!], ct)
+            ?? throw new InvalidOperationException($"Payin {payin.Id} names no known contribution.");
+        await ledger.PostAsync(
+            [
+                new LedgerTransfer(
+                    payin.PlatformId,
+                    source,
+                    LedgerAccounts.CampaignEscrow(campaign.Id),
+                    payin.Amount,
+                    TransferKind.Contribution,
+                    payin.Id,
+                    null,
+                    now
+                ),
+            ],
+            ct
+        );
+        campaign.ConfirmContribution(payin.AmountMinor, now);
+        contribution.Confirm(now);
+        events.Add(
+            campaign.PlatformId,
+            "contribution.confirmed",
+            contribution.Id,
+            new
+            {
+                id = contribution.Id,
+                @object = "contribution",
+                campaign_id = campaign.Id,
+                amount = contribution.AmountMinor,
+                currency = contribution.Currency,
+                raised = campaign.RaisedMinor,
+            }
+        );
+
+        if (!CampaignTransitions.AcceptsContributions(campaign.Status))
+        {
+            // The money arrived after the campaign closed (a late wire): it goes straight back.
+            await refunds.StartForContributionAsync(campaign, contribution, payin, "campaign already closed", ct);
+            return;
+        }
+
+        if (campaign.Status == CampaignStatus.Open && campaign.TargetReached)
+        {
+            var from = campaign.Status;
+            campaign.Apply(CampaignTrigger.ReachTarget, now);
+            CampaignEvents.StatusChanged(events, campaign, from);
+        }
+    }
+
+    public async Task FailAsync(Payin payin, CancellationToken ct)
+    {
+        var campaign = await LockAsync(payin.CampaignId!, ct);
+        var contribution = await db.Contributions.FirstAsync(c => c.Id == payin.ContributionId, ct);
+        campaign.ReleaseReservation(contribution.AmountMinor, clock.GetUtcNow());
+        contribution.Fail(clock.GetUtcNow());
+    }
+
+    private async Task<Campaign> LockAsync(string campaignId, CancellationToken ct) =>
+        db.Campaigns.Local.FirstOrDefault(c => c.Id == campaignId)
+        ?? await db
+            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE")
+            .SingleAsync(ct);
+}
+
+public static class CampaignEvents
+{
+    public static void StatusChanged(EventOutbox events, Campaign campaign, CampaignStatus from) =>
+        events.Add(
+            campaign.PlatformId,
+            "campaign.status_changed",
+            campaign.Id,
+            new
+            {
+                id = campaign.Id,
+                @object = "campaign",
+                status = Persistence.EnumName.Of(campaign.Status),
+                previous_status = Persistence.EnumName.Of(from),
+                raised = campaign.RaisedMinor,
+                target = campaign.TargetMinor,
+                currency = campaign.Currency,
+            }
+        );
+}

@@ -1,0 +1,214 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
+using Truust.Api.Http;
+using Truust.Domain.Ledger;
+using Truust.Domain.Orders;
+
+namespace Truust.Api.Orders;
+
+public sealed class CreateOrderRequest
+{
+    /// <example>Vintage bicycle</example>
+    public string? Name { get; set; }
+
+    /// <summary>Minor units: 15000 EUR is 150.00 EUR.</summary>
+    /// <example>15000</example>
+    public long? Amount { get; set; }
+
+    /// <example>EUR</example>
+    public string? Currency { get; set; }
+
+    /// <summary>Optional: a buyer can identify themself later through the buyer link.</summary>
+    public string? BuyerId { get; set; }
+
+    public string? SellerId { get; set; }
+
+    public string? BuyerConfirmedUrl { get; set; }
+
+    public string? BuyerDeniedUrl { get; set; }
+
+    public string? SellerConfirmedUrl { get; set; }
+
+    public string? SellerDeniedUrl { get; set; }
+
+    /// <summary>Overrides the platform's default fee for this order (0 disables it).</summary>
+    public long? FeeAmount { get; set; }
+
+    public List<SplitRequest>? Splits { get; set; }
+
+    public Dictionary<string, string>? Metadata { get; set; }
+}
+
+/// <summary>Part of the order paid at release to another wallet: a fixed amount or a percentage.</summary>
+public sealed class SplitRequest
+{
+    public string? WalletId { get; set; }
+
+    /// <summary>Minor units; give this or percent_bp.</summary>
+    public long? Amount { get; set; }
+
+    /// <summary>Basis points of the order amount (1000 = 10 %); give this or amount.</summary>
+    public long? PercentBp { get; set; }
+}
+
+public sealed class CreateOrderRequestValidator : AbstractValidator<CreateOrderRequest>
+{
+    public const int MaxSplits = 20;
+
+    public CreateOrderRequestValidator()
+    {
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(200);
+        RuleFor(r => r.Amount).ValidAmount();
+        RuleFor(r => r.Currency).ValidCurrency();
+        RuleFor(r => r.SellerId).ValidId("cus");
+        RuleFor(r => r.BuyerId).ValidId("cus").When(r => r.BuyerId is not null);
+        RuleFor(r => r.BuyerId).NotEqual(r => r.SellerId).WithMessage("buyer_id and seller_id must differ.");
+        RuleFor(r => r.BuyerConfirmedUrl).ValidUrl();
+        RuleFor(r => r.BuyerDeniedUrl).ValidUrl();
+        RuleFor(r => r.SellerConfirmedUrl).ValidUrl();
+        RuleFor(r => r.SellerDeniedUrl).ValidUrl();
+        RuleFor(r => r.FeeAmount).InclusiveBetween(0, Domain.Money.MaxAmountMinor);
+        RuleFor(r => r.Metadata).ValidMetadata();
+        RuleFor(r => r.Splits)
+            .Must(s => s is null || s.Count <= MaxSplits)
+            .WithMessage($"An order takes at most {MaxSplits} splits.");
+        RuleForEach(r => r.Splits)
+            .ChildRules(split =>
+            {
+                split.RuleFor(s => s.WalletId).ValidId("wal");
+                split
+                    .RuleFor(s => s)
+                    .Must(s => (s.Amount is null) != (s.PercentBp is null))
+                    .WithName("amount")
+                    .WithMessage("A split has either amount or percent_bp.");
+                split.RuleFor(s => s.Amount).InclusiveBetween(1, Domain.Money.MaxAmountMinor);
+                split.RuleFor(s => s.PercentBp).InclusiveBetween(1, 10_000);
+            });
+    }
+}
+
+public sealed class OrderListQuery : PageQuery
+{
+    [FromQuery(Name = "status")]
+    public OrderStatus? Status { get; set; }
+
+    [FromQuery(Name = "buyer_id")]
+    public string? BuyerId { get; set; }
+
+    [FromQuery(Name = "seller_id")]
+    public string? SellerId { get; set; }
+
+    /// <summary>Created at or after this instant (ISO 8601).</summary>
+    [FromQuery(Name = "created_gte")]
+    public DateTimeOffset? CreatedGte { get; set; }
+
+    /// <summary>Created before this instant (ISO 8601).</summary>
+    [FromQuery(Name = "created_lt")]
+    public DateTimeOffset? CreatedLt { get; set; }
+}
+
+public sealed class OrderListQueryValidator : AbstractValidator<OrderListQuery>
+{
+    public OrderListQueryValidator()
+    {
+        PageRules.Apply(this);
+        RuleFor(q => q.Status).IsInEnum();
+    }
+}
+
+/// <summary>Why an action is taken; recorded in the status history.</summary>
+public sealed class OrderActionRequest
+{
+    public string? Reason { get; set; }
+}
+
+public sealed class OrderActionRequestValidator : AbstractValidator<OrderActionRequest>
+{
+    public OrderActionRequestValidator() => RuleFor(r => r.Reason).MaximumLength(500);
+}
+
+public sealed record SplitResponse(string WalletId, long Amount, long? PercentBp);
+
+/// <summary>
+/// An escrow order. <c>allowed_actions</c> lists what the caller may do now, computed from the same transition
+/// table that enforces it.
+/// </summary>
+public sealed record OrderResponse(
+    string Id,
+    string Name,
+    long Amount,
+    string Currency,
+    OrderStatus Status,
+    string? BuyerId,
+    string SellerId,
+    long Held,
+    long Refunded,
+    long? FeeAmount,
+    IReadOnlyList<SplitResponse> Splits,
+    string? PayinId,
+    string? PayoutId,
+    string? OrderGroupId,
+    string? BlockedReason,
+    string BuyerLink,
+    string SellerLink,
+    string? BuyerConfirmedUrl,
+    string? BuyerDeniedUrl,
+    string? SellerConfirmedUrl,
+    string? SellerDeniedUrl,
+    IReadOnlyList<string> AllowedActions,
+    Dictionary<string, string> Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? ReleasedAt
+)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "order";
+}
+
+public sealed record OrderStatusChangeResponse(
+    string Id,
+    OrderStatus From,
+    OrderStatus To,
+    string Action,
+    OrderActor Actor,
+    string? Reason,
+    DateTimeOffset At
+)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "order_status_change";
+
+    public static OrderStatusChangeResponse Of(OrderStatusChange c) =>
+        new(c.Id, c.From, c.To, OrderActions.Name(c.Trigger), c.Actor, c.Reason, c.At);
+}
+
+public sealed record LedgerTransferResponse(
+    string Id,
+    string DebitAccount,
+    string CreditAccount,
+    long Amount,
+    string Currency,
+    TransferKind Kind,
+    string Reference,
+    string? OrderId,
+    DateTimeOffset CreatedAt
+)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "ledger_transfer";
+
+    public static LedgerTransferResponse From(LedgerTransfer t) =>
+        new(
+            t.Id,
+            t.DebitAccount,
+            t.CreditAccount,
+            t.AmountMinor,
+            t.Currency,
+            t.Kind,
+            t.Reference,
+            t.OrderId,
+            t.CreatedAt
+        );
+}

@@ -1,0 +1,529 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truust.Api.Customers;
+using Truust.Api.Http;
+using Truust.Api.Payins;
+using Truust.Api.Persistence;
+using Truust.Api.Refunds;
+using Truust.Api.Webhooks;
+using Truust.Api.Workers;
+using Truust.Domain;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Orders;
+
+/// <summary>
+/// Escrow orders: creation, the status actions, and the reads. Every action locks the order row first
+/// (SELECT ... FOR UPDATE), so two concurrent actions on one order run one after the other: the second sees the
+/// first's result and is refused by the transition table if it no longer applies.
+/// </summary>
+public sealed class OrderService(
+    TruustDbContext db,
+    CustomerService customers,
+    RefundService refunds,
+    EventOutbox events,
+    WorkerSignals signals,
+    IOptions<TruustOptions> options,
+    TimeProvider clock
+)
+{
+    public async Task<OrderResponse> CreateAsync(Caller caller, CreateOrderRequest request, CancellationToken ct)
+    {
+        if (request.BuyerId is not null)
+        {
+            await customers.FindAsync(caller, request.BuyerId, ct);
+        }
+
+        var (order, splits) = await AddAsync(caller, request, groupId: null, ct);
+        await db.SaveChangesAsync(ct);
+        return ToResponse(order, splits, caller);
+    }
+
+    /// <summary>Creates an order of a cart inside the caller's transaction; the caller saves.</summary>
+    internal async Task<Order> CreateInGroupAsync(
+        Caller caller,
+        string buyerId,
+        string currency,
+        string groupId,
+        CreateOrderRequest request,
+        CancellationToken ct
+    )
+    {
+        request.BuyerId = buyerId;
+        request.Currency = currency;
+        return (await AddAsync(caller, request, groupId, ct)).Order;
+    }
+
+    /// <summary>Builds an order with its fee and splits and adds it (and its order.created event) to the unit of
+    /// work.</summary>
+    private async Task<(Order Order, List<OrderSplit> Splits)> AddAsync(
+        Caller caller,
+        CreateOrderRequest request,
+        string? groupId,
+        CancellationToken ct
+    )
+    {
+        var platformId = caller.RequirePlatform();
+        var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
+        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
+        var seller = await customers.FindAsync(caller, request.SellerId!, ct);
+        var order = new Order(platformId, request.Name!, amount, request.BuyerId, seller.Id, clock.GetUtcNow())
+        {
+            OrderGroupId = groupId,
+            BuyerConfirmedUrl = request.BuyerConfirmedUrl,
+            BuyerDeniedUrl = request.BuyerDeniedUrl,
+            SellerConfirmedUrl = request.SellerConfirmedUrl,
+            SellerDeniedUrl = request.SellerDeniedUrl,
+            Metadata = request.Metadata ?? new(),
+            FeeMinor = FeeOf(platform, amount, request.FeeAmount),
+        };
+        var splits = await ResolveSplitsAsync(platformId, order, request.Splits ?? [], ct);
+        db.Orders.Add(order);
+        db.OrderSplits.AddRange(splits);
+        events.OrderCreated(order);
+        return (order, splits);
+    }
+
+    public async Task<OrderResponse> GetAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await FindAsync(caller, id, ct);
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
+    public async Task<Order> FindAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
+    }
+
+    /// <summary>
+    /// The order behind a buyer or seller link, or null. The token is the link holder's only credential, so the
+    /// lookup is by token alone; the page then acts as the order's own platform.
+    /// </summary>
+    public async Task<Order?> FindByLinkAsync(string token, OrderActor holder, CancellationToken ct) =>
+        holder switch
+        {
+            OrderActor.Buyer => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.BuyerToken == token, ct),
+            OrderActor.Seller => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.SellerToken == token, ct),
+            _ => throw new ArgumentOutOfRangeException(nameof(holder), holder, "Only buyers and sellers hold links."),
+        };
+
+    /// <summary>
+    /// The buyer link's holder says who they are, on an order created without a buyer: a customer of the order's
+    /// platform is created and becomes the buyer, in one commit under the order lock, so two tabs cannot each
+    /// set a different buyer. Only before payment: once paid, who paid is settled.
+    /// </summary>
+    public async Task<Order> IdentifyBuyerAsync(
+        Caller caller,
+        string id,
+        CreateCustomerRequest buyer,
+        CancellationToken ct
+    )
+    {
+        return await db.InTransactionAsync(
+            async () =>
+            {
+                var order = await LockAsync(caller, id, ct);
+                order.EnsureCan(OrderTrigger.Pay, OrderActor.Buyer);
+                if (order.BuyerId is not null)
+                {
+                    throw new ConflictException("buyer_already_set", $"Order {id} already has a buyer.");
+                }
+
+                var customer = await customers.CreateAsync(caller, buyer, ct);
+                order.IdentifyBuyer(customer.Id);
+                events.Add(
+                    order.PlatformId,
+                    "order.buyer_identified",
+                    order.Id,
+                    new
+                    {
+                        id = order.Id,
+                        @object = "order",
+                        buyer_id = customer.Id,
+                    }
+                );
+                return order;
+            },
+            ct
+        );
+    }
+
+    public async Task<Page<OrderResponse>> ListAsync(Caller caller, OrderListQuery query, CancellationToken ct)
+    {
+        var orders = caller.PlatformId is { } platformId ? db.Orders.Where(o => o.PlatformId == platformId) : db.Orders;
+        if (query.Status is { } status)
+        {
+            orders = orders.Where(o => o.Status == status);
+        }
+
+        if (query.BuyerId is { } buyer)
+        {
+            orders = orders.Where(o => o.BuyerId == buyer);
+        }
+
+        if (query.SellerId is { } seller)
+        {
+            orders = orders.Where(o => o.SellerId == seller);
+        }
+
+        if (query.CreatedGte is { } from)
+        {
+            orders = orders.Where(o => o.CreatedAt >= from);
+        }
+
+        if (query.CreatedLt is { } to)
+        {
+            orders = orders.Where(o => o.CreatedAt < to);
+        }
+
+        var page = await Paging.PageAsync(orders, query, o => o, ct);
+        var ids = page.Data.Select(o => o.Id).ToList();
+        var splits = (await db.OrderSplits.AsNoTracking().Where(s => ids.Contains(s.OrderId)).ToListAsync(ct)).ToLookup(
+            s => s.OrderId
+        );
+        return new Page<OrderResponse>(
+            page.Data.Select(o => ToResponse(o, splits[o.Id].ToList(), caller)).ToList(),
+            page.HasMore
+        );
+    }
+
+    public async Task<IReadOnlyList<OrderStatusChangeResponse>> HistoryAsync(
+        Caller caller,
+        string id,
+        CancellationToken ct
+    )
+    {
+        var order = await FindAsync(caller, id, ct);
+        var changes = await db
+            .OrderStatusChanges.AsNoTracking()
+            .Where(c => c.OrderId == order.Id)
+            .OrderBy(c => c.At)
+            .ThenBy(c => c.Id)
+            .ToListAsync(ct);
+        return changes.Select(OrderStatusChangeResponse.Of).ToList();
+    }
+
+    public async Task<IReadOnlyList<LedgerTransferResponse>> LedgerAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await FindAsync(caller, id, ct);
+        var transfers = await db
+            .LedgerTransfers.AsNoTracking()
+            .Where(t => t.OrderId == order.Id)
+            .OrderBy(t => t.Id)
+            .ToListAsync(ct);
+        return transfers.Select(LedgerTransferResponse.From).ToList();
+    }
+
+    /// <summary>Accept, reject, validate, block or unblock: status-only actions (no money moves).</summary>
+    public async Task<OrderResponse> ActAsync(
+        Caller caller,
+        string id,
+        OrderTrigger trigger,
+        OrderActor actor,
+        string? reason,
+        CancellationToken ct
+    )
+    {
+        var order = await db.InTransactionAsync(
+            async () =>
+            {
+                var order = await LockAsync(caller, id, ct);
+                var payout = order.PayoutId is null
+                    ? null
+                    : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+                if (trigger == OrderTrigger.Block && payout?.Status == PayoutStatus.Submitting)
+                {
+                    throw new ConflictException(
+                        "release_in_progress",
+                        $"Order {id}'s payout is being handed to the bank right now; it can no longer be blocked."
+                    );
+                }
+
+                Apply(order, trigger, actor, reason);
+                if (trigger == OrderTrigger.Unblock && payout is not null)
+                {
+                    if (payout.Status == PayoutStatus.Refused)
+                    {
+                        payout.Reopen(clock.GetUtcNow());
+                    }
+
+                    payout.NextAttemptAt = clock.GetUtcNow();
+                }
+
+                return order;
+            },
+            ct
+        );
+
+        if (order.Status == OrderStatus.PendingRelease)
+        {
+            signals.Release.Wake();
+        }
+
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
+    /// <summary>
+    /// A platform's explicit refund of a REJECTED order: partial or full, never more than it holds. (Cancelling
+    /// refunds the other paid statuses.)
+    /// </summary>
+    public async Task<RefundResponse> RefundRejectedAsync(
+        Caller caller,
+        string id,
+        CreateRefundRequest request,
+        CancellationToken ct
+    )
+    {
+        var refund = await db.InTransactionAsync(
+            async () =>
+            {
+                var order = await LockAsync(caller, id, ct);
+                if (order.Status != OrderStatus.Rejected)
+                {
+                    var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
+                    throw new DomainStateException(
+                        "invalid_transition",
+                        $"Order {order.Id} is {EnumWire.Name(order.Status)}; only a REJECTED order is refunded "
+                            + "explicitly (cancelling refunds the others).",
+                        EnumWire.Name(order.Status),
+                        order.AllowedTriggers(actor).Select(OrderActions.Name).ToArray()
+                    );
+                }
+
+                var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+                return await refunds.StartAsync(order, payin, request.Amount ?? order.HeldMinor, request.Reason, ct);
+            },
+            ct
+        );
+        await refunds.ExecuteAsync(refund.Id, ct);
+        return RefundResponse.From(await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refund.Id, ct));
+    }
+
+    /// <summary>
+    /// Cancels the order. Before payment this only voids the open payin; once paid, everything still held goes back
+    /// to the buyer along the rail it came by, in the same commit as the status change.
+    /// </summary>
+    public async Task<OrderResponse> CancelAsync(
+        Caller caller,
+        string id,
+        OrderActor actor,
+        string? reason,
+        CancellationToken ct
+    )
+    {
+        Refund? refund = null;
+        var order = await db.InTransactionAsync(
+            async () =>
+            {
+                // An order of a cart shares its payin with the other orders: voiding that payin fails their payment
+                // too, so the whole cart is locked, in id order like every multi-order lock (no deadlock).
+                var groupId = (await FindAsync(caller, id, ct)).OrderGroupId;
+                var group = groupId is null
+                    ? [await LockAsync(caller, id, ct)]
+                    : await LockGroupAsync(caller, groupId, ct);
+                var order = group.Single(o => o.Id == id);
+                var siblings = group.Where(o => o.Id != id).ToList();
+
+                var payout = order.PayoutId is null
+                    ? null
+                    : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+                if (payout?.Status == PayoutStatus.Submitting)
+                {
+                    throw new ConflictException(
+                        "release_in_progress",
+                        $"Order {id}'s payout is being handed to the bank right now; it can no longer be cancelled."
+                    );
+                }
+
+                var transition = Apply(order, OrderTrigger.Cancel, actor, reason);
+                var payin = order.PayinId is null ? null : await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+                switch (transition.Effect)
+                {
+                    case EscrowEffect.VoidPendingPayin when payin is { IsOpen: true }:
+                        payin.Cancel(clock.GetUtcNow());
+                        events.PayinChanged(payin);
+                        foreach (
+                            var sibling in siblings.Where(o =>
+                                o.Status == OrderStatus.PendingPublish && o.PayinId == payin.Id
+                            )
+                        )
+                        {
+                            Apply(
+                                sibling,
+                                OrderTrigger.FailPayin,
+                                OrderActor.System,
+                                $"cart payment cancelled with order {id}"
+                            );
+                        }
+
+                        break;
+                    case EscrowEffect.RefundBuyer when order.HeldMinor > 0:
+                        refund = await refunds.StartAsync(
+                            order,
+                            payin!,
+                            order.HeldMinor,
+                            reason ?? "order cancelled",
+                            ct
+                        );
+                        break;
+                }
+
+                return order;
+            },
+            ct
+        );
+
+        if (refund is not null)
+        {
+            await refunds.ExecuteAsync(refund.Id, ct);
+        }
+
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
+    /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no
+    /// deadlock).</summary>
+    public async Task<List<Order>> LockGroupAsync(Caller caller, string groupId, CancellationToken ct)
+    {
+        var group = await db.OrderGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == groupId, ct);
+        if (group is null || !caller.CanSee(group.PlatformId))
+        {
+            throw new NotFoundException("order_group", groupId);
+        }
+
+        return await db
+            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
+            .ToListAsync(ct);
+    }
+
+    /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
+    public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var order = await db
+            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
+    }
+
+    /// <summary>Fires a trigger and records it in the history and the event outbox.</summary>
+    public OrderTransition Apply(Order order, OrderTrigger trigger, OrderActor actor, string? reason = null)
+    {
+        var from = order.Status;
+        var change = order.Apply(trigger, actor, clock.GetUtcNow(), reason);
+        db.OrderStatusChanges.Add(change);
+        events.OrderStatusChanged(order, from);
+        return OrderTransitions.Find(from, trigger)!;
+    }
+
+    public async Task<List<OrderSplit>> SplitsOfAsync(string orderId, CancellationToken ct) =>
+        await db.OrderSplits.AsNoTracking().Where(s => s.OrderId == orderId).OrderBy(s => s.Id).ToListAsync(ct);
+
+    public OrderResponse ToResponse(Order order, IReadOnlyList<OrderSplit> splits, Caller caller)
+    {
+        var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
+        return ToResponse(order, splits, actor);
+    }
+
+    public OrderResponse ToResponse(Order order, IReadOnlyList<OrderSplit> splits, OrderActor actor)
+    {
+        var actions = order.AllowedTriggers(actor).Select(OrderActions.Name).ToList();
+        if (order.Status == OrderStatus.Rejected && order.HeldMinor > 0 && actor != OrderActor.Seller)
+        {
+            actions.Add("refund");
+        }
+
+        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+        return new OrderResponse(
+            order.Id,
+            order.Name,
+            order.AmountMinor,
+            order.Currency,
+            order.Status,
+            order.BuyerId,
+            order.SellerId,
+            order.HeldMinor,
+            order.RefundedMinor,
+            order.FeeMinor,
+            splits.Select(s => new SplitResponse(s.WalletId, s.AmountMinor, s.PercentBp)).ToList(),
+            order.PayinId,
+            order.PayoutId,
+            order.OrderGroupId,
+            order.BlockedReason,
+            $"{baseUrl}/b/{order.BuyerToken}",
+            $"{baseUrl}/s/{order.SellerToken}",
+            order.BuyerConfirmedUrl,
+            order.BuyerDeniedUrl,
+            order.SellerConfirmedUrl,
+            order.SellerDeniedUrl,
+            actions,
+            order.Metadata,
+            order.CreatedAt,
+            order.UpdatedAt,
+            order.ReleasedAt
+        );
+    }
+
+    /// <summary>
+    /// The order's fee: its own fee_amount, or the platform's default. A fee above the amount would leave the release
+    /// unable to pay it (the order would stay PENDING_RELEASE for ever), so it is refused at creation.
+    /// </summary>
+    private static long FeeOf(Domain.Platforms.Platform platform, Money amount, long? requestedMinor)
+    {
+        var fee = requestedMinor ?? platform.DefaultFeeMinor(amount.AmountMinor);
+        return fee <= amount.AmountMinor
+            ? fee
+            : throw new BusinessRuleException(
+                "fee_exceeds_amount",
+                "fee_amount cannot exceed the amount.",
+                "fee_amount"
+            );
+    }
+
+    private async Task<List<OrderSplit>> ResolveSplitsAsync(
+        string platformId,
+        Order order,
+        List<SplitRequest> requested,
+        CancellationToken ct
+    )
+    {
+        if (requested.Count == 0)
+        {
+            return [];
+        }
+
+        var walletIds = requested.Select(s => s.WalletId!).Distinct().ToList();
+        var wallets = await db
+            .Wallets.AsNoTracking()
+            .Where(w => walletIds.Contains(w.Id) && w.PlatformId == platformId)
+            .ToDictionaryAsync(w => w.Id, ct);
+        for (var i = 0; i < requested.Count; i++)
+        {
+            if (!wallets.TryGetValue(requested[i].WalletId!, out var wallet))
+            {
+                throw new BusinessRuleException(
+                    "unknown_wallet",
+                    $"No such wallet: '{requested[i].WalletId}'.",
+                    $"splits[{i}].wallet_id"
+                );
+            }
+
+            if (wallet.Currency != order.Currency)
+            {
+                throw new BusinessRuleException(
+                    "currency_mismatch",
+                    $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.",
+                    $"splits[{i}].wallet_id"
+                );
+            }
+        }
+
+        var amounts = Splits.Resolve(
+            order.AmountMinor,
+            order.FeeMinor ?? 0,
+            requested.Select(s => (s.Amount, s.PercentBp)).ToList()
+        );
+        return requested.Select((s, i) => new OrderSplit(order.Id, s.WalletId!, amounts[i], s.PercentBp)).ToList();
+    }
+}

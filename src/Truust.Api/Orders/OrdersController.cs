@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Truust.Api.Http;
+using Truust.Api.Payins;
+using Truust.Api.Refunds;
+using Truust.Domain.Orders;
+
+namespace Truust.Api.Orders;
+
+/// <summary>Escrow orders and their lifecycle actions.</summary>
+[Route("v1/orders")]
+[ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+public sealed class OrdersController(OrderService orders, RefundService refunds) : ApiControllerBase
+{
+    /// <summary>Creates an order in DRAFT, with its buyer_link and seller_link.</summary>
+    [HttpPost]
+    [ProducesResponseType<OrderResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
+    public async Task<IActionResult> Create(CreateOrderRequest request, CancellationToken ct)
+    {
+        var order = await orders.CreateAsync(Caller, request, ct);
+        return Created($"/v1/orders/{order.Id}", order);
+    }
+
+    /// <summary>Gets an order with the actions allowed now.</summary>
+    [HttpGet("{id}")]
+    public Task<OrderResponse> Get(string id, CancellationToken ct) => orders.GetAsync(Caller, id, ct);
+
+    /// <summary>Lists orders, newest first, filtered by status, buyer, seller and creation time.</summary>
+    [HttpGet]
+    public Task<Page<OrderResponse>> List([FromQuery] OrderListQuery query, CancellationToken ct) =>
+        orders.ListAsync(Caller, query, ct);
+
+    /// <summary>The order's status history, oldest first.</summary>
+    [HttpGet("{id}/history")]
+    public Task<IReadOnlyList<OrderStatusChangeResponse>> History(string id, CancellationToken ct) =>
+        orders.HistoryAsync(Caller, id, ct);
+
+    /// <summary>The order's money trail: every ledger transfer that touched its escrow.</summary>
+    [HttpGet("{id}/ledger")]
+    public Task<IReadOnlyList<LedgerTransferResponse>> Ledger(string id, CancellationToken ct) =>
+        orders.LedgerAsync(Caller, id, ct);
+
+    /// <summary>The seller accepts the paid order (PUBLISHED → ACCEPTED).</summary>
+    [HttpPost("{id}/accept")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Accept(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Accept, request, ct);
+
+    /// <summary>The seller rejects the paid order (PUBLISHED → REJECTED); refund it with POST /refunds.</summary>
+    [HttpPost("{id}/reject")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Reject(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Reject, request, ct);
+
+    /// <summary>The platform's conditions are met (PENDING_VALIDATE → PENDING_RELEASE); the release follows
+    /// automatically.</summary>
+    [HttpPost("{id}/validate")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Validate(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Validate, request, ct);
+
+    /// <summary>Cancels the order; anything held goes back to the buyer along the rail it came by.</summary>
+    [HttpPost("{id}/cancel")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Cancel(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => orders.CancelAsync(Caller, id, Actor, request?.Reason, ct);
+
+    /// <summary>Operator only: holds the release (PENDING_RELEASE → BLOCKED_RELEASE).</summary>
+    [HttpPost("{id}/block")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Block(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Block, request, ct);
+
+    /// <summary>Operator only: lets a blocked release go ahead (BLOCKED_RELEASE → PENDING_RELEASE).</summary>
+    [HttpPost("{id}/unblock")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Unblock(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
+        CancellationToken ct
+    ) => Act(id, OrderTrigger.Unblock, request, ct);
+
+    /// <summary>Refunds a REJECTED order, partly or fully; never more than it holds.</summary>
+    [HttpPost("{id}/refunds")]
+    [ProducesResponseType<RefundResponse>(StatusCodes.Status201Created)]
+    public async Task<IActionResult> Refund(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
+        CancellationToken ct
+    ) => StatusCode(201, await orders.RefundRejectedAsync(Caller, id, request ?? new(), ct));
+
+    /// <summary>The order's refunds.</summary>
+    [HttpGet("{id}/refunds")]
+    public async Task<IReadOnlyList<RefundResponse>> Refunds(string id, CancellationToken ct)
+    {
+        var order = await orders.FindAsync(Caller, id, ct);
+        return await refunds.ListForOrderAsync(order.Id, ct);
+    }
+
+    private OrderActor Actor => Caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
+
+    private Task<OrderResponse> Act(
+        string id,
+        OrderTrigger trigger,
+        OrderActionRequest? request,
+        CancellationToken ct
+    ) => orders.ActAsync(Caller, id, trigger, Actor, request?.Reason, ct);
+}

@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.Mvc;
+using Truust.Api.Campaigns;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
+using Truust.Domain.Campaigns;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Pages.Hosted;
+
+/// <summary>
+/// Truust's own result page for a payin (<c>/pay/{token}/result</c>): where the buyer lands when the platform gave
+/// no confirmed or denied URL, and where the wire page turns once the transfer arrived.
+/// </summary>
+public sealed class PayResultModel(
+    PayinService payins,
+    OrderService orders,
+    OrderSummaries summaries,
+    CampaignService campaigns
+) : HostedPageModel
+{
+    public Payin Payin { get; private set; } = null!;
+
+    public OrderSummary? Summary { get; private set; }
+
+    public bool Paid => Payin.Status == PayinStatus.Succeeded;
+
+    /// <summary>Back to the platform, when it gave a URL for this outcome.</summary>
+    public string? ReturnUrl { get; private set; }
+
+    /// <summary>The campaign a contribution went to; null for an order's payin or a top-up.</summary>
+    public Domain.Campaigns.Campaign? Campaign { get; private set; }
+
+    /// <summary>The buyer link, when the order can still be paid (after a decline or an expired wire).</summary>
+    public string? RetryUrl { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    {
+        var payin = IsPlausibleToken(token) ? await payins.FindByTokenAsync(token, ct) : null;
+        if (payin is null)
+        {
+            return LinkNotFound();
+        }
+
+        switch (payin.Status)
+        {
+            case PayinStatus.Pending:
+                return RedirectToPage("/Pay", new { token });
+            case PayinStatus.RequiresAction:
+                return RedirectToPage("/ThreeDs", new { token });
+        }
+
+        Payin = payin;
+        if (payin.OrderId is not null)
+        {
+            var order = await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
+            Summary = await summaries.OfAsync(order, ct);
+            var returnUrl = HostedPages.BuyerReturnUrl(order, Paid, fallback: string.Empty);
+            ReturnUrl = returnUrl.Length == 0 ? null : returnUrl;
+            if (!Paid && order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Pay))
+            {
+                RetryUrl = Url.Page("/Buyer", new { token = order.BuyerToken });
+            }
+        }
+
+        if (payin.CampaignId is not null)
+        {
+            // A contribution has no order: the page speaks of the campaign, and a retry starts on its page.
+            Campaign = await campaigns.FindByIdAsync(payin.CampaignId, ct);
+            RetryUrl =
+                !Paid && Campaign is not null && CampaignTransitions.AcceptsContributions(Campaign.Status)
+                    ? Url.Page("/Campaigns/Contribute", new { campaignId = Campaign.Id })
+                    : null;
+        }
+
+        ViewData["Title"] = Paid ? "Payment received" : "Payment not completed";
+        return Page();
+    }
+}

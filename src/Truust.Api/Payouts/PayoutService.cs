@@ -1,0 +1,393 @@
+using Microsoft.EntityFrameworkCore;
+using Truust.Api.Gateways;
+using Truust.Api.Gateways.Simulated;
+using Truust.Api.Http;
+using Truust.Api.Ledger;
+using Truust.Api.Orders;
+using Truust.Api.Payins;
+using Truust.Api.Persistence;
+using Truust.Api.Wallets;
+using Truust.Api.Webhooks;
+using Truust.Domain;
+using Truust.Domain.Ledger;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Payouts;
+
+/// <summary>
+/// Payouts: the seller says where to be paid (ACCEPTED → PENDING_VALIDATE); after validation the release
+/// worker pays them. A WALLET payout is credited in one commit. An ACCOUNT payout is handed to the bank in three
+/// steps, never holding a transaction across the bank call: persist the intent (SUBMITTING), call the bank with a
+/// stable reference, record its answer (money out of escrow and RELEASED, or BLOCKED_RELEASE with the reason).
+/// </summary>
+public sealed class PayoutService(
+    TruustDbContext db,
+    OrderService orders,
+    LedgerService ledger,
+    WalletService wallets,
+    EventOutbox events,
+    IBankGateway bank,
+    TimeProvider clock
+)
+{
+    public async Task<PayoutResponse> CreateForOrderAsync(
+        Caller caller,
+        CreatePayoutRequest request,
+        OrderActor actor,
+        CancellationToken ct
+    )
+    {
+        var payout = await db.InTransactionAsync(
+            async () =>
+            {
+                var order = await orders.LockAsync(caller, request.OrderId!, ct);
+                order.EnsureCan(OrderTrigger.CreatePayout, actor);
+                string? bankAccountId = null,
+                    walletId = null;
+                if (request.Type == PayoutType.Account)
+                {
+                    var account = await db
+                        .BankAccounts.AsNoTracking()
+                        .FirstOrDefaultAsync(a => a.Id == request.BankaccountId, ct);
+                    if (account is null || account.PlatformId != order.PlatformId)
+                    {
+                        throw new NotFoundException("bank_account", request.BankaccountId!);
+                    }
+
+                    if (account.CustomerId != order.SellerId)
+                    {
+                        throw new BusinessRuleException(
+                            "destination_not_sellers",
+                            "The bank account must belong to the order's seller.",
+                            "bankaccount_id"
+                        );
+                    }
+
+                    bankAccountId = account.Id;
+                }
+                else
+                {
+                    var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == request.WalletId, ct);
+                    if (wallet is null || wallet.PlatformId != order.PlatformId)
+                    {
+                        throw new NotFoundException("wallet", request.WalletId!);
+                    }
+
+                    if (wallet.CustomerId != order.SellerId)
+                    {
+                        throw new BusinessRuleException(
+                            "destination_not_sellers",
+                            "The wallet must belong to the order's seller.",
+                            "wallet_id"
+                        );
+                    }
+
+                    if (wallet.Currency != order.Currency)
+                    {
+                        throw new BusinessRuleException(
+                            "currency_mismatch",
+                            $"Wallet {wallet.Id} holds {wallet.Currency}; the order is in {order.Currency}.",
+                            "wallet_id"
+                        );
+                    }
+
+                    walletId = wallet.Id;
+                }
+
+                var payout = new Payout(
+                    order.PlatformId,
+                    order.SellerId,
+                    request.Type!.Value,
+                    Money.Zero(Currency.Of(order.Currency)),
+                    bankAccountId,
+                    walletId,
+                    clock.GetUtcNow()
+                )
+                {
+                    OrderId = order.Id,
+                    NextAttemptAt = clock.GetUtcNow(),
+                };
+                db.Payouts.Add(payout);
+                order.AttachPayout(payout.Id);
+                orders.Apply(order, OrderTrigger.CreatePayout, actor);
+                events.PayoutChanged(payout);
+                return payout;
+            },
+            ct
+        );
+        return PayoutResponse.From(payout);
+    }
+
+    public async Task<Payout> FindAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var payout = await db.Payouts.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        return payout is not null && caller.CanSee(payout.PlatformId)
+            ? payout
+            : throw new NotFoundException("payout", id);
+    }
+
+    /// <summary>Executes the release of one order whose payout the release worker claimed.</summary>
+    public async Task ReleaseAsync(string payoutId, CancellationToken ct)
+    {
+        var system = new Caller(null, true);
+        var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
+        if (payout.Type == PayoutType.Wallet)
+        {
+            await db.InTransactionAsync(
+                async () =>
+                {
+                    var order = await orders.LockAsync(system, payout.OrderId!, ct);
+                    var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
+                    if (order.Status != OrderStatus.PendingRelease || tracked.Status != PayoutStatus.Pending)
+                    {
+                        return 0;
+                    }
+
+                    var net = await PaySellerSideAsync(
+                        order,
+                        LedgerAccounts.Wallet(tracked.DestinationWalletId!),
+                        tracked,
+                        ct
+                    );
+                    tracked.SetAmount(net);
+                    tracked.MarkPaid(clock.GetUtcNow());
+                    orders.Apply(order, OrderTrigger.Release, OrderActor.System);
+                    events.PayoutChanged(tracked);
+                    return 0;
+                },
+                ct
+            );
+            return;
+        }
+
+        // ACCOUNT: step 1, persist the intent; the order can no longer be blocked or cancelled from here on.
+        var submission = await db.InTransactionAsync(
+            async () =>
+            {
+                var order = await orders.LockAsync(system, payout.OrderId!, ct);
+                var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
+                if (order.Status != OrderStatus.PendingRelease)
+                {
+                    return null;
+                }
+
+                if (tracked.Status == PayoutStatus.Pending)
+                {
+                    var account = await db
+                        .BankAccounts.AsNoTracking()
+                        .FirstAsync(a => a.Id == tracked.BankAccountId, ct);
+                    tracked.SetAmount(NetForSeller(order, await orders.SplitsOfAsync(order.Id, ct)));
+                    tracked.MarkSubmitting(account.Iban, clock.GetUtcNow());
+                }
+
+                return tracked.Status == PayoutStatus.Submitting
+                    ? new
+                    {
+                        tracked.BankReference,
+                        Iban = tracked.Iban!,
+                        Amount = new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
+                    }
+                    : null;
+            },
+            ct
+        );
+        if (submission is null)
+        {
+            return;
+        }
+
+        // Step 2: the bank, outside any transaction; it is idempotent on the reference, so a retry after a crash
+        // gets the first answer back instead of paying twice.
+        var transfer = await bank.SubmitTransferAsync(submission.BankReference, submission.Iban, submission.Amount, ct);
+
+        // Step 3: record the answer.
+        await db.InTransactionAsync(
+            async () =>
+            {
+                var order = await orders.LockAsync(system, payout.OrderId!, ct);
+                var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
+                if (tracked.Status != PayoutStatus.Submitting)
+                {
+                    return 0;
+                }
+
+                var now = clock.GetUtcNow();
+                if (transfer.Status == BankTransferStatus.Refused)
+                {
+                    tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
+                    orders.Apply(order, OrderTrigger.RefuseRelease, OrderActor.Gateway, tracked.FailureReason);
+                }
+                else
+                {
+                    await PaySellerSideAsync(order, LedgerAccounts.BankPayoutRail, tracked, ct);
+                    tracked.MarkInTransit(transfer.SettlesAt, now);
+                    orders.Apply(order, OrderTrigger.Release, OrderActor.System);
+                }
+
+                events.PayoutChanged(tracked);
+                return 0;
+            },
+            ct
+        );
+    }
+
+    /// <summary>
+    /// Asks the bank about a payout in transit: settled → PAID; returned → the money is credited to the
+    /// seller's wallet in the payout's currency (created if needed), so it is never lost.
+    /// </summary>
+    public async Task CheckSettlementAsync(string payoutId, CancellationToken ct)
+    {
+        var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
+        if (payout.Status != PayoutStatus.InTransit)
+        {
+            return;
+        }
+
+        var transfer = await bank.GetTransferAsync(payout.BankReference, ct);
+        if (transfer.Status is not (BankTransferStatus.Settled or BankTransferStatus.Returned))
+        {
+            return;
+        }
+
+        var wallet =
+            transfer.Status == BankTransferStatus.Returned
+                ? await wallets.GetOrCreateForCustomerAsync(payout.PlatformId, payout.CustomerId, payout.Currency, ct)
+                : null;
+        await db.InTransactionAsync(
+            async () =>
+            {
+                var tracked = await db
+                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (tracked.Status != PayoutStatus.InTransit)
+                {
+                    return 0;
+                }
+
+                var now = clock.GetUtcNow();
+                if (wallet is null)
+                {
+                    tracked.MarkPaid(now);
+                }
+                else
+                {
+                    tracked.MarkReturned(transfer.Reason ?? "returned by the beneficiary's bank", now);
+                    await ledger.PostAsync(
+                        [
+                            new LedgerTransfer(
+                                tracked.PlatformId,
+                                LedgerAccounts.BankPayoutRail,
+                                LedgerAccounts.Wallet(wallet.Id),
+                                new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
+                                TransferKind.PayoutReturn,
+                                tracked.Id,
+                                tracked.OrderId,
+                                now
+                            ),
+                        ],
+                        ct
+                    );
+                }
+
+                events.PayoutChanged(tracked);
+                return 0;
+            },
+            ct
+        );
+    }
+
+    /// <summary>Sandbox: the bank settles (or returns) the payout now rather than after its delay.</summary>
+    public async Task<PayoutResponse> ForceSettlementAsync(
+        Caller caller,
+        string payoutId,
+        bool settle,
+        string? reason,
+        SimulatedBank simulatedBank,
+        CancellationToken ct
+    )
+    {
+        var payout = await FindAsync(caller, payoutId, ct);
+        if (payout.Status != PayoutStatus.InTransit)
+        {
+            throw new ConflictException(
+                "payout_not_in_transit",
+                $"Payout {payout.Id} is {EnumWire.Name(payout.Status)}; only a payout IN_TRANSIT at the bank can settle or fail."
+            );
+        }
+
+        await simulatedBank.ForceOutcomeAsync(payout.BankReference, settle, reason, ct);
+        await CheckSettlementAsync(payout.Id, ct);
+        return PayoutResponse.From(await FindAsync(caller, payoutId, ct));
+    }
+
+    /// <summary>
+    /// Empties the escrow at release: the fee to the platform's fee wallet, each split to its wallet, the rest to
+    /// <paramref name="sellerAccount"/>. Returns the seller's part.
+    /// </summary>
+    private async Task<long> PaySellerSideAsync(Order order, string sellerAccount, Payout payout, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var currency = Currency.Of(order.Currency);
+        var escrow = LedgerAccounts.Escrow(order.Id);
+        var splits = await orders.SplitsOfAsync(order.Id, ct);
+        var net = NetForSeller(order, splits);
+        var transfers = new List<LedgerTransfer>();
+        if (order.FeeMinor is > 0)
+        {
+            var feeWallet = await wallets.GetOrCreateFeeWalletAsync(order.PlatformId, order.Currency, ct);
+            transfers.Add(
+                new LedgerTransfer(
+                    order.PlatformId,
+                    escrow,
+                    LedgerAccounts.Wallet(feeWallet.Id),
+                    new Money(order.FeeMinor.Value, currency),
+                    TransferKind.Fee,
+                    payout.Id,
+                    order.Id,
+                    now
+                )
+            );
+        }
+
+        transfers.AddRange(
+            splits.Select(s => new LedgerTransfer(
+                order.PlatformId,
+                escrow,
+                LedgerAccounts.Wallet(s.WalletId),
+                new Money(s.AmountMinor, currency),
+                TransferKind.Split,
+                payout.Id,
+                order.Id,
+                now
+            ))
+        );
+        if (net > 0)
+        {
+            transfers.Add(
+                new LedgerTransfer(
+                    order.PlatformId,
+                    escrow,
+                    sellerAccount,
+                    new Money(net, currency),
+                    TransferKind.Release,
+                    payout.Id,
+                    order.Id,
+                    now
+                )
+            );
+        }
+
+        await ledger.PostAsync(transfers, ct);
+        order.ReleaseHeld(order.HeldMinor);
+        return net;
+    }
+
+    private static long NetForSeller(Order order, IReadOnlyList<OrderSplit> splits)
+    {
+        var net = order.HeldMinor - (order.FeeMinor ?? 0) - splits.Sum(s => s.AmountMinor);
+        return net >= 0
+            ? net
+            : throw new InvalidOperationException($"Order {order.Id}: fee and splits exceed what escrow holds.");
+    }
+}

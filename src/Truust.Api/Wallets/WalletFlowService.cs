@@ -1,0 +1,378 @@
+using Microsoft.EntityFrameworkCore;
+using Truust.Api.Gateways;
+using Truust.Api.Http;
+using Truust.Api.Ledger;
+using Truust.Api.Payins;
+using Truust.Api.Persistence;
+using Truust.Api.Webhooks;
+using Truust.Domain;
+using Truust.Domain.Ledger;
+using Truust.Domain.Payments;
+using Truust.Domain.Wallets;
+
+namespace Truust.Api.Wallets;
+
+/// <summary>
+/// Money moving between wallets (one transfer or an all-or-nothing batch) and out of them (withdrawals to a
+/// bank account), and a wallet's history with its running balance.
+/// </summary>
+public sealed class WalletFlowService(
+    TruustDbContext db,
+    LedgerService ledger,
+    EventOutbox events,
+    IBankGateway bank,
+    TimeProvider clock,
+    ILogger<WalletFlowService> log
+)
+{
+    public async Task<TransferResponse> TransferAsync(
+        Caller caller,
+        CreateTransferRequest request,
+        CancellationToken ct
+    )
+    {
+        var batch = await MoveAsync(
+            caller,
+            [
+                new TransferLegRequest
+                {
+                    FromWalletId = request.FromWalletId,
+                    ToWalletId = request.ToWalletId,
+                    Amount = request.Amount,
+                },
+            ],
+            request.Description,
+            batchId: null,
+            ct
+        );
+        return batch[0];
+    }
+
+    public async Task<TransferBatchResponse> BatchAsync(
+        Caller caller,
+        CreateTransferBatchRequest request,
+        CancellationToken ct
+    )
+    {
+        var batchId = Ids.New("trb");
+        var transfers = await MoveAsync(caller, request.Legs!, request.Description, batchId, ct);
+        return new TransferBatchResponse(batchId, transfers.Count, transfers);
+    }
+
+    /// <summary>
+    /// Applies every leg in one transaction: the ledger locks the touched wallets in ascending id order (so
+    /// concurrent batches cannot deadlock) and refuses any wallet that would go negative, and then no leg is kept.
+    /// Legs are netted per wallet: a batch is one atomic movement, not a sequence.
+    /// </summary>
+    private async Task<IReadOnlyList<TransferResponse>> MoveAsync(
+        Caller caller,
+        IReadOnlyList<TransferLegRequest> legs,
+        string? description,
+        string? batchId,
+        CancellationToken ct
+    )
+    {
+        var platformId = caller.RequirePlatform();
+        var ids = legs.SelectMany(l => new[] { l.FromWalletId!, l.ToWalletId! }).Distinct().ToList();
+        var wallets = await db
+            .Wallets.AsNoTracking()
+            .Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
+            .ToDictionaryAsync(w => w.Id, ct);
+        var now = clock.GetUtcNow();
+        var transfers = new List<WalletTransfer>(legs.Count);
+        for (var i = 0; i < legs.Count; i++)
+        {
+            var leg = legs[i];
+            var prefix = batchId is null ? string.Empty : $"legs[{i}].";
+            if (!wallets.TryGetValue(leg.FromWalletId!, out var from))
+            {
+                throw new NotFoundException("wallet", leg.FromWalletId!);
+            }
+
+            if (!wallets.TryGetValue(leg.ToWalletId!, out var to))
+            {
+                throw new NotFoundException("wallet", leg.ToWalletId!);
+            }
+
+            if (from.Currency != to.Currency)
+            {
+                throw new BusinessRuleException(
+                    "currency_mismatch",
+                    $"Wallet {from.Id} holds {from.Currency} and wallet {to.Id} holds {to.Currency}.",
+                    prefix + "to_wallet_id"
+                );
+            }
+
+            transfers.Add(
+                new WalletTransfer(
+                    platformId,
+                    from.Id,
+                    to.Id,
+                    Money.Positive(leg.Amount!.Value, from.Currency, prefix + "amount"),
+                    description,
+                    batchId,
+                    now
+                )
+            );
+        }
+
+        await db.InTransactionAsync(
+            async () =>
+            {
+                db.WalletTransfers.AddRange(transfers);
+                await ledger.PostAsync(
+                    transfers
+                        .Select(t => new LedgerTransfer(
+                            platformId,
+                            LedgerAccounts.Wallet(t.FromWalletId),
+                            LedgerAccounts.Wallet(t.ToWalletId),
+                            new Money(t.AmountMinor, Currency.Of(t.Currency)),
+                            TransferKind.WalletTransfer,
+                            t.Id,
+                            null,
+                            now
+                        ))
+                        .ToList(),
+                    ct
+                );
+                foreach (var transfer in transfers)
+                {
+                    events.Add(platformId, "transfer.created", transfer.Id, TransferResponse.From(transfer));
+                }
+
+                return 0;
+            },
+            ct
+        );
+        return transfers.Select(TransferResponse.From).ToList();
+    }
+
+    /// <summary>
+    /// A withdrawal to the owner's bank account. The wallet is debited first (reserving the money), then the bank
+    /// is called outside any transaction; a refusal puts the money back with a reversing transfer.
+    /// </summary>
+    public async Task<PayoutResponse> WithdrawAsync(
+        Caller caller,
+        string walletId,
+        CreateWithdrawalRequest request,
+        CancellationToken ct
+    )
+    {
+        var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == walletId, ct);
+        if (wallet is null || !caller.CanSee(wallet.PlatformId) || wallet.CustomerId is null)
+        {
+            throw new NotFoundException("wallet", walletId);
+        }
+
+        var account = await db.BankAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.BankaccountId, ct);
+        if (account is null || account.PlatformId != wallet.PlatformId)
+        {
+            throw new NotFoundException("bank_account", request.BankaccountId!);
+        }
+
+        if (account.CustomerId != wallet.CustomerId)
+        {
+            throw new BusinessRuleException(
+                "destination_not_owners",
+                "A withdrawal goes to a bank account of the wallet's owner.",
+                "bankaccount_id"
+            );
+        }
+
+        var amount = Money.Positive(request.Amount!.Value, wallet.Currency);
+        var payout = await db.InTransactionAsync(
+            async () =>
+            {
+                var now = clock.GetUtcNow();
+                var payout = new Payout(
+                    wallet.PlatformId,
+                    wallet.CustomerId,
+                    PayoutType.Account,
+                    amount,
+                    account.Id,
+                    null,
+                    now
+                )
+                {
+                    SourceWalletId = wallet.Id,
+                    NextAttemptAt = now,
+                };
+                payout.MarkSubmitting(account.Iban, now);
+                // Leased to this request: if it dies before the bank answers, the release worker resumes it after this.
+                payout.NextAttemptAt = now.AddMinutes(1);
+                db.Payouts.Add(payout);
+                await ledger.PostAsync(
+                    [
+                        new LedgerTransfer(
+                            wallet.PlatformId,
+                            LedgerAccounts.Wallet(wallet.Id),
+                            LedgerAccounts.BankPayoutRail,
+                            amount,
+                            TransferKind.Withdrawal,
+                            payout.Id,
+                            null,
+                            now
+                        ),
+                    ],
+                    ct
+                );
+                events.PayoutChanged(payout);
+                return payout;
+            },
+            ct
+        );
+
+        await SubmitWithdrawalAsync(payout.Id, ct);
+        return PayoutResponse.From(await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payout.Id, ct));
+    }
+
+    /// <summary>
+    /// Hands a SUBMITTING withdrawal to the bank (idempotent on its reference) and records the answer: in transit, or
+    /// refused with the money put back in the wallet by a reversing transfer. A bank that cannot be reached leaves
+    /// it SUBMITTING; the release worker resumes it when its lease ends.
+    /// </summary>
+    public async Task SubmitWithdrawalAsync(string payoutId, CancellationToken ct)
+    {
+        var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
+        if (payout.Status != PayoutStatus.Submitting || payout.SourceWalletId is null)
+        {
+            return;
+        }
+
+        BankTransfer transfer;
+        try
+        {
+            transfer = await bank.SubmitTransferAsync(
+                payout.BankReference,
+                payout.Iban!,
+                new Money(payout.AmountMinor, Currency.Of(payout.Currency)),
+                ct
+            );
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Withdrawal {PayoutId} could not reach the bank; it will be retried", payoutId);
+            return;
+        }
+
+        await db.InTransactionAsync(
+            async () =>
+            {
+                var tracked = await db
+                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
+                    .SingleAsync(ct);
+                if (tracked.Status != PayoutStatus.Submitting)
+                {
+                    return tracked;
+                }
+
+                var now = clock.GetUtcNow();
+                if (transfer.Status == BankTransferStatus.Refused)
+                {
+                    tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
+                    await ledger.PostAsync(
+                        [
+                            new LedgerTransfer(
+                                tracked.PlatformId,
+                                LedgerAccounts.BankPayoutRail,
+                                LedgerAccounts.Wallet(tracked.SourceWalletId!),
+                                new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
+                                TransferKind.PayoutReturn,
+                                tracked.Id,
+                                null,
+                                now
+                            ),
+                        ],
+                        ct
+                    );
+                }
+                else
+                {
+                    tracked.MarkInTransit(transfer.SettlesAt, now);
+                }
+
+                events.PayoutChanged(tracked);
+                return tracked;
+            },
+            ct
+        );
+    }
+
+    /// <summary>
+    /// The wallet's movements, newest first, each with its counterpart account and the balance right after it: a
+    /// running sum in posting order (the order the wallet's balance went through them, see
+    /// <see cref="LedgerTransfer.PostingSequence"/>), credits before debits within one posting, so a netted batch
+    /// never shows a balance below the one it left. A movement committed later always lands on top, so paging on
+    /// with starting_after never skips one.
+    /// </summary>
+    public async Task<Page<WalletTransactionResponse>> TransactionsAsync(
+        Caller caller,
+        string walletId,
+        PageQuery page,
+        CancellationToken ct
+    )
+    {
+        var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == walletId, ct);
+        if (wallet is null || !caller.CanSee(wallet.PlatformId))
+        {
+            throw new NotFoundException("wallet", walletId);
+        }
+
+        var account = LedgerAccounts.Wallet(wallet.Id);
+        var limit = page.EffectiveLimit;
+        var after = page.StartingAfter ?? string.Empty;
+        var rows = await db
+            .Database.SqlQuery<TransactionRow>(
+                $"""
+                WITH movements AS (
+                    SELECT t.*, row_number() OVER w AS position,
+                           SUM(CASE WHEN t.credit_account = {account} THEN t.amount_minor ELSE -t.amount_minor END)
+                               OVER w AS balance_after
+                    FROM ledger_transfers t
+                    WHERE t.debit_account = {account} OR t.credit_account = {account}
+                    WINDOW w AS (ORDER BY t.posting_sequence, t.credit_account = {account} DESC, t.id))
+                SELECT id, kind, debit_account, credit_account, amount_minor, currency, reference, order_id, created_at,
+                       balance_after
+                FROM movements
+                WHERE position < CASE WHEN {after} = '' THEN 9223372036854775807
+                                      ELSE coalesce((SELECT position FROM movements WHERE id = {after}), 0) END
+                ORDER BY position DESC
+                LIMIT {limit + 1}
+                """
+            )
+            .ToListAsync(ct);
+        var data = rows.Take(limit)
+            .Select(r =>
+            {
+                var credit = r.CreditAccount == account;
+                return new WalletTransactionResponse(
+                    r.Id,
+                    Enum.Parse<TransferKind>(r.Kind.Replace("_", string.Empty), true),
+                    credit ? "CREDIT" : "DEBIT",
+                    r.AmountMinor,
+                    r.Currency,
+                    credit ? r.DebitAccount : r.CreditAccount,
+                    r.Reference,
+                    r.OrderId,
+                    r.BalanceAfter,
+                    r.CreatedAt
+                );
+            })
+            .ToList();
+        return new Page<WalletTransactionResponse>(data, rows.Count > limit);
+    }
+
+    /// <summary>One row of the history query; the snake_case naming convention maps its columns to these.</summary>
+    public sealed record TransactionRow(
+        string Id,
+        string Kind,
+        string DebitAccount,
+        string CreditAccount,
+        long AmountMinor,
+        string Currency,
+        string Reference,
+        string? OrderId,
+        DateTimeOffset CreatedAt,
+        long BalanceAfter
+    );
+}

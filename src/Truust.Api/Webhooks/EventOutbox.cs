@@ -1,0 +1,186 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Truust.Api.Http;
+using Truust.Api.Persistence;
+using Truust.Domain;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Webhooks;
+
+/// <summary>
+/// Something a platform cares about (<c>order.status_changed</c>, <c>payin.confirmed</c>, ...), written to this
+/// outbox table in the same commit as the change it describes, so an event exists if and only if its change does.
+/// </summary>
+public sealed class Event : IHasId
+{
+    private Event()
+    {
+        Id = PlatformId = Type = ObjectId = Data = string.Empty;
+    }
+
+    public Event(string platformId, string type, string objectId, string data, DateTimeOffset now)
+    {
+        Id = Ids.New("evt");
+        PlatformId = platformId;
+        Type = type;
+        ObjectId = objectId;
+        Data = data;
+        CreatedAt = now;
+    }
+
+    public string Id { get; private set; }
+
+    public string PlatformId { get; private set; }
+
+    public string Type { get; private set; }
+
+    public string ObjectId { get; private set; }
+
+    /// <summary>
+    /// Database-assigned and increasing. Changes to one object are serialised by its row lock, so a later change's
+    /// event always gets a larger number: receivers order an object's events by it.
+    /// </summary>
+    public long Sequence { get; private set; }
+
+    /// <summary>A JSON snapshot of the object as it was after the change.</summary>
+    public string Data { get; private set; }
+
+    public DateTimeOffset CreatedAt { get; private set; }
+}
+
+/// <summary>
+/// Adds events to the outbox of the current unit of work, with one webhook delivery per endpoint that wants
+/// them: events and deliveries commit with the change, so a crash after the commit loses nothing.
+/// </summary>
+public sealed class EventOutbox
+{
+    private readonly TruustDbContext _db;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, List<WebhookEndpoint>> _endpoints = new();
+    private bool _deliveriesAdded;
+
+    public EventOutbox(TruustDbContext db, TimeProvider clock, Workers.WorkerSignals signals)
+    {
+        _db = db;
+        _clock = clock;
+        // Wake the delivery worker once deliveries are saved, instead of leaving them to its next poll. Saved can
+        // precede the commit by a moment; a delivery the worker misses then is picked up by its next poll.
+        db.SavedChanges += (_, _) =>
+        {
+            if (_deliveriesAdded)
+            {
+                _deliveriesAdded = false;
+                signals.Webhooks.Wake();
+            }
+        };
+    }
+
+    public void OrderCreated(Order order) => Add(order.PlatformId, "order.created", order.Id, Snapshot(order, null));
+
+    public void OrderStatusChanged(Order order, OrderStatus from) =>
+        Add(order.PlatformId, "order.status_changed", order.Id, Snapshot(order, from));
+
+    public void PayinChanged(Payin payin) =>
+        Add(
+            payin.PlatformId,
+            payin.Status switch
+            {
+                PayinStatus.Succeeded => "payin.confirmed",
+                PayinStatus.Failed => "payin.denied",
+                PayinStatus.RequiresAction => "payin.requires_action",
+                PayinStatus.Expired => "payin.expired",
+                PayinStatus.Cancelled => "payin.cancelled",
+                _ => "payin.created",
+            },
+            payin.Id,
+            new
+            {
+                id = payin.Id,
+                @object = "payin",
+                order_id = payin.OrderId,
+                type = EnumWire.Name(payin.Type),
+                status = EnumWire.Name(payin.Status),
+                amount = payin.AmountMinor,
+                currency = payin.Currency,
+                failure_code = payin.FailureCode,
+            }
+        );
+
+    public void PayoutChanged(Payout payout) =>
+        Add(
+            payout.PlatformId,
+            $"payout.{EnumWire.Name(payout.Status).ToLowerInvariant()}",
+            payout.Id,
+            new
+            {
+                id = payout.Id,
+                @object = "payout",
+                order_id = payout.OrderId,
+                type = EnumWire.Name(payout.Type),
+                status = EnumWire.Name(payout.Status),
+                amount = payout.AmountMinor,
+                currency = payout.Currency,
+                failure_reason = payout.FailureReason,
+            }
+        );
+
+    public void RefundChanged(Refund refund) =>
+        Add(
+            refund.PlatformId,
+            $"refund.{EnumWire.Name(refund.Status).ToLowerInvariant()}",
+            refund.Id,
+            new
+            {
+                id = refund.Id,
+                @object = "refund",
+                order_id = refund.OrderId,
+                payin_id = refund.PayinId,
+                status = EnumWire.Name(refund.Status),
+                amount = refund.AmountMinor,
+                currency = refund.Currency,
+            }
+        );
+
+    public void Add(string platformId, string type, string objectId, object snapshot)
+    {
+        var now = _clock.GetUtcNow();
+        var e = new Event(platformId, type, objectId, JsonSerializer.Serialize(snapshot, JsonDefaults.Options), now);
+        _db.Events.Add(e);
+        foreach (var endpoint in EndpointsOf(platformId).Where(w => w.Wants(type)))
+        {
+            _db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, e.Id, now));
+            _deliveriesAdded = true;
+        }
+    }
+
+    private List<WebhookEndpoint> EndpointsOf(string platformId)
+    {
+        if (!_endpoints.TryGetValue(platformId, out var endpoints))
+        {
+            // Read once per request: endpoints change rarely, and a request writes several events.
+            endpoints = _db
+                .WebhookEndpoints.AsNoTracking()
+                .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled)
+                .ToList();
+            _endpoints[platformId] = endpoints;
+        }
+
+        return endpoints;
+    }
+
+    private static object Snapshot(Order order, OrderStatus? from) =>
+        new
+        {
+            id = order.Id,
+            @object = "order",
+            status = EnumWire.Name(order.Status),
+            previous_status = from is { } f ? EnumWire.Name(f) : null,
+            amount = order.AmountMinor,
+            currency = order.Currency,
+            held = order.HeldMinor,
+            buyer_id = order.BuyerId,
+            seller_id = order.SellerId,
+            metadata = order.Metadata,
+        };
+}

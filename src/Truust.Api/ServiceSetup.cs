@@ -16,6 +16,7 @@ using Truust.Api.Pages.Hosted;
 using Truust.Api.Payins;
 using Truust.Api.Payouts;
 using Truust.Api.Persistence;
+using Truust.Api.Persistence.Records;
 using Truust.Api.Platforms;
 using Truust.Api.Refunds;
 using Truust.Api.Wallets;
@@ -34,6 +35,8 @@ public static class ServiceSetup
         services.Configure<TruustOptions>(configuration.GetSection("Truust"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseConnection>();
+        services.AddScoped<RequestIdempotency>();
+        services.AddScoped<UnitOfWork>();
         services.AddDbContext<TruustDbContext>(
             (sp, options) =>
                 options.UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required).UseSnakeCaseNamingConvention()

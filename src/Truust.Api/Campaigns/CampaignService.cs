@@ -24,6 +24,7 @@ namespace Truust.Api.Campaigns;
 /// </summary>
 public sealed class CampaignService(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     CustomerService customers,
     PayinService payins,
     RefundService refunds,
@@ -77,7 +78,7 @@ public sealed class CampaignService(
             campaign.Id,
             new { id = campaign.Id, @object = "campaign" }
         );
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return ToResponse(campaign);
     }
 
@@ -113,7 +114,7 @@ public sealed class CampaignService(
     )
     {
         var contributor = await customers.FindAsync(caller, request.ContributorId!, ct);
-        var (contribution, payin) = await db.InTransactionAsync(
+        var (contribution, payin) = await unitOfWork.RunAsync(
             async () =>
             {
                 var campaign = await LockAsync(caller, campaignId, ct);
@@ -251,7 +252,7 @@ public sealed class CampaignService(
         bool onRequest = false
     )
     {
-        var (campaign, release) = await db.InTransactionAsync(
+        var (campaign, release) = await unitOfWork.RunAsync(
             async () =>
             {
                 var campaign = await LockAsync(caller, id, ct);
@@ -285,12 +286,12 @@ public sealed class CampaignService(
                         break;
                 }
 
+                unitOfWork.WakeAfterCommit(signals.Refunds);
                 return (campaign, release);
             },
             ct
         );
 
-        signals.Refunds.Wake();
         if (release is > 0 && campaign.PayoutBankAccountId is { } accountId && campaign.Kind != CampaignKind.Loan)
         {
             // The owner asked to be paid to the bank: a withdrawal from the wallet just credited, through the bank.
@@ -464,7 +465,7 @@ public sealed class CampaignService(
         CancellationToken ct
     )
     {
-        var (repayment, shares, status) = await db.InTransactionAsync(
+        var (repayment, shares, status) = await unitOfWork.RunAsync(
             async () =>
             {
                 var campaign = await LockAsync(caller, id, ct);

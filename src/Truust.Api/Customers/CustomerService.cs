@@ -7,7 +7,8 @@ using Truust.Domain.Customers;
 namespace Truust.Api.Customers;
 
 /// <summary>Customers (buyers and sellers) and their bank accounts.</summary>
-public sealed class CustomerService(TruustDbContext db, TimeProvider clock)
+public sealed class CustomerService(TruustDbContext db,
+    UnitOfWork unitOfWork, TimeProvider clock)
 {
     public async Task<CustomerResponse> CreateAsync(Caller caller, CreateCustomerRequest request, CancellationToken ct)
     {
@@ -20,7 +21,7 @@ public sealed class CustomerService(TruustDbContext db, TimeProvider clock)
             clock.GetUtcNow()
         );
         db.Customers.Add(customer);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return CustomerResponse.From(customer);
     }
 
@@ -50,7 +51,7 @@ public sealed class CustomerService(TruustDbContext db, TimeProvider clock)
     {
         var customer = await FindAsync(caller, id, ct);
         customer.Update(request.Name, request.Email, request.Type, request.Metadata, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return CustomerResponse.From(customer);
     }
 
@@ -72,7 +73,7 @@ public sealed class CustomerService(TruustDbContext db, TimeProvider clock)
             clock.GetUtcNow()
         );
         db.BankAccounts.Add(account);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return BankAccountResponse.From(account, masked: false);
     }
 

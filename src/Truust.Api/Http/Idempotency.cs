@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
+using Truust.Api.Persistence.Records;
 
 namespace Truust.Api.Http;
 
@@ -11,41 +12,6 @@ public sealed class IdempotencyOptions
 
     /// <summary>How long a request may hold its key before a retry may take over (it died before any effect).</summary>
     public int LeaseSeconds { get; set; } = 60;
-}
-
-/// <summary>
-/// A POST's Idempotency-Key, the hash of its request, and (once done) its response. Claimed before the request
-/// runs, so a key can never start two effects; <see cref="EffectCommitted"/> is set inside the very transaction that
-/// commits the request's effect, so after a crash a retry knows whether the money already moved.
-/// </summary>
-public sealed class IdempotencyRecord
-{
-    public required string Scope { get; init; }
-
-    public required string Key { get; init; }
-
-    public required string RequestHash { get; init; }
-
-    public required string Method { get; init; }
-
-    public required string Path { get; init; }
-
-    /// <summary>IN_FLIGHT or DONE.</summary>
-    public required string Status { get; set; }
-
-    public int? ResponseStatus { get; set; }
-
-    public string? ResponseContentType { get; set; }
-
-    public byte[]? ResponseBody { get; set; }
-
-    public bool EffectCommitted { get; set; }
-
-    public required DateTimeOffset CreatedAt { get; init; }
-
-    public required DateTimeOffset LockedUntil { get; set; }
-
-    public required DateTimeOffset ExpiresAt { get; init; }
 }
 
 /// <summary>
@@ -62,6 +28,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     public async Task InvokeAsync(
         HttpContext context,
         TruustDbContext db,
+        RequestIdempotency requestIdempotency,
         TimeProvider clock,
         IOptions<IdempotencyOptions> options
     )
@@ -169,7 +136,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             }
         }
 
-        db.IdempotencyScope = (scope, key);
+        requestIdempotency.Current = (scope, key);
         var originalBody = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;

@@ -11,6 +11,7 @@ namespace Truust.Api.Orders;
 /// <summary>One-to-many escrow: a cart of orders from several sellers, paid by the buyer once.</summary>
 public sealed class OrderGroupService(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     OrderService orders,
     CustomerService customers,
     TimeProvider clock
@@ -24,7 +25,7 @@ public sealed class OrderGroupService(
     {
         var buyer = await customers.FindAsync(caller, request.BuyerId!, ct);
         var currency = Currency.Of(request.Currency!).Code;
-        var (group, created) = await db.InTransactionAsync(
+        var (group, created) = await unitOfWork.RunAsync(
             async () =>
             {
                 var group = new OrderGroup(buyer.PlatformId, buyer.Id, currency, clock.GetUtcNow());

@@ -20,6 +20,7 @@ namespace Truust.Api.Orders;
 /// </summary>
 public sealed class OrderService(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     CustomerService customers,
     RefundService refunds,
     EventOutbox events,
@@ -36,7 +37,7 @@ public sealed class OrderService(
         }
 
         var (order, splits) = await AddAsync(caller, request, groupId: null, ct);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return ToResponse(order, splits, caller);
     }
 
@@ -121,7 +122,7 @@ public sealed class OrderService(
         CancellationToken ct
     )
     {
-        return await db.InTransactionAsync(
+        return await unitOfWork.RunAsync(
             async () =>
             {
                 var order = await LockAsync(caller, id, ct);
@@ -226,7 +227,7 @@ public sealed class OrderService(
         CancellationToken ct
     )
     {
-        var order = await db.InTransactionAsync(
+        var order = await unitOfWork.RunAsync(
             async () =>
             {
                 var order = await LockAsync(caller, id, ct);
@@ -252,15 +253,15 @@ public sealed class OrderService(
                     payout.NextAttemptAt = clock.GetUtcNow();
                 }
 
+                if (order.Status == OrderStatus.PendingRelease)
+                {
+                    unitOfWork.WakeAfterCommit(signals.Release);
+                }
+
                 return order;
             },
             ct
         );
-
-        if (order.Status == OrderStatus.PendingRelease)
-        {
-            signals.Release.Wake();
-        }
 
         return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
     }
@@ -276,7 +277,7 @@ public sealed class OrderService(
         CancellationToken ct
     )
     {
-        var refund = await db.InTransactionAsync(
+        var refund = await unitOfWork.RunAsync(
             async () =>
             {
                 var order = await LockAsync(caller, id, ct);
@@ -314,7 +315,7 @@ public sealed class OrderService(
     )
     {
         Refund? refund = null;
-        var order = await db.InTransactionAsync(
+        var order = await unitOfWork.RunAsync(
             async () =>
             {
                 // An order of a cart shares its payin with the other orders: voiding that payin fails their payment

@@ -24,6 +24,7 @@ namespace Truust.Api.Payins;
 /// </summary>
 public sealed class PayinService(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     OrderService orders,
     LedgerService ledger,
     EventOutbox events,
@@ -43,7 +44,7 @@ public sealed class PayinService(
         CancellationToken ct
     )
     {
-        var payin = await db.InTransactionAsync(
+        var payin = await unitOfWork.RunAsync(
             async () =>
             {
                 var targets = request.OrderGroupId is { } groupId
@@ -168,7 +169,7 @@ public sealed class PayinService(
 
         db.Payins.Add(payin);
         events.PayinChanged(payin);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return ToResponse(payin);
     }
 
@@ -237,7 +238,7 @@ public sealed class PayinService(
         var amount = Money.Positive(request.Amount!.Value, request.Currency!);
         var reference = request.Reference!.Trim().ToUpperInvariant();
         var platformId = caller.RequirePlatform();
-        var wire = await db.InTransactionAsync(
+        var wire = await unitOfWork.RunAsync(
             async () =>
             {
                 var now = clock.GetUtcNow();
@@ -317,7 +318,7 @@ public sealed class PayinService(
     /// again).</summary>
     public async Task ExpireWireAsync(string payinId, CancellationToken ct)
     {
-        await db.InTransactionAsync(
+        await unitOfWork.RunAsync(
             async () =>
             {
                 var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
@@ -327,7 +328,7 @@ public sealed class PayinService(
                     .SingleAsync(ct);
                 if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > clock.GetUtcNow())
                 {
-                    return 0;
+                    return;
                 }
 
                 payin.Expire(clock.GetUtcNow());
@@ -338,7 +339,7 @@ public sealed class PayinService(
                     await contributions.FailAsync(payin, ct);
                 }
 
-                return 0;
+                return;
             },
             ct
         );
@@ -394,7 +395,7 @@ public sealed class PayinService(
         CancellationToken ct
     )
     {
-        var recorded = await db.InTransactionAsync(
+        var recorded = await unitOfWork.RunAsync(
             async () =>
             {
                 var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);

@@ -23,6 +23,7 @@ namespace Truust.Api.Payouts;
 /// </summary>
 public sealed class PayoutService(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     OrderService orders,
     LedgerService ledger,
     WalletService wallets,
@@ -38,7 +39,7 @@ public sealed class PayoutService(
         CancellationToken ct
     )
     {
-        var payout = await db.InTransactionAsync(
+        var payout = await unitOfWork.RunAsync(
             async () =>
             {
                 var order = await orders.LockAsync(caller, request.OrderId!, ct);
@@ -134,14 +135,14 @@ public sealed class PayoutService(
         var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
         if (payout.Type == PayoutType.Wallet)
         {
-            await db.InTransactionAsync(
+            await unitOfWork.RunAsync(
                 async () =>
                 {
                     var order = await orders.LockAsync(system, payout.OrderId!, ct);
                     var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
                     if (order.Status != OrderStatus.PendingRelease || tracked.Status != PayoutStatus.Pending)
                     {
-                        return 0;
+                        return;
                     }
 
                     var net = await PaySellerSideAsync(
@@ -154,7 +155,7 @@ public sealed class PayoutService(
                     tracked.MarkPaid(clock.GetUtcNow());
                     orders.Apply(order, OrderTrigger.Release, OrderActor.System);
                     events.PayoutChanged(tracked);
-                    return 0;
+                    return;
                 },
                 ct
             );
@@ -162,7 +163,7 @@ public sealed class PayoutService(
         }
 
         // ACCOUNT: step 1, persist the intent; the order can no longer be blocked or cancelled from here on.
-        var submission = await db.InTransactionAsync(
+        var submission = await unitOfWork.RunAsync(
             async () =>
             {
                 var order = await orders.LockAsync(system, payout.OrderId!, ct);
@@ -202,14 +203,14 @@ public sealed class PayoutService(
         var transfer = await bank.SubmitTransferAsync(submission.BankReference, submission.Iban, submission.Amount, ct);
 
         // Step 3: record the answer.
-        await db.InTransactionAsync(
+        await unitOfWork.RunAsync(
             async () =>
             {
                 var order = await orders.LockAsync(system, payout.OrderId!, ct);
                 var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
                 if (tracked.Status != PayoutStatus.Submitting)
                 {
-                    return 0;
+                    return;
                 }
 
                 var now = clock.GetUtcNow();
@@ -226,7 +227,7 @@ public sealed class PayoutService(
                 }
 
                 events.PayoutChanged(tracked);
-                return 0;
+                return;
             },
             ct
         );
@@ -254,7 +255,7 @@ public sealed class PayoutService(
             transfer.Status == BankTransferStatus.Returned
                 ? await wallets.GetOrCreateForCustomerAsync(payout.PlatformId, payout.CustomerId, payout.Currency, ct)
                 : null;
-        await db.InTransactionAsync(
+        await unitOfWork.RunAsync(
             async () =>
             {
                 var tracked = await db
@@ -262,7 +263,7 @@ public sealed class PayoutService(
                     .SingleAsync(ct);
                 if (tracked.Status != PayoutStatus.InTransit)
                 {
-                    return 0;
+                    return;
                 }
 
                 var now = clock.GetUtcNow();
@@ -291,7 +292,7 @@ public sealed class PayoutService(
                 }
 
                 events.PayoutChanged(tracked);
-                return 0;
+                return;
             },
             ct
         );

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Truust.Api.Gateways.Simulated;
-using Truust.Api.Http;
+using Truust.Api.Persistence.Records;
 using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
 using Truust.Domain.Campaigns;
@@ -19,51 +19,6 @@ namespace Truust.Api.Persistence;
 /// <summary>The unit of work: application services load, change and commit through it with one SaveChanges.</summary>
 public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) : DbContext(options)
 {
-    private bool _effectMarked;
-
-    /// <summary>The Idempotency-Key of the request this unit of work serves, if it has one.</summary>
-    public (string Scope, string Key)? IdempotencyScope { get; set; }
-
-    /// <summary>
-    /// Saves, and when the request carries an Idempotency-Key, marks its record as having taken effect in the same
-    /// commit: after a crash a retry then knows the effect happened and never repeats it.
-    /// </summary>
-    public override async Task<int> SaveChangesAsync(
-        bool acceptAllChangesOnSuccess,
-        CancellationToken cancellationToken = default
-    )
-    {
-        if (IdempotencyScope is var (scope, key) && !_effectMarked && ChangeTracker.HasChanges())
-        {
-            var marker = new IdempotencyRecord
-            {
-                Scope = scope,
-                Key = key,
-                RequestHash = string.Empty,
-                Method = string.Empty,
-                Path = string.Empty,
-                Status = string.Empty,
-                CreatedAt = default,
-                LockedUntil = default,
-                ExpiresAt = default,
-            };
-            IdempotencyRecords.Attach(marker);
-            marker.EffectCommitted = true;
-            Entry(marker).Property(r => r.EffectCommitted).IsModified = true;
-            _effectMarked = true;
-        }
-
-        try
-        {
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        }
-        catch
-        {
-            _effectMarked = false;
-            throw;
-        }
-    }
-
     /// <summary>The sequence that numbers ledger postings (see <see cref="LedgerTransfer.PostingSequence"/>).</summary>
     public const string LedgerPostingSequence = "ledger_posting_seq";
 

@@ -6,7 +6,8 @@ using Truust.Domain.Platforms;
 namespace Truust.Api.Platforms;
 
 /// <summary>Platforms and their API keys: the operator's side of Truust.</summary>
-public sealed class PlatformService(TruustDbContext db, TimeProvider clock)
+public sealed class PlatformService(TruustDbContext db,
+    UnitOfWork unitOfWork, TimeProvider clock)
 {
     public async Task<CreatedPlatformResponse> CreateAsync(CreatePlatformRequest request, CancellationToken ct)
     {
@@ -16,7 +17,7 @@ public sealed class PlatformService(TruustDbContext db, TimeProvider clock)
         var (key, secret) = ApiKey.Create(platform.Id, "default", now);
         db.Platforms.Add(platform);
         db.ApiKeys.Add(key);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return new CreatedPlatformResponse(PlatformResponse.From(platform), ApiKeyResponse.From(key, secret));
     }
 
@@ -30,7 +31,7 @@ public sealed class PlatformService(TruustDbContext db, TimeProvider clock)
     {
         var platform = await GetAsync(id, ct);
         platform.SetFees(request.FeePercentBp ?? platform.FeePercentBp, request.FeeFixed ?? platform.FeeFixedMinor);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return PlatformResponse.From(platform);
     }
 
@@ -39,7 +40,7 @@ public sealed class PlatformService(TruustDbContext db, TimeProvider clock)
         await GetAsync(platformId, ct);
         var (key, secret) = ApiKey.Create(platformId, label, clock.GetUtcNow());
         db.ApiKeys.Add(key);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return ApiKeyResponse.From(key, secret);
     }
 
@@ -60,7 +61,7 @@ public sealed class PlatformService(TruustDbContext db, TimeProvider clock)
             await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.PlatformId == platformId, ct)
             ?? throw new NotFoundException("api_key", keyId);
         key.Revoke(clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return ApiKeyResponse.From(key);
     }
 }

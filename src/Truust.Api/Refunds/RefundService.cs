@@ -19,6 +19,7 @@ namespace Truust.Api.Refunds;
 /// </summary>
 public sealed class RefundService(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     LedgerService ledger,
     EventOutbox events,
     ICardGateway cards,
@@ -168,7 +169,7 @@ public sealed class RefundService(
             failure = e.Message;
         }
 
-        await db.InTransactionAsync(
+        await unitOfWork.RunAsync(
             async () =>
             {
                 var tracked = await db
@@ -176,7 +177,7 @@ public sealed class RefundService(
                     .SingleAsync(ct);
                 if (tracked.Status != RefundStatus.Pending)
                 {
-                    return 0;
+                    return;
                 }
 
                 var now = clock.GetUtcNow();
@@ -210,11 +211,11 @@ public sealed class RefundService(
                 {
                     tracked.RecordFailure(failure, now);
                     tracked.NextAttemptAt = now.AddSeconds(Math.Min(3600, 5 * Math.Pow(2, tracked.Attempts)));
-                    return 0;
+                    return;
                 }
 
                 events.RefundChanged(tracked);
-                return 0;
+                return;
             },
             ct
         );

@@ -18,6 +18,7 @@ namespace Truust.Api.Wallets;
 /// </summary>
 public sealed class WalletFlowService(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     LedgerService ledger,
     EventOutbox events,
     IBankGateway bank,
@@ -116,7 +117,7 @@ public sealed class WalletFlowService(
             );
         }
 
-        await db.InTransactionAsync(
+        await unitOfWork.RunAsync(
             async () =>
             {
                 db.WalletTransfers.AddRange(transfers);
@@ -140,7 +141,7 @@ public sealed class WalletFlowService(
                     events.Add(platformId, "transfer.created", transfer.Id, TransferResponse.From(transfer));
                 }
 
-                return 0;
+                return;
             },
             ct
         );
@@ -180,7 +181,7 @@ public sealed class WalletFlowService(
         }
 
         var amount = Money.Positive(request.Amount!.Value, wallet.Currency);
-        var payout = await db.InTransactionAsync(
+        var payout = await unitOfWork.RunAsync(
             async () =>
             {
                 var now = clock.GetUtcNow();
@@ -255,7 +256,7 @@ public sealed class WalletFlowService(
             return;
         }
 
-        await db.InTransactionAsync(
+        await unitOfWork.RunAsync(
             async () =>
             {
                 var tracked = await db

@@ -8,7 +8,8 @@ using Truust.Domain.Wallets;
 namespace Truust.Api.Wallets;
 
 /// <summary>Wallets: one per customer and currency, balances kept by the ledger.</summary>
-public sealed class WalletService(TruustDbContext db, CustomerService customers, TimeProvider clock)
+public sealed class WalletService(TruustDbContext db,
+    UnitOfWork unitOfWork, CustomerService customers, TimeProvider clock)
 {
     public async Task<WalletResponse> CreateAsync(Caller caller, CreateWalletRequest request, CancellationToken ct)
     {
@@ -24,7 +25,7 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
 
         var wallet = new Wallet(customer.PlatformId, customer.Id, currency, WalletKind.Customer, clock.GetUtcNow());
         db.Wallets.Add(wallet);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return WalletResponse.From(wallet);
     }
 
@@ -69,7 +70,7 @@ public sealed class WalletService(TruustDbContext db, CustomerService customers,
 
         wallet = new Wallet(platformId, customerId, currency, WalletKind.Customer, clock.GetUtcNow());
         db.Wallets.Add(wallet);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return wallet;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Workers;
 using Truust.Domain;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
@@ -58,22 +59,15 @@ public sealed class EventOutbox
     private readonly TruustDbContext _db;
     private readonly TimeProvider _clock;
     private readonly Dictionary<string, List<WebhookEndpoint>> _endpoints = new();
-    private bool _deliveriesAdded;
+    private readonly UnitOfWork _unitOfWork;
+    private readonly WorkerSignals _signals;
 
-    public EventOutbox(TruustDbContext db, TimeProvider clock, Workers.WorkerSignals signals)
+    public EventOutbox(TruustDbContext db, TimeProvider clock, UnitOfWork unitOfWork, WorkerSignals signals)
     {
         _db = db;
         _clock = clock;
-        // Wake the delivery worker once deliveries are saved, instead of leaving them to its next poll. Saved can
-        // precede the commit by a moment; a delivery the worker misses then is picked up by its next poll.
-        db.SavedChanges += (_, _) =>
-        {
-            if (_deliveriesAdded)
-            {
-                _deliveriesAdded = false;
-                signals.Webhooks.Wake();
-            }
-        };
+        _unitOfWork = unitOfWork;
+        _signals = signals;
     }
 
     public void OrderCreated(Order order) => Add(order.PlatformId, "order.created", order.Id, Snapshot(order, null));
@@ -150,7 +144,7 @@ public sealed class EventOutbox
         foreach (var endpoint in EndpointsOf(platformId).Where(w => w.Wants(type)))
         {
             _db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, e.Id, now));
-            _deliveriesAdded = true;
+            _unitOfWork.WakeAfterCommit(_signals.Webhooks);
         }
     }
 

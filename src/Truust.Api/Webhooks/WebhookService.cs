@@ -41,7 +41,8 @@ public sealed class WebhookOptions
 }
 
 /// <summary>Webhook endpoints, their deliveries, and the event feed.</summary>
-public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
+public sealed class WebhookService(TruustDbContext db,
+    UnitOfWork unitOfWork, TimeProvider clock)
 {
     public const int MaxEndpointsPerPlatform = 20;
 
@@ -67,7 +68,7 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
             clock.GetUtcNow()
         );
         db.WebhookEndpoints.Add(endpoint);
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return WebhookEndpointResponse.From(endpoint, withSecret: true);
     }
 
@@ -90,13 +91,13 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
     public async Task DeleteAsync(Caller caller, string id, CancellationToken ct)
     {
         var endpoint = await FindAsync(caller, id, ct);
-        await db.InTransactionAsync(
+        await unitOfWork.RunAsync(
             async () =>
             {
                 await db.WebhookAttempts.Where(a => a.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
                 await db.WebhookDeliveries.Where(d => d.EndpointId == endpoint.Id).ExecuteDeleteAsync(ct);
                 db.WebhookEndpoints.Remove(endpoint);
-                return 0;
+                return;
             },
             ct
         );
@@ -106,7 +107,7 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
     {
         var endpoint = await FindAsync(caller, id, ct);
         endpoint.RollSecret(clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return WebhookEndpointResponse.From(endpoint, withSecret: true);
     }
 
@@ -115,7 +116,7 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
     {
         var endpoint = await FindAsync(caller, id, ct);
         endpoint.Enable(clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return WebhookEndpointResponse.From(endpoint);
     }
 
@@ -207,7 +208,7 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
             db.WebhookDeliveries.Add(new WebhookDelivery(endpoint.Id, e.Id, clock.GetUtcNow()));
         }
 
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
         return targets.Count;
     }
 }
@@ -218,6 +219,7 @@ public sealed class WebhookService(TruustDbContext db, TimeProvider clock)
 /// </summary>
 public sealed class WebhookDeliveryJob(
     TruustDbContext db,
+    UnitOfWork unitOfWork,
     IHttpClientFactory http,
     TimeProvider clock,
     IOptions<WebhookOptions> options,
@@ -267,7 +269,7 @@ public sealed class WebhookDeliveryJob(
         if (endpoint.Status != WebhookEndpointStatus.Enabled)
         {
             delivery.Abandon("endpoint disabled");
-            await db.SaveChangesAsync(ct);
+            await unitOfWork.SaveAsync(ct);
             return;
         }
 
@@ -334,6 +336,6 @@ public sealed class WebhookDeliveryJob(
             }
         }
 
-        await db.SaveChangesAsync(ct);
+        await unitOfWork.SaveAsync(ct);
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Http;
-using Truust.Api.Platforms;
 using Truust.Domain.Platforms;
 
 namespace Truust.Api.Persistence;

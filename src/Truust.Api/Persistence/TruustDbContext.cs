@@ -4,15 +4,17 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Truust.Api.Gateways.Simulated;
 using Truust.Api.Persistence.Records;
-using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
+using Truust.Domain.Banking;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Customers;
+using Truust.Domain.Events;
 using Truust.Domain.Ledger;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 using Truust.Domain.Platforms;
 using Truust.Domain.Wallets;
+using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Persistence;
 

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Domain;
+using Truust.Domain.Events;
+using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Webhooks;
 

@@ -41,6 +41,7 @@ public static class ServiceSetup
             (sp, options) =>
                 options.UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required).UseSnakeCaseNamingConvention()
         );
+        services.AddSingleton(new MigratedContext(typeof(TruustDbContext)));
 
         services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -107,11 +108,7 @@ public static class ServiceSetup
         services.AddScoped<WalletFlowService>();
 
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
-        services.Configure<SimulatedBankOptions>(configuration.GetSection("Gateways:Bank"));
-        services.AddSingleton<SimulatedCardGateway>();
-        services.AddSingleton<ICardGateway>(sp => sp.GetRequiredService<SimulatedCardGateway>());
-        services.AddSingleton<SimulatedBank>();
-        services.AddSingleton<IBankGateway>(sp => sp.GetRequiredService<SimulatedBank>());
+        services.AddSimulatedGateways(configuration);
 
         services.Configure<WorkerOptions>(configuration.GetSection("Workers"));
         services.AddSingleton<WorkerSignals>();

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Truust.Api.Gateways.Simulated;
 using Truust.Api.Persistence.Records;
 using Truust.Domain.Banking;
 using Truust.Domain.Campaigns;
@@ -73,12 +72,6 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<IncomingWire> IncomingWires => Set<IncomingWire>();
 
-    public DbSet<SimulatedCardCharge> SimulatedCardCharges => Set<SimulatedCardCharge>();
-
-    public DbSet<SimulatedCardRefund> SimulatedCardRefunds => Set<SimulatedCardRefund>();
-
-    public DbSet<SimulatedBankTransfer> SimulatedBankTransfers => Set<SimulatedBankTransfer>();
-
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         StoredByName<OrderStatus>(builder);
@@ -107,13 +100,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         model.HasPostgresExtension("pg_trgm");
         model.HasSequence<long>(LedgerPostingSequence);
         model.ApplyConfigurationsFromAssembly(typeof(TruustDbContext).Assembly);
-
-        model.Entity<SimulatedCardCharge>(b => b.HasKey(c => c.Reference));
-        model.Entity<SimulatedCardRefund>(b => b.HasKey(r => r.Reference));
-        model.Entity<SimulatedBankTransfer>(b => b.HasKey(t => t.Reference));
     }
 
-    /// <summary>Stores <typeparamref name="TEnum"/> as its wire name (<see cref="UpperSnakeEnumConverter{TEnum}"/>).</summary>
+    /// <summary>Stores <typeparamref name="TEnum"/> by its wire name (see <see cref="EnumName"/>).</summary>
     private static void StoredByName<TEnum>(ModelConfigurationBuilder builder)
         where TEnum : struct, Enum =>
         builder.Properties<TEnum>().HaveConversion<UpperSnakeEnumConverter<TEnum>>().HaveMaxLength(32);

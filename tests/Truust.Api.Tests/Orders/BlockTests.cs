@@ -147,7 +147,7 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         Assert.Equal(
             2,
             await factory.CountAsync(
-                "simulated_bank_transfers",
+                "simulator.bank_transfers",
                 $"reference LIKE '{payout.Id}-%' AND status = 'REFUSED'"
             )
         );

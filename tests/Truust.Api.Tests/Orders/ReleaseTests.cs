@@ -73,7 +73,7 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(
             1,
             await factory.CountAsync(
-                "simulated_bank_transfers",
+                "simulator.bank_transfers",
                 $"iban = '{TestIbans.Spain}' AND amount_minor = 10000 AND reference LIKE '{payout.Id}-%'"
             )
         );
@@ -116,7 +116,7 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(
             1,
             await factory.CountAsync(
-                "simulated_bank_transfers",
+                "simulator.bank_transfers",
                 $"reference LIKE '{payout.Id}-%' AND status = 'SETTLED'"
             )
         );

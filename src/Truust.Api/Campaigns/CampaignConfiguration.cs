@@ -25,5 +25,6 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
             t.HasCheckConstraint("ck_campaigns_target_positive", "target_minor > 0");
             t.HasCheckConstraint("ck_campaigns_raised_non_negative", "raised_minor >= 0 AND pending_minor >= 0");
         });
+        b.HasClaimLease();
     }
 }

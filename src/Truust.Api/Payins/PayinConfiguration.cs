@@ -20,5 +20,6 @@ public sealed class PayinConfiguration : IEntityTypeConfiguration<Payin>
             .HasFilter($"status = '{EnumName.Of(PayinStatus.Pending)}' AND type = '{EnumName.Of(PayinType.Bankwire)}'")
             .HasDatabaseName("ix_payins_open_wires");
         b.ToTable(t => t.HasCheckConstraint("ck_payins_amount_positive", "amount_minor > 0"));
+        b.HasClaimLease();
     }
 }

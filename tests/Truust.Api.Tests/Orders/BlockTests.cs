@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Truust.Api.Orders;
+using Truust.Api.Payouts;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Workers;
 using Truust.Domain.Orders;

@@ -2,6 +2,7 @@ using System.Net;
 using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
+using Truust.Api.Payouts;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Wallets;
 using Truust.Api.Workers;

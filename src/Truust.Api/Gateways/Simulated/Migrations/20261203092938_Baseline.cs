@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Truust.Api.Gateways.Simulated.Migrations
 {
     /// <inheritdoc />
-    public partial class Simulator : Migration
+    public partial class Baseline : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)

@@ -13,8 +13,8 @@ using Truust.Api.Persistence;
 namespace Truust.Api.Persistence.Migrations
 {
     [DbContext(typeof(TruustDbContext))]
-    [Migration("20261203091522_SimulatorLeavesTruustSchema")]
-    partial class SimulatorLeavesTruustSchema
+    [Migration("20261203092933_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -206,6 +206,12 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -1009,6 +1015,12 @@ namespace Truust.Api.Persistence.Migrations
                     b.Property<string>("FailureMessage")
                         .HasColumnType("text")
                         .HasColumnName("failure_message");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<string>("OrderGroupId")
                         .HasColumnType("text")

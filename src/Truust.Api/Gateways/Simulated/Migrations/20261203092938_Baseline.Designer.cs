@@ -12,8 +12,8 @@ using Truust.Api.Gateways.Simulated;
 namespace Truust.Api.Gateways.Simulated.Migrations
 {
     [DbContext(typeof(SimulatorDbContext))]
-    [Migration("20261203091535_Simulator")]
-    partial class Simulator
+    [Migration("20261203092938_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -716,9 +716,7 @@ public sealed class CampaignService(
 
     private async Task<Campaign> LockAsync(Caller caller, string id, CancellationToken ct)
     {
-        var campaign = await db
-            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+        var campaign = await Locks.Campaign(db, id).SingleOrDefaultAsync(ct);
         return campaign is not null && caller.CanSee(campaign.PlatformId)
             ? campaign
             : throw new NotFoundException("campaign", id);

@@ -88,9 +88,7 @@ public sealed class ContributionFunding(
 
     private async Task<Campaign> LockAsync(string campaignId, CancellationToken ct) =>
         db.Campaigns.Local.FirstOrDefault(c => c.Id == campaignId)
-        ?? await db
-            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE")
-            .SingleAsync(ct);
+        ?? await Locks.Campaign(db, campaignId).SingleAsync(ct);
 }
 
 public static class CampaignEvents

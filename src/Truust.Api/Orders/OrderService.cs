@@ -394,17 +394,13 @@ public sealed class OrderService(
             throw new NotFoundException("order_group", groupId);
         }
 
-        return await db
-            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
-            .ToListAsync(ct);
+        return await Locks.OrderGroup(db, groupId).ToListAsync(ct);
     }
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
     public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
     {
-        var order = await db
-            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+        var order = await Locks.Order(db, id).SingleOrDefaultAsync(ct);
         return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
     }
 

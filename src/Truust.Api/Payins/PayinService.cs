@@ -262,9 +262,7 @@ public sealed class PayinService(
                 {
                     wire.PayinId = candidate.Id;
                     var targets = await LockWhatItFundsAsync(candidate, ct);
-                    var payin = await db
-                        .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {candidate.Id} FOR UPDATE")
-                        .SingleAsync(ct);
+                    var payin = await Locks.Payin(db, candidate.Id).SingleAsync(ct);
                     if (!payin.IsOpen)
                     {
                         wire.Status = "PAYIN_CLOSED";
@@ -323,9 +321,7 @@ public sealed class PayinService(
             {
                 var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
                 var targets = await LockWhatItFundsAsync(candidate, ct);
-                var payin = await db
-                    .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE")
-                    .SingleAsync(ct);
+                var payin = await Locks.Payin(db, payinId).SingleAsync(ct);
                 if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > clock.GetUtcNow())
                 {
                     return;
@@ -400,9 +396,7 @@ public sealed class PayinService(
             {
                 var candidate = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
                 var targets = await LockWhatItFundsAsync(candidate, ct);
-                var payin = await db
-                    .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {payinId} FOR UPDATE")
-                    .SingleAsync(ct);
+                var payin = await Locks.Payin(db, payinId).SingleAsync(ct);
                 if (!payin.IsOpen)
                 {
                     return (Payin: payin, Late: true);
@@ -579,9 +573,7 @@ public sealed class PayinService(
         if (payin.CampaignId is { } campaignId)
         {
             // Tracked, so ContributionFunding finds the locked row in the change tracker.
-            await db
-                .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE")
-                .SingleAsync(ct);
+            await Locks.Campaign(db, campaignId).SingleAsync(ct);
             return [];
         }
 

@@ -259,9 +259,7 @@ public sealed class WalletFlowService(
         await unitOfWork.RunAsync(
             async () =>
             {
-                var tracked = await db
-                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
-                    .SingleAsync(ct);
+                var tracked = await Locks.Payout(db, payoutId).SingleAsync(ct);
                 if (tracked.Status != PayoutStatus.Submitting)
                 {
                     return tracked;

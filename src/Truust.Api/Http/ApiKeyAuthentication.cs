@@ -10,21 +10,6 @@ using Truust.Domain.Platforms;
 
 namespace Truust.Api.Http;
 
-public sealed class TruustOptions
-{
-    /// <summary>The operator's key: manages platforms and may act on any order. Empty disables the operator.</summary>
-    public string OperatorKey { get; set; } = string.Empty;
-
-    /// <summary>Public base URL used in links (buyer_link, direct_link, ...).</summary>
-    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
-
-    public bool MigrateOnStartup { get; set; } = true;
-
-    public bool SeedDemo { get; set; }
-
-    public string DemoApiKey { get; set; } = "sk_test_demo_truust_00000000000000000000";
-}
-
 /// <summary>
 /// <c>Authorization: Bearer &lt;key&gt;</c> authentication. A platform key is looked up by its SHA-256 hash; the
 /// operator key is compared in constant time. Failures answer 401 problem+json without saying which part was wrong.

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Truust.Api.Http;
 using Truust.Domain.Platforms;
 
 namespace Truust.Api.Persistence;

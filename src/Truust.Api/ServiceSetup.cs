@@ -90,9 +90,19 @@ public static class ServiceSetup
         services.AddScoped<IdempotencyPurgeJob>();
         services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
+        services.AddSingleton<HostResolver>();
         services
             .AddHttpClient(WebhookDeliveryJob.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            // No redirects and no proxy: either would let the request go somewhere the connect callback never saw.
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = PrivateNetworkGuard.ConnectCallback(
+                    sp.GetRequiredService<HostResolver>(),
+                    sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks
+                ),
+            });
         services.AddHostedService(sp =>
             ActivatorUtilities.CreateInstance<JobRunner<WebhookDeliveryJob>>(
                 sp,

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Serilog;
@@ -36,7 +37,20 @@ public static class ServiceSetup
         services.AddSingleton<DatabaseConnection>();
         services.AddDbContext<TruustDbContext>(
             (sp, options) =>
-                options.UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required).UseSnakeCaseNamingConvention()
+                options
+                    .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required)
+                    .UseSnakeCaseNamingConvention()
+                    // EF Core would log each failure with its stack trace before the exception reaches the handler
+                    // (requests) or the job runner (workers), which log it themselves: once, and in one line when
+                    // the database is merely unavailable.
+                    .ConfigureWarnings(warnings =>
+                        warnings.Log(
+                            (RelationalEventId.ConnectionError, LogLevel.Debug),
+                            (RelationalEventId.TransactionError, LogLevel.Debug),
+                            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                            (CoreEventId.SaveChangesFailed, LogLevel.Debug)
+                        )
+                    )
         );
 
         services
@@ -177,11 +191,14 @@ public static class ServiceSetup
         app.UseMiddleware<IdempotencyMiddleware>();
         app.MapControllers();
         app.MapRazorPages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        // Short-circuited: the probes run straight from routing, before authentication (which looks the key up in
+        // the database), rate limiting and everything else, so liveness never depends on the database.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ShortCircuit();
         app.MapHealthChecks(
-            "/health/ready",
-            new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }
-        );
+                "/health/ready",
+                new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }
+            )
+            .ShortCircuit();
         return app;
     }
 

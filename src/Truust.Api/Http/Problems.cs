@@ -72,8 +72,9 @@ public static class Problems
 }
 
 /// <summary>
-/// The one map from exceptions to HTTP: domain failures become 409/422 with their code, unknown ids 404, and
-/// anything unexpected a 500 that is logged in full but shows the caller only a trace id.
+/// The one map from exceptions to HTTP: domain failures become 409/422 with their code, unknown ids 404, an
+/// unreachable database 503 with Retry-After, and anything unexpected a 500 that is logged in full but shows the
+/// caller only a trace id.
 /// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -185,6 +186,25 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 );
                 return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
+                return true;
+            case var _ when DatabaseOutage.Find(exception) is { } cause:
+                // Expected while PostgreSQL restarts or fails over: one line, no stack trace, and a hint to retry.
+                logger.LogWarning(
+                    "Database unavailable on {Method} {Path}: {Reason}",
+                    context.Request.Method,
+                    context.Request.Path,
+                    cause.Message
+                );
+                context.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(
+                    System.Globalization.CultureInfo.InvariantCulture
+                );
+                await Problems.WriteAsync(
+                    context,
+                    503,
+                    "service_unavailable",
+                    "Service temporarily unavailable",
+                    $"Truust cannot reach its database right now. Retry in {DatabaseOutage.RetryAfterSeconds} s."
+                );
                 return true;
             default:
                 logger.LogError(

@@ -185,6 +185,7 @@ public static class ServiceSetup
             options.SwaggerEndpoint("/swagger/v1/swagger.json", "Truust API v1");
             options.DocumentTitle = "Truust API";
         });
+        app.UseMiddleware<ControlCharacterGuard>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

@@ -187,6 +187,16 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true;
+            case var _ when IsUnstorableText(exception):
+                // TextInput refuses such text as it arrives; this is the backstop for a path that let one through.
+                await Problems.WriteAsync(
+                    context,
+                    400,
+                    "malformed_request",
+                    "The request could not be read",
+                    "A text value holds a character that cannot be stored, such as NUL."
+                );
+                return true;
             case var _ when DatabaseOutage.Find(exception) is { } cause:
                 // Expected while PostgreSQL restarts or fails over: one line, no stack trace, and a hint to retry.
                 logger.LogWarning(
@@ -222,6 +232,24 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 );
                 return true;
         }
+    }
+
+    private static bool IsUnstorableText(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (
+                e is PostgresException
+                {
+                    SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter,
+                }
+            )
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What a refused order action answers, in wire names; the dashboard shows the same words.</summary>

@@ -111,14 +111,15 @@ public sealed class ControlCharacterTests(TruustApiFactory factory) : IClassFixt
         Assert.Contains("control character", problem.Errors[field][0]);
     }
 
+    // A NUL in the path itself never reaches the application: Kestrel (and the test server) refuse it first.
     [Theory]
     [InlineData("/v1/customers?starting_after=cus_%00", "starting_after")]
     [InlineData("/v1/customers?limit=5&starting_after=%01", "starting_after")]
     [InlineData("/v1/orders?seller_id=%00", "seller_id")]
     [InlineData("/v1/orders?buyer_id=cus_%1Fx", "buyer_id")]
     [InlineData("/v1/events?object_id=%00", "object_id")]
-    [InlineData("/v1/customers/cus_%00", "id")]
-    [InlineData("/v1/orders/ord_%00/history", "id")]
+    [InlineData("/v1/customers/cus_%01", "id")]
+    [InlineData("/v1/orders/ord_%1B/history", "id")]
     public async Task A_control_character_in_the_query_string_or_path_is_400_naming_the_parameter(
         string url,
         string field
@@ -138,7 +139,7 @@ public sealed class ControlCharacterTests(TruustApiFactory factory) : IClassFixt
     public async Task A_control_character_in_a_write_to_a_path_id_is_400_and_changes_nothing()
     {
         await factory.AssertUnchangedAsync(async () =>
-            await (await _platform.Client.PostAsync("/v1/orders/ord_%00x/cancel", null)).ReadProblemAsync(
+            await (await _platform.Client.PostAsync("/v1/orders/ord_%01x/cancel", null)).ReadProblemAsync(
                 HttpStatusCode.BadRequest,
                 "malformed_request"
             )
@@ -177,10 +178,15 @@ public sealed class ControlCharacterTests(TruustApiFactory factory) : IClassFixt
     [InlineData("/v1/campaigns", "[]", "", "a JSON object")]
     [InlineData("/v1/customers", """{"name": 5, "email": "ada@example.com"}""", "name", "a string")]
     [InlineData("/v1/customers", """{"name": "Ada", "email": "a@example.com", "type": "ALIEN"}""", "type", "PERSON")]
-    [InlineData("/v1/customers", """{"name": "Ada", "email": "a@example.com", "metadata": []}""", "metadata", "object")]
+    [InlineData(
+        "/v1/customers",
+        """{"name": "Ada", "email": "a@example.com", "metadata": []}""",
+        "metadata",
+        "a JSON object"
+    )]
     [InlineData("/v1/orders", """{"name": "Lamp", "amount": "ten", "currency": "EUR"}""", "amount", "an integer")]
     [InlineData("/v1/orders", """{"name": "Lamp", "amount": 1.5, "currency": "EUR"}""", "amount", "an integer")]
-    [InlineData("/v1/orders", """{"name": "Lamp", "splits": {"amount": 1}}""", "splits", "an array")]
+    [InlineData("/v1/orders", """{"name": "Lamp", "splits": {"amount": 1}}""", "splits", "a JSON array")]
     [InlineData("/v1/orders", """{"name": "Lamp", "splits": [{"amount": true}]}""", "splits[0].amount", "an integer")]
     [InlineData("/v1/campaigns", """{"name": "Roof", "deadline": "soon"}""", "deadline", "ISO 8601")]
     [InlineData("/v1/customers", """{"name": "Ada", "nmae": "x"}""", "nmae", "not a field")]

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Npgsql;
 
 namespace Truust.Api.Http;
@@ -26,10 +25,9 @@ public static class DatabaseOutage
                 // The server answered: its SQLSTATE decides, and nothing further down the chain can overrule it.
                 case PostgresException postgres:
                     return IsUnavailable(postgres) ? postgres : null;
-                // Npgsql's own view: a broken or timed-out connection, a failed connect, an exhausted pool.
+                // Npgsql's own view: a broken or timed-out connection, a failed connect (it wraps the socket error
+                // or timeout), an exhausted pool. A bare timeout from elsewhere (a gateway) is not the database's.
                 case NpgsqlException { IsTransient: true }:
-                case SocketException:
-                case TimeoutException:
                     return e;
             }
         }

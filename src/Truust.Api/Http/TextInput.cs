@@ -51,7 +51,7 @@ public static class TextInput
                 );
     }
 
-    /// <summary>Makes every string read from JSON pass <see cref="FirstRefused"/>, free-text fields more leniently.</summary>
+    /// <summary>Makes every string read from JSON pass <see cref="FirstRefused"/>, free text more leniently.</summary>
     public static void Configure(JsonSerializerOptions options)
     {
         options.Converters.Add(StrictTextConverter.Instance);

@@ -36,7 +36,7 @@ public sealed class ControlCharacterTests(TruustApiFactory factory) : IClassFixt
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Route, JSON body (written with JSON escapes, so the control character is really sent) and field.</summary>
+    /// <summary>Route, JSON body (with JSON escapes, so the control character is really sent) and field.</summary>
     public static TheoryData<string, string, string> Bodies() =>
         new()
         {

@@ -24,7 +24,7 @@ public sealed class WebhookAddressTests(WebhookAddressTests.GuardedFactory facto
     : IClassFixture<WebhookAddressTests.GuardedFactory>,
         IAsyncLifetime
 {
-    /// <summary>The default configuration (private networks refused), with fast workers and a DNS the test controls.</summary>
+    /// <summary>The default configuration (private networks refused), fast workers, a DNS the test controls.</summary>
     public sealed class GuardedFactory : TruustApiFactory
     {
         /// <summary>A name that passes registration and resolves to loopback when the worker connects.</summary>
@@ -115,7 +115,7 @@ public sealed class WebhookAddressTests(WebhookAddressTests.GuardedFactory facto
     }
 
     [Fact]
-    public async Task A_name_that_resolves_to_loopback_at_delivery_is_never_dialled_and_the_attempt_says_connection_failed()
+    public async Task A_name_that_resolves_to_loopback_when_delivering_is_never_dialled()
     {
         using var client = await factory.CreatePlatformAsync();
         const string path = "/rebound";

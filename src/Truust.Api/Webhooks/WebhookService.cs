@@ -38,11 +38,21 @@ public sealed class WebhookOptions
         RetryScheduleSeconds.Length > 0 ? RetryScheduleSeconds : DefaultRetryScheduleSeconds;
 
     public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Lets webhooks reach loopback, private and link-local addresses: for local development only (a receiver on
+    /// localhost). Off, a platform cannot make Truust send requests into its own network.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
 }
 
 /// <summary>Webhook endpoints, their deliveries, and the event feed.</summary>
-public sealed class WebhookService(TruustDbContext db,
-    UnitOfWork unitOfWork, TimeProvider clock)
+public sealed class WebhookService(
+    TruustDbContext db,
+    UnitOfWork unitOfWork,
+    TimeProvider clock,
+    IOptions<WebhookOptions> options
+)
 {
     public const int MaxEndpointsPerPlatform = 20;
 
@@ -58,6 +68,15 @@ public sealed class WebhookService(TruustDbContext db,
             throw new BusinessRuleException(
                 "too_many_endpoints",
                 $"A platform has at most {MaxEndpointsPerPlatform} webhook endpoints."
+            );
+        }
+
+        if (!options.Value.AllowPrivateNetworks && PrivateNetworkGuard.WhyRefused(new Uri(request.Url!)) is { } why)
+        {
+            throw new BusinessRuleException(
+                "webhook_url_not_allowed",
+                $"A webhook URL must be reachable on the public internet; {why}.",
+                "url"
             );
         }
 
@@ -301,7 +320,16 @@ public sealed class WebhookDeliveryJob(
                 && !ct.IsCancellationRequested
             )
         {
-            error = ex is HttpRequestException ? $"connection failed: {ex.Message}" : "timed out";
+            // The platform reads this text: the socket's own words would tell a refused port from an open one, and
+            // a refused internal address from an unreachable public one. The log keeps the detail.
+            error = ex is HttpRequestException ? "connection failed" : "timed out";
+            log.LogInformation(
+                "Webhook delivery {DeliveryId} to endpoint {EndpointId}: {Error} ({Detail})",
+                delivery.Id,
+                endpoint.Id,
+                error,
+                ex.InnerException?.Message ?? ex.Message
+            );
         }
 
         watch.Stop();

@@ -221,6 +221,15 @@ public sealed class JobRunner<TJob>(
             {
                 return;
             }
+            catch (Exception e) when (Http.DatabaseOutage.Find(e) is { } cause)
+            {
+                // The database is restarting or out of reach: one line per round, the next round tries again.
+                log.LogWarning(
+                    "Worker {Job} skipped a round: database unavailable ({Reason})",
+                    typeof(TJob).Name,
+                    cause.Message
+                );
+            }
             catch (Exception e)
             {
                 // One bad item must not stop the worker; the item's lease ends and it is tried again.

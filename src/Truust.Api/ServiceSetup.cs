@@ -1,6 +1,7 @@
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Serilog;
@@ -39,7 +40,20 @@ public static class ServiceSetup
         services.AddScoped<UnitOfWork>();
         services.AddDbContext<TruustDbContext>(
             (sp, options) =>
-                options.UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required).UseSnakeCaseNamingConvention()
+                options
+                    .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required)
+                    .UseSnakeCaseNamingConvention()
+                    // EF Core would log each failure with its stack trace before the exception reaches the handler
+                    // (requests) or the job runner (workers), which log it themselves: once, and in one line when
+                    // the database is merely unavailable.
+                    .ConfigureWarnings(warnings =>
+                        warnings.Log(
+                            (RelationalEventId.ConnectionError, LogLevel.Debug),
+                            (RelationalEventId.TransactionError, LogLevel.Debug),
+                            (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                            (CoreEventId.SaveChangesFailed, LogLevel.Debug)
+                        )
+                    )
         );
         services.AddSingleton(new MigratedContext(typeof(TruustDbContext)));
 
@@ -139,17 +153,21 @@ public static class ServiceSetup
             options.SwaggerEndpoint("/swagger/v1/swagger.json", "Truust API v1");
             options.DocumentTitle = "Truust API";
         });
+        app.UseMiddleware<ControlCharacterGuard>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseMiddleware<IdempotencyMiddleware>();
         app.MapControllers();
         app.MapRazorPages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        // Short-circuited: the probes run straight from routing, before authentication (which looks the key up in
+        // the database), rate limiting and everything else, so liveness never depends on the database.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).ShortCircuit();
         app.MapHealthChecks(
-            "/health/ready",
-            new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }
-        );
+                "/health/ready",
+                new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }
+            )
+            .ShortCircuit();
         return app;
     }
 

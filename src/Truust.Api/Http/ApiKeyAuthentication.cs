@@ -56,6 +56,7 @@ public sealed class ApiKeyAuthenticationHandler(
             {
                 new(ClaimTypes.Role, Caller.OperatorRole),
                 new(ClaimTypes.Name, "operator"),
+                new(Caller.KeyIdClaim, "operator"),
             };
             var actAs = Request.Headers[Caller.ActAsHeader].ToString();
             if (actAs.Length > 0)
@@ -86,6 +87,7 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(ClaimTypes.Role, Caller.PlatformRole),
             new Claim(Caller.PlatformClaim, key.PlatformId),
             new Claim(ClaimTypes.Name, key.Id),
+            new Claim(Caller.KeyIdClaim, key.Id),
         ]);
     }
 

@@ -9,6 +9,9 @@ namespace Truust.Api.Http;
 public sealed record Caller(string? PlatformId, bool IsOperator)
 {
     public const string PlatformClaim = "truust:platform_id";
+
+    /// <summary>The id of the key that authenticated the call (<c>operator</c> for the operator key).</summary>
+    public const string KeyIdClaim = "truust:key_id";
     public const string OperatorRole = "operator";
     public const string PlatformRole = "platform";
     public const string ActAsHeader = "Truust-Platform";

@@ -5,7 +5,10 @@ using Truust.Domain.Orders;
 
 namespace Truust.Api.Http;
 
-/// <summary>The API's one JSON shape: snake_case names, upper snake case enums, no unknown fields accepted.</summary>
+/// <summary>
+/// The API's one JSON shape: snake_case names, upper snake case enums, no unknown fields and no control characters
+/// accepted.
+/// </summary>
 public static class JsonDefaults
 {
     public static readonly JsonSerializerOptions Options = Configure(
@@ -24,6 +27,7 @@ public static class JsonDefaults
         options.MaxDepth = 16;
         // The API answers application/json only, never HTML, so quotes need not be escaped as \u0027.
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        TextInput.Configure(options);
         return options;
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
+using Truust.Api.Persistence;
 using Truust.Domain;
 using Truust.Domain.Orders;
 
@@ -72,8 +73,9 @@ public static class Problems
 }
 
 /// <summary>
-/// The one map from exceptions to HTTP: domain failures become 409/422 with their code, unknown ids 404, and
-/// anything unexpected a 500 that is logged in full but shows the caller only a trace id.
+/// The one map from exceptions to HTTP: domain failures become 409/422 with their code, unknown ids 404, an
+/// unreachable database 503 with Retry-After, and anything unexpected a 500 that is logged in full but shows the
+/// caller only a trace id.
 /// </summary>
 public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -186,6 +188,35 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 return true;
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return true;
+            case var _ when IsUnstorableText(exception):
+                // TextInput refuses such text as it arrives; this is the backstop for a path that let one through.
+                await Problems.WriteAsync(
+                    context,
+                    400,
+                    "malformed_request",
+                    "The request could not be read",
+                    "A text value holds a character that cannot be stored, such as NUL."
+                );
+                return true;
+            case var _ when DatabaseOutage.Find(exception) is { } cause:
+                // Expected while PostgreSQL restarts or fails over: one line, no stack trace, and a hint to retry.
+                logger.LogWarning(
+                    "Database unavailable on {Method} {Path}: {Reason}",
+                    context.Request.Method,
+                    context.Request.Path,
+                    cause.Message
+                );
+                context.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(
+                    System.Globalization.CultureInfo.InvariantCulture
+                );
+                await Problems.WriteAsync(
+                    context,
+                    503,
+                    "service_unavailable",
+                    "Service temporarily unavailable",
+                    $"Truust cannot reach its database right now. Retry in {DatabaseOutage.RetryAfterSeconds} s."
+                );
+                return true;
             default:
                 logger.LogError(
                     exception,
@@ -202,6 +233,24 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 );
                 return true;
         }
+    }
+
+    private static bool IsUnstorableText(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (
+                e is PostgresException
+                {
+                    SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter,
+                }
+            )
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What a refused order action answers, in wire names; the dashboard shows the same words.</summary>

@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 
 namespace Truust.Api.Http;
@@ -13,61 +12,44 @@ public sealed class RateLimitOptions
     /// <summary>Requests a key may make at once above the sustained rate.</summary>
     public int Burst { get; set; } = 200;
 
-    /// <summary>Dashboard sign-in attempts per client address per minute.</summary>
+    /// <summary>Requests per second, sustained, from one client address that fail authentication.</summary>
+    public int UnauthenticatedPermitsPerSecond { get; set; } = 5;
+
+    /// <summary>Requests at once from one client address that fail authentication.</summary>
+    public int UnauthenticatedBurst { get; set; } = 20;
+
+    /// <summary>Failed dashboard sign-ins per client address per minute.</summary>
     public int SignInsPerMinute { get; set; } = 30;
 }
 
 /// <summary>
-/// A token bucket per API key (per client address without one) on /v1. Past it: 429 problem+json with
-/// Retry-After. Keys are partitioned by a hash of the secret, so no secret is held in the limiter's memory.
+/// A token bucket per authenticated API key on /v1, keyed by the key's id, so every spelling of the Authorization
+/// header that authenticates as one key shares its bucket. Requests that fail authentication (no key, a wrong or
+/// revoked one) share a smaller bucket per client address, so guessing keys is slow whatever keys are tried. Past a
+/// bucket: 429 problem+json with Retry-After. Runs after authentication, which puts the key id in the principal.
 /// </summary>
 public static class RateLimits
 {
     public static IServiceCollection AddTruustRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(new SignInThrottle(settings.SignInsPerMinute));
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                if (
-                    HttpMethods.IsPost(context.Request.Method)
-                    && context.Request.Path.StartsWithSegments("/dashboard/signin")
-                )
-                {
-                    // Keys cannot be guessed (160 random bits), but a sign-in form should still not be hammered.
-                    return RateLimitPartition.GetFixedWindowLimiter(
-                        "signin:" + context.Connection.RemoteIpAddress,
-                        _ => new FixedWindowRateLimiterOptions
-                        {
-                            PermitLimit = settings.SignInsPerMinute,
-                            Window = TimeSpan.FromMinutes(1),
-                            QueueLimit = 0,
-                        }
-                    );
-                }
-
                 if (!context.Request.Path.StartsWithSegments("/v1"))
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                var authorization = context.Request.Headers.Authorization.ToString();
-                var partition =
-                    authorization.Length > 0
-                        ? "key:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(authorization)))[..32]
-                        : "ip:" + context.Connection.RemoteIpAddress;
-                return RateLimitPartition.GetTokenBucketLimiter(
-                    partition,
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = settings.Burst,
-                        TokensPerPeriod = settings.PermitsPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    }
-                );
+                return context.User.FindFirstValue(Caller.KeyIdClaim) is { } keyId
+                    ? TokenBucket("key:" + keyId, settings.Burst, settings.PermitsPerSecond)
+                    : TokenBucket(
+                        "unauthenticated:" + context.Connection.RemoteIpAddress,
+                        settings.UnauthenticatedBurst,
+                        settings.UnauthenticatedPermitsPerSecond
+                    );
             });
             options.OnRejected = async (context, ct) =>
             {
@@ -80,10 +62,27 @@ public static class RateLimits
                     429,
                     "rate_limited",
                     "Too many requests",
-                    $"This key sent more than {settings.PermitsPerSecond} requests per second; retry after {retryAfter} s."
+                    context.HttpContext.User.FindFirstValue(Caller.KeyIdClaim) is null
+                        ? "Too many requests without a valid key from this address; "
+                            + $"retry after {retryAfter} s with 'Authorization: Bearer <secret key>'."
+                        : $"This key sent more than {settings.PermitsPerSecond} requests per second; "
+                            + $"retry after {retryAfter} s."
                 );
             };
         });
         return services;
     }
+
+    private static RateLimitPartition<string> TokenBucket(string partition, int burst, int perSecond) =>
+        RateLimitPartition.GetTokenBucketLimiter(
+            partition,
+            _ => new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = burst,
+                TokensPerPeriod = perSecond,
+                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            }
+        );
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 
 namespace Truust.Api.Http;
 
@@ -72,31 +73,45 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
     }
 
     /// <summary>
-    /// Model binding failures (unparseable JSON, a string where a number belongs, an unknown field) are 400
-    /// <c>malformed_request</c>: the request could not be read, so nothing was attempted.
+    /// Model binding failures (unparseable JSON, a string where a number belongs, an unknown field, a control
+    /// character) are 400 <c>malformed_request</c>: the request could not be read, so nothing was attempted. Each
+    /// error names its field by JSON path and says what JSON belongs there, never which .NET type failed to bind.
     /// </summary>
     public static IActionResult MalformedRequest(ActionContext context)
     {
-        var errors = context
-            .ModelState.Where(e => e.Value?.Errors.Count > 0)
-            .ToDictionary(
-                e => string.IsNullOrEmpty(e.Key) ? "body" : e.Key.TrimStart('$', '.'),
-                e =>
-                    e.Value!.Errors.Select(x =>
-                            string.IsNullOrEmpty(x.ErrorMessage)
-                                ? x.Exception?.Message ?? "Invalid value."
-                                : x.ErrorMessage
-                        )
-                        .ToArray()
-            );
+        var bodyType = context
+            .ActionDescriptor.Parameters.FirstOrDefault(p => p.BindingInfo?.BindingSource == BindingSource.Body)
+            ?.ParameterType;
+        var errors = new Dictionary<string, List<string>>();
+        foreach (var (key, entry) in context.ModelState)
+        {
+            foreach (var error in entry.Errors)
+            {
+                var raw = string.IsNullOrEmpty(error.ErrorMessage)
+                    ? error.Exception?.Message ?? "Invalid value."
+                    : error.ErrorMessage;
+                var (field, message) = JsonInputErrors.Describe(key, raw, bodyType);
+                field = string.IsNullOrEmpty(key) ? "body" : field;
+                if (!errors.TryGetValue(field, out var list))
+                {
+                    errors[field] = list = [];
+                }
+
+                list.Add(message);
+            }
+        }
+
         var problem = Problems.Create(
             context.HttpContext,
             400,
             "malformed_request",
             "The request could not be read",
-            "The body is not valid JSON for this endpoint: "
-                + string.Join(" ", errors.SelectMany(e => e.Value).Take(2)),
-            errors
+            (
+                context.ModelState.Keys.Any(k => k.Length == 0 || k.StartsWith('$'))
+                    ? "The body is not valid JSON for this endpoint: "
+                    : "The request could not be read: "
+            ) + string.Join(" ", errors.Take(2).Select(e => $"{(e.Key.Length == 0 ? "body" : e.Key)}: {e.Value[0]}")),
+            errors.ToDictionary(e => e.Key, e => e.Value.ToArray())
         );
         return ProblemResult(problem);
     }

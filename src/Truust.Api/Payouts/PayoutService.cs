@@ -315,7 +315,16 @@ public sealed class PayoutService(
             );
         }
 
-        await simulatedBank.ForceOutcomeAsync(payout.BankReference, settle, reason, ct);
+        // Only the request whose decision the bank took goes on; a settle and a fail sent together cannot both
+        // answer 200 with Truust recording one outcome and the bank keeping the other.
+        if (!await simulatedBank.ForceOutcomeAsync(payout.BankReference, settle, reason, ct))
+        {
+            throw new ConflictException(
+                "payout_not_in_transit",
+                $"Payout {payout.Id} has already been settled or returned by the bank."
+            );
+        }
+
         await CheckSettlementAsync(payout.Id, ct);
         return PayoutResponse.From(await FindAsync(caller, payoutId, ct));
     }

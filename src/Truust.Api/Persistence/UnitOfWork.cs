@@ -1,5 +1,4 @@
 using Truust.Api.Persistence.Records;
-using Truust.Api.Workers;
 
 namespace Truust.Api.Persistence;
 
@@ -10,7 +9,7 @@ namespace Truust.Api.Persistence;
 /// </summary>
 public sealed class UnitOfWork(TruustDbContext db, RequestIdempotency idempotency)
 {
-    private readonly HashSet<WorkerSignal> _wakeAfterCommit = [];
+    private readonly HashSet<ICommitSignal> _wakeAfterCommit = [];
 
     /// <summary>Runs <paramref name="work"/> in one transaction: all of its effect lands, or none of it.</summary>
     public async Task<T> RunAsync<T>(Func<Task<T>> work, CancellationToken ct)
@@ -59,7 +58,7 @@ public sealed class UnitOfWork(TruustDbContext db, RequestIdempotency idempotenc
 
     /// <summary>Wakes <paramref name="signal"/>'s worker once this unit has committed (never before: the worker
     /// would look for work it cannot see yet).</summary>
-    public void WakeAfterCommit(WorkerSignal signal) => _wakeAfterCommit.Add(signal);
+    public void WakeAfterCommit(ICommitSignal signal) => _wakeAfterCommit.Add(signal);
 
     /// <summary>
     /// When the request carries an Idempotency-Key, its record is marked as having taken effect in the very commit

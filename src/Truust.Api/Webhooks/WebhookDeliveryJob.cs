@@ -98,7 +98,16 @@ public sealed class WebhookDeliveryJob(
                 && !ct.IsCancellationRequested
             )
         {
-            error = ex is HttpRequestException ? $"connection failed: {ex.Message}" : "timed out";
+            // The platform reads this text: the socket's own words would tell a refused port from an open one, and
+            // a refused internal address from an unreachable public one. The log keeps the detail.
+            error = ex is HttpRequestException ? "connection failed" : "timed out";
+            log.LogInformation(
+                "Webhook delivery {DeliveryId} to endpoint {EndpointId}: {Error} ({Detail})",
+                delivery.Id,
+                endpoint.Id,
+                error,
+                ex.InnerException?.Message ?? ex.Message
+            );
         }
 
         watch.Stop();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using Truust.Api.Http;
 using Truust.Api.Workers;
 
 namespace Truust.Api.Webhooks;
@@ -8,10 +10,20 @@ public static class WebhookJobs
     public static IServiceCollection AddWebhookJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
-        // Redirects are not followed: a signed event goes to the URL the platform registered and nowhere else.
+        services.AddSingleton<HostResolver>();
+        // No redirects and no proxy: either would let the request go somewhere the connect callback never saw, and
+        // a signed event goes to the URL the platform registered and nowhere else.
         services
             .AddHttpClient(WebhookDeliveryJob.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = PrivateNetworkGuard.ConnectCallback(
+                    sp.GetRequiredService<HostResolver>(),
+                    sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks
+                ),
+            });
         return services.AddJob<WebhookDeliveryJob>(signals => signals.Webhooks);
     }
 }

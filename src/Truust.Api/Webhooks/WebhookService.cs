@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Domain;
@@ -37,10 +38,21 @@ public sealed class WebhookOptions
         RetryScheduleSeconds.Length > 0 ? RetryScheduleSeconds : DefaultRetryScheduleSeconds;
 
     public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Lets webhooks reach loopback, private and link-local addresses: for local development only (a receiver on
+    /// localhost). Off, a platform cannot make Truust send requests into its own network.
+    /// </summary>
+    public bool AllowPrivateNetworks { get; set; }
 }
 
 /// <summary>Webhook endpoints, their deliveries, and the event feed.</summary>
-public sealed class WebhookService(TruustDbContext db, UnitOfWork unitOfWork, TimeProvider clock)
+public sealed class WebhookService(
+    TruustDbContext db,
+    UnitOfWork unitOfWork,
+    TimeProvider clock,
+    IOptions<WebhookOptions> options
+)
 {
     public const int MaxEndpointsPerPlatform = 20;
 
@@ -56,6 +68,15 @@ public sealed class WebhookService(TruustDbContext db, UnitOfWork unitOfWork, Ti
             throw new BusinessRuleException(
                 "too_many_endpoints",
                 $"A platform has at most {MaxEndpointsPerPlatform} webhook endpoints."
+            );
+        }
+
+        if (!options.Value.AllowPrivateNetworks && PrivateNetworkGuard.WhyRefused(new Uri(request.Url!)) is { } why)
+        {
+            throw new BusinessRuleException(
+                "webhook_url_not_allowed",
+                $"A webhook URL must be reachable on the public internet; {why}.",
+                "url"
             );
         }
 

@@ -1,3 +1,4 @@
+using Truust.Api.Persistence;
 using Microsoft.Extensions.Options;
 
 namespace Truust.Api.Workers;
@@ -30,6 +31,15 @@ public sealed class JobRunner<TJob>(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception e) when (DatabaseOutage.Find(e) is { } cause)
+            {
+                // The database is restarting or out of reach: one line per round, the next round tries again.
+                log.LogWarning(
+                    "Worker {Job} skipped a round: database unavailable ({Reason})",
+                    typeof(TJob).Name,
+                    cause.Message
+                );
             }
             catch (Exception e)
             {

@@ -1,10 +1,12 @@
+using Truust.Api.Persistence;
+
 namespace Truust.Api.Workers;
 
 /// <summary>
 /// Lets a request wake a worker at once (the release right after validation) instead of waiting for its next
 /// poll. Polling stays: a signal lost in a crash is covered by the next round.
 /// </summary>
-public sealed class WorkerSignal
+public sealed class WorkerSignal : ICommitSignal
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
 

@@ -15,6 +15,8 @@ public class FastWebhooksApiFactory : TruustApiFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Workers:PollMilliseconds", "50");
+        // The receiver listens on loopback, which webhooks may reach only with this development setting.
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
         for (var i = 0; i < RetryScheduleSeconds.Length; i++)
         {
             builder.UseSetting($"Webhooks:RetryScheduleSeconds:{i}", RetryScheduleSeconds[i].ToString());
@@ -29,6 +31,7 @@ public sealed class NoWorkersApiFactory : TruustApiFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Workers:Enabled", "false");
+        builder.UseSetting("Webhooks:AllowPrivateNetworks", "true");
     }
 }
 

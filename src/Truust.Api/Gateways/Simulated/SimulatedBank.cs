@@ -62,36 +62,75 @@ public sealed class SimulatedBank(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
-        var transfer =
-            await db.BankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
-            ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
-        if (transfer.Status == "ACCEPTED" && clock.GetUtcNow() >= transfer.SettlesAt)
+        var transfer = await FindAsync(db, reference, ct);
+        var now = clock.GetUtcNow();
+        if (transfer.Status == "ACCEPTED" && now >= transfer.SettlesAt)
         {
             var returned = transfer.Iban.EndsWith(ReturnedSuffix, StringComparison.Ordinal);
-            transfer.Status = returned ? "RETURNED" : "SETTLED";
-            transfer.Reason = returned ? "beneficiary_bank_returned: account frozen" : null;
-            await db.SaveChangesAsync(ct);
+            await DecideAsync(
+                db,
+                reference,
+                returned ? "RETURNED" : "SETTLED",
+                returned ? "beneficiary_bank_returned: account frozen" : null,
+                transfer.SettlesAt,
+                ct
+            );
+            transfer = await FindAsync(db, reference, ct);
         }
 
         return ToTransfer(transfer);
     }
 
-    /// <summary>Sandbox: settles (or returns) an accepted transfer now instead of after the delay.</summary>
-    public async Task ForceOutcomeAsync(string reference, bool settle, string? reason, CancellationToken ct)
+    /// <summary>
+    /// Sandbox: settles (or returns) an accepted transfer now instead of after the delay. True when this call
+    /// decided the outcome; false when the transfer had already been settled, returned or refused (by an earlier
+    /// call, a concurrent one, or the settlement delay), which is then left as it is.
+    /// </summary>
+    public async Task<bool> ForceOutcomeAsync(string reference, bool settle, string? reason, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
-        var transfer =
-            await db.BankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
-            ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
-        if (transfer.Status == "ACCEPTED")
-        {
-            transfer.Status = settle ? "SETTLED" : "RETURNED";
-            transfer.Reason = settle ? null : reason ?? "beneficiary_bank_returned";
-            transfer.SettlesAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-        }
+        await FindAsync(db, reference, ct);
+        return await DecideAsync(
+                db,
+                reference,
+                settle ? "SETTLED" : "RETURNED",
+                settle ? null : reason ?? "beneficiary_bank_returned",
+                clock.GetUtcNow(),
+                ct
+            ) == 1;
     }
+
+    /// <summary>
+    /// Moves an ACCEPTED transfer to its outcome in one guarded statement: of two concurrent decisions (a sandbox
+    /// settle and fail, or either and the settlement delay) the row lock lets exactly one through, and the other
+    /// changes nothing. A read-then-save would let the second overwrite the first after Truust acted on it.
+    /// </summary>
+    private static Task<int> DecideAsync(
+        SimulatorDbContext db,
+        string reference,
+        string status,
+        string? reason,
+        DateTimeOffset settledAt,
+        CancellationToken ct
+    ) =>
+        db
+            .BankTransfers.Where(t => t.Reference == reference && t.Status == "ACCEPTED")
+            .ExecuteUpdateAsync(
+                set =>
+                    set.SetProperty(t => t.Status, status)
+                        .SetProperty(t => t.Reason, reason)
+                        .SetProperty(t => t.SettlesAt, settledAt),
+                ct
+            );
+
+    private static async Task<SimulatedBankTransfer> FindAsync(
+        SimulatorDbContext db,
+        string reference,
+        CancellationToken ct
+    ) =>
+        await db.BankTransfers.AsNoTracking().FirstOrDefaultAsync(t => t.Reference == reference, ct)
+        ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
 
     private static BankTransfer ToTransfer(SimulatedBankTransfer t) =>
         new(t.Reference, Enum.Parse<BankTransferStatus>(t.Status, ignoreCase: true), t.Reason, t.SettlesAt);

@@ -23,7 +23,7 @@ public static class DashboardAuthentication
     public const string Scheme = "Dashboard";
     public const string Policy = "Dashboard";
     public const string CookieName = "truust_dashboard";
-    public const string KeyIdClaim = "truust:key_id";
+    public const string KeyIdClaim = Caller.KeyIdClaim;
     public const string OperatorFingerprintClaim = "truust:operator_key";
 
     /// <summary>Longer than any key Truust issues; anything longer is not looked up.</summary>

@@ -12,7 +12,8 @@ namespace Truust.Api.Pages.Dashboard;
 /// echoed back into the form, stored in the cookie or logged.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(TruustDbContext db, IOptions<TruustOptions> options) : DashboardPageModel
+public sealed class SignInModel(TruustDbContext db, IOptions<TruustOptions> options, SignInThrottle throttle)
+    : DashboardPageModel
 {
     [BindProperty(Name = "key")]
     public string? Key { get; set; }
@@ -38,6 +39,16 @@ public sealed class SignInModel(TruustDbContext db, IOptions<TruustOptions> opti
         ViewData["Title"] = "Sign in";
         var principal = await DashboardAuthentication.SignInAsAsync(Key, db, options.Value, ct);
         Key = null;
+        if (principal is null && throttle.RecordFailure(HttpContext.Connection.RemoteIpAddress) is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Error = $"Too many failed sign-ins from your address. Wait {seconds} s, then try again.";
+            var limited = Page();
+            limited.StatusCode = StatusCodes.Status429TooManyRequests;
+            return limited;
+        }
+
         if (principal is null)
         {
             Error =

@@ -109,9 +109,15 @@ public static class ServiceSetup
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
         services.Configure<SimulatedBankOptions>(configuration.GetSection("Gateways:Bank"));
         services.AddSingleton<SimulatedCardGateway>();
-        services.AddSingleton<ICardGateway>(sp => sp.GetRequiredService<SimulatedCardGateway>());
+        services.AddScoped<ICardGateway>(sp => new CommitFirstCardGateway(
+            sp.GetRequiredService<SimulatedCardGateway>(),
+            sp.GetRequiredService<UnitOfWork>()
+        ));
         services.AddSingleton<SimulatedBank>();
-        services.AddSingleton<IBankGateway>(sp => sp.GetRequiredService<SimulatedBank>());
+        services.AddScoped<IBankGateway>(sp => new CommitFirstBankGateway(
+            sp.GetRequiredService<SimulatedBank>(),
+            sp.GetRequiredService<UnitOfWork>()
+        ));
 
         services.Configure<WorkerOptions>(configuration.GetSection("Workers"));
         services.AddSingleton<WorkerSignals>();

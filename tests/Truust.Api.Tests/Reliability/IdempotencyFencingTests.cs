@@ -134,9 +134,16 @@ public sealed class IdempotencyFencingTests(ShortIdempotencyLeaseApiFactory fact
         await LedgerInvariants.AssertAsync(factory);
     }
 
-    private static async Task<(HttpStatusCode Status, string Body)> PostAsync(HttpClient client, object body, string key)
+    private static async Task<(HttpStatusCode Status, string Body)> PostAsync(
+        HttpClient client,
+        object body,
+        string key
+    )
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/transfers") { Content = HttpJson.Content(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/transfers")
+        {
+            Content = HttpJson.Content(body),
+        };
         request.Headers.Add(IdempotencyMiddleware.Header, key);
         using var response = await client.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());

@@ -28,6 +28,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     public async Task InvokeAsync(
         HttpContext context,
         TruustDbContext db,
+        UnitOfWork unitOfWork,
         RequestIdempotency requestIdempotency,
         TimeProvider clock,
         IOptions<IdempotencyOptions> options
@@ -62,22 +63,24 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var hash = await HashRequestAsync(context.Request);
         var now = clock.GetUtcNow();
         var lease = now.AddSeconds(options.Value.LeaseSeconds);
-        var claimed =
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                INSERT INTO idempotency_records (scope, key, request_hash, method, path, status, effect_committed, created_at, locked_until, expires_at)
-                VALUES ({scope}, {key}, {hash}, {context.Request.Method}, {context.Request.Path.Value}, 'IN_FLIGHT', false, {now}, {lease}, {now.AddHours(
-                    options.Value.RetentionHours
-                )})
-                ON CONFLICT DO NOTHING
-                """
-            ) == 1;
-
-        if (!claimed)
+        var claim = new IdempotencyRecord
+        {
+            Scope = scope,
+            Key = key,
+            RequestHash = hash,
+            Method = context.Request.Method,
+            Path = context.Request.Path.Value ?? "/",
+            Status = IdempotencyStore.InFlight,
+            CreatedAt = now,
+            LockedUntil = lease,
+            ExpiresAt = now.AddHours(options.Value.RetentionHours),
+        };
+        var ct = context.RequestAborted;
+        if (!await unitOfWork.BeginRequestAsync(claim, ct))
         {
             var existing = await db
                 .IdempotencyRecords.AsNoTracking()
-                .FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key);
+                .FirstOrDefaultAsync(r => r.Scope == scope && r.Key == key, ct);
             if (existing is null)
             {
                 // Purged between our insert and read: a fresh request would be correct, but asking for a retry is
@@ -99,24 +102,21 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 return;
             }
 
-            if (existing.Status == "DONE")
+            if (existing.Status == IdempotencyStore.Done)
             {
                 context.Response.StatusCode = existing.ResponseStatus!.Value;
                 context.Response.ContentType = existing.ResponseContentType;
                 context.Response.Headers[ReplayedHeader] = "true";
-                await context.Response.Body.WriteAsync(existing.ResponseBody ?? []);
+                await context.Response.Body.WriteAsync(existing.ResponseBody ?? [], ct);
                 return;
             }
 
+            // Only a request that committed before an outside call leaves its key IN_FLIGHT where others can see
+            // it. Its lease is taken over only when it ended and nothing of it took effect.
             var takenOver =
                 !existing.EffectCommitted
                 && existing.LockedUntil <= now
-                && await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"""
-                    UPDATE idempotency_records SET locked_until = {lease}
-                    WHERE scope = {scope} AND key = {key} AND status = 'IN_FLIGHT' AND locked_until = {existing.LockedUntil}
-                    """
-                ) == 1;
+                && await unitOfWork.TakeOverRequestAsync(existing, lease, ct);
             if (!takenOver)
             {
                 if (existing.EffectCommitted && existing.LockedUntil <= now)
@@ -126,7 +126,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                         409,
                         "idempotency_response_lost",
                         "Request took effect; response lost",
-                        $"The request with Idempotency-Key '{key}' took effect, but its response was lost. Fetch the object it created or changed."
+                        $"The request with Idempotency-Key '{key}' took effect, but its response was lost. "
+                            + "Fetch the object it created or changed."
                     );
                     return;
                 }
@@ -136,7 +137,6 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             }
         }
 
-        requestIdempotency.Current = (scope, key);
         var originalBody = context.Response.Body;
         using var buffer = new MemoryStream();
         context.Response.Body = buffer;
@@ -147,7 +147,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         catch
         {
             context.Response.Body = originalBody;
-            await ReleaseAsync(db, scope, key);
+            await unitOfWork.AbandonRequestAsync();
             throw;
         }
 
@@ -155,34 +155,28 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var status = context.Response.StatusCode;
         var body = buffer.ToArray();
         var storable = status < 500 && status is not (409 or 429);
-        var committed = await db
-            .IdempotencyRecords.AsNoTracking()
-            .Where(r => r.Scope == scope && r.Key == key)
-            .Select(r => r.EffectCommitted)
-            .FirstOrDefaultAsync();
-        if (storable || committed)
-        {
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                UPDATE idempotency_records SET status = 'DONE', response_status = {status},
-                    response_content_type = {context.Response.ContentType}, response_body = {body}
-                WHERE scope = {scope} AND key = {key}
-                """
-            );
-        }
-        else
-        {
-            await ReleaseAsync(db, scope, key);
-        }
-
-        await originalBody.WriteAsync(body);
-    }
-
-    /// <summary>A request that failed before any effect frees its key, so the client can simply retry.</summary>
-    private static Task ReleaseAsync(TruustDbContext db, string scope, string key) =>
-        db.Database.ExecuteSqlInterpolatedAsync(
-            $"DELETE FROM idempotency_records WHERE scope = {scope} AND key = {key} AND effect_committed = false"
+        var effect = requestIdempotency.EffectPending || requestIdempotency.EffectCommitted;
+        var completed = await unitOfWork.CompleteRequestAsync(
+            storable || effect ? new StoredResponse(status, context.Response.ContentType, body) : null,
+            ct
         );
+        if (!completed)
+        {
+            // A retry took the key over while this request ran: none of this request's effect was committed after
+            // that, and the retry's own answer is the one the client keeps.
+            context.Response.Headers.Clear();
+            await Problems.WriteAsync(
+                context,
+                409,
+                "idempotency_lease_lost",
+                "Request superseded",
+                $"A retry with Idempotency-Key '{key}' took this request over; its answer is the one that counts."
+            );
+            return;
+        }
+
+        await originalBody.WriteAsync(body, ct);
+    }
 
     private static Task InFlight(HttpContext context) =>
         Problems.WriteAsync(

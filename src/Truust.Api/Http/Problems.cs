@@ -146,6 +146,15 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
             case ConflictException e:
                 await Problems.WriteAsync(context, 409, e.Code, "Conflict with the current state", e.Message);
                 return true;
+            case Persistence.Records.IdempotencyLeaseLostException e:
+                await Problems.WriteAsync(
+                    context,
+                    409,
+                    "idempotency_lease_lost",
+                    "Request superseded",
+                    $"A retry with Idempotency-Key '{e.Key}' took this request over; nothing more of it was applied."
+                );
+                return true;
             case NotFoundException e:
                 await Problems.WriteAsync(context, 404, "resource_missing", "Not found", e.Message);
                 return true;

@@ -17,9 +17,16 @@ public static class SimulatedGatewaysSetup
         );
         services.AddSingleton(new MigratedContext(typeof(SimulatorDbContext)));
         services.AddSingleton<SimulatedCardGateway>();
-        services.AddSingleton<ICardGateway>(sp => sp.GetRequiredService<SimulatedCardGateway>());
         services.AddSingleton<SimulatedBank>();
-        services.AddSingleton<IBankGateway>(sp => sp.GetRequiredService<SimulatedBank>());
+        // Every call to them commits the request's open transaction first (see CommitFirstCardGateway).
+        services.AddScoped<ICardGateway>(sp => new CommitFirstCardGateway(
+            sp.GetRequiredService<SimulatedCardGateway>(),
+            sp.GetRequiredService<UnitOfWork>()
+        ));
+        services.AddScoped<IBankGateway>(sp => new CommitFirstBankGateway(
+            sp.GetRequiredService<SimulatedBank>(),
+            sp.GetRequiredService<UnitOfWork>()
+        ));
         return services;
     }
 }

@@ -49,12 +49,3 @@ public sealed class IdempotencyRecord
             ExpiresAt = default,
         };
 }
-
-/// <summary>The Idempotency-Key of the request this scope serves, set by the idempotency middleware.</summary>
-public sealed class RequestIdempotency
-{
-    public (string Scope, string Key)? Current { get; set; }
-
-    /// <summary>Whether a commit of this request has already marked the key.</summary>
-    public bool EffectMarked { get; set; }
-}

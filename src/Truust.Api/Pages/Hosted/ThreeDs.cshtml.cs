@@ -31,7 +31,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
 
         if (payin.Status == PayinStatus.Pending)
         {
-            return RedirectToPage("/Pay", new { token });
+            return RedirectToPage("/Hosted/Pay", new { token });
         }
 
         if (payin.Status != PayinStatus.RequiresAction)
@@ -72,7 +72,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
             HostedPages.BuyerReturnUrl(
                 order,
                 payin.Status == PayinStatus.Succeeded,
-                Url.Page("/PayResult", new { token })!
+                Url.Page("/Hosted/PayResult", new { token })!
             )
         );
     }
@@ -81,7 +81,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
         LinkGone(
             "This authentication request has already been answered.",
             "See the payment result",
-            Url.Page("/PayResult", new { token = Token })
+            Url.Page("/Hosted/PayResult", new { token = Token })
         );
 
     private async Task<Payin?> LoadAsync(string token, CancellationToken ct)

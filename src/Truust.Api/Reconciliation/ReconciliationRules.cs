@@ -26,6 +26,18 @@ public sealed record ChargeLine(
 
     /// <summary>What the processor still holds from the buyer's card: null when it approved no charge.</summary>
     public long? GatewayMinor => Approved ? ChargedMinor - VoidedMinor : null;
+
+    public ReconciliationItem Item(string kind, string detail) =>
+        new(
+            kind,
+            CardRail,
+            Reference,
+            GatewayMinor,
+            LedgerMinor,
+            GatewayCurrency ?? LedgerCurrency ?? "",
+            PlatformId,
+            detail
+        );
 }
 
 /// <summary>One card refund reference: the processor's refund and the ledger's refund to <c>world:card</c>.</summary>
@@ -39,7 +51,20 @@ public sealed record CardRefundLine(
     string? GatewayCurrency,
     long? LedgerMinor,
     string? LedgerCurrency
-);
+)
+{
+    public ReconciliationItem Item(string kind, string detail) =>
+        new(
+            kind,
+            CardRail,
+            Reference,
+            GatewayMinor,
+            LedgerMinor,
+            GatewayCurrency ?? LedgerCurrency ?? "",
+            PlatformId,
+            detail
+        );
+}
 
 /// <summary>
 /// One payout or wire refund (every attempt of it at the bank, whose references are the payout id plus
@@ -61,12 +86,25 @@ public sealed record BankLine(
     string? LedgerCurrency
 )
 {
-    /// <summary>Money the bank has sent and kept sent (refused transfers never left; returned ones came back).</summary>
+    /// <summary>Money the bank sent and kept sent: refused transfers never left, returned ones came back.</summary>
     public long GatewayMinor => SentMinor - ReturnedMinor;
 
     public long LedgerMinor => LedgerOutMinor - LedgerBackMinor;
 
     public bool InLedger => LedgerOutMinor != 0 || LedgerBackMinor != 0;
+
+    /// <summary>A finding about this line; an amount is null when its side has no record at all.</summary>
+    public ReconciliationItem Item(string kind, string detail) =>
+        new(
+            kind,
+            BankRail,
+            Reference,
+            Transfers == 0 ? null : GatewayMinor,
+            InLedger ? LedgerMinor : null,
+            GatewayCurrency ?? LedgerCurrency ?? "",
+            PlatformId,
+            detail
+        );
 }
 
 /// <summary>A reconciliation finding: a mismatch, or a difference an operation under way will close.</summary>
@@ -116,14 +154,7 @@ public static class ReconciliationRules
         if (line.PayinStatus == ProcessingStatus && ledger == 0)
         {
             return InFlight(
-                PayinProcessing,
-                CardRail,
-                line.Reference,
-                gateway,
-                line.LedgerMinor,
-                Currency(line.GatewayCurrency, line.LedgerCurrency),
-                line.PlatformId,
-                $"Payin {line.Reference} is PROCESSING: its card outcome is still to be recorded."
+                line.Item(PayinProcessing, $"Payin {line.Reference} is PROCESSING: its outcome is to come.")
             );
         }
 
@@ -132,18 +163,8 @@ public static class ReconciliationRules
             var processor = line.Outcome is null
                 ? "the processor has no charge for it"
                 : $"the processor's charge is {line.Outcome}";
-            return ledger == 0
-                ? null
-                : Mismatch(
-                    PayinNotAtGateway,
-                    CardRail,
-                    line.Reference,
-                    null,
-                    line.LedgerMinor,
-                    Currency(null, line.LedgerCurrency),
-                    line.PlatformId,
-                    $"The ledger took in {ledger} from the card rail for {line.Reference}, but {processor}."
-                );
+            var detail = $"The ledger took in {ledger} from the card rail for {line.Reference}, but {processor}.";
+            return ledger == 0 ? null : Mismatch(line.Item(PayinNotAtGateway, detail));
         }
 
         var sameCurrency = line.LedgerCurrency is null || line.LedgerCurrency == line.GatewayCurrency;
@@ -152,25 +173,21 @@ public static class ReconciliationRules
             return null;
         }
 
-        var currency = Currency(line.GatewayCurrency, line.LedgerCurrency);
         var charged =
             line.VoidedMinor == 0
                 ? $"charged {line.ChargedMinor}"
                 : $"charged {line.ChargedMinor} and voided {line.VoidedMinor} of it";
         if (ledger == 0)
         {
+            // A charge for a payin Truust never created is never in flight: no request of Truust's is recording it.
             if (line.PayinStatus is not null && line.ChargedAt is { } at && now - at < ChargeRecordingGrace)
             {
                 return InFlight(
-                    ChargeNotYetRecorded,
-                    CardRail,
-                    line.Reference,
-                    gateway,
-                    line.LedgerMinor,
-                    currency,
-                    line.PlatformId,
-                    $"The processor {charged} at {at:O}; payin {line.Reference} ({line.PayinStatus}) is being "
-                        + "recorded."
+                    line.Item(
+                        ChargeNotYetRecorded,
+                        $"The processor {charged} at {at:O}; payin {line.Reference} ({line.PayinStatus}) is being "
+                            + "recorded."
+                    )
                 );
             }
 
@@ -178,43 +195,28 @@ public static class ReconciliationRules
                 ? "Truust has no such payin"
                 : $"payin {line.Reference} is {line.PayinStatus}";
             return Mismatch(
-                ChargeNotInLedger,
-                CardRail,
-                line.Reference,
-                gateway,
-                line.LedgerMinor,
-                currency,
-                line.PlatformId,
-                $"The processor {charged} for {line.Reference}, which the ledger does not hold; {payin}."
+                line.Item(
+                    ChargeNotInLedger,
+                    $"The processor {charged} for {line.Reference}, which the ledger does not hold; {payin}."
+                )
             );
         }
 
-        if (line.VoidedMinor > 0)
-        {
-            return Mismatch(
-                VoidedChargeInLedger,
-                CardRail,
-                line.Reference,
-                gateway,
-                line.LedgerMinor,
-                currency,
-                line.PlatformId,
-                $"The processor {charged} for {line.Reference}, but the ledger holds {ledger} from it: the buyer "
-                    + "got back money that Truust still holds."
+        return line.VoidedMinor > 0
+            ? Mismatch(
+                line.Item(
+                    VoidedChargeInLedger,
+                    $"The processor {charged} for {line.Reference}, but the ledger holds {ledger} from it: the "
+                        + "buyer got back money that Truust still holds."
+                )
+            )
+            : Mismatch(
+                line.Item(
+                    ChargeAmountDiffers,
+                    $"The processor charged {line.ChargedMinor} {line.GatewayCurrency} for {line.Reference}; the "
+                        + $"ledger took in {ledger} {line.LedgerCurrency}."
+                )
             );
-        }
-
-        return Mismatch(
-            ChargeAmountDiffers,
-            CardRail,
-            line.Reference,
-            gateway,
-            line.LedgerMinor,
-            currency,
-            line.PlatformId,
-            $"The processor charged {line.ChargedMinor} {line.GatewayCurrency} for {line.Reference}; the ledger "
-                + $"took in {ledger} {line.LedgerCurrency}."
-        );
     }
 
     /// <summary>
@@ -225,69 +227,42 @@ public static class ReconciliationRules
     public static Finding? Classify(CardRefundLine line)
     {
         var pending = line.RefundStatus == Pending;
-        var currency = Currency(line.GatewayCurrency, line.LedgerCurrency);
         var ledger = line.LedgerMinor ?? 0;
-        var agree =
-            line.GatewayMinor == ledger && (line.LedgerCurrency ?? line.GatewayCurrency) == line.GatewayCurrency;
-        if (agree || (pending && line.GatewayMinor is null))
+        var sameCurrency = line.LedgerCurrency is null || line.LedgerCurrency == line.GatewayCurrency;
+        if ((line.GatewayMinor == ledger && sameCurrency) || (pending && line.GatewayMinor is null))
         {
-            if (!pending)
-            {
-                return null;
-            }
-
             var state = line.GatewayMinor is null
-                ? "the processor has not refunded it yet" + (line.FailureReason is { } f ? $" (last attempt: {f})" : "")
+                ? "the processor has not refunded it yet" + (line.FailureReason is { } f ? $" (last try: {f})" : "")
                 : "the processor refunded it and Truust is recording it";
-            return InFlight(
-                RefundPending,
-                CardRail,
-                line.Reference,
-                line.GatewayMinor,
-                line.LedgerMinor,
-                currency,
-                line.PlatformId,
-                $"Refund {line.Reference} is PENDING: {ledger} left escrow for the card; {state}."
-            );
+            var detail = $"Refund {line.Reference} is PENDING: {ledger} left escrow for the card; {state}.";
+            return pending ? InFlight(line.Item(RefundPending, detail)) : null;
         }
 
         if (line.GatewayMinor is null)
         {
             return Mismatch(
-                RefundNotAtGateway,
-                CardRail,
-                line.Reference,
-                null,
-                line.LedgerMinor,
-                currency,
-                line.PlatformId,
-                $"The ledger sent {ledger} back to the card for refund {line.Reference} "
-                    + $"({line.RefundStatus ?? "no such refund"}), but the processor has no such refund."
+                line.Item(
+                    RefundNotAtGateway,
+                    $"The ledger sent {ledger} back to the card for refund {line.Reference} "
+                        + $"({line.RefundStatus ?? "no such refund"}), but the processor has no such refund."
+                )
             );
         }
 
         return ledger == 0
             ? Mismatch(
-                RefundNotInLedger,
-                CardRail,
-                line.Reference,
-                line.GatewayMinor,
-                line.LedgerMinor,
-                currency,
-                line.PlatformId,
-                $"The processor refunded {line.GatewayMinor} of charge {line.ChargeReference} under "
-                    + $"{line.Reference}, which the ledger never sent back to the card."
+                line.Item(
+                    RefundNotInLedger,
+                    $"The processor refunded {line.GatewayMinor} of charge {line.ChargeReference} under "
+                        + $"{line.Reference}, which the ledger never sent back to the card."
+                )
             )
             : Mismatch(
-                RefundAmountDiffers,
-                CardRail,
-                line.Reference,
-                line.GatewayMinor,
-                line.LedgerMinor,
-                currency,
-                line.PlatformId,
-                $"The processor refunded {line.GatewayMinor} {line.GatewayCurrency} under {line.Reference}; the "
-                    + $"ledger sent back {ledger} {line.LedgerCurrency}."
+                line.Item(
+                    RefundAmountDiffers,
+                    $"The processor refunded {line.GatewayMinor} {line.GatewayCurrency} under {line.Reference}; "
+                        + $"the ledger sent back {ledger} {line.LedgerCurrency}."
+                )
             );
     }
 
@@ -300,36 +275,34 @@ public static class ReconciliationRules
     /// </summary>
     public static Finding? Classify(BankLine line)
     {
-        var currency = Currency(line.GatewayCurrency, line.LedgerCurrency);
-        var inFlight =
-            line.PayoutStatus == Submitting
-                ? (
+        if (line.PayoutStatus == Submitting)
+        {
+            return InFlight(
+                line.Item(
                     PayoutSubmitting,
                     $"Payout {line.Reference} is SUBMITTING: handed to the bank, its answer not recorded yet."
                 )
-            : line.RefundStatus == Pending
-                ? (
+            );
+        }
+
+        if (line.RefundStatus == Pending)
+        {
+            return InFlight(
+                line.Item(
                     RefundPending,
                     $"Wire refund {line.Reference} is PENDING: its money left escrow; the bank call is made or "
                         + "retried."
                 )
-            : line.PayoutStatus == InTransit && line.LatestStatus == ReturnedTransfer
-                ? (
+            );
+        }
+
+        if (line.PayoutStatus == InTransit && line.LatestStatus == ReturnedTransfer)
+        {
+            return InFlight(
+                line.Item(
                     ReturnNotYetRecorded,
                     $"The bank returned payout {line.Reference}; the settlement job credits it back next."
                 )
-            : default((string Kind, string Detail)?);
-        if (inFlight is var (kind, why))
-        {
-            return InFlight(
-                kind,
-                BankRail,
-                line.Reference,
-                line.Transfers == 0 ? null : line.GatewayMinor,
-                line.InLedger ? line.LedgerMinor : null,
-                currency,
-                line.PlatformId,
-                why
             );
         }
 
@@ -340,7 +313,7 @@ public static class ReconciliationRules
             return null;
         }
 
-        var (mismatch, detail) = line switch
+        var (kind, detail) = line switch
         {
             { Transfers: 0 } => (
                 TransferNotAtBank,
@@ -366,39 +339,10 @@ public static class ReconciliationRules
                     + $"sent out {line.LedgerMinor} {line.LedgerCurrency}."
             ),
         };
-        return Mismatch(
-            mismatch,
-            BankRail,
-            line.Reference,
-            line.Transfers == 0 ? null : line.GatewayMinor,
-            line.InLedger ? line.LedgerMinor : null,
-            currency,
-            line.PlatformId,
-            detail
-        );
+        return Mismatch(line.Item(kind, detail));
     }
 
-    private static string Currency(string? gateway, string? ledger) => gateway ?? ledger ?? "";
+    private static Finding Mismatch(ReconciliationItem item) => new(false, item);
 
-    private static Finding Mismatch(
-        string kind,
-        string rail,
-        string reference,
-        long? gatewayMinor,
-        long? ledgerMinor,
-        string currency,
-        string? platformId,
-        string detail
-    ) => new(false, new(kind, rail, reference, gatewayMinor, ledgerMinor, currency, platformId, detail));
-
-    private static Finding InFlight(
-        string kind,
-        string rail,
-        string reference,
-        long? gatewayMinor,
-        long? ledgerMinor,
-        string currency,
-        string? platformId,
-        string detail
-    ) => new(true, new(kind, rail, reference, gatewayMinor, ledgerMinor, currency, platformId, detail));
+    private static Finding InFlight(ReconciliationItem item) => new(true, item);
 }

@@ -174,7 +174,8 @@ public sealed class ReconciliationMismatchTests(TruustApiFactory factory) : ICla
         );
         await ExecuteAsync(
             $"""
-            INSERT INTO simulator.bank_transfers (reference, iban, amount_minor, currency, status, settles_at, created_at)
+            INSERT INTO simulator.bank_transfers
+                (reference, iban, amount_minor, currency, status, settles_at, created_at)
             VALUES ('{ghost}-1', '{TestIbans.France}', 700, 'EUR', 'SETTLED', now(), now())
             """
         );

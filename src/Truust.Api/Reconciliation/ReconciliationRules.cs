@@ -138,7 +138,9 @@ public static class ReconciliationRules
     /// <summary>
     /// How long an approved charge may wait for its payin's outcome to be recorded. The card flow charges first
     /// and records the outcome in the next transaction of the same request; a charge older than this was left
-    /// behind (a crash, a failed commit) and the buyer's money is held by nobody.
+    /// behind (a crash, a failed commit) and the buyer's money is held by nobody. The processor records only when
+    /// a charge was created, so a 3-D Secure answer given after the grace leaves a window of a few milliseconds in
+    /// which its approval shows as a mismatch; the PROCESSING status coming for card payins closes it.
     /// </summary>
     public static readonly TimeSpan ChargeRecordingGrace = TimeSpan.FromMinutes(5);
 

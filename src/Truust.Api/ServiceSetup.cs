@@ -19,6 +19,7 @@ using Truust.Api.Payouts;
 using Truust.Api.Persistence;
 using Truust.Api.Persistence.Records;
 using Truust.Api.Platforms;
+using Truust.Api.Reconciliation;
 using Truust.Api.Refunds;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
@@ -105,6 +106,7 @@ public static class ServiceSetup
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
         services.AddTruustRateLimits(configuration);
         services.AddScoped<WalletFlowService>();
+        services.AddReconciliation();
 
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
         services.AddSimulatedGateways(configuration);

@@ -1,4 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Truust.Api.Http;
+using Truust.Api.Reconciliation;
 
 namespace Truust.Api.Tests.Infrastructure;
 
@@ -158,7 +161,32 @@ public static class LedgerInvariants
         ),
     ];
 
-    public static Task AssertAsync(TruustApiFactory factory) => AssertAsync(factory.ConnectionString);
+    /// <summary>
+    /// The ledger invariants of <paramref name="factory"/>'s database, and its reconciliation: every charge, refund
+    /// and bank transfer the simulated gateways made is in the ledger and the other way round. What is still in
+    /// flight (a refund the worker has yet to send) is no failure; a mismatch is.
+    /// </summary>
+    public static async Task AssertAsync(TruustApiFactory factory)
+    {
+        await AssertAsync(factory.ConnectionString);
+        var mismatches = await ReconciliationMismatchesAsync(factory);
+        if (mismatches.Count > 0)
+        {
+            Assert.Fail(
+                "The gateways' records and the ledger disagree:\n"
+                    + string.Join('\n', mismatches.Select(m => $"{m.Kind} {m.Rail} {m.Reference}: {m.Detail}"))
+            );
+        }
+    }
+
+    /// <summary>The operator's reconciliation of every platform in <paramref name="factory"/>'s database.</summary>
+    public static async Task<IReadOnlyList<ReconciliationItem>> ReconciliationMismatchesAsync(TruustApiFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        var reconciliation = scope.ServiceProvider.GetRequiredService<ReconciliationService>();
+        var operatorCaller = new Caller(null, IsOperator: true);
+        return (await reconciliation.ReconcileAsync(operatorCaller, null, CancellationToken.None)).Mismatches;
+    }
 
     public static async Task AssertAsync(string connectionString)
     {

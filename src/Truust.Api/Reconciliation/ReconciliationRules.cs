@@ -1,0 +1,350 @@
+using Truust.Api.Persistence;
+using Truust.Domain.Payments;
+using static Truust.Api.Reconciliation.ReconciliationKinds;
+
+namespace Truust.Api.Reconciliation;
+
+/// <summary>
+/// One card payin reference: what the processor holds for it (an approved charge less its voids) and what the
+/// ledger took in from <c>world:card</c> under that reference (payins, top-ups and contributions, less any
+/// reversal). <see cref="Outcome"/> is the processor's charge outcome, approved or not.
+/// </summary>
+public sealed record ChargeLine(
+    string Reference,
+    string? PlatformId,
+    string? PayinStatus,
+    string? Outcome,
+    long ChargedMinor,
+    long VoidedMinor,
+    string? GatewayCurrency,
+    DateTimeOffset? ChargedAt,
+    long? LedgerMinor,
+    string? LedgerCurrency
+)
+{
+    public bool Approved => Outcome == ReconciliationRules.ApprovedOutcome;
+
+    /// <summary>What the processor still holds from the buyer's card: null when it approved no charge.</summary>
+    public long? GatewayMinor => Approved ? ChargedMinor - VoidedMinor : null;
+
+    public ReconciliationItem Item(string kind, string detail) =>
+        new(
+            kind,
+            CardRail,
+            Reference,
+            GatewayMinor,
+            LedgerMinor,
+            GatewayCurrency ?? LedgerCurrency ?? "",
+            PlatformId,
+            detail
+        );
+}
+
+/// <summary>One card refund reference: the processor's refund and the ledger's refund to <c>world:card</c>.</summary>
+public sealed record CardRefundLine(
+    string Reference,
+    string? ChargeReference,
+    string? PlatformId,
+    string? RefundStatus,
+    string? FailureReason,
+    long? GatewayMinor,
+    string? GatewayCurrency,
+    long? LedgerMinor,
+    string? LedgerCurrency
+)
+{
+    public ReconciliationItem Item(string kind, string detail) =>
+        new(
+            kind,
+            CardRail,
+            Reference,
+            GatewayMinor,
+            LedgerMinor,
+            GatewayCurrency ?? LedgerCurrency ?? "",
+            PlatformId,
+            detail
+        );
+}
+
+/// <summary>
+/// One payout or wire refund (every attempt of it at the bank, whose references are the payout id plus
+/// <c>-attempt</c>): what the bank sent and got back, and what the ledger moved to and from
+/// <c>world:bank_payouts</c> under the payout's or refund's id.
+/// </summary>
+public sealed record BankLine(
+    string Reference,
+    string? PlatformId,
+    string? PayoutStatus,
+    string? RefundStatus,
+    int Transfers,
+    long SentMinor,
+    long ReturnedMinor,
+    string? LatestStatus,
+    string? GatewayCurrency,
+    long LedgerOutMinor,
+    long LedgerBackMinor,
+    string? LedgerCurrency
+)
+{
+    /// <summary>Money the bank sent and kept sent: refused transfers never left, returned ones came back.</summary>
+    public long GatewayMinor => SentMinor - ReturnedMinor;
+
+    public long LedgerMinor => LedgerOutMinor - LedgerBackMinor;
+
+    public bool InLedger => LedgerOutMinor != 0 || LedgerBackMinor != 0;
+
+    /// <summary>A finding about this line; an amount is null when its side has no record at all.</summary>
+    public ReconciliationItem Item(string kind, string detail) =>
+        new(
+            kind,
+            BankRail,
+            Reference,
+            Transfers == 0 ? null : GatewayMinor,
+            InLedger ? LedgerMinor : null,
+            GatewayCurrency ?? LedgerCurrency ?? "",
+            PlatformId,
+            detail
+        );
+}
+
+/// <summary>A reconciliation finding: a mismatch, or a difference an operation under way will close.</summary>
+public sealed record Finding(bool InFlight, ReconciliationItem Item);
+
+/// <summary>
+/// The rules that say when a gateway's record and the ledger agree, written against the order in which each
+/// flow posts its ledger entry and calls its gateway (see each rule), so that a flow caught half-way is in
+/// flight, never a mismatch, and anything else that differs is one.
+/// </summary>
+public static class ReconciliationRules
+{
+    public const string ApprovedOutcome = "APPROVED";
+
+    /// <summary>A processor refund whose reference ends so is a void of a charge that funded nothing.</summary>
+    public const string VoidSuffix = "-void";
+
+    /// <summary>The payin status another change introduces for a card payin whose gateway call is under way.</summary>
+    public const string ProcessingStatus = "PROCESSING";
+
+    /// <summary>The bank's status of a transfer sent back by the beneficiary's bank.</summary>
+    public const string ReturnedTransfer = "RETURNED";
+
+    /// <summary>The bank's status of a transfer it would not take.</summary>
+    public const string RefusedTransfer = "REFUSED";
+
+    private static readonly string Pending = EnumName.Of(RefundStatus.Pending);
+    private static readonly string Submitting = EnumName.Of(PayoutStatus.Submitting);
+    private static readonly string InTransit = EnumName.Of(PayoutStatus.InTransit);
+
+    /// <summary>
+    /// How long an approved charge may wait for its payin's outcome to be recorded. The card flow charges first
+    /// and records the outcome in the next transaction of the same request; a charge older than this was left
+    /// behind (a crash, a failed commit) and the buyer's money is held by nobody. The processor records only when
+    /// a charge was created, so a 3-D Secure answer given after the grace leaves a window of a few milliseconds in
+    /// which its approval shows as a mismatch; the PROCESSING status coming for card payins closes it.
+    /// </summary>
+    public static readonly TimeSpan ChargeRecordingGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Card payins. The processor's charge is made (and committed at the processor) before the payin's outcome
+    /// and its ledger entry commit; a charge that arrives for a payin closed meanwhile is voided with a
+    /// <see cref="VoidSuffix"/> refund. So charge less voids must equal what the ledger took in.
+    /// </summary>
+    public static Finding? Classify(ChargeLine line, DateTimeOffset now)
+    {
+        var gateway = line.GatewayMinor;
+        var ledger = line.LedgerMinor ?? 0;
+        if (line.PayinStatus == ProcessingStatus && ledger == 0)
+        {
+            return InFlight(
+                line.Item(PayinProcessing, $"Payin {line.Reference} is PROCESSING: its outcome is to come.")
+            );
+        }
+
+        if (gateway is null)
+        {
+            var processor = line.Outcome is null
+                ? "the processor has no charge for it"
+                : $"the processor's charge is {line.Outcome}";
+            var detail = $"The ledger took in {ledger} from the card rail for {line.Reference}, but {processor}.";
+            return ledger == 0 ? null : Mismatch(line.Item(PayinNotAtGateway, detail));
+        }
+
+        var sameCurrency = line.LedgerCurrency is null || line.LedgerCurrency == line.GatewayCurrency;
+        if (gateway == ledger && sameCurrency)
+        {
+            return null;
+        }
+
+        var charged =
+            line.VoidedMinor == 0
+                ? $"charged {line.ChargedMinor}"
+                : $"charged {line.ChargedMinor} and voided {line.VoidedMinor} of it";
+        if (ledger == 0)
+        {
+            // A charge for a payin Truust never created is never in flight: no request of Truust's is recording it.
+            if (line.PayinStatus is not null && line.ChargedAt is { } at && now - at < ChargeRecordingGrace)
+            {
+                return InFlight(
+                    line.Item(
+                        ChargeNotYetRecorded,
+                        $"The processor {charged} at {at:O}; payin {line.Reference} ({line.PayinStatus}) is being "
+                            + "recorded."
+                    )
+                );
+            }
+
+            var payin = line.PayinStatus is null
+                ? "Truust has no such payin"
+                : $"payin {line.Reference} is {line.PayinStatus}";
+            return Mismatch(
+                line.Item(
+                    ChargeNotInLedger,
+                    $"The processor {charged} for {line.Reference}, which the ledger does not hold; {payin}."
+                )
+            );
+        }
+
+        return line.VoidedMinor > 0
+            ? Mismatch(
+                line.Item(
+                    VoidedChargeInLedger,
+                    $"The processor {charged} for {line.Reference}, but the ledger holds {ledger} from it: the "
+                        + "buyer got back money that Truust still holds."
+                )
+            )
+            : Mismatch(
+                line.Item(
+                    ChargeAmountDiffers,
+                    $"The processor charged {line.ChargedMinor} {line.GatewayCurrency} for {line.Reference}; the "
+                        + $"ledger took in {ledger} {line.LedgerCurrency}."
+                )
+            );
+    }
+
+    /// <summary>
+    /// Card refunds. The refund's ledger entry (escrow → <c>world:card</c>) commits with the PENDING refund; the
+    /// processor is called after that commit (and retried by the refund worker); SUCCEEDED is recorded last. So
+    /// a PENDING refund may or may not be at the processor yet, and any other refund must be.
+    /// </summary>
+    public static Finding? Classify(CardRefundLine line)
+    {
+        var pending = line.RefundStatus == Pending;
+        var ledger = line.LedgerMinor ?? 0;
+        var sameCurrency = line.LedgerCurrency is null || line.LedgerCurrency == line.GatewayCurrency;
+        if ((line.GatewayMinor == ledger && sameCurrency) || (pending && line.GatewayMinor is null))
+        {
+            var state = line.GatewayMinor is null
+                ? "the processor has not refunded it yet" + (line.FailureReason is { } f ? $" (last try: {f})" : "")
+                : "the processor refunded it and Truust is recording it";
+            var detail = $"Refund {line.Reference} is PENDING: {ledger} left escrow for the card; {state}.";
+            return pending ? InFlight(line.Item(RefundPending, detail)) : null;
+        }
+
+        if (line.GatewayMinor is null)
+        {
+            return Mismatch(
+                line.Item(
+                    RefundNotAtGateway,
+                    $"The ledger sent {ledger} back to the card for refund {line.Reference} "
+                        + $"({line.RefundStatus ?? "no such refund"}), but the processor has no such refund."
+                )
+            );
+        }
+
+        return ledger == 0
+            ? Mismatch(
+                line.Item(
+                    RefundNotInLedger,
+                    $"The processor refunded {line.GatewayMinor} of charge {line.ChargeReference} under "
+                        + $"{line.Reference}, which the ledger never sent back to the card."
+                )
+            )
+            : Mismatch(
+                line.Item(
+                    RefundAmountDiffers,
+                    $"The processor refunded {line.GatewayMinor} {line.GatewayCurrency} under {line.Reference}; "
+                        + $"the ledger sent back {ledger} {line.LedgerCurrency}."
+                )
+            );
+    }
+
+    /// <summary>
+    /// The bank. A release payout is SUBMITTING (no ledger entry) while the bank is called and its outflow posts
+    /// only once the bank accepted; a withdrawal posts its outflow first and reverses it when the bank refuses; a
+    /// wire refund posts its outflow with the PENDING refund and parks it in suspense when the bank refuses; a
+    /// return is taken back after the bank reports it. So SUBMITTING payouts, PENDING refunds and returns not yet
+    /// collected are in flight, and otherwise what the bank kept sent must equal the ledger's net outflow.
+    /// </summary>
+    public static Finding? Classify(BankLine line)
+    {
+        if (line.PayoutStatus == Submitting)
+        {
+            return InFlight(
+                line.Item(
+                    PayoutSubmitting,
+                    $"Payout {line.Reference} is SUBMITTING: handed to the bank, its answer not recorded yet."
+                )
+            );
+        }
+
+        if (line.RefundStatus == Pending)
+        {
+            return InFlight(
+                line.Item(
+                    RefundPending,
+                    $"Wire refund {line.Reference} is PENDING: its money left escrow; the bank call is made or "
+                        + "retried."
+                )
+            );
+        }
+
+        if (line.PayoutStatus == InTransit && line.LatestStatus == ReturnedTransfer)
+        {
+            return InFlight(
+                line.Item(
+                    ReturnNotYetRecorded,
+                    $"The bank returned payout {line.Reference}; the settlement job credits it back next."
+                )
+            );
+        }
+
+        var sameCurrency =
+            line.GatewayCurrency is null || line.LedgerCurrency is null || line.GatewayCurrency == line.LedgerCurrency;
+        if (line.GatewayMinor == line.LedgerMinor && sameCurrency)
+        {
+            return null;
+        }
+
+        var (kind, detail) = line switch
+        {
+            { Transfers: 0 } => (
+                TransferNotAtBank,
+                $"The ledger sent {line.LedgerMinor} to the bank for {line.Reference}, but the bank has no transfer."
+            ),
+            { InLedger: false } => (
+                TransferNotInLedger,
+                $"The bank sent {line.GatewayMinor} for {line.Reference}, which the ledger never moved out."
+            ),
+            { SentMinor: 0 } => (
+                RefusedTransferInLedger,
+                $"The bank refused every transfer for {line.Reference}, but the ledger shows {line.LedgerMinor} "
+                    + "gone out and never reversed."
+            ),
+            _ when line.ReturnedMinor > line.LedgerBackMinor => (
+                ReturnNotInLedger,
+                $"The bank returned {line.ReturnedMinor} for {line.Reference}; the ledger took back "
+                    + $"{line.LedgerBackMinor}."
+            ),
+            _ => (
+                TransferAmountDiffers,
+                $"The bank kept {line.GatewayMinor} {line.GatewayCurrency} sent for {line.Reference}; the ledger "
+                    + $"sent out {line.LedgerMinor} {line.LedgerCurrency}."
+            ),
+        };
+        return Mismatch(line.Item(kind, detail));
+    }
+
+    private static Finding Mismatch(ReconciliationItem item) => new(false, item);
+
+    private static Finding InFlight(ReconciliationItem item) => new(true, item);
+}

@@ -134,12 +134,7 @@ public sealed class CampaignService(
             || (campaign.Mode == CampaignMode.KeepItAll && campaign.RaisedMinor > 0);
         try
         {
-            await TransitionAsync(
-                new Caller(null, true),
-                id,
-                success ? CampaignTrigger.Close : CampaignTrigger.Expire,
-                ct
-            );
+            await TransitionAsync(caller: null, id, success ? CampaignTrigger.Close : CampaignTrigger.Expire, ct);
         }
         catch (InvalidCampaignTransitionException)
         {
@@ -147,8 +142,10 @@ public sealed class CampaignService(
         }
     }
 
+    /// <summary>Fires <paramref name="trigger"/> and moves the money it says; a null <paramref name="caller"/> is the
+    /// deadline worker.</summary>
     private async Task<CampaignResponse> TransitionAsync(
-        Caller caller,
+        Caller? caller,
         string id,
         CampaignTrigger trigger,
         CancellationToken ct,
@@ -158,7 +155,9 @@ public sealed class CampaignService(
         var (campaign, release) = await unitOfWork.RunAsync(
             async () =>
             {
-                var campaign = await db.LockCampaignAsync(caller, id, ct);
+                var campaign = caller is null
+                    ? await db.LockCampaignAsync(id, ct)
+                    : await db.LockCampaignAsync(caller, id, ct);
                 var action = trigger.ToString().ToLowerInvariant();
                 if (onRequest && !Allowed(campaign).Contains(action))
                 {
@@ -204,12 +203,7 @@ public sealed class CampaignService(
                 campaign.Currency,
                 ct
             );
-            await flows.WithdrawAsync(
-                new Caller(campaign.PlatformId, false),
-                wallet.Id,
-                new CreateWithdrawalRequest { BankaccountId = accountId, Amount = release },
-                ct
-            );
+            await flows.WithdrawAsync(wallet, accountId, release.Value, ct);
         }
 
         return ToResponse(campaign);

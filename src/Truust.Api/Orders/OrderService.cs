@@ -394,19 +394,31 @@ public sealed class OrderService(
             throw new NotFoundException("order_group", groupId);
         }
 
-        return await db
+        return await LockGroupAsync(groupId, ct);
+    }
+
+    /// <summary>Locks every order of a cart for Truust's own work (a payin's outcome): no caller to check.</summary>
+    public async Task<List<Order>> LockGroupAsync(string groupId, CancellationToken ct) =>
+        await db
             .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
             .ToListAsync(ct);
-    }
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
     public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
     {
-        var order = await db
-            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+        var order = await LockOrNullAsync(id, ct);
         return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
     }
+
+    /// <summary>Locks the order row for Truust's own work (a payin's outcome, the release worker): no caller to
+    /// check.</summary>
+    public async Task<Order> LockAsync(string id, CancellationToken ct) =>
+        await LockOrNullAsync(id, ct) ?? throw new NotFoundException("order", id);
+
+    private async Task<Order?> LockOrNullAsync(string id, CancellationToken ct) =>
+        await db
+            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
 
     /// <summary>Fires a trigger and records it in the history and the event outbox.</summary>
     public OrderTransition Apply(Order order, OrderTrigger trigger, OrderActor actor, string? reason = null)

@@ -128,7 +128,7 @@ public sealed class SettlementJob(
 /// <summary>Expires bank-wire payins whose deadline passed with no matching wire.</summary>
 public sealed class WireExpiryJob(
     TruustDbContext db,
-    PayinService payins,
+    WireRail wires,
     TimeProvider clock,
     IOptions<WorkerOptions> options
 ) : IWorkerJob
@@ -150,7 +150,7 @@ public sealed class WireExpiryJob(
             .ToListAsync(ct);
         foreach (var id in ids)
         {
-            await payins.ExpireWireAsync(id, ct);
+            await wires.ExpireAsync(id, ct);
         }
 
         return ids.Count;

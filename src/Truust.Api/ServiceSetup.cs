@@ -41,6 +41,7 @@ public static class ServiceSetup
             (sp, options) =>
                 options.UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required).UseSnakeCaseNamingConvention()
         );
+        services.AddSingleton(new MigratedContext(typeof(TruustDbContext)));
 
         services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -97,47 +98,21 @@ public static class ServiceSetup
         services.AddScoped<CampaignService>();
         services.AddScoped<ContributionService>();
         services.AddScoped<LoanService>();
-        services.AddScoped<CampaignDeadlineJob>();
-        services.AddHostedService<JobRunner<CampaignDeadlineJob>>();
         services.AddScoped<WebhookService>();
-        services.AddScoped<WebhookDeliveryJob>();
-        services.AddScoped<IdempotencyPurgeJob>();
-        services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
-        services
-            .AddHttpClient(WebhookDeliveryJob.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.AddHostedService(sp =>
-            ActivatorUtilities.CreateInstance<JobRunner<WebhookDeliveryJob>>(
-                sp,
-                sp.GetRequiredService<WorkerSignals>().Webhooks
-            )
-        );
-        services.AddHostedService<JobRunner<IdempotencyPurgeJob>>();
         services.AddTruustRateLimits(configuration);
         services.AddScoped<WalletFlowService>();
 
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
-        services.Configure<SimulatedBankOptions>(configuration.GetSection("Gateways:Bank"));
-        services.AddSingleton<SimulatedCardGateway>();
-        services.AddSingleton<ICardGateway>(sp => sp.GetRequiredService<SimulatedCardGateway>());
-        services.AddSingleton<SimulatedBank>();
-        services.AddSingleton<IBankGateway>(sp => sp.GetRequiredService<SimulatedBank>());
+        services.AddSimulatedGateways(configuration);
 
-        services.Configure<WorkerOptions>(configuration.GetSection("Workers"));
-        services.AddSingleton<WorkerSignals>();
-        services.AddScoped<ReleaseJob>();
-        services.AddScoped<SettlementJob>();
-        services.AddScoped<WireExpiryJob>();
-        services.AddScoped<RefundJob>();
-        services.AddHostedService(sp =>
-            ActivatorUtilities.CreateInstance<JobRunner<ReleaseJob>>(sp, sp.GetRequiredService<WorkerSignals>().Release)
-        );
-        services.AddHostedService<JobRunner<SettlementJob>>();
-        services.AddHostedService<JobRunner<WireExpiryJob>>();
-        services.AddHostedService(sp =>
-            ActivatorUtilities.CreateInstance<JobRunner<RefundJob>>(sp, sp.GetRequiredService<WorkerSignals>().Refunds)
-        );
+        services.AddWorkers(configuration);
+        services.AddPayoutJobs();
+        services.AddPayinJobs();
+        services.AddRefundJobs();
+        services.AddCampaignJobs();
+        services.AddWebhookJobs(configuration);
+        services.AddJob<IdempotencyPurgeJob>();
         return services;
     }
 

@@ -46,8 +46,5 @@ internal static class CampaignQueries
         this TruustDbContext db,
         string id,
         CancellationToken ct
-    ) =>
-        await db
-            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+    ) => await Locks.Campaign(db, id).SingleOrDefaultAsync(ct);
 }

@@ -399,9 +399,7 @@ public sealed class OrderService(
 
     /// <summary>Locks every order of a cart for Truust's own work (a payin's outcome): no caller to check.</summary>
     public async Task<List<Order>> LockGroupAsync(string groupId, CancellationToken ct) =>
-        await db
-            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
-            .ToListAsync(ct);
+        await Locks.OrderGroup(db, groupId).ToListAsync(ct);
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
     public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
@@ -416,9 +414,7 @@ public sealed class OrderService(
         await LockOrNullAsync(id, ct) ?? throw new NotFoundException("order", id);
 
     private async Task<Order?> LockOrNullAsync(string id, CancellationToken ct) =>
-        await db
-            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+        await Locks.Order(db, id).SingleOrDefaultAsync(ct);
 
     /// <summary>Fires a trigger and records it in the history and the event outbox.</summary>
     public OrderTransition Apply(Order order, OrderTrigger trigger, OrderActor actor, string? reason = null)

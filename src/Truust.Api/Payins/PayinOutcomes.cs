@@ -29,9 +29,7 @@ public sealed class PayinOutcomes(
     public async Task<Payin> LockAsync(Payin read, CancellationToken ct)
     {
         await FundingOf(read).LockAsync(read, ct);
-        return await db
-            .Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {read.Id} FOR UPDATE")
-            .SingleAsync(ct);
+        return await Locks.Payin(db, read.Id).SingleAsync(ct);
     }
 
     /// <summary>The payin's money arrived from <paramref name="source"/>: it succeeds and funds its target.</summary>

@@ -189,9 +189,7 @@ public sealed class PayoutService(
         await unitOfWork.RunAsync(
             async () =>
             {
-                var tracked = await db
-                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
-                    .SingleAsync(ct);
+                var tracked = await Locks.Payout(db, payoutId).SingleAsync(ct);
                 if (tracked.Status != PayoutStatus.InTransit)
                 {
                     return;

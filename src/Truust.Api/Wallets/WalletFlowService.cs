@@ -366,10 +366,7 @@ public sealed class WalletFlowService(
     /// SUBMITTING; a refusal puts the money back.</summary>
     private sealed class BankWithdrawal(TruustDbContext db, LedgerService ledger, string payoutId) : IBankPayment
     {
-        public async Task<Payout> LockAsync(CancellationToken ct) =>
-            await db
-                .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
-                .SingleAsync(ct);
+        public async Task<Payout> LockAsync(CancellationToken ct) => await Locks.Payout(db, payoutId).SingleAsync(ct);
 
         public Task<bool> BeginAsync(Payout payout, CancellationToken ct) =>
             Task.FromResult(payout.SourceWalletId is not null);

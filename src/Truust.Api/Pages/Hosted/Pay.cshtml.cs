@@ -105,7 +105,7 @@ public sealed partial class PayModel(PayinService payins, CardRail cards, OrderS
 
         if (payin.Status == PayinStatus.RequiresAction)
         {
-            return RedirectToPage("/ThreeDs", new { token });
+            return RedirectToPage("/Hosted/ThreeDs", new { token });
         }
 
         return Redirect(await ReturnUrlAsync(payin, ct));
@@ -126,9 +126,9 @@ public sealed partial class PayModel(PayinService payins, CardRail cards, OrderS
         switch (payin.Status)
         {
             case PayinStatus.RequiresAction:
-                return RedirectToPage("/ThreeDs", new { token = Token });
+                return RedirectToPage("/Hosted/ThreeDs", new { token = Token });
             case not PayinStatus.Pending:
-                return RedirectToPage("/PayResult", new { token = Token });
+                return RedirectToPage("/Hosted/PayResult", new { token = Token });
         }
 
         Payin = payins.ToResponse(payin);
@@ -184,7 +184,7 @@ public sealed partial class PayModel(PayinService payins, CardRail cards, OrderS
         return HostedPages.BuyerReturnUrl(
             order,
             payin.Status == PayinStatus.Succeeded,
-            Url.Page("/PayResult", new { token = Token })!
+            Url.Page("/Hosted/PayResult", new { token = Token })!
         );
     }
 

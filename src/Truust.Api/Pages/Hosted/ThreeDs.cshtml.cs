@@ -32,7 +32,7 @@ public sealed class ThreeDsModel(PayinService payins, CardRail cards, OrderServi
 
         if (payin.Status == PayinStatus.Pending)
         {
-            return RedirectToPage("/Pay", new { token });
+            return RedirectToPage("/Hosted/Pay", new { token });
         }
 
         if (payin.Status != PayinStatus.RequiresAction)
@@ -73,7 +73,7 @@ public sealed class ThreeDsModel(PayinService payins, CardRail cards, OrderServi
             HostedPages.BuyerReturnUrl(
                 order,
                 payin.Status == PayinStatus.Succeeded,
-                Url.Page("/PayResult", new { token })!
+                Url.Page("/Hosted/PayResult", new { token })!
             )
         );
     }
@@ -82,7 +82,7 @@ public sealed class ThreeDsModel(PayinService payins, CardRail cards, OrderServi
         LinkGone(
             "This authentication request has already been answered.",
             "See the payment result",
-            Url.Page("/PayResult", new { token = Token })
+            Url.Page("/Hosted/PayResult", new { token = Token })
         );
 
     private async Task<Payin?> LoadAsync(string token, CancellationToken ct)

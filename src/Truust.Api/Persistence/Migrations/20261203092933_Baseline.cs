@@ -8,11 +8,17 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Truust.Api.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class InitialCreate : Migration
+    public partial class Baseline : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AlterDatabase()
+                .Annotation("Npgsql:PostgresExtension:pg_trgm", ",,");
+
+            migrationBuilder.CreateSequence(
+                name: "ledger_posting_seq");
+
             migrationBuilder.CreateTable(
                 name: "events",
                 columns: table => new
@@ -86,7 +92,8 @@ namespace Truust.Api.Persistence.Migrations
                     kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     reference = table.Column<string>(type: "text", nullable: false),
                     order_id = table.Column<string>(type: "text", nullable: true),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    posting_sequence = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('ledger_posting_seq')")
                 },
                 constraints: table =>
                 {
@@ -124,7 +131,8 @@ namespace Truust.Api.Persistence.Migrations
                     sender_iban = table.Column<string>(type: "text", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    succeeded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    succeeded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
                 },
                 constraints: table =>
                 {
@@ -222,57 +230,6 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "simulated_bank_transfers",
-                columns: table => new
-                {
-                    reference = table.Column<string>(type: "text", nullable: false),
-                    iban = table.Column<string>(type: "text", nullable: false),
-                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "text", nullable: false),
-                    status = table.Column<string>(type: "text", nullable: false),
-                    reason = table.Column<string>(type: "text", nullable: true),
-                    settles_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_simulated_bank_transfers", x => x.reference);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "simulated_card_charges",
-                columns: table => new
-                {
-                    reference = table.Column<string>(type: "text", nullable: false),
-                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    currency = table.Column<string>(type: "text", nullable: false),
-                    brand = table.Column<string>(type: "text", nullable: false),
-                    last4 = table.Column<string>(type: "text", nullable: false),
-                    outcome = table.Column<string>(type: "text", nullable: false),
-                    decline_code = table.Column<string>(type: "text", nullable: true),
-                    refunded_minor = table.Column<long>(type: "bigint", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_simulated_card_charges", x => x.reference);
-                });
-
-            migrationBuilder.CreateTable(
-                name: "simulated_card_refunds",
-                columns: table => new
-                {
-                    reference = table.Column<string>(type: "text", nullable: false),
-                    charge_reference = table.Column<string>(type: "text", nullable: false),
-                    amount_minor = table.Column<long>(type: "bigint", nullable: false),
-                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("pk_simulated_card_refunds", x => x.reference);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "webhook_attempts",
                 columns: table => new
                 {
@@ -364,6 +321,28 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "repayment_shares",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    repayment_id = table.Column<string>(type: "text", nullable: false),
+                    campaign_id = table.Column<string>(type: "text", nullable: false),
+                    lender_id = table.Column<string>(type: "text", nullable: false),
+                    principal_minor = table.Column<long>(type: "bigint", nullable: false),
+                    interest_minor = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_repayment_shares", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_repayment_shares_repayments_repayment_id",
+                        column: x => x.repayment_id,
+                        principalTable: "repayments",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "bank_accounts",
                 columns: table => new
                 {
@@ -411,7 +390,8 @@ namespace Truust.Api.Persistence.Migrations
                     status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false, defaultValueSql: "now()")
                 },
                 constraints: table =>
                 {
@@ -834,6 +814,19 @@ namespace Truust.Api.Persistence.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_orders_metadata",
+                table: "orders",
+                column: "metadata")
+                .Annotation("Npgsql:IndexMethod", "gin");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_name_trgm",
+                table: "orders",
+                column: "name")
+                .Annotation("Npgsql:IndexMethod", "gin")
+                .Annotation("Npgsql:IndexOperators", new[] { "gin_trgm_ops" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_orders_order_group_id",
                 table: "orders",
                 column: "order_group_id");
@@ -843,6 +836,11 @@ namespace Truust.Api.Persistence.Migrations
                 table: "orders",
                 column: "status",
                 filter: "status = 'PENDING_RELEASE'");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_orders_platform_id_created_at",
+                table: "orders",
+                columns: new[] { "platform_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_orders_platform_id_id",
@@ -927,6 +925,16 @@ namespace Truust.Api.Persistence.Migrations
                 filter: "status = 'PENDING'");
 
             migrationBuilder.CreateIndex(
+                name: "ix_repayment_shares_campaign_id_lender_id",
+                table: "repayment_shares",
+                columns: new[] { "campaign_id", "lender_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_repayment_shares_repayment_id",
+                table: "repayment_shares",
+                column: "repayment_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_repayments_campaign_id",
                 table: "repayments",
                 column: "campaign_id");
@@ -990,11 +998,29 @@ namespace Truust.Api.Persistence.Migrations
                 name: "ix_webhook_endpoints_platform_id_id",
                 table: "webhook_endpoints",
                 columns: new[] { "platform_id", "id" });
+
+            // Hand-written (carried over from the pre-release LedgerAppendOnly migration): the ledger and the order
+            // status history are append-only. A correction is a new reversing transfer; without this trigger a
+            // stray UPDATE or DELETE could rewrite history and make balances disagree with their transfers.
+            migrationBuilder.Sql(@"
+CREATE FUNCTION ledger_transfers_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'ledger_transfers is append-only: % refused', TG_OP;
+END $$;
+CREATE TRIGGER tr_ledger_transfers_append_only BEFORE UPDATE OR DELETE ON ledger_transfers
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfers_append_only();
+CREATE TRIGGER tr_order_status_changes_append_only BEFORE UPDATE OR DELETE ON order_status_changes
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfers_append_only();");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(@"
+DROP TRIGGER tr_order_status_changes_append_only ON order_status_changes;
+DROP TRIGGER tr_ledger_transfers_append_only ON ledger_transfers;
+DROP FUNCTION ledger_transfers_append_only();");
+
             migrationBuilder.DropTable(
                 name: "api_keys");
 
@@ -1035,16 +1061,7 @@ namespace Truust.Api.Persistence.Migrations
                 name: "refunds");
 
             migrationBuilder.DropTable(
-                name: "repayments");
-
-            migrationBuilder.DropTable(
-                name: "simulated_bank_transfers");
-
-            migrationBuilder.DropTable(
-                name: "simulated_card_charges");
-
-            migrationBuilder.DropTable(
-                name: "simulated_card_refunds");
+                name: "repayment_shares");
 
             migrationBuilder.DropTable(
                 name: "wallet_transfers");
@@ -1062,6 +1079,9 @@ namespace Truust.Api.Persistence.Migrations
                 name: "orders");
 
             migrationBuilder.DropTable(
+                name: "repayments");
+
+            migrationBuilder.DropTable(
                 name: "wallets");
 
             migrationBuilder.DropTable(
@@ -1075,6 +1095,9 @@ namespace Truust.Api.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "platforms");
+
+            migrationBuilder.DropSequence(
+                name: "ledger_posting_seq");
         }
     }
 }

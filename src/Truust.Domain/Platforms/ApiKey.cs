@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using Truust.Domain;
 
-namespace Truust.Api.Platforms;
+namespace Truust.Domain.Platforms;
 
 /// <summary>
 /// A platform's secret API key. Only its SHA-256 hash is stored: the key itself is shown once, at creation.

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Gateways;
-using Truust.Api.Gateways.Simulated;
 using Truust.Api.Http;
 using Truust.Api.Ledger;
 using Truust.Api.Persistence;

@@ -97,11 +97,22 @@ public static class ServiceSetup
         services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
         services.AddScoped<PayinService>();
+        services.AddScoped<PayinOutcomes>();
+        services.AddScoped<CardRail>();
+        services.AddScoped<WireRail>();
+        // What a payin pays for: one implementation per target, each in its feature folder.
+        services.AddScoped<IPayinFunding, OrderFunding>();
+        services.AddScoped<IPayinFunding, CartFunding>();
+        services.AddScoped<IPayinFunding, TopupFunding>();
+        services.AddScoped<IPayinFunding, ContributionFunding>();
+        services.AddScoped<OrderPaymentService>();
         services.AddScoped<PayoutService>();
+        services.AddScoped<BankSubmission>();
         services.AddScoped<RefundService>();
         services.AddScoped<OrderGroupService>();
         services.AddScoped<CampaignService>();
-        services.AddScoped<ContributionFunding>();
+        services.AddScoped<ContributionService>();
+        services.AddScoped<LoanService>();
         services.AddScoped<WebhookService>();
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
         services.AddTruustRateLimits(configuration);

@@ -36,7 +36,7 @@ public sealed class OrderService(
             await customers.FindAsync(caller, request.BuyerId, ct);
         }
 
-        var (order, splits) = await AddAsync(caller, request, groupId: null, ct);
+        var (order, splits) = await AddAsync(caller, request, request.BuyerId, request.Currency!, groupId: null, ct);
         await unitOfWork.SaveAsync(ct);
         return ToResponse(order, splits, caller);
     }
@@ -51,25 +51,25 @@ public sealed class OrderService(
         CancellationToken ct
     )
     {
-        request.BuyerId = buyerId;
-        request.Currency = currency;
-        return (await AddAsync(caller, request, groupId, ct)).Order;
+        return (await AddAsync(caller, request, buyerId, currency, groupId, ct)).Order;
     }
 
     /// <summary>Builds an order with its fee and splits and adds it (and its order.created event) to the unit of
-    /// work.</summary>
+    /// work. A cart's order takes its buyer and currency from the cart, not from its own part of the request.</summary>
     private async Task<(Order Order, List<OrderSplit> Splits)> AddAsync(
         Caller caller,
         CreateOrderRequest request,
+        string? buyerId,
+        string currency,
         string? groupId,
         CancellationToken ct
     )
     {
         var platformId = caller.RequirePlatform();
         var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
-        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
+        var amount = Money.Positive(request.Amount!.Value, currency);
         var seller = await customers.FindAsync(caller, request.SellerId!, ct);
-        var order = new Order(platformId, request.Name!, amount, request.BuyerId, seller.Id, clock.GetUtcNow())
+        var order = new Order(platformId, request.Name!, amount, buyerId, seller.Id, clock.GetUtcNow())
         {
             OrderGroupId = groupId,
             BuyerConfirmedUrl = request.BuyerConfirmedUrl,
@@ -394,15 +394,27 @@ public sealed class OrderService(
             throw new NotFoundException("order_group", groupId);
         }
 
-        return await Locks.OrderGroup(db, groupId).ToListAsync(ct);
+        return await LockGroupAsync(groupId, ct);
     }
+
+    /// <summary>Locks every order of a cart for Truust's own work (a payin's outcome): no caller to check.</summary>
+    public async Task<List<Order>> LockGroupAsync(string groupId, CancellationToken ct) =>
+        await Locks.OrderGroup(db, groupId).ToListAsync(ct);
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
     public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
     {
-        var order = await Locks.Order(db, id).SingleOrDefaultAsync(ct);
+        var order = await LockOrNullAsync(id, ct);
         return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
     }
+
+    /// <summary>Locks the order row for Truust's own work (a payin's outcome, the release worker): no caller to
+    /// check.</summary>
+    public async Task<Order> LockAsync(string id, CancellationToken ct) =>
+        await LockOrNullAsync(id, ct) ?? throw new NotFoundException("order", id);
+
+    private async Task<Order?> LockOrNullAsync(string id, CancellationToken ct) =>
+        await Locks.Order(db, id).SingleOrDefaultAsync(ct);
 
     /// <summary>Fires a trigger and records it in the history and the event outbox.</summary>
     public OrderTransition Apply(Order order, OrderTrigger trigger, OrderActor actor, string? reason = null)

@@ -8,7 +8,7 @@ namespace Truust.Api.Payins;
 /// <summary>Expires bank-wire payins whose deadline passed with no matching wire.</summary>
 public sealed class WireExpiryJob(
     TruustDbContext db,
-    PayinService payins,
+    WireRail wires,
     TimeProvider clock,
     IOptions<WorkerOptions> options
 ) : IWorkerJob
@@ -36,7 +36,7 @@ public sealed class WireExpiryJob(
         );
         foreach (var id in ids)
         {
-            await payins.ExpireWireAsync(id, ct);
+            await wires.ExpireAsync(id, ct);
         }
 
         return ids.Count;

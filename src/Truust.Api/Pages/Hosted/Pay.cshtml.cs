@@ -15,7 +15,7 @@ namespace Truust.Api.Pages.Hosted;
 /// A payin's <c>direct_link</c> (<c>/pay/{token}</c>): the simulated card processor's page for a card payin, the
 /// wire instructions for a bank wire. A payin that is decided sends the visitor to its result.
 /// </summary>
-public sealed partial class PayModel(PayinService payins, OrderService orders, OrderSummaries summaries)
+public sealed partial class PayModel(PayinService payins, CardRail cards, OrderService orders, OrderSummaries summaries)
     : HostedPageModel
 {
     public string Token { get; private set; } = string.Empty;
@@ -94,7 +94,7 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
 
         try
         {
-            payin = await payins.SubmitCardAsync(payin, card, ct);
+            payin = await cards.SubmitAsync(payin, card, ct);
         }
         catch (BusinessRuleException e) when (e.Code is "invalid_card_number" or "expired_card")
         {

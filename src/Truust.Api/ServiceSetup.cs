@@ -124,7 +124,7 @@ public static class ServiceSetup
 
         services.AddWorkers(configuration);
         services.AddPayoutJobs();
-        services.AddPayinJobs();
+        services.AddPayinJobs(configuration);
         services.AddRefundJobs();
         services.AddCampaignJobs();
         services.AddWebhookJobs(configuration);

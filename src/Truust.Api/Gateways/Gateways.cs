@@ -41,6 +41,12 @@ public interface ICardGateway
 
     /// <summary>Refunds part or all of a charge back to the card.</summary>
     Task RefundAsync(string refundReference, string chargeReference, Money amount, CancellationToken ct);
+
+    /// <summary>
+    /// What the processor knows of the charge made with <paramref name="reference"/> (its idempotency key), or null
+    /// when no call with that reference ever reached it. The recovery of a payin left PROCESSING asks this.
+    /// </summary>
+    Task<CardAuthorization?> FindChargeAsync(string reference, CancellationToken ct);
 }
 
 public enum BankTransferStatus

@@ -36,6 +36,12 @@ public sealed class CommitFirstCardGateway(ICardGateway inner, UnitOfWork unitOf
         await unitOfWork.CommitBeforeOutsideCallAsync(ct);
         await inner.RefundAsync(refundReference, chargeReference, amount, ct);
     }
+
+    public async Task<CardAuthorization?> FindChargeAsync(string reference, CancellationToken ct)
+    {
+        await unitOfWork.CommitBeforeOutsideCallAsync(ct);
+        return await inner.FindChargeAsync(reference, ct);
+    }
 }
 
 /// <summary>The same rule for the bank (see <see cref="CommitFirstCardGateway"/>).</summary>

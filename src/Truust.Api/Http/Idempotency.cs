@@ -112,11 +112,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             }
 
             // Only a request that committed before an outside call leaves its key IN_FLIGHT where others can see
-            // it. Its lease is taken over only when it ended and nothing of it took effect.
+            // it. Its lease is taken over once it has ended: when nothing of it took effect, the retry runs afresh;
+            // when part of it did, only an endpoint that can pick up where the dead request stopped is re-run.
+            var resumable = context.GetEndpoint()?.Metadata.GetMetadata<ResumableAfterCrashAttribute>() is not null;
             var takenOver =
-                !existing.EffectCommitted
+                (!existing.EffectCommitted || resumable)
                 && existing.LockedUntil <= now
-                && await unitOfWork.TakeOverRequestAsync(existing, lease, ct);
+                && await unitOfWork.TakeOverRequestAsync(existing, lease, resume: resumable, ct);
             if (!takenOver)
             {
                 if (existing.EffectCommitted && existing.LockedUntil <= now)
@@ -210,3 +212,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }
+
+/// <summary>
+/// Marks an endpoint whose request, if the process dies after part of it committed (a card sent to the processor),
+/// can be re-run under the same Idempotency-Key and picks up where the dead one stopped, so the retry gets a real
+/// answer instead of <c>409 idempotency_response_lost</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ResumableAfterCrashAttribute : Attribute;

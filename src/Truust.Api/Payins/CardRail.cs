@@ -1,6 +1,9 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Truust.Api.Gateways;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Persistence.Records;
 using Truust.Api.Webhooks;
 using Truust.Domain;
 using Truust.Domain.Ledger;
@@ -9,20 +12,27 @@ using Truust.Domain.Payments;
 namespace Truust.Api.Payins;
 
 /// <summary>
-/// The card rail: the buyer's card reaches the card gateway outside any transaction, a 3-D Secure challenge is
-/// answered the same way, and each answer is then recorded in one transaction that locks what the payin funds,
-/// so an answer that arrives after the target moved on (an order cancelled meanwhile) cannot fund it.
+/// The card rail. Every call to the card processor follows one protocol: the payin moves to PROCESSING under its
+/// row lock and that commits (the intent); only the request that made that move calls the processor, with the payin
+/// id as the processor's idempotency key, outside any transaction; the outcome is recorded in a second transaction.
+/// A concurrent submission finds the payin PROCESSING and gets 409 <c>payin_processing</c>; a request that dies
+/// after the charge leaves the payin PROCESSING, and <see cref="CardRecoveryJob"/> asks the processor what happened
+/// once the intent's lease has passed. A charge that funded the escrow is never voided; only a charge that arrives
+/// for a payin that can no longer take it (failed, cancelled) is.
 /// </summary>
 public sealed class CardRail(
+    TruustDbContext db,
     UnitOfWork unitOfWork,
     PayinOutcomes outcomes,
     EventOutbox events,
     ICardGateway cards,
+    RequestIdempotency idempotency,
+    IOptions<CardRailOptions> options,
     TimeProvider clock
 )
 {
     /// <summary>
-    /// The buyer's card details reach the card gateway; the outcome is then recorded. The card number is checked
+    /// The buyer's card details reach the card processor; the outcome is then recorded. The card number is checked
     /// (Luhn, expiry) before it is sent, and never stored.
     /// </summary>
     public async Task<Payin> SubmitAsync(Payin payin, CardDetails card, CancellationToken ct)
@@ -35,12 +45,14 @@ public sealed class CardRail(
             );
         }
 
-        if (payin.Status != PayinStatus.Pending)
+        CardRules.Validate(card, clock.GetUtcNow());
+        if (idempotency.Resumed)
         {
-            throw new ConflictException("payin_not_open", $"Payin {payin.Id} is {EnumWire.Name(payin.Status)}.");
+            // A retry of a submission that died after sending the card: what the processor did is the answer.
+            return await ResolveAsync(payin.Id, ct);
         }
 
-        CardRules.Validate(card, clock.GetUtcNow());
+        await StartProcessingAsync(payin.Id, PayinStatus.Pending, ct);
         var authorization = await cards.AuthorizeAsync(payin.Id, payin.Amount, card, ct);
         return await RecordAsync(payin.Id, authorization, card.Expiry, ct);
     }
@@ -48,32 +60,102 @@ public sealed class CardRail(
     /// <summary>The buyer answered the 3-D Secure challenge.</summary>
     public async Task<Payin> CompleteChallengeAsync(Payin payin, bool authenticated, CancellationToken ct)
     {
-        if (payin.Status != PayinStatus.RequiresAction)
+        if (idempotency.Resumed)
         {
-            throw new ConflictException(
-                "no_challenge_pending",
-                $"Payin {payin.Id} has no 3-D Secure challenge pending."
-            );
+            return await ResolveAsync(payin.Id, ct);
         }
 
+        await StartProcessingAsync(payin.Id, PayinStatus.RequiresAction, ct);
         var authorization = await cards.CompleteChallengeAsync(payin.Id, authenticated, ct);
         return await RecordAsync(payin.Id, authorization, payin.CardExpiry, ct);
     }
+
+    /// <summary>
+    /// Resolves a payin left PROCESSING by asking the processor what became of its charge, and records that once.
+    /// A charge the processor never saw fails the payin, but only once the intent's lease has passed: until then
+    /// the request that made the intent may still be on its way to the processor. Returns the payin as it is now.
+    /// </summary>
+    public async Task<Payin> ResolveAsync(string payinId, CancellationToken ct)
+    {
+        var payin = await db.Payins.AsNoTracking().FirstAsync(p => p.Id == payinId, ct);
+        if (payin.Status != PayinStatus.Processing)
+        {
+            return payin;
+        }
+
+        var charge = await cards.FindChargeAsync(payinId, ct);
+        if (charge is not null)
+        {
+            return await RecordAsync(payinId, charge, payin.CardExpiry, ct, raiseWhenLate: false);
+        }
+
+        return await unitOfWork.RunAsync(
+            async () =>
+            {
+                var locked = await outcomes.LockAsync(payinId, ct);
+                if (locked.Status != PayinStatus.Processing || LeaseOf(locked) > clock.GetUtcNow())
+                {
+                    return locked;
+                }
+
+                locked.Fail(
+                    "card_attempt_lost",
+                    "The card payment never reached the card processor; no money was taken. Pay again.",
+                    clock.GetUtcNow()
+                );
+                await outcomes.FailedAsync(locked, ct);
+                return locked;
+            },
+            ct
+        );
+    }
+
+    /// <summary>The intent: the payin moves to PROCESSING under its row lock, with a lease, and that commits.</summary>
+    private Task StartProcessingAsync(string payinId, PayinStatus expected, CancellationToken ct) =>
+        unitOfWork.RunAsync(
+            async () =>
+            {
+                var payin = await outcomes.LockAsync(payinId, ct);
+                if (payin.Status == PayinStatus.Processing || payin.Status == expected)
+                {
+                    payin.StartProcessing(clock.GetUtcNow());
+                }
+                else if (expected == PayinStatus.RequiresAction)
+                {
+                    throw new ConflictException(
+                        "no_challenge_pending",
+                        $"Payin {payinId} has no 3-D Secure challenge pending."
+                    );
+                }
+                else
+                {
+                    throw new ConflictException("payin_not_open", $"Payin {payinId} is {EnumWire.Name(payin.Status)}.");
+                }
+
+                // Until this lease ends, the recovery job leaves the payin to this request.
+                db.Entry(payin).Property<DateTimeOffset>(Claims.LeaseProperty).CurrentValue = clock
+                    .GetUtcNow()
+                    .AddSeconds(options.Value.ProcessingLeaseSeconds);
+            },
+            ct
+        );
 
     private async Task<Payin> RecordAsync(
         string payinId,
         CardAuthorization authorization,
         string? expiry,
-        CancellationToken ct
+        CancellationToken ct,
+        bool raiseWhenLate = true
     )
     {
         var recorded = await unitOfWork.RunAsync(
             async () =>
             {
                 var payin = await outcomes.LockAsync(payinId, ct);
-                if (!payin.IsOpen)
+                if (payin.Status != PayinStatus.Processing)
                 {
-                    return (Payin: payin, Late: true);
+                    // Recorded already (by the recovery job, or a cancel that resolved it first), or closed.
+                    return (Payin: payin, Late: payin.Status != PayinStatus.Succeeded);
                 }
 
                 payin.RecordCard(authorization.Brand, authorization.Last4, expiry ?? string.Empty);
@@ -103,21 +185,38 @@ public sealed class CardRail(
 
         if (recorded.Late)
         {
-            // The payin was closed (its order cancelled) while the card was being charged: the charge must not
-            // stay on the buyer's card with nothing in escrow to show for it, so it is voided at the processor.
+            // The payin can no longer take this charge (it failed or was cancelled meanwhile): the charge must not
+            // stay on the buyer's card with nothing in escrow to show for it, so it is voided at the processor. A
+            // payin that SUCCEEDED was funded by this very charge (one charge per payin id) and is never voided.
             if (authorization.Outcome == CardOutcome.Approved)
             {
                 await cards.RefundAsync($"{payinId}-void", payinId, recorded.Payin.Amount, ct);
             }
 
-            throw new ConflictException(
-                "payin_not_open",
-                $"Payin {payinId} is already {EnumWire.Name(recorded.Payin.Status)}; the card was not charged."
-            );
+            if (raiseWhenLate)
+            {
+                throw new ConflictException(
+                    "payin_not_open",
+                    $"Payin {payinId} is already {EnumWire.Name(recorded.Payin.Status)}; the card was not charged."
+                );
+            }
         }
 
         return recorded.Payin;
     }
+
+    private DateTimeOffset LeaseOf(Payin payin) =>
+        db.Entry(payin).Property<DateTimeOffset>(Claims.LeaseProperty).CurrentValue;
+}
+
+/// <summary>Settings of the card rail (section <c>Payins:Card</c>).</summary>
+public sealed class CardRailOptions
+{
+    /// <summary>
+    /// How long the request that sent a card to the processor has to record its outcome before the recovery job
+    /// asks the processor instead. Longer than any processor call takes.
+    /// </summary>
+    public int ProcessingLeaseSeconds { get; set; } = 30;
 }
 
 /// <summary>Card checks Truust makes before a number reaches the gateway.</summary>

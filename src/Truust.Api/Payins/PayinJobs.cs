@@ -4,6 +4,10 @@ namespace Truust.Api.Payins;
 
 public static class PayinJobs
 {
-    /// <summary>The worker that expires unanswered bank-wire payins.</summary>
-    public static IServiceCollection AddPayinJobs(this IServiceCollection services) => services.AddJob<WireExpiryJob>();
+    /// <summary>The workers that expire unanswered bank-wire payins and recover card payins left PROCESSING.</summary>
+    public static IServiceCollection AddPayinJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<CardRailOptions>(configuration.GetSection("Payins:Card"));
+        return services.AddJob<WireExpiryJob>().AddJob<CardRecoveryJob>();
+    }
 }

@@ -29,13 +29,17 @@ public static class Claims
     /// <summary>The column every claimable table carries: when the row may next be claimed.</summary>
     public const string LeaseColumn = "next_attempt_at";
 
+    /// <summary>The shadow property that maps <see cref="LeaseColumn"/> on entities given one by
+    /// <see cref="HasClaimLease{T}"/>.</summary>
+    public const string LeaseProperty = "NextAttemptAt";
+
     /// <summary>
     /// Gives an entity whose own data has no retry time (a payin, a campaign) the lease column, as a shadow
     /// property: the lease is the workers' business, not the domain's. A new row is due at once (DEFAULT now()).
     /// </summary>
     public static void HasClaimLease<T>(this EntityTypeBuilder<T> entity)
         where T : class =>
-        entity.Property<DateTimeOffset>("NextAttemptAt").HasColumnName(LeaseColumn).HasDefaultValueSql("now()");
+        entity.Property<DateTimeOffset>(LeaseProperty).HasColumnName(LeaseColumn).HasDefaultValueSql("now()");
 
     /// <summary>Claims up to <paramref name="limit"/> rows of <paramref name="query"/> and returns their ids.</summary>
     public static Task<List<string>> ClaimAsync(

@@ -126,16 +126,23 @@ public sealed class UnitOfWork
     /// Opens the request transaction for a key whose earlier holder died before any effect: the lease moves to this
     /// request (a new fencing token) in the same transaction, so the dead holder can never commit under it again.
     /// </summary>
-    public async Task<bool> TakeOverRequestAsync(IdempotencyRecord stale, DateTimeOffset lease, CancellationToken ct)
+    public async Task<bool> TakeOverRequestAsync(
+        IdempotencyRecord stale,
+        DateTimeOffset lease,
+        bool resume,
+        CancellationToken ct
+    )
     {
         _request = await _db.Database.BeginTransactionAsync(ct);
-        if (!await IdempotencyStore.TryTakeOverAsync(_db, stale, lease, ct))
+        if (!await IdempotencyStore.TryTakeOverAsync(_db, stale, lease, resume, ct))
         {
             await EndRequestAsync(commit: false, ct);
             return false;
         }
 
         _idempotency.Current = (stale.Scope, stale.Key, lease);
+        _idempotency.Resumed = stale.EffectCommitted;
+        _idempotency.EffectCommitted = stale.EffectCommitted;
         return true;
     }
 

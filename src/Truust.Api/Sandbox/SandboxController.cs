@@ -27,6 +27,7 @@ public sealed class SandboxController(
     /// 4000000000000002 is declined, 4000000000009995 has insufficient funds, 4000002760003184 requires 3-D Secure.
     /// </summary>
     [HttpPost("payins/{id}/card")]
+    [ResumableAfterCrash]
     public async Task<PayinResponse> PayByCard(string id, SandboxCardRequest request, CancellationToken ct)
     {
         var payin = await payins.FindAsync(Caller, id, ct);
@@ -42,6 +43,7 @@ public sealed class SandboxController(
 
     /// <summary>Answers the 3-D Secure challenge of a payin that requires it.</summary>
     [HttpPost("payins/{id}/3ds")]
+    [ResumableAfterCrash]
     public async Task<PayinResponse> Challenge(string id, SandboxChallengeRequest request, CancellationToken ct)
     {
         var payin = await payins.FindAsync(Caller, id, ct);

@@ -15,6 +15,13 @@ public enum PayinStatus
 
     /// <summary>The card issuer asks for a 3-D Secure challenge (PSD2 strong customer authentication).</summary>
     RequiresAction,
+
+    /// <summary>
+    /// The card (or the answer to its challenge) is with the card processor and its outcome is not recorded yet.
+    /// Only the request that moved the payin here calls the processor; if it dies, the recovery job asks the
+    /// processor what happened and records it.
+    /// </summary>
+    Processing,
     Succeeded,
     Failed,
     Cancelled,
@@ -113,7 +120,32 @@ public sealed class Payin : IHasId
 
     public DateTimeOffset? SucceededAt { get; private set; }
 
-    public bool IsOpen => Status is PayinStatus.Pending or PayinStatus.RequiresAction;
+    /// <summary>Not decided yet: the payin may still succeed or fail.</summary>
+    public bool IsOpen => Status is PayinStatus.Pending or PayinStatus.RequiresAction or PayinStatus.Processing;
+
+    /// <summary>
+    /// The card, or the answer to its 3-D Secure challenge, goes to the processor now. Exactly one request can make
+    /// this move for a payin (it holds the payin's row lock), and only that request calls the processor: a second
+    /// submission finds the payin PROCESSING and is told so, instead of charging or voiding anything.
+    /// </summary>
+    public void StartProcessing(DateTimeOffset now)
+    {
+        if (Status == PayinStatus.Processing)
+        {
+            throw new ConflictException(
+                "payin_processing",
+                $"A card payment for payin {Id} is in progress; its outcome will be on the payin in a moment."
+            );
+        }
+
+        if (Status is not (PayinStatus.Pending or PayinStatus.RequiresAction))
+        {
+            throw new ConflictException("payin_not_open", $"Payin {Id} is already {Status}.");
+        }
+
+        Status = PayinStatus.Processing;
+        UpdatedAt = now;
+    }
 
     public void RecordCard(string brand, string last4, string expiry)
     {
@@ -158,6 +190,16 @@ public sealed class Payin : IHasId
     public void Cancel(DateTimeOffset now)
     {
         EnsureOpen();
+        if (Status == PayinStatus.Processing)
+        {
+            // Cancelling now could leave a charge the processor approves a moment later with nothing to show for
+            // it; the card's outcome is resolved first (CardRail.ResolveAsync), then the order is cancelled.
+            throw new ConflictException(
+                "payin_processing",
+                $"A card payment for payin {Id} is in progress; try again once its outcome is recorded."
+            );
+        }
+
         Status = PayinStatus.Cancelled;
         UpdatedAt = now;
     }

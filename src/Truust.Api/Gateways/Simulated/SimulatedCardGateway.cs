@@ -52,8 +52,26 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
             CreatedAt = clock.GetUtcNow(),
         };
         db.CardCharges.Add(charge);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: "23505" })
+        {
+            // Two calls with one reference at the same moment: like a real processor's idempotency, the second
+            // gets the first one's charge rather than an error or a second charge.
+            return ToAuthorization(await db.CardCharges.AsNoTracking().FirstAsync(c => c.Reference == reference, ct));
+        }
+
         return ToAuthorization(charge);
+    }
+
+    public async Task<CardAuthorization?> FindChargeAsync(string reference, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
+        var charge = await db.CardCharges.AsNoTracking().FirstOrDefaultAsync(c => c.Reference == reference, ct);
+        return charge is null ? null : ToAuthorization(charge);
     }
 
     public async Task<CardAuthorization> CompleteChallengeAsync(

@@ -16,6 +16,12 @@ public sealed class RequestIdempotency
 
     /// <summary>An effect of this request has committed.</summary>
     public bool EffectCommitted { get; set; }
+
+    /// <summary>
+    /// This request re-runs a key whose earlier holder died after committing part of its work (a card sent to the
+    /// processor): the endpoint picks up where that one stopped instead of starting again.
+    /// </summary>
+    public bool Resumed { get; set; }
 }
 
 /// <summary>Thrown when a request's Idempotency-Key lease was taken over by a retry: it must not commit.</summary>
@@ -50,13 +56,14 @@ public static class IdempotencyStore
         TruustDbContext db,
         IdempotencyRecord stale,
         DateTimeOffset lease,
+        bool evenAfterEffect,
         CancellationToken ct
     ) =>
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"""
             UPDATE idempotency_records SET locked_until = {lease}
-            WHERE scope = {stale.Scope} AND key = {stale.Key} AND status = {InFlight} AND effect_committed = false
-                AND locked_until = {stale.LockedUntil}
+            WHERE scope = {stale.Scope} AND key = {stale.Key} AND status = {InFlight}
+                AND (effect_committed = false OR {evenAfterEffect}) AND locked_until = {stale.LockedUntil}
             """,
             ct
         ) == 1;

@@ -67,6 +67,41 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_double_click_on_pay_charges_the_card_once_and_never_voids_the_charge_that_funded_the_escrow()
+    {
+        using var shop = await Host.NewPlatformAsync();
+        var order = await CreateOrderAsync(shop, withBuyer: true, withUrls: false);
+        var id = order.Str("id");
+
+        // Without JavaScript nothing disables the button after the first click: both clicks post the form, as an
+        // impatient buyer's double-click does on a slow page.
+        await InBrowserAsync(
+            async page =>
+            {
+                await page.GotoAsync(order.Str("buyer_link"));
+                await page.GetByLabel("Card").CheckAsync();
+                await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).ClickAsync();
+                await FillCardAsync(page, "4242 4242 4242 4242");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Pay 150.00 EUR" }).DblClickAsync();
+                await page.WaitForURLAsync(new Regex("/result$"));
+                await Expect(Heading(page, "Payment received")).ToBeVisibleAsync();
+            },
+            javaScript: false
+        );
+
+        order = await shop.OrderAsync(id);
+        Assert.Equal(("PUBLISHED", Amount, 0L), (order.Str("status"), order.Long("held"), order.Long("refunded")));
+        Assert.Single(await shop.LedgerAsync(id));
+        await using var connection = await Host.Database.OpenAsync();
+        await using var voids = new Npgsql.NpgsqlCommand(
+            "SELECT count(*) FROM simulator.card_refunds WHERE charge_reference = @payin",
+            connection
+        );
+        voids.Parameters.AddWithValue("payin", order.Str("payin_id"));
+        Assert.Equal(0L, (long)(await voids.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task A_declined_card_then_a_retry_with_another_card_succeeds()
     {
         using var shop = await Host.NewPlatformAsync();

@@ -96,6 +96,12 @@ public sealed partial class PayModel(PayinService payins, CardRail cards, OrderS
         {
             payin = await cards.SubmitAsync(payin, card, ct);
         }
+        catch (ConflictException e) when (e.Code is "payin_processing" or "payin_not_open")
+        {
+            // A double-click: the first submission is charging the card. The buyer sees that payment in progress
+            // and then its result, never an error.
+            return RedirectToPage("/Hosted/PayResult", new { token });
+        }
         catch (BusinessRuleException e) when (e.Code is "invalid_card_number" or "expired_card")
         {
             Errors[e.Code == "expired_card" ? "expiry" : "number"] =

@@ -25,6 +25,9 @@ public sealed class PayResultModel(
 
     public bool Paid => Payin.Status == PayinStatus.Succeeded;
 
+    /// <summary>The card is with the processor right now: the page refreshes itself until the outcome is in.</summary>
+    public bool InProgress => Payin.Status == PayinStatus.Processing;
+
     /// <summary>Back to the platform, when it gave a URL for this outcome.</summary>
     public string? ReturnUrl { get; private set; }
 
@@ -57,7 +60,7 @@ public sealed class PayResultModel(
             Summary = await summaries.OfAsync(order, ct);
             var returnUrl = HostedPages.BuyerReturnUrl(order, Paid, fallback: string.Empty);
             ReturnUrl = returnUrl.Length == 0 ? null : returnUrl;
-            if (!Paid && order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Pay))
+            if (!Paid && !InProgress && order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Pay))
             {
                 RetryUrl = Url.Page("/Hosted/Buyer", new { token = order.BuyerToken });
             }
@@ -73,7 +76,9 @@ public sealed class PayResultModel(
                     : null;
         }
 
-        ViewData["Title"] = Paid ? "Payment received" : "Payment not completed";
+        ViewData["Title"] = Paid ? "Payment received"
+            : InProgress ? "Payment in progress"
+            : "Payment not completed";
         return Page();
     }
 }

@@ -56,6 +56,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<Campaign> Campaigns => Set<Campaign>();
 
+    public DbSet<CampaignStatusChange> CampaignStatusChanges => Set<CampaignStatusChange>();
+
     public DbSet<Contribution> Contributions => Set<Contribution>();
 
     public DbSet<Instalment> Instalments => Set<Instalment>();
@@ -218,6 +220,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
                 t.HasCheckConstraint("ck_orders_held_non_negative", "held_minor >= 0 AND refunded_minor >= 0");
             });
         });
+
+        model.ApplyConfiguration(new Campaigns.CampaignStatusChangeConfiguration());
 
         model.Entity<OrderStatusChange>(b =>
         {

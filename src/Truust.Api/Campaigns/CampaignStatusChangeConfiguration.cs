@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Truust.Api.Persistence;
+using Truust.Domain.Campaigns;
+
+namespace Truust.Api.Campaigns;
+
+/// <summary>A campaign's append-only status history, read oldest first by campaign.</summary>
+public sealed class CampaignStatusChangeConfiguration : IEntityTypeConfiguration<CampaignStatusChange>
+{
+    public void Configure(EntityTypeBuilder<CampaignStatusChange> b)
+    {
+        b.HasKey(c => c.Id);
+        b.HasIndex(c => new { c.CampaignId, c.At });
+        b.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId);
+        // Stored by wire name like every enum (statuses already are, by the context's conventions).
+        b.Property(c => c.Trigger).HasConversion<UpperSnakeEnumConverter<CampaignTrigger>>().HasMaxLength(32);
+        b.Property(c => c.Actor).HasConversion<UpperSnakeEnumConverter<CampaignActor>>().HasMaxLength(32);
+    }
+}

@@ -85,6 +85,8 @@ public static class ServiceSetup
         services.AddScoped<RefundService>();
         services.AddScoped<OrderGroupService>();
         services.AddScoped<CampaignService>();
+        services.AddScoped<ContributionService>();
+        services.AddScoped<LoanService>();
         services.AddScoped<ContributionFunding>();
         services.AddScoped<CampaignDeadlineJob>();
         services.AddHostedService<JobRunner<CampaignDeadlineJob>>();

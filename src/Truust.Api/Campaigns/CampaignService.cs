@@ -26,7 +26,8 @@ public sealed class CampaignService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     CustomerService customers,
-    PayinService payins,
+    ContributionService contributions,
+    LoanService loans,
     RefundService refunds,
     LedgerService ledger,
     WalletService wallets,
@@ -82,13 +83,8 @@ public sealed class CampaignService(
         return ToResponse(campaign);
     }
 
-    public async Task<Campaign> FindAsync(Caller caller, string id, CancellationToken ct)
-    {
-        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-        return campaign is not null && caller.CanSee(campaign.PlatformId)
-            ? campaign
-            : throw new NotFoundException("campaign", id);
-    }
+    public Task<Campaign> FindAsync(Caller caller, string id, CancellationToken ct) =>
+        db.FindCampaignAsync(caller, id, ct);
 
     public async Task<Campaign?> FindByIdAsync(string id, CancellationToken ct) =>
         await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -102,99 +98,6 @@ public sealed class CampaignService(
         }
 
         return Paging.PageAsync(campaigns, query, ToResponse, ct);
-    }
-
-    /// <summary>A contribution: a payin into the campaign's escrow (card and wire complete later; wallet at
-    /// once).</summary>
-    public async Task<ContributionResponse> ContributeAsync(
-        Caller caller,
-        string campaignId,
-        CreateContributionRequest request,
-        CancellationToken ct
-    )
-    {
-        var contributor = await customers.FindAsync(caller, request.ContributorId!, ct);
-        var (contribution, payin) = await unitOfWork.RunAsync(
-            async () =>
-            {
-                var campaign = await LockAsync(caller, campaignId, ct);
-                if (contributor.PlatformId != campaign.PlatformId)
-                {
-                    throw new NotFoundException("customer", contributor.Id);
-                }
-
-                var amount = Money.Positive(request.Amount!.Value, campaign.Currency);
-                string? walletId = null;
-                if (request.Type == PayinType.Wallet)
-                {
-                    var wallet = await wallets.FindAsync(caller, request.WalletId!, ct);
-                    if (wallet.CustomerId != contributor.Id || wallet.Currency != campaign.Currency)
-                    {
-                        throw new BusinessRuleException(
-                            "wallet_not_contributors",
-                            $"A WALLET contribution is paid from the contributor's own {campaign.Currency} wallet.",
-                            "wallet_id"
-                        );
-                    }
-
-                    walletId = wallet.Id;
-                }
-
-                campaign.ReserveContribution(amount.AmountMinor, clock.GetUtcNow());
-                var contribution = new Contribution(campaign.Id, contributor.Id, amount, clock.GetUtcNow());
-                db.Contributions.Add(contribution);
-                var payin = await payins.AddContributionPayinAsync(
-                    campaign.PlatformId,
-                    request.Type!.Value,
-                    amount,
-                    campaign.Id,
-                    contribution.Id,
-                    contributor.Id,
-                    walletId,
-                    ct
-                );
-                contribution.PayinId = payin.Id;
-                return (contribution, payin);
-            },
-            ct
-        );
-        return new ContributionResponse(
-            contribution.Id,
-            contribution.CampaignId,
-            contribution.ContributorId,
-            contribution.AmountMinor,
-            contribution.Currency,
-            contribution.Status,
-            contribution.RefundId,
-            payins.ToResponse(payin),
-            contribution.CreatedAt
-        );
-    }
-
-    public async Task<Page<ContributionResponse>> ContributionsAsync(
-        Caller caller,
-        string campaignId,
-        PageQuery page,
-        CancellationToken ct
-    )
-    {
-        var campaign = await FindAsync(caller, campaignId, ct);
-        return await Paging.PageAsync(
-            db.Contributions.Where(c => c.CampaignId == campaign.Id),
-            page,
-            c => new ContributionResponse(
-                c.Id,
-                c.CampaignId,
-                c.ContributorId,
-                c.AmountMinor,
-                c.Currency,
-                c.Status,
-                c.RefundId,
-                null,
-                c.CreatedAt
-            ),
-            ct
-        );
     }
 
     /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
@@ -255,7 +158,7 @@ public sealed class CampaignService(
         var (campaign, release) = await unitOfWork.RunAsync(
             async () =>
             {
-                var campaign = await LockAsync(caller, id, ct);
+                var campaign = await db.LockCampaignAsync(caller, id, ct);
                 var action = trigger.ToString().ToLowerInvariant();
                 if (onRequest && !Allowed(campaign).Contains(action))
                 {
@@ -277,11 +180,11 @@ public sealed class CampaignService(
                 switch (transition.Effect)
                 {
                     case CampaignMoneyEffect.ReleaseToOwner:
-                        await CancelOpenPayinsAsync(campaign, ct);
+                        await contributions.CancelOpenPayinsAsync(campaign, ct);
                         release = await ReleaseToOwnerAsync(campaign, ct);
                         break;
                     case CampaignMoneyEffect.RefundAll:
-                        await CancelOpenPayinsAsync(campaign, ct);
+                        await contributions.CancelOpenPayinsAsync(campaign, ct);
                         await RefundAllAsync(campaign, ct);
                         break;
                 }
@@ -367,15 +270,7 @@ public sealed class CampaignService(
         campaign.Withdraw(raised);
         if (campaign.Kind == CampaignKind.Loan)
         {
-            var from = campaign.Status;
-            campaign.Apply(CampaignTrigger.Disburse, now);
-            CampaignEvents.StatusChanged(events, campaign, from);
-            var schedule = LoanSchedule.Build(raised, campaign.AnnualInterestBp ?? 0, campaign.TermMonths ?? 1);
-            db.Instalments.AddRange(
-                schedule.Select(
-                    (s, i) => new Instalment(campaign.Id, i + 1, now.AddMonths(i + 1), s.Principal, s.Interest)
-                )
-            );
+            loans.Disburse(campaign, raised, now);
         }
 
         return raised - fee;
@@ -404,32 +299,9 @@ public sealed class CampaignService(
         }
     }
 
-    /// <summary>Card and wire contributions still open when the campaign closes will never count: cancel
-    /// them.</summary>
-    private async Task CancelOpenPayinsAsync(Campaign campaign, CancellationToken ct)
-    {
-        var open = await db
-            .Payins.Where(p =>
-                p.CampaignId == campaign.Id
-                && (p.Status == PayinStatus.Pending || p.Status == PayinStatus.RequiresAction)
-            )
-            .ToListAsync(ct);
-        var contributionIds = open.Select(p => p.ContributionId).ToList();
-        var contributions = await db
-            .Contributions.Where(c => contributionIds.Contains(c.Id))
-            .ToDictionaryAsync(c => c.Id, ct);
-        foreach (var payin in open)
-        {
-            payin.Cancel(clock.GetUtcNow());
-            events.PayinChanged(payin);
-            contributions[payin.ContributionId!].Fail(clock.GetUtcNow());
-            campaign.ReleaseReservation(payin.AmountMinor, clock.GetUtcNow());
-        }
-    }
-
     public async Task<CampaignRefundReport> RefundReportAsync(Caller caller, string id, CancellationToken ct)
     {
-        var campaign = await FindAsync(caller, id, ct);
+        var campaign = await db.FindCampaignAsync(caller, id, ct);
         var list = await db
             .Refunds.AsNoTracking()
             .Where(r => r.CampaignId == campaign.Id)
@@ -451,215 +323,6 @@ public sealed class CampaignService(
             list.Count(r => r.Status == RefundStatus.Failed),
             list.Where(r => r.Status == RefundStatus.Succeeded).Sum(r => r.AmountMinor),
             list.Select(RefundResponse.From).ToList()
-        );
-    }
-
-    /// <summary>
-    /// The borrower repays from their wallet: the money goes to the lenders pro rata to what each lent, principal
-    /// and interest split separately by largest remainder, so every cent is accounted for.
-    /// </summary>
-    public async Task<RepaymentResponse> RepayAsync(
-        Caller caller,
-        string id,
-        CreateRepaymentRequest request,
-        CancellationToken ct
-    )
-    {
-        var (repayment, shares, status) = await unitOfWork.RunAsync(
-            async () =>
-            {
-                var campaign = await LockAsync(caller, id, ct);
-                if (campaign.Status != CampaignStatus.Repaying)
-                {
-                    throw new DomainStateException(
-                        "invalid_transition",
-                        $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; only a loan being repaid (REPAYING) takes repayments.",
-                        EnumName.Of(campaign.Status),
-                        Allowed(campaign)
-                    );
-                }
-
-                var instalments = await db
-                    .Instalments.Where(i => i.CampaignId == campaign.Id)
-                    .OrderBy(i => i.Number)
-                    .ToListAsync(ct);
-                var outstanding = instalments.Sum(i => i.DueMinor);
-                var amount = request.Amount ?? instalments.First(i => !i.IsPaid).DueMinor;
-                if (amount > outstanding)
-                {
-                    throw new BusinessRuleException(
-                        "repayment_exceeds_outstanding",
-                        $"The loan has {outstanding} minor units outstanding; {amount} is more than that.",
-                        "amount"
-                    );
-                }
-
-                long principal = 0,
-                    interest = 0,
-                    left = amount;
-                foreach (var instalment in instalments.Where(i => !i.IsPaid))
-                {
-                    if (left == 0)
-                    {
-                        break;
-                    }
-
-                    var (p, i) = instalment.Pay(left);
-                    principal += p;
-                    interest += i;
-                    left -= p + i;
-                }
-
-                var borrowerWallet =
-                    await db
-                        .Wallets.AsNoTracking()
-                        .FirstOrDefaultAsync(
-                            w =>
-                                w.CustomerId == campaign.OwnerId
-                                && w.Currency == campaign.Currency
-                                && w.Kind == WalletKind.Customer,
-                            ct
-                        )
-                    ?? throw new BusinessRuleException(
-                        "insufficient_funds",
-                        "The borrower has no wallet to repay from."
-                    );
-                var lent = await db
-                    .Contributions.AsNoTracking()
-                    .Where(c => c.CampaignId == campaign.Id && c.Status == ContributionStatus.Confirmed)
-                    .GroupBy(c => c.ContributorId)
-                    .Select(g => new { LenderId = g.Key, Lent = g.Sum(c => c.AmountMinor) })
-                    .OrderBy(g => g.LenderId)
-                    .ToListAsync(ct);
-                var received = await db
-                    .RepaymentShares.AsNoTracking()
-                    .Where(r => r.CampaignId == campaign.Id)
-                    .GroupBy(r => r.LenderId)
-                    .Select(g => new { LenderId = g.Key, Principal = g.Sum(r => r.PrincipalMinor) })
-                    .ToDictionaryAsync(g => g.LenderId, g => g.Principal, ct);
-                var lenders = lent.Select(l => new
-                    {
-                        l.LenderId,
-                        Owed = l.Lent - received.GetValueOrDefault(l.LenderId),
-                    })
-                    .ToList();
-                var weights = lenders.Select(l => l.Owed).ToList();
-                if (weights.All(w => w == 0))
-                {
-                    // Only interest left (principal fully returned): share it pro rata to what each lent.
-                    weights = lent.Select(l => l.Lent).ToList();
-                }
-
-                var split = LoanSchedule.Distribute(principal, interest, weights);
-                var repayment = new Repayment(campaign.Id, principal, interest, clock.GetUtcNow());
-                db.Repayments.Add(repayment);
-                var currency = Currency.Of(campaign.Currency);
-                var shares = new List<LenderShare>();
-                var transfers = new List<LedgerTransfer>();
-                for (var k = 0; k < lenders.Count; k++)
-                {
-                    var total = split[k].Principal + split[k].Interest;
-                    var wallet = await wallets.GetOrCreateForCustomerAsync(
-                        campaign.PlatformId,
-                        lenders[k].LenderId,
-                        campaign.Currency,
-                        ct
-                    );
-                    shares.Add(new LenderShare(lenders[k].LenderId, wallet.Id, split[k].Principal, split[k].Interest));
-                    db.RepaymentShares.Add(
-                        new RepaymentShare(
-                            repayment.Id,
-                            campaign.Id,
-                            lenders[k].LenderId,
-                            split[k].Principal,
-                            split[k].Interest
-                        )
-                    );
-                    if (total > 0)
-                    {
-                        transfers.Add(
-                            new LedgerTransfer(
-                                campaign.PlatformId,
-                                LedgerAccounts.Wallet(borrowerWallet.Id),
-                                LedgerAccounts.Wallet(wallet.Id),
-                                new Money(total, currency),
-                                TransferKind.Repayment,
-                                repayment.Id,
-                                null,
-                                clock.GetUtcNow()
-                            )
-                        );
-                    }
-                }
-
-                await ledger.PostAsync(transfers, ct);
-                if (instalments.All(i => i.IsPaid))
-                {
-                    var from = campaign.Status;
-                    campaign.Apply(CampaignTrigger.CompleteRepayment, clock.GetUtcNow());
-                    CampaignEvents.StatusChanged(events, campaign, from);
-                }
-
-                events.Add(
-                    campaign.PlatformId,
-                    "campaign.repayment",
-                    repayment.Id,
-                    new
-                    {
-                        id = repayment.Id,
-                        @object = "repayment",
-                        campaign_id = campaign.Id,
-                        principal,
-                        interest,
-                    }
-                );
-                return (repayment, shares, campaign.Status);
-            },
-            ct
-        );
-        return new RepaymentResponse(
-            repayment.Id,
-            repayment.CampaignId,
-            repayment.AmountMinor,
-            repayment.PrincipalMinor,
-            repayment.InterestMinor,
-            shares,
-            status,
-            repayment.CreatedAt
-        );
-    }
-
-    public async Task<ScheduleResponse> ScheduleAsync(Caller caller, string id, CancellationToken ct)
-    {
-        var campaign = await FindAsync(caller, id, ct);
-        var instalments = await db
-            .Instalments.AsNoTracking()
-            .Where(i => i.CampaignId == campaign.Id)
-            .OrderBy(i => i.Number)
-            .ToListAsync(ct);
-        var now = clock.GetUtcNow();
-        var rows = instalments
-            .Select(i => new InstalmentResponse(
-                i.Number,
-                i.DueAt,
-                i.PrincipalMinor,
-                i.InterestMinor,
-                i.PaidPrincipalMinor,
-                i.PaidInterestMinor,
-                i.DueMinor,
-                i.IsPaid ? "PAID"
-                    : i.DueAt < now ? "LATE"
-                    : i.PaidPrincipalMinor + i.PaidInterestMinor > 0 ? "PARTIAL"
-                    : "DUE"
-            ))
-            .ToList();
-        return new ScheduleResponse(
-            campaign.Id,
-            instalments.Sum(i => i.PrincipalMinor),
-            instalments.Sum(i => i.InterestMinor),
-            instalments.Sum(i => i.PaidPrincipalMinor + i.PaidInterestMinor),
-            instalments.Sum(i => i.DueMinor),
-            rows
         );
     }
 
@@ -689,7 +352,7 @@ public sealed class CampaignService(
             c.ClosedAt
         );
 
-    private static string[] Allowed(Campaign c)
+    internal static string[] Allowed(Campaign c)
     {
         var actions = new List<string>();
         if (CampaignTransitions.AcceptsContributions(c.Status))
@@ -712,15 +375,5 @@ public sealed class CampaignService(
         }
 
         return actions.ToArray();
-    }
-
-    private async Task<Campaign> LockAsync(Caller caller, string id, CancellationToken ct)
-    {
-        var campaign = await db
-            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
-        return campaign is not null && caller.CanSee(campaign.PlatformId)
-            ? campaign
-            : throw new NotFoundException("campaign", id);
     }
 }

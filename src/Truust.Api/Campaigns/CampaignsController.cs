@@ -8,7 +8,8 @@ namespace Truust.Api.Campaigns;
 /// owner) or missed (every contributor refunded automatically).
 /// </summary>
 [Route("v1/campaigns")]
-public sealed class CampaignsController(CampaignService campaigns) : ApiControllerBase
+public sealed class CampaignsController(CampaignService campaigns, ContributionService contributions, LoanService loans)
+    : ApiControllerBase
 {
     /// <summary>Creates a campaign (OPEN until its deadline).</summary>
     [HttpPost]
@@ -30,7 +31,7 @@ public sealed class CampaignsController(CampaignService campaigns) : ApiControll
     [HttpPost("{id}/contributions")]
     [ProducesResponseType<ContributionResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Contribute(string id, CreateContributionRequest request, CancellationToken ct) =>
-        StatusCode(201, await campaigns.ContributeAsync(Caller, id, request, ct));
+        StatusCode(201, await contributions.ContributeAsync(Caller, id, request, ct));
 
     /// <summary>The campaign's contributions, newest first.</summary>
     [HttpGet("{id}/contributions")]
@@ -38,7 +39,7 @@ public sealed class CampaignsController(CampaignService campaigns) : ApiControll
         string id,
         [FromQuery] PageQuery page,
         CancellationToken ct
-    ) => campaigns.ContributionsAsync(Caller, id, page, ct);
+    ) => contributions.ContributionsAsync(Caller, id, page, ct);
 
     /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
     [HttpPost("{id}/close")]
@@ -57,11 +58,11 @@ public sealed class CampaignsController(CampaignService campaigns) : ApiControll
     [HttpPost("{id}/repayments")]
     [ProducesResponseType<RepaymentResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Repay(string id, CreateRepaymentRequest request, CancellationToken ct) =>
-        StatusCode(201, await campaigns.RepayAsync(Caller, id, request, ct));
+        StatusCode(201, await loans.RepayAsync(Caller, id, request, ct));
 
     /// <summary>The loan's instalments: what is due, paid and late.</summary>
     [HttpGet("{id}/schedule")]
-    public Task<ScheduleResponse> Schedule(string id, CancellationToken ct) => campaigns.ScheduleAsync(Caller, id, ct);
+    public Task<ScheduleResponse> Schedule(string id, CancellationToken ct) => loans.ScheduleAsync(Caller, id, ct);
 
     /// <summary>Declares a loan in default.</summary>
     [HttpPost("{id}/default")]

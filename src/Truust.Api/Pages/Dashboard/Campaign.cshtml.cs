@@ -5,7 +5,11 @@ using Truust.Api.Http;
 namespace Truust.Api.Pages.Dashboard;
 
 /// <summary><c>/dashboard/campaigns/{id}</c>: a campaign's progress, its public page, and its contributions.</summary>
-public sealed class CampaignModel(CampaignService campaigns, CustomerService customers) : DashboardPageModel
+public sealed class CampaignModel(
+    CampaignService campaigns,
+    ContributionService contributions,
+    CustomerService customers
+) : DashboardPageModel
 {
     public CampaignResponse Campaign { get; private set; } = null!;
 
@@ -17,7 +21,7 @@ public sealed class CampaignModel(CampaignService campaigns, CustomerService cus
     {
         Campaign = campaigns.ToResponse(await campaigns.FindAsync(Caller, id, ct));
         OwnerName = (await customers.FindAsync(Caller, Campaign.OwnerId, ct)).Name;
-        Contributions = await campaigns.ContributionsAsync(
+        Contributions = await contributions.ContributionsAsync(
             Caller,
             id,
             new PageQuery

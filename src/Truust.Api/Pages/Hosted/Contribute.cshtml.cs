@@ -18,6 +18,7 @@ namespace Truust.Api.Pages.Hosted;
 /// </summary>
 public sealed class ContributeModel(
     CampaignService campaigns,
+    ContributionService contributions,
     CustomerService customers,
     PlatformService platforms,
     IValidator<CreateCustomerRequest> customerRules,
@@ -107,7 +108,7 @@ public sealed class ContributeModel(
         ContributionResponse contribution;
         try
         {
-            contribution = await campaigns.ContributeAsync(
+            contribution = await contributions.ContributeAsync(
                 caller,
                 campaign.Id,
                 new CreateContributionRequest

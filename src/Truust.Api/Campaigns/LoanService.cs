@@ -1,0 +1,254 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Truust.Api.Customers;
+using Truust.Api.Http;
+using Truust.Api.Ledger;
+using Truust.Api.Payins;
+using Truust.Api.Persistence;
+using Truust.Api.Refunds;
+using Truust.Api.Wallets;
+using Truust.Api.Webhooks;
+using Truust.Api.Workers;
+using Truust.Domain;
+using Truust.Domain.Campaigns;
+using Truust.Domain.Ledger;
+using Truust.Domain.Payments;
+using Truust.Domain.Wallets;
+
+namespace Truust.Api.Campaigns;
+
+/// <summary>
+/// Crowdlending: the schedule set when the pool is disbursed, the borrower's repayments distributed to the lenders,
+/// and the schedule as read back. Repayments lock the campaign row, like every other campaign change.
+/// </summary>
+public sealed class LoanService(
+    TruustDbContext db,
+    UnitOfWork unitOfWork,
+    LedgerService ledger,
+    WalletService wallets,
+    EventOutbox events,
+    TimeProvider clock
+)
+{
+    /// <summary>The pool was just released to the borrower's wallet: the loan starts being repaid on a monthly
+    /// schedule.</summary>
+    public void Disburse(Campaign campaign, long raised, DateTimeOffset now)
+    {
+        var from = campaign.Status;
+        campaign.Apply(CampaignTrigger.Disburse, now);
+        CampaignEvents.StatusChanged(events, campaign, from);
+        var schedule = LoanSchedule.Build(raised, campaign.AnnualInterestBp ?? 0, campaign.TermMonths ?? 1);
+        db.Instalments.AddRange(
+            schedule.Select((s, i) => new Instalment(campaign.Id, i + 1, now.AddMonths(i + 1), s.Principal, s.Interest))
+        );
+    }
+
+    /// <summary>
+    /// The borrower repays from their wallet: the money goes to the lenders pro rata to what each lent, principal
+    /// and interest split separately by largest remainder, so every cent is accounted for.
+    /// </summary>
+    public async Task<RepaymentResponse> RepayAsync(
+        Caller caller,
+        string id,
+        CreateRepaymentRequest request,
+        CancellationToken ct
+    )
+    {
+        var (repayment, shares, status) = await unitOfWork.RunAsync(
+            async () =>
+            {
+                var campaign = await db.LockCampaignAsync(caller, id, ct);
+                if (campaign.Status != CampaignStatus.Repaying)
+                {
+                    throw new DomainStateException(
+                        "invalid_transition",
+                        $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; only a loan being repaid (REPAYING) takes repayments.",
+                        EnumName.Of(campaign.Status),
+                        CampaignService.Allowed(campaign)
+                    );
+                }
+
+                var instalments = await db
+                    .Instalments.Where(i => i.CampaignId == campaign.Id)
+                    .OrderBy(i => i.Number)
+                    .ToListAsync(ct);
+                var outstanding = instalments.Sum(i => i.DueMinor);
+                var amount = request.Amount ?? instalments.First(i => !i.IsPaid).DueMinor;
+                if (amount > outstanding)
+                {
+                    throw new BusinessRuleException(
+                        "repayment_exceeds_outstanding",
+                        $"The loan has {outstanding} minor units outstanding; {amount} is more than that.",
+                        "amount"
+                    );
+                }
+
+                long principal = 0,
+                    interest = 0,
+                    left = amount;
+                foreach (var instalment in instalments.Where(i => !i.IsPaid))
+                {
+                    if (left == 0)
+                    {
+                        break;
+                    }
+
+                    var (p, i) = instalment.Pay(left);
+                    principal += p;
+                    interest += i;
+                    left -= p + i;
+                }
+
+                var borrowerWallet =
+                    await db
+                        .Wallets.AsNoTracking()
+                        .FirstOrDefaultAsync(
+                            w =>
+                                w.CustomerId == campaign.OwnerId
+                                && w.Currency == campaign.Currency
+                                && w.Kind == WalletKind.Customer,
+                            ct
+                        )
+                    ?? throw new BusinessRuleException(
+                        "insufficient_funds",
+                        "The borrower has no wallet to repay from."
+                    );
+                var lent = await db
+                    .Contributions.AsNoTracking()
+                    .Where(c => c.CampaignId == campaign.Id && c.Status == ContributionStatus.Confirmed)
+                    .GroupBy(c => c.ContributorId)
+                    .Select(g => new { LenderId = g.Key, Lent = g.Sum(c => c.AmountMinor) })
+                    .OrderBy(g => g.LenderId)
+                    .ToListAsync(ct);
+                var received = await db
+                    .RepaymentShares.AsNoTracking()
+                    .Where(r => r.CampaignId == campaign.Id)
+                    .GroupBy(r => r.LenderId)
+                    .Select(g => new { LenderId = g.Key, Principal = g.Sum(r => r.PrincipalMinor) })
+                    .ToDictionaryAsync(g => g.LenderId, g => g.Principal, ct);
+                var lenders = lent.Select(l => new
+                    {
+                        l.LenderId,
+                        Owed = l.Lent - received.GetValueOrDefault(l.LenderId),
+                    })
+                    .ToList();
+                var weights = lenders.Select(l => l.Owed).ToList();
+                if (weights.All(w => w == 0))
+                {
+                    // Only interest left (principal fully returned): share it pro rata to what each lent.
+                    weights = lent.Select(l => l.Lent).ToList();
+                }
+
+                var split = LoanSchedule.Distribute(principal, interest, weights);
+                var repayment = new Repayment(campaign.Id, principal, interest, clock.GetUtcNow());
+                db.Repayments.Add(repayment);
+                var currency = Currency.Of(campaign.Currency);
+                var shares = new List<LenderShare>();
+                var transfers = new List<LedgerTransfer>();
+                for (var k = 0; k < lenders.Count; k++)
+                {
+                    var total = split[k].Principal + split[k].Interest;
+                    var wallet = await wallets.GetOrCreateForCustomerAsync(
+                        campaign.PlatformId,
+                        lenders[k].LenderId,
+                        campaign.Currency,
+                        ct
+                    );
+                    shares.Add(new LenderShare(lenders[k].LenderId, wallet.Id, split[k].Principal, split[k].Interest));
+                    db.RepaymentShares.Add(
+                        new RepaymentShare(
+                            repayment.Id,
+                            campaign.Id,
+                            lenders[k].LenderId,
+                            split[k].Principal,
+                            split[k].Interest
+                        )
+                    );
+                    if (total > 0)
+                    {
+                        transfers.Add(
+                            new LedgerTransfer(
+                                campaign.PlatformId,
+                                LedgerAccounts.Wallet(borrowerWallet.Id),
+                                LedgerAccounts.Wallet(wallet.Id),
+                                new Money(total, currency),
+                                TransferKind.Repayment,
+                                repayment.Id,
+                                null,
+                                clock.GetUtcNow()
+                            )
+                        );
+                    }
+                }
+
+                await ledger.PostAsync(transfers, ct);
+                if (instalments.All(i => i.IsPaid))
+                {
+                    var from = campaign.Status;
+                    campaign.Apply(CampaignTrigger.CompleteRepayment, clock.GetUtcNow());
+                    CampaignEvents.StatusChanged(events, campaign, from);
+                }
+
+                events.Add(
+                    campaign.PlatformId,
+                    "campaign.repayment",
+                    repayment.Id,
+                    new
+                    {
+                        id = repayment.Id,
+                        @object = "repayment",
+                        campaign_id = campaign.Id,
+                        principal,
+                        interest,
+                    }
+                );
+                return (repayment, shares, campaign.Status);
+            },
+            ct
+        );
+        return new RepaymentResponse(
+            repayment.Id,
+            repayment.CampaignId,
+            repayment.AmountMinor,
+            repayment.PrincipalMinor,
+            repayment.InterestMinor,
+            shares,
+            status,
+            repayment.CreatedAt
+        );
+    }
+
+    public async Task<ScheduleResponse> ScheduleAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var campaign = await db.FindCampaignAsync(caller, id, ct);
+        var instalments = await db
+            .Instalments.AsNoTracking()
+            .Where(i => i.CampaignId == campaign.Id)
+            .OrderBy(i => i.Number)
+            .ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        var rows = instalments
+            .Select(i => new InstalmentResponse(
+                i.Number,
+                i.DueAt,
+                i.PrincipalMinor,
+                i.InterestMinor,
+                i.PaidPrincipalMinor,
+                i.PaidInterestMinor,
+                i.DueMinor,
+                i.IsPaid ? "PAID"
+                    : i.DueAt < now ? "LATE"
+                    : i.PaidPrincipalMinor + i.PaidInterestMinor > 0 ? "PARTIAL"
+                    : "DUE"
+            ))
+            .ToList();
+        return new ScheduleResponse(
+            campaign.Id,
+            instalments.Sum(i => i.PrincipalMinor),
+            instalments.Sum(i => i.InterestMinor),
+            instalments.Sum(i => i.PaidPrincipalMinor + i.PaidInterestMinor),
+            instalments.Sum(i => i.DueMinor),
+            rows
+        );
+    }
+}

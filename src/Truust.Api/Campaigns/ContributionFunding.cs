@@ -19,6 +19,7 @@ public sealed class ContributionFunding(
     LedgerService ledger,
     RefundService refunds,
     EventOutbox events,
+    CampaignLifecycle lifecycle,
     TimeProvider clock
 )
 {
@@ -72,9 +73,7 @@ public sealed class ContributionFunding(
 
         if (campaign.Status == CampaignStatus.Open && campaign.TargetReached)
         {
-            var from = campaign.Status;
-            campaign.Apply(CampaignTrigger.ReachTarget, now);
-            CampaignEvents.StatusChanged(events, campaign, from);
+            lifecycle.Apply(campaign, CampaignTrigger.ReachTarget, CampaignActor.System);
         }
     }
 
@@ -91,24 +90,4 @@ public sealed class ContributionFunding(
         ?? await db
             .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE")
             .SingleAsync(ct);
-}
-
-public static class CampaignEvents
-{
-    public static void StatusChanged(EventOutbox events, Campaign campaign, CampaignStatus from) =>
-        events.Add(
-            campaign.PlatformId,
-            "campaign.status_changed",
-            campaign.Id,
-            new
-            {
-                id = campaign.Id,
-                @object = "campaign",
-                status = Persistence.EnumName.Of(campaign.Status),
-                previous_status = Persistence.EnumName.Of(from),
-                raised = campaign.RaisedMinor,
-                target = campaign.TargetMinor,
-                currency = campaign.Currency,
-            }
-        );
 }

@@ -75,22 +75,7 @@ public sealed class LoanService(
                     );
                 }
 
-                long principal = 0,
-                    interest = 0,
-                    left = amount;
-                foreach (var instalment in instalments.Where(i => !i.IsPaid))
-                {
-                    if (left == 0)
-                    {
-                        break;
-                    }
-
-                    var (p, i) = instalment.Pay(left);
-                    principal += p;
-                    interest += i;
-                    left -= p + i;
-                }
-
+                var (principal, interest) = RepaymentSplit.PayInstalments(instalments, amount);
                 var borrowerWallet =
                     await db
                         .Wallets.AsNoTracking()
@@ -105,65 +90,39 @@ public sealed class LoanService(
                         "insufficient_funds",
                         "The borrower has no wallet to repay from."
                     );
-                var lent = await db
-                    .Contributions.AsNoTracking()
-                    .Where(c => c.CampaignId == campaign.Id && c.Status == ContributionStatus.Confirmed)
-                    .GroupBy(c => c.ContributorId)
-                    .Select(g => new { LenderId = g.Key, Lent = g.Sum(c => c.AmountMinor) })
-                    .OrderBy(g => g.LenderId)
-                    .ToListAsync(ct);
-                var received = await db
-                    .RepaymentShares.AsNoTracking()
-                    .Where(r => r.CampaignId == campaign.Id)
-                    .GroupBy(r => r.LenderId)
-                    .Select(g => new { LenderId = g.Key, Principal = g.Sum(r => r.PrincipalMinor) })
-                    .ToDictionaryAsync(g => g.LenderId, g => g.Principal, ct);
-                var lenders = lent.Select(l => new
-                    {
-                        l.LenderId,
-                        Owed = l.Lent - received.GetValueOrDefault(l.LenderId),
-                    })
-                    .ToList();
-                var weights = lenders.Select(l => l.Owed).ToList();
-                if (weights.All(w => w == 0))
-                {
-                    // Only interest left (principal fully returned): share it pro rata to what each lent.
-                    weights = lent.Select(l => l.Lent).ToList();
-                }
-
-                var split = LoanSchedule.Distribute(principal, interest, weights);
+                var lenders = await LendersAsync(campaign.Id, ct);
+                var parts = RepaymentSplit.Share(principal, interest, lenders);
                 var repayment = new Repayment(campaign.Id, principal, interest, clock.GetUtcNow());
                 db.Repayments.Add(repayment);
                 var currency = Currency.Of(campaign.Currency);
                 var shares = new List<LenderShare>();
                 var transfers = new List<LedgerTransfer>();
-                for (var k = 0; k < lenders.Count; k++)
+                foreach (var part in parts)
                 {
-                    var total = split[k].Principal + split[k].Interest;
                     var wallet = await wallets.GetOrCreateForCustomerAsync(
                         campaign.PlatformId,
-                        lenders[k].LenderId,
+                        part.LenderId,
                         campaign.Currency,
                         ct
                     );
-                    shares.Add(new LenderShare(lenders[k].LenderId, wallet.Id, split[k].Principal, split[k].Interest));
+                    shares.Add(new LenderShare(part.LenderId, wallet.Id, part.PrincipalMinor, part.InterestMinor));
                     db.RepaymentShares.Add(
                         new RepaymentShare(
                             repayment.Id,
                             campaign.Id,
-                            lenders[k].LenderId,
-                            split[k].Principal,
-                            split[k].Interest
+                            part.LenderId,
+                            part.PrincipalMinor,
+                            part.InterestMinor
                         )
                     );
-                    if (total > 0)
+                    if (part.TotalMinor > 0)
                     {
                         transfers.Add(
                             new LedgerTransfer(
                                 campaign.PlatformId,
                                 LedgerAccounts.Wallet(borrowerWallet.Id),
                                 LedgerAccounts.Wallet(wallet.Id),
-                                new Money(total, currency),
+                                new Money(part.TotalMinor, currency),
                                 TransferKind.Repayment,
                                 repayment.Id,
                                 null,
@@ -206,6 +165,25 @@ public sealed class LoanService(
             status,
             repayment.CreatedAt
         );
+    }
+
+    /// <summary>Every lender of the loan, in id order: what each lent and how much principal came back.</summary>
+    private async Task<IReadOnlyList<Lender>> LendersAsync(string campaignId, CancellationToken ct)
+    {
+        var lent = await db
+            .Contributions.AsNoTracking()
+            .Where(c => c.CampaignId == campaignId && c.Status == ContributionStatus.Confirmed)
+            .GroupBy(c => c.ContributorId)
+            .Select(g => new { LenderId = g.Key, Lent = g.Sum(c => c.AmountMinor) })
+            .OrderBy(g => g.LenderId)
+            .ToListAsync(ct);
+        var received = await db
+            .RepaymentShares.AsNoTracking()
+            .Where(r => r.CampaignId == campaignId)
+            .GroupBy(r => r.LenderId)
+            .Select(g => new { LenderId = g.Key, Principal = g.Sum(r => r.PrincipalMinor) })
+            .ToDictionaryAsync(g => g.LenderId, g => g.Principal, ct);
+        return lent.Select(l => new Lender(l.LenderId, l.Lent, received.GetValueOrDefault(l.LenderId))).ToList();
     }
 
     public async Task<ScheduleResponse> ScheduleAsync(Caller caller, string id, CancellationToken ct)

@@ -41,6 +41,7 @@ public static class ServiceSetup
             (sp, options) =>
                 options.UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required).UseSnakeCaseNamingConvention()
         );
+        services.AddSingleton(new MigratedContext(typeof(TruustDbContext)));
 
         services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -81,55 +82,38 @@ public static class ServiceSetup
         services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
         services.AddScoped<PayinService>();
+        services.AddScoped<PayinOutcomes>();
+        services.AddScoped<CardRail>();
+        services.AddScoped<WireRail>();
+        // What a payin pays for: one implementation per target, each in its feature folder.
+        services.AddScoped<IPayinFunding, OrderFunding>();
+        services.AddScoped<IPayinFunding, CartFunding>();
+        services.AddScoped<IPayinFunding, TopupFunding>();
+        services.AddScoped<IPayinFunding, ContributionFunding>();
+        services.AddScoped<OrderPaymentService>();
         services.AddScoped<PayoutService>();
+        services.AddScoped<BankSubmission>();
         services.AddScoped<RefundService>();
         services.AddScoped<OrderGroupService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignLifecycle>();
         services.AddScoped<ContributionService>();
         services.AddScoped<LoanService>();
-        services.AddScoped<ContributionFunding>();
-        services.AddScoped<CampaignDeadlineJob>();
-        services.AddHostedService<JobRunner<CampaignDeadlineJob>>();
         services.AddScoped<WebhookService>();
-        services.AddScoped<WebhookDeliveryJob>();
-        services.AddScoped<IdempotencyPurgeJob>();
-        services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
-        services
-            .AddHttpClient(WebhookDeliveryJob.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
-        services.AddHostedService(sp =>
-            ActivatorUtilities.CreateInstance<JobRunner<WebhookDeliveryJob>>(
-                sp,
-                sp.GetRequiredService<WorkerSignals>().Webhooks
-            )
-        );
-        services.AddHostedService<JobRunner<IdempotencyPurgeJob>>();
         services.AddTruustRateLimits(configuration);
         services.AddScoped<WalletFlowService>();
 
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));
-        services.Configure<SimulatedBankOptions>(configuration.GetSection("Gateways:Bank"));
-        services.AddSingleton<SimulatedCardGateway>();
-        services.AddSingleton<ICardGateway>(sp => sp.GetRequiredService<SimulatedCardGateway>());
-        services.AddSingleton<SimulatedBank>();
-        services.AddSingleton<IBankGateway>(sp => sp.GetRequiredService<SimulatedBank>());
+        services.AddSimulatedGateways(configuration);
 
-        services.Configure<WorkerOptions>(configuration.GetSection("Workers"));
-        services.AddSingleton<WorkerSignals>();
-        services.AddScoped<ReleaseJob>();
-        services.AddScoped<SettlementJob>();
-        services.AddScoped<WireExpiryJob>();
-        services.AddScoped<RefundJob>();
-        services.AddHostedService(sp =>
-            ActivatorUtilities.CreateInstance<JobRunner<ReleaseJob>>(sp, sp.GetRequiredService<WorkerSignals>().Release)
-        );
-        services.AddHostedService<JobRunner<SettlementJob>>();
-        services.AddHostedService<JobRunner<WireExpiryJob>>();
-        services.AddHostedService(sp =>
-            ActivatorUtilities.CreateInstance<JobRunner<RefundJob>>(sp, sp.GetRequiredService<WorkerSignals>().Refunds)
-        );
+        services.AddWorkers(configuration);
+        services.AddPayoutJobs();
+        services.AddPayinJobs();
+        services.AddRefundJobs();
+        services.AddCampaignJobs();
+        services.AddWebhookJobs(configuration);
+        services.AddJob<IdempotencyPurgeJob>();
         return services;
     }
 

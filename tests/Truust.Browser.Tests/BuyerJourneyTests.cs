@@ -478,7 +478,8 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         var tables = new List<string>();
         await using (
             var list = new Npgsql.NpgsqlCommand(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+                    + "WHERE schemaname IN ('public', 'simulator')",
                 connection
             )
         )
@@ -490,12 +491,12 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             }
         }
 
-        Assert.Contains("payins", tables);
+        Assert.Contains("public.payins", tables);
         long found = 0;
         foreach (var table in tables)
         {
             await using var count = new Npgsql.NpgsqlCommand(
-                $"SELECT count(*) FROM \"{table}\" t WHERE t::text LIKE '%' || $1 || '%'",
+                $"SELECT count(*) FROM {table} t WHERE t::text LIKE '%' || $1 || '%'",
                 connection
             )
             {

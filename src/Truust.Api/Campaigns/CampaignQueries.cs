@@ -31,11 +31,20 @@ internal static class CampaignQueries
         CancellationToken ct
     )
     {
-        var campaign = await db
-            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+        var campaign = await db.LockCampaignOrNullAsync(id, ct);
         return campaign is not null && caller.CanSee(campaign.PlatformId)
             ? campaign
             : throw new NotFoundException("campaign", id);
     }
+
+    /// <summary>Locks the campaign for Truust's own work (the deadline worker, a payin's outcome): no caller to
+    /// check.</summary>
+    public static async Task<Campaign> LockCampaignAsync(this TruustDbContext db, string id, CancellationToken ct) =>
+        await db.LockCampaignOrNullAsync(id, ct) ?? throw new NotFoundException("campaign", id);
+
+    private static async Task<Campaign?> LockCampaignOrNullAsync(
+        this TruustDbContext db,
+        string id,
+        CancellationToken ct
+    ) => await Locks.Campaign(db, id).SingleOrDefaultAsync(ct);
 }

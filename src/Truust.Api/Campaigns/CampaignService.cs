@@ -104,16 +104,16 @@ public sealed class CampaignService(
 
     /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
     public Task<CampaignResponse> CloseAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Close, CampaignLifecycle.ActorOf(caller), ct);
+        TransitionAsync(caller, id, CampaignTrigger.Close, ct);
 
     /// <summary>The platform cancels: every contribution is refunded.</summary>
     public Task<CampaignResponse> CancelAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Cancel, CampaignLifecycle.ActorOf(caller), ct);
+        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct);
 
     /// <summary>The platform declares a loan in default: repayments stop; what was repaid stays with the
     /// lenders.</summary>
     public Task<CampaignResponse> DefaultAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Default, CampaignLifecycle.ActorOf(caller), ct);
+        TransitionAsync(caller, id, CampaignTrigger.Default, ct);
 
     /// <summary>
     /// The deadline worker: target reached (or KEEP_IT_ALL with money raised) → released to the owner; otherwise
@@ -136,13 +136,7 @@ public sealed class CampaignService(
             || (campaign.Mode == CampaignMode.KeepItAll && campaign.RaisedMinor > 0);
         try
         {
-            await TransitionAsync(
-                new Caller(null, true),
-                id,
-                success ? CampaignTrigger.Close : CampaignTrigger.Expire,
-                CampaignActor.System,
-                ct
-            );
+            await TransitionAsync(caller: null, id, success ? CampaignTrigger.Close : CampaignTrigger.Expire, ct);
         }
         catch (InvalidTransitionException)
         {
@@ -150,20 +144,24 @@ public sealed class CampaignService(
         }
     }
 
+    /// <summary>Fires <paramref name="trigger"/> and moves the money it says; a null <paramref name="caller"/> is the
+    /// deadline worker.</summary>
     private async Task<CampaignResponse> TransitionAsync(
-        Caller caller,
+        Caller? caller,
         string id,
         CampaignTrigger trigger,
-        CampaignActor actor,
         CancellationToken ct
     )
     {
         var (campaign, release) = await unitOfWork.RunAsync(
             async () =>
             {
-                var campaign = await db.LockCampaignAsync(caller, id, ct);
+                var campaign = caller is null
+                    ? await db.LockCampaignAsync(id, ct)
+                    : await db.LockCampaignAsync(caller, id, ct);
                 // The table's actors keep the deadline worker's moves (closing an OPEN KEEP_IT_ALL campaign) from
                 // requests: without them, an owner could close and be paid before the target was reached.
+                var actor = caller is null ? CampaignActor.System : CampaignLifecycle.ActorOf(caller);
                 var change = lifecycle.Apply(campaign, trigger, actor);
                 long? release = null;
                 switch (CampaignTransitions.Find(change.From, trigger)!.Effect)
@@ -193,12 +191,7 @@ public sealed class CampaignService(
                 campaign.Currency,
                 ct
             );
-            await flows.WithdrawAsync(
-                new Caller(campaign.PlatformId, false),
-                wallet.Id,
-                new CreateWithdrawalRequest { BankaccountId = accountId, Amount = release },
-                ct
-            );
+            await flows.WithdrawAsync(wallet, accountId, release.Value, ct);
         }
 
         return ToResponse(campaign);

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Truust.Api.Persistence;
 using Truust.Domain.Campaigns;
 
 namespace Truust.Api.Campaigns;
@@ -13,8 +12,5 @@ public sealed class CampaignStatusChangeConfiguration : IEntityTypeConfiguration
         b.HasKey(c => c.Id);
         b.HasIndex(c => new { c.CampaignId, c.At });
         b.HasOne<Campaign>().WithMany().HasForeignKey(c => c.CampaignId);
-        // Stored by wire name like every enum (statuses already are, by the context's conventions).
-        b.Property(c => c.Trigger).HasConversion<UpperSnakeEnumConverter<CampaignTrigger>>().HasMaxLength(32);
-        b.Property(c => c.Actor).HasConversion<UpperSnakeEnumConverter<CampaignActor>>().HasMaxLength(32);
     }
 }

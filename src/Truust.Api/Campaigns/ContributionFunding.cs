@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Truust.Api.Ledger;
+using Truust.Api.Payins;
 using Truust.Api.Persistence;
 using Truust.Api.Refunds;
 using Truust.Api.Webhooks;
@@ -21,12 +22,16 @@ public sealed class ContributionFunding(
     EventOutbox events,
     CampaignLifecycle lifecycle,
     TimeProvider clock
-)
+) : IPayinFunding
 {
-    public async Task ConfirmAsync(Payin payin, string source, CancellationToken ct)
+    public bool Funds(Payin payin) => payin.Purpose == PayinPurpose.Contribution;
+
+    public async Task LockAsync(Payin payin, CancellationToken ct) => await db.LockCampaignAsync(payin.CampaignId!, ct);
+
+    public async Task FundAsync(Payin payin, string source, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var campaign = await LockAsync(payin.CampaignId!, ct);
+        var campaign = await CampaignOfAsync(payin, ct);
         // FindAsync sees a contribution added in this same transaction (a WALLET contribution is confirmed before
         // anything is saved); a query would look only in the database and find nothing.
         var contribution =
@@ -79,15 +84,18 @@ public sealed class ContributionFunding(
 
     public async Task FailAsync(Payin payin, CancellationToken ct)
     {
-        var campaign = await LockAsync(payin.CampaignId!, ct);
+        var campaign = await CampaignOfAsync(payin, ct);
         var contribution = await db.Contributions.FirstAsync(c => c.Id == payin.ContributionId, ct);
         campaign.ReleaseReservation(contribution.AmountMinor, clock.GetUtcNow());
         contribution.Fail(clock.GetUtcNow());
     }
 
-    private async Task<Campaign> LockAsync(string campaignId, CancellationToken ct) =>
-        db.Campaigns.Local.FirstOrDefault(c => c.Id == campaignId)
-        ?? await db
-            .Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {campaignId} FOR UPDATE")
-            .SingleAsync(ct);
+    /// <summary>
+    /// The campaign, locked in this transaction: by <see cref="LockAsync"/>, or, for a WALLET contribution confirmed
+    /// as it is taken, by the contribution itself (a query would not see the contribution added in this same
+    /// transaction's change tracker, and the tracked campaign is the locked one).
+    /// </summary>
+    private async Task<Campaign> CampaignOfAsync(Payin payin, CancellationToken ct) =>
+        db.Campaigns.Local.FirstOrDefault(c => c.Id == payin.CampaignId)
+        ?? await db.LockCampaignAsync(payin.CampaignId!, ct);
 }

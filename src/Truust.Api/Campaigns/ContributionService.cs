@@ -70,16 +70,20 @@ public sealed class ContributionService(
                 campaign.ReserveContribution(amount.AmountMinor, clock.GetUtcNow());
                 var contribution = new Contribution(campaign.Id, contributor.Id, amount, clock.GetUtcNow());
                 db.Contributions.Add(contribution);
-                var payin = await payins.AddContributionPayinAsync(
+                var payin = new Payin(
                     campaign.PlatformId,
+                    PayinPurpose.Contribution,
                     request.Type!.Value,
                     amount,
-                    campaign.Id,
-                    contribution.Id,
-                    contributor.Id,
-                    walletId,
-                    ct
-                );
+                    clock.GetUtcNow()
+                )
+                {
+                    CampaignId = campaign.Id,
+                    ContributionId = contribution.Id,
+                    PayerId = contributor.Id,
+                    SourceWalletId = walletId,
+                };
+                await payins.AddAsync(payin, ct);
                 contribution.PayinId = payin.Id;
                 return (contribution, payin);
             },

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
-using Truust.Api.Platforms;
+using Truust.Domain.Platforms;
 
 namespace Truust.Api.Http;
 

@@ -24,7 +24,7 @@ public sealed class LedgerService(TruustDbContext db)
             throw new InvalidOperationException("Ledger postings must run inside a database transaction.");
         }
 
-        var deltas = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var deltas = new SortedDictionary<string, long>(Locks.WalletOrder);
         foreach (var transfer in transfers)
         {
             if (LedgerAccounts.IsWallet(transfer.DebitAccount))
@@ -45,10 +45,7 @@ public sealed class LedgerService(TruustDbContext db)
             if (delta == 0)
             {
                 // Still lock it: a wallet that is both debited and credited must not change under us.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"SELECT 1 FROM wallets WHERE id = {walletId} FOR UPDATE",
-                    ct
-                );
+                await Locks.WalletAsync(db, walletId, ct);
                 continue;
             }
 

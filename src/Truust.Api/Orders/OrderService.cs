@@ -377,19 +377,27 @@ public sealed class OrderService(
             throw new NotFoundException("order_group", groupId);
         }
 
-        return await db
-            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE")
-            .ToListAsync(ct);
+        return await LockGroupAsync(groupId, ct);
     }
+
+    /// <summary>Locks every order of a cart for Truust's own work (a payin's outcome): no caller to check.</summary>
+    public async Task<List<Order>> LockGroupAsync(string groupId, CancellationToken ct) =>
+        await Locks.OrderGroup(db, groupId).ToListAsync(ct);
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
     public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
     {
-        var order = await db
-            .Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE")
-            .SingleOrDefaultAsync(ct);
+        var order = await LockOrNullAsync(id, ct);
         return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
     }
+
+    /// <summary>Locks the order row for Truust's own work (a payin's outcome, the release worker): no caller to
+    /// check.</summary>
+    public async Task<Order> LockAsync(string id, CancellationToken ct) =>
+        await LockOrNullAsync(id, ct) ?? throw new NotFoundException("order", id);
+
+    private async Task<Order?> LockOrNullAsync(string id, CancellationToken ct) =>
+        await Locks.Order(db, id).SingleOrDefaultAsync(ct);
 
     /// <summary>
     /// The one apply path of orders: fires a trigger and records it in the history and the event outbox. Pass the

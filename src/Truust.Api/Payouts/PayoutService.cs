@@ -29,6 +29,7 @@ public sealed class PayoutService(
     WalletService wallets,
     EventOutbox events,
     IBankGateway bank,
+    BankSubmission submission,
     TimeProvider clock
 )
 {
@@ -131,103 +132,33 @@ public sealed class PayoutService(
     /// <summary>Executes the release of one order whose payout the release worker claimed.</summary>
     public async Task ReleaseAsync(string payoutId, CancellationToken ct)
     {
-        var system = new Caller(null, true);
         var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
-        if (payout.Type == PayoutType.Wallet)
+        if (payout.Type == PayoutType.Account)
         {
-            await unitOfWork.RunAsync(
-                async () =>
-                {
-                    var order = await orders.LockAsync(system, payout.OrderId!, ct);
-                    var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
-                    if (order.Status != OrderStatus.PendingRelease || tracked.Status != PayoutStatus.Pending)
-                    {
-                        return;
-                    }
-
-                    var net = await PaySellerSideAsync(
-                        order,
-                        LedgerAccounts.Wallet(tracked.DestinationWalletId!),
-                        tracked,
-                        ct
-                    );
-                    tracked.SetAmount(net);
-                    tracked.MarkPaid(clock.GetUtcNow());
-                    orders.Apply(order, OrderTrigger.Release, OrderActor.System);
-                    events.PayoutChanged(tracked);
-                    return;
-                },
-                ct
-            );
+            await submission.SubmitAsync(new BankRelease(this, db, orders, clock, payoutId, payout.OrderId!), ct);
             return;
         }
 
-        // ACCOUNT: step 1, persist the intent; the order can no longer be blocked or cancelled from here on.
-        var submission = await unitOfWork.RunAsync(
-            async () =>
-            {
-                var order = await orders.LockAsync(system, payout.OrderId!, ct);
-                var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
-                if (order.Status != OrderStatus.PendingRelease)
-                {
-                    return null;
-                }
-
-                if (tracked.Status == PayoutStatus.Pending)
-                {
-                    var account = await db
-                        .BankAccounts.AsNoTracking()
-                        .FirstAsync(a => a.Id == tracked.BankAccountId, ct);
-                    tracked.SetAmount(NetForSeller(order, await orders.SplitsOfAsync(order.Id, ct)));
-                    tracked.MarkSubmitting(account.Iban, clock.GetUtcNow());
-                }
-
-                return tracked.Status == PayoutStatus.Submitting
-                    ? new
-                    {
-                        tracked.BankReference,
-                        Iban = tracked.Iban!,
-                        Amount = new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
-                    }
-                    : null;
-            },
-            ct
-        );
-        if (submission is null)
-        {
-            return;
-        }
-
-        // Step 2: the bank, outside any transaction; it is idempotent on the reference, so a retry after a crash
-        // gets the first answer back instead of paying twice.
-        var transfer = await bank.SubmitTransferAsync(submission.BankReference, submission.Iban, submission.Amount, ct);
-
-        // Step 3: record the answer.
         await unitOfWork.RunAsync(
             async () =>
             {
-                var order = await orders.LockAsync(system, payout.OrderId!, ct);
+                var order = await orders.LockAsync(payout.OrderId!, ct);
                 var tracked = await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
-                if (tracked.Status != PayoutStatus.Submitting)
+                if (order.Status != OrderStatus.PendingRelease || tracked.Status != PayoutStatus.Pending)
                 {
                     return;
                 }
 
-                var now = clock.GetUtcNow();
-                if (transfer.Status == BankTransferStatus.Refused)
-                {
-                    tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
-                    orders.Apply(order, OrderTrigger.RefuseRelease, OrderActor.Gateway, tracked.FailureReason);
-                }
-                else
-                {
-                    await PaySellerSideAsync(order, LedgerAccounts.BankPayoutRail, tracked, ct);
-                    tracked.MarkInTransit(transfer.SettlesAt, now);
-                    orders.Apply(order, OrderTrigger.Release, OrderActor.System);
-                }
-
+                var net = await PaySellerSideAsync(
+                    order,
+                    LedgerAccounts.Wallet(tracked.DestinationWalletId!),
+                    tracked,
+                    ct
+                );
+                tracked.SetAmount(net);
+                tracked.MarkPaid(clock.GetUtcNow());
+                orders.Apply(order, OrderTrigger.Release, OrderActor.System);
                 events.PayoutChanged(tracked);
-                return;
             },
             ct
         );
@@ -258,9 +189,7 @@ public sealed class PayoutService(
         await unitOfWork.RunAsync(
             async () =>
             {
-                var tracked = await db
-                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
-                    .SingleAsync(ct);
+                var tracked = await Locks.Payout(db, payoutId).SingleAsync(ct);
                 if (tracked.Status != PayoutStatus.InTransit)
                 {
                     return;
@@ -390,5 +319,56 @@ public sealed class PayoutService(
         return net >= 0
             ? net
             : throw new InvalidOperationException($"Order {order.Id}: fee and splits exceed what escrow holds.");
+    }
+
+    /// <summary>
+    /// An order's ACCOUNT payout through the bank: the order is locked before the payout (the lock order), the
+    /// amount is fixed at the intent, and the bank's answer releases the order or blocks its release.
+    /// </summary>
+    private sealed class BankRelease(
+        PayoutService service,
+        TruustDbContext db,
+        OrderService orders,
+        TimeProvider clock,
+        string payoutId,
+        string orderId
+    ) : IBankPayment
+    {
+        private Order _order = null!;
+
+        public async Task<Payout> LockAsync(CancellationToken ct)
+        {
+            _order = await orders.LockAsync(orderId, ct);
+            return await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
+        }
+
+        public async Task<bool> BeginAsync(Payout payout, CancellationToken ct)
+        {
+            if (_order.Status != OrderStatus.PendingRelease)
+            {
+                return false;
+            }
+
+            if (payout.Status == PayoutStatus.Pending)
+            {
+                var account = await db.BankAccounts.AsNoTracking().FirstAsync(a => a.Id == payout.BankAccountId, ct);
+                payout.SetAmount(NetForSeller(_order, await orders.SplitsOfAsync(_order.Id, ct)));
+                payout.MarkSubmitting(account.Iban, clock.GetUtcNow());
+            }
+
+            return true;
+        }
+
+        public async Task AcceptedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
+        {
+            await service.PaySellerSideAsync(_order, LedgerAccounts.BankPayoutRail, payout, ct);
+            orders.Apply(_order, OrderTrigger.Release, OrderActor.System);
+        }
+
+        public Task RefusedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
+        {
+            orders.Apply(_order, OrderTrigger.RefuseRelease, OrderActor.Gateway, payout.FailureReason);
+            return Task.CompletedTask;
+        }
     }
 }

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Http;
-using Truust.Api.Platforms;
 using Truust.Domain.Platforms;
 
 namespace Truust.Api.Persistence;
@@ -54,7 +53,12 @@ public static class DatabaseStartup
         var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
         if (options.MigrateOnStartup)
         {
-            await db.Database.MigrateAsync();
+            foreach (var migrated in app.Services.GetServices<MigratedContext>())
+            {
+                await (
+                    (DbContext)scope.ServiceProvider.GetRequiredService(migrated.ContextType)
+                ).Database.MigrateAsync();
+            }
         }
 
         if (options.SeedDemo)

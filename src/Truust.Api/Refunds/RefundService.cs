@@ -172,9 +172,7 @@ public sealed class RefundService(
         await unitOfWork.RunAsync(
             async () =>
             {
-                var tracked = await db
-                    .Refunds.FromSqlInterpolated($"SELECT * FROM refunds WHERE id = {refundId} FOR UPDATE")
-                    .SingleAsync(ct);
+                var tracked = await Locks.Refund(db, refundId).SingleAsync(ct);
                 if (tracked.Status != RefundStatus.Pending)
                 {
                     return;

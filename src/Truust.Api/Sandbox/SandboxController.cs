@@ -12,8 +12,13 @@ namespace Truust.Api.Sandbox;
 /// Sandbox helpers that play the outside world: a buyer typing a card, a wire arriving, the bank settling a payout.
 /// </summary>
 [Route("v1/sandbox")]
-public sealed class SandboxController(PayinService payins, PayoutService payouts, SimulatedBank bank)
-    : ApiControllerBase
+public sealed class SandboxController(
+    PayinService payins,
+    CardRail cards,
+    WireRail wires,
+    PayoutService payouts,
+    SimulatedBank bank
+) : ApiControllerBase
 {
     /// <summary>
     /// Pays an ADDON payin with a card, as the hosted card page does. Test cards: 4242424242424242 succeeds,
@@ -30,7 +35,7 @@ public sealed class SandboxController(PayinService payins, PayoutService payouts
             request.Cvc!,
             request.HolderName
         );
-        return payins.ToResponse(await payins.SubmitCardAsync(payin, card, ct));
+        return payins.ToResponse(await cards.SubmitAsync(payin, card, ct));
     }
 
     /// <summary>Answers the 3-D Secure challenge of a payin that requires it.</summary>
@@ -38,7 +43,7 @@ public sealed class SandboxController(PayinService payins, PayoutService payouts
     public async Task<PayinResponse> Challenge(string id, SandboxChallengeRequest request, CancellationToken ct)
     {
         var payin = await payins.FindAsync(Caller, id, ct);
-        return payins.ToResponse(await payins.CompleteChallengeAsync(payin, request.Authenticated!.Value, ct));
+        return payins.ToResponse(await cards.CompleteChallengeAsync(payin, request.Authenticated!.Value, ct));
     }
 
     /// <summary>
@@ -48,7 +53,7 @@ public sealed class SandboxController(PayinService payins, PayoutService payouts
     [HttpPost("bankwires")]
     [ProducesResponseType<IncomingWireResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Bankwire(SandboxBankwireRequest request, CancellationToken ct) =>
-        StatusCode(201, await payins.ReceiveWireAsync(Caller, request, ct));
+        StatusCode(201, await wires.ReceiveAsync(Caller, request, ct));
 
     /// <summary>The bank settles an ACCOUNT payout now instead of in 24–72 h.</summary>
     [HttpPost("payouts/{id}/settle")]

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using Truust.Api.Gateways;
 using Truust.Api.Http;
 using Truust.Api.Ledger;
 using Truust.Api.Payins;
+using Truust.Api.Payouts;
 using Truust.Api.Persistence;
 using Truust.Api.Webhooks;
 using Truust.Domain;
@@ -21,9 +21,9 @@ public sealed class WalletFlowService(
     UnitOfWork unitOfWork,
     LedgerService ledger,
     EventOutbox events,
-    IBankGateway bank,
-    TimeProvider clock,
-    ILogger<WalletFlowService> log
+    PayinService payins,
+    BankSubmission submission,
+    TimeProvider clock
 )
 {
     public async Task<TransferResponse> TransferAsync(
@@ -34,14 +34,7 @@ public sealed class WalletFlowService(
     {
         var batch = await MoveAsync(
             caller,
-            [
-                new TransferLegRequest
-                {
-                    FromWalletId = request.FromWalletId,
-                    ToWalletId = request.ToWalletId,
-                    Amount = request.Amount,
-                },
-            ],
+            [new Leg(request.FromWalletId!, request.ToWalletId!, request.Amount!.Value)],
             request.Description,
             batchId: null,
             ct
@@ -56,7 +49,8 @@ public sealed class WalletFlowService(
     )
     {
         var batchId = Ids.New("trb");
-        var transfers = await MoveAsync(caller, request.Legs!, request.Description, batchId, ct);
+        var legs = request.Legs!.Select(l => new Leg(l.FromWalletId!, l.ToWalletId!, l.Amount!.Value)).ToList();
+        var transfers = await MoveAsync(caller, legs, request.Description, batchId, ct);
         return new TransferBatchResponse(batchId, transfers.Count, transfers);
     }
 
@@ -67,14 +61,14 @@ public sealed class WalletFlowService(
     /// </summary>
     private async Task<IReadOnlyList<TransferResponse>> MoveAsync(
         Caller caller,
-        IReadOnlyList<TransferLegRequest> legs,
+        IReadOnlyList<Leg> legs,
         string? description,
         string? batchId,
         CancellationToken ct
     )
     {
         var platformId = caller.RequirePlatform();
-        var ids = legs.SelectMany(l => new[] { l.FromWalletId!, l.ToWalletId! }).Distinct().ToList();
+        var ids = legs.SelectMany(l => new[] { l.FromWalletId, l.ToWalletId }).Distinct().ToList();
         var wallets = await db
             .Wallets.AsNoTracking()
             .Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
@@ -85,14 +79,14 @@ public sealed class WalletFlowService(
         {
             var leg = legs[i];
             var prefix = batchId is null ? string.Empty : $"legs[{i}].";
-            if (!wallets.TryGetValue(leg.FromWalletId!, out var from))
+            if (!wallets.TryGetValue(leg.FromWalletId, out var from))
             {
-                throw new NotFoundException("wallet", leg.FromWalletId!);
+                throw new NotFoundException("wallet", leg.FromWalletId);
             }
 
-            if (!wallets.TryGetValue(leg.ToWalletId!, out var to))
+            if (!wallets.TryGetValue(leg.ToWalletId, out var to))
             {
-                throw new NotFoundException("wallet", leg.ToWalletId!);
+                throw new NotFoundException("wallet", leg.ToWalletId);
             }
 
             if (from.Currency != to.Currency)
@@ -109,7 +103,7 @@ public sealed class WalletFlowService(
                     platformId,
                     from.Id,
                     to.Id,
-                    Money.Positive(leg.Amount!.Value, from.Currency, prefix + "amount"),
+                    Money.Positive(leg.AmountMinor, from.Currency, prefix + "amount"),
                     description,
                     batchId,
                     now
@@ -148,10 +142,47 @@ public sealed class WalletFlowService(
         return transfers.Select(TransferResponse.From).ToList();
     }
 
-    /// <summary>
-    /// A withdrawal to the owner's bank account. The wallet is debited first (reserving the money), then the bank
-    /// is called outside any transaction; a refusal puts the money back with a reversing transfer.
-    /// </summary>
+    /// <summary>A top-up: a card or wire payin whose money goes to the wallet once confirmed
+    /// (<see cref="TopupFunding"/>).</summary>
+    public async Task<PayinResponse> TopupAsync(
+        Caller caller,
+        string walletId,
+        PayinType type,
+        long amountMinor,
+        CancellationToken ct
+    )
+    {
+        var wallet = await db.Wallets.AsNoTracking().FirstOrDefaultAsync(w => w.Id == walletId, ct);
+        if (wallet is null || !caller.CanSee(wallet.PlatformId))
+        {
+            throw new NotFoundException("wallet", walletId);
+        }
+
+        if (type == PayinType.Wallet)
+        {
+            throw new BusinessRuleException(
+                "invalid_topup_type",
+                "A wallet is topped up by ADDON (card) or BANKWIRE.",
+                "type"
+            );
+        }
+
+        var payin = new Payin(
+            wallet.PlatformId,
+            PayinPurpose.Topup,
+            type,
+            Money.Positive(amountMinor, wallet.Currency),
+            clock.GetUtcNow()
+        )
+        {
+            TargetWalletId = wallet.Id,
+            PayerId = wallet.CustomerId,
+        };
+        await unitOfWork.RunAsync(() => payins.AddAsync(payin, ct), ct);
+        return payins.ToResponse(payin);
+    }
+
+    /// <summary>A withdrawal the caller asks for, from a customer's wallet it may see.</summary>
     public async Task<PayoutResponse> WithdrawAsync(
         Caller caller,
         string walletId,
@@ -165,10 +196,25 @@ public sealed class WalletFlowService(
             throw new NotFoundException("wallet", walletId);
         }
 
-        var account = await db.BankAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == request.BankaccountId, ct);
+        return await WithdrawAsync(wallet, request.BankaccountId!, request.Amount!.Value, ct);
+    }
+
+    /// <summary>
+    /// A withdrawal from a customer's <paramref name="wallet"/> to one of the owner's bank accounts. The wallet is
+    /// debited first (reserving the money), then the bank is called outside any transaction; a refusal puts the
+    /// money back with a reversing transfer.
+    /// </summary>
+    public async Task<PayoutResponse> WithdrawAsync(
+        Wallet wallet,
+        string bankAccountId,
+        long amountMinor,
+        CancellationToken ct
+    )
+    {
+        var account = await db.BankAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == bankAccountId, ct);
         if (account is null || account.PlatformId != wallet.PlatformId)
         {
-            throw new NotFoundException("bank_account", request.BankaccountId!);
+            throw new NotFoundException("bank_account", bankAccountId);
         }
 
         if (account.CustomerId != wallet.CustomerId)
@@ -180,14 +226,14 @@ public sealed class WalletFlowService(
             );
         }
 
-        var amount = Money.Positive(request.Amount!.Value, wallet.Currency);
+        var amount = Money.Positive(amountMinor, wallet.Currency);
         var payout = await unitOfWork.RunAsync(
             async () =>
             {
                 var now = clock.GetUtcNow();
                 var payout = new Payout(
                     wallet.PlatformId,
-                    wallet.CustomerId,
+                    wallet.CustomerId!,
                     PayoutType.Account,
                     amount,
                     account.Id,
@@ -228,76 +274,12 @@ public sealed class WalletFlowService(
     }
 
     /// <summary>
-    /// Hands a SUBMITTING withdrawal to the bank (idempotent on its reference) and records the answer: in transit, or
-    /// refused with the money put back in the wallet by a reversing transfer. A bank that cannot be reached leaves
-    /// it SUBMITTING; the release worker resumes it when its lease ends.
+    /// Hands a SUBMITTING withdrawal to the bank and records the answer: in transit, or refused with the money put
+    /// back in the wallet by a reversing transfer. A bank that cannot be reached leaves it SUBMITTING; the release
+    /// worker resumes it when its lease ends.
     /// </summary>
-    public async Task SubmitWithdrawalAsync(string payoutId, CancellationToken ct)
-    {
-        var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
-        if (payout.Status != PayoutStatus.Submitting || payout.SourceWalletId is null)
-        {
-            return;
-        }
-
-        BankTransfer transfer;
-        try
-        {
-            transfer = await bank.SubmitTransferAsync(
-                payout.BankReference,
-                payout.Iban!,
-                new Money(payout.AmountMinor, Currency.Of(payout.Currency)),
-                ct
-            );
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogWarning(e, "Withdrawal {PayoutId} could not reach the bank; it will be retried", payoutId);
-            return;
-        }
-
-        await unitOfWork.RunAsync(
-            async () =>
-            {
-                var tracked = await db
-                    .Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {payoutId} FOR UPDATE")
-                    .SingleAsync(ct);
-                if (tracked.Status != PayoutStatus.Submitting)
-                {
-                    return tracked;
-                }
-
-                var now = clock.GetUtcNow();
-                if (transfer.Status == BankTransferStatus.Refused)
-                {
-                    tracked.MarkRefused(transfer.Reason ?? "refused by the bank", now);
-                    await ledger.PostAsync(
-                        [
-                            new LedgerTransfer(
-                                tracked.PlatformId,
-                                LedgerAccounts.BankPayoutRail,
-                                LedgerAccounts.Wallet(tracked.SourceWalletId!),
-                                new Money(tracked.AmountMinor, Currency.Of(tracked.Currency)),
-                                TransferKind.PayoutReturn,
-                                tracked.Id,
-                                null,
-                                now
-                            ),
-                        ],
-                        ct
-                    );
-                }
-                else
-                {
-                    tracked.MarkInTransit(transfer.SettlesAt, now);
-                }
-
-                events.PayoutChanged(tracked);
-                return tracked;
-            },
-            ct
-        );
-    }
+    public Task SubmitWithdrawalAsync(string payoutId, CancellationToken ct) =>
+        submission.SubmitAsync(new BankWithdrawal(db, ledger, payoutId), ct);
 
     /// <summary>
     /// The wallet's movements, newest first, each with its counterpart account and the balance right after it: a
@@ -376,4 +358,36 @@ public sealed class WalletFlowService(
         DateTimeOffset CreatedAt,
         long BalanceAfter
     );
+
+    /// <summary>One leg of a transfer batch, as the caller asked for it.</summary>
+    private sealed record Leg(string FromWalletId, string ToWalletId, long AmountMinor);
+
+    /// <summary>A withdrawal through the bank: the wallet was debited when it was asked for, so the intent is already
+    /// SUBMITTING; a refusal puts the money back.</summary>
+    private sealed class BankWithdrawal(TruustDbContext db, LedgerService ledger, string payoutId) : IBankPayment
+    {
+        public async Task<Payout> LockAsync(CancellationToken ct) => await Locks.Payout(db, payoutId).SingleAsync(ct);
+
+        public Task<bool> BeginAsync(Payout payout, CancellationToken ct) =>
+            Task.FromResult(payout.SourceWalletId is not null);
+
+        public Task AcceptedAsync(Payout payout, DateTimeOffset now, CancellationToken ct) => Task.CompletedTask;
+
+        public async Task RefusedAsync(Payout payout, DateTimeOffset now, CancellationToken ct) =>
+            await ledger.PostAsync(
+                [
+                    new LedgerTransfer(
+                        payout.PlatformId,
+                        LedgerAccounts.BankPayoutRail,
+                        LedgerAccounts.Wallet(payout.SourceWalletId!),
+                        new Money(payout.AmountMinor, Currency.Of(payout.Currency)),
+                        TransferKind.PayoutReturn,
+                        payout.Id,
+                        null,
+                        now
+                    ),
+                ],
+                ct
+            );
+    }
 }

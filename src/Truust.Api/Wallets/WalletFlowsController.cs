@@ -15,9 +15,9 @@ public sealed partial class WalletsController
     public async Task<IActionResult> Topup(
         string id,
         CreateTopupRequest request,
-        [FromServices] PayinService payins,
+        [FromServices] WalletFlowService flows,
         CancellationToken ct
-    ) => StatusCode(201, await payins.CreateTopupAsync(Caller, id, request.Type!.Value, request.Amount!.Value, ct));
+    ) => StatusCode(201, await flows.TopupAsync(Caller, id, request.Type!.Value, request.Amount!.Value, ct));
 
     /// <summary>Withdraws to the owner's bank account: an ACCOUNT payout that settles like a release.</summary>
     [HttpPost("{id}/withdrawals")]

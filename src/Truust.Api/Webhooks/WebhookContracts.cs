@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Http;
+using Truust.Domain.Events;
+using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Webhooks;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Truust.Api.Campaigns;
 using Truust.Api.Http;
 using Truust.Api.Payins;
+using Truust.Api.Refunds;
 using Truust.Api.Sandbox;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Wallets;

@@ -136,7 +136,7 @@ public sealed class CampaignLoadTests(UnthrottledApiFactory factory, ITestOutput
             await CampaignWork.ScalarAsync<string>(
                 factory,
                 """
-                SELECT count(*) || ' ' || sum(r.amount_minor) FROM simulated_card_refunds r
+                SELECT count(*) || ' ' || sum(r.amount_minor) FROM simulator.card_refunds r
                 JOIN payins p ON p.id = r.charge_reference WHERE p.campaign_id = @c
                 """,
                 ("c", campaign.Id)

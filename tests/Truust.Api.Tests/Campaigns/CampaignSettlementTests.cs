@@ -125,7 +125,7 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
             4_000L,
             await CampaignWork.ScalarAsync<long>(
                 factory,
-                "SELECT amount_minor FROM simulated_card_refunds WHERE reference = @r AND charge_reference = @c",
+                "SELECT amount_minor FROM simulator.card_refunds WHERE reference = @r AND charge_reference = @c",
                 ("r", cardRefundId),
                 ("c", card.Payin.Id)
             )
@@ -134,7 +134,7 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
             4_000L,
             await CampaignWork.ScalarAsync<long>(
                 factory,
-                "SELECT refunded_minor FROM simulated_card_charges WHERE reference = @c",
+                "SELECT refunded_minor FROM simulator.card_charges WHERE reference = @c",
                 ("c", card.Payin.Id)
             )
         );
@@ -144,7 +144,7 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
             $"{TestIbans.Germany} 3500 EUR",
             await CampaignWork.ScalarAsync<string>(
                 factory,
-                "SELECT iban || ' ' || amount_minor || ' ' || currency FROM simulated_bank_transfers WHERE reference = @r",
+                "SELECT iban || ' ' || amount_minor || ' ' || currency FROM simulator.bank_transfers WHERE reference = @r",
                 ("r", wireRefundId)
             )
         );
@@ -339,7 +339,7 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
             1L,
             await CampaignWork.ScalarAsync<long>(
                 factory,
-                "SELECT count(*) FROM simulated_card_refunds WHERE charge_reference = @c",
+                "SELECT count(*) FROM simulator.card_refunds WHERE charge_reference = @c",
                 ("c", card.Payin!.Id)
             )
         );
@@ -348,7 +348,7 @@ public sealed class CampaignSettlementTests(TruustApiFactory factory) : IClassFi
             TestIbans.Spain,
             await CampaignWork.ScalarAsync<string>(
                 factory,
-                "SELECT iban FROM simulated_bank_transfers WHERE reference = @r",
+                "SELECT iban FROM simulator.bank_transfers WHERE reference = @r",
                 ("r", wireRefund.Id)
             )
         );

@@ -15,8 +15,8 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, (long Rows, st
         var tables = new List<string>();
         await using (
             var list = new NpgsqlCommand(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                    + "AND tablename <> '__EFMigrationsHistory' ORDER BY tablename",
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+                    + "WHERE schemaname IN ('public', 'simulator') AND tablename <> '__EFMigrationsHistory' ORDER BY 1",
                 connection
             )
         )
@@ -32,7 +32,7 @@ public sealed record DatabaseSnapshot(IReadOnlyDictionary<string, (long Rows, st
         foreach (var table in tables)
         {
             await using var command = new NpgsqlCommand(
-                $"SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM \"{table}\" t",
+                $"SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM {table} t",
                 connection
             );
             await using var reader = await command.ExecuteReaderAsync();

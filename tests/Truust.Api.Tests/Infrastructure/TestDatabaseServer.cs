@@ -3,6 +3,7 @@ using DotNet.Testcontainers.Containers;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Testcontainers.PostgreSql;
+using Truust.Api.Gateways.Simulated;
 using Truust.Api.Persistence;
 
 namespace Truust.Api.Tests.Infrastructure;
@@ -331,6 +332,10 @@ public sealed class TestDatabaseServer
         await using var db = new TruustDbContext(options);
         // The real migrations, never EnsureCreated: the tests must run against the schema production gets.
         await db.Database.MigrateAsync();
+        var simulatorOptions = new DbContextOptionsBuilder<SimulatorDbContext>();
+        SimulatorDbContext.UseDatabase(simulatorOptions, template.ConnectionString);
+        await using var simulator = new SimulatorDbContext(simulatorOptions.Options);
+        await simulator.Database.MigrateAsync();
     }
 
     private void StopAtProcessExit() =>

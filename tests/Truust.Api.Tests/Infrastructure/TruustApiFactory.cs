@@ -142,9 +142,12 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<long> CountAsync(string table, string where = "true")
     {
         await using var connection = await OpenConnectionAsync();
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM \"{table}\" WHERE {where}", connection);
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {Quoted(table)} WHERE {where}", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    /// <summary>A table name, schema-qualified or not (<c>simulator.card_charges</c>), quoted part by part.</summary>
+    private static string Quoted(string table) => string.Join('.', table.Split('.').Select(part => $"\"{part}\""));
 
     /// <summary>Every table's row count and content hash; compare two to prove a request changed nothing.</summary>
     public Task<DatabaseSnapshot> SnapshotAsync() => DatabaseSnapshot.TakeAsync(ConnectionString);

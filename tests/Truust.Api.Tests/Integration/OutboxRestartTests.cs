@@ -5,6 +5,7 @@ using Truust.Api.Orders;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Tests.Wallets;
 using Truust.Api.Webhooks;
+using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Tests.Integration;
 

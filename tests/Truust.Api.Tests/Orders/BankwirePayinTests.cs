@@ -1,3 +1,4 @@
+using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Workers;
 using Truust.Domain.Orders;

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Truust.Api.Orders;
+using Truust.Api.Payouts;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Workers;
 using Truust.Domain.Orders;
@@ -147,7 +148,7 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         Assert.Equal(
             2,
             await factory.CountAsync(
-                "simulated_bank_transfers",
+                "simulator.bank_transfers",
                 $"reference LIKE '{payout.Id}-%' AND status = 'REFUSED'"
             )
         );

@@ -59,7 +59,7 @@ public sealed class ConcurrencyTests(TruustApiFactory factory) : IClassFixture<T
         Assert.Equal((OrderStatus.Cancelled, 0L, 10_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
         var refund = Assert.Single(await flow.RefundsAsync(order.Id));
         Assert.Equal((RefundStatus.Succeeded, 10_000L), (refund.Status, refund.Amount));
-        Assert.Equal(1, await factory.CountAsync("simulated_card_refunds", $"charge_reference = '{order.PayinId}'"));
+        Assert.Equal(1, await factory.CountAsync("simulator.card_refunds", $"charge_reference = '{order.PayinId}'"));
         Assert.Equal(
             [$"PAYIN world:card -> escrow:{order.Id} 10000", $"REFUND escrow:{order.Id} -> world:card 10000"],
             Trail(await flow.LedgerAsync(order.Id))

@@ -68,7 +68,7 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal(
             1,
             await factory.CountAsync(
-                "simulated_card_charges",
+                "simulator.card_charges",
                 $"reference = '{order.PayinId}' AND refunded_minor = 10000"
             )
         );
@@ -97,7 +97,7 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal(
             1,
             await factory.CountAsync(
-                "simulated_card_refunds",
+                "simulator.card_refunds",
                 $"reference = '{refund.Id}' AND charge_reference = '{order.PayinId}' AND amount_minor = 10000"
             )
         );
@@ -153,7 +153,7 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         Assert.Equal(
             1,
             await factory.CountAsync(
-                "simulated_bank_transfers",
+                "simulator.bank_transfers",
                 $"reference = '{refund.Id}' AND iban = '{TestIbans.Netherlands}' AND amount_minor = 12000"
             )
         );

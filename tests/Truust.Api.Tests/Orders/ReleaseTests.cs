@@ -2,6 +2,7 @@ using System.Net;
 using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
+using Truust.Api.Payouts;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Wallets;
 using Truust.Api.Workers;
@@ -73,7 +74,7 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(
             1,
             await factory.CountAsync(
-                "simulated_bank_transfers",
+                "simulator.bank_transfers",
                 $"iban = '{TestIbans.Spain}' AND amount_minor = 10000 AND reference LIKE '{payout.Id}-%'"
             )
         );
@@ -116,7 +117,7 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(
             1,
             await factory.CountAsync(
-                "simulated_bank_transfers",
+                "simulator.bank_transfers",
                 $"reference LIKE '{payout.Id}-%' AND status = 'SETTLED'"
             )
         );

@@ -181,7 +181,7 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
     {
         await using var connection = await factory.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT coalesce(sum(amount_minor), 0)::bigint FROM simulated_card_refunds WHERE charge_reference = @payin",
+            "SELECT coalesce(sum(amount_minor), 0)::bigint FROM simulator.card_refunds WHERE charge_reference = @payin",
             connection
         );
         command.Parameters.AddWithValue("payin", payinId);

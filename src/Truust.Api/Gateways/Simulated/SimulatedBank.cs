@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Truust.Api.Persistence;
 using Truust.Domain;
 
 namespace Truust.Api.Gateways.Simulated;
@@ -35,8 +34,8 @@ public sealed class SimulatedBank(
     )
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
-        var existing = await db.SimulatedBankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct);
+        var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
+        var existing = await db.BankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct);
         if (existing is null)
         {
             var now = clock.GetUtcNow();
@@ -52,7 +51,7 @@ public sealed class SimulatedBank(
                 SettlesAt = now.AddHours(options.Value.SettlementHours),
                 CreatedAt = now,
             };
-            db.SimulatedBankTransfers.Add(existing);
+            db.BankTransfers.Add(existing);
             await db.SaveChangesAsync(ct);
         }
 
@@ -62,9 +61,9 @@ public sealed class SimulatedBank(
     public async Task<BankTransfer> GetTransferAsync(string reference, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
         var transfer =
-            await db.SimulatedBankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
+            await db.BankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
             ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
         if (transfer.Status == "ACCEPTED" && clock.GetUtcNow() >= transfer.SettlesAt)
         {
@@ -81,9 +80,9 @@ public sealed class SimulatedBank(
     public async Task ForceOutcomeAsync(string reference, bool settle, string? reason, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
         var transfer =
-            await db.SimulatedBankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
+            await db.BankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct)
             ?? throw new InvalidOperationException($"The bank has no transfer '{reference}'.");
         if (transfer.Status == "ACCEPTED")
         {

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Truust.Api.Persistence;
 using Truust.Domain;
 
 namespace Truust.Api.Gateways.Simulated;
@@ -33,8 +32,8 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
     )
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
-        var existing = await db.SimulatedCardCharges.FirstOrDefaultAsync(c => c.Reference == reference, ct);
+        var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
+        var existing = await db.CardCharges.FirstOrDefaultAsync(c => c.Reference == reference, ct);
         if (existing is not null)
         {
             return ToAuthorization(existing);
@@ -52,7 +51,7 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
             DeclineCode = code,
             CreatedAt = clock.GetUtcNow(),
         };
-        db.SimulatedCardCharges.Add(charge);
+        db.CardCharges.Add(charge);
         await db.SaveChangesAsync(ct);
         return ToAuthorization(charge);
     }
@@ -64,9 +63,9 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
     )
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
+        var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
         var charge =
-            await db.SimulatedCardCharges.FirstOrDefaultAsync(c => c.Reference == reference, ct)
+            await db.CardCharges.FirstOrDefaultAsync(c => c.Reference == reference, ct)
             ?? throw new InvalidOperationException($"The card gateway has no charge '{reference}'.");
         if (charge.Outcome == "CHALLENGE_REQUIRED")
         {
@@ -81,14 +80,14 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
     public async Task RefundAsync(string refundReference, string chargeReference, Money amount, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TruustDbContext>();
-        if (await db.SimulatedCardRefunds.AnyAsync(r => r.Reference == refundReference, ct))
+        var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
+        if (await db.CardRefunds.AnyAsync(r => r.Reference == refundReference, ct))
         {
             return;
         }
 
         var charge =
-            await db.SimulatedCardCharges.FirstOrDefaultAsync(c => c.Reference == chargeReference, ct)
+            await db.CardCharges.FirstOrDefaultAsync(c => c.Reference == chargeReference, ct)
             ?? throw new InvalidOperationException($"The card gateway has no charge '{chargeReference}'.");
         if (charge.Outcome != "APPROVED" || charge.RefundedMinor + amount.AmountMinor > charge.AmountMinor)
         {
@@ -99,7 +98,7 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
         }
 
         charge.RefundedMinor += amount.AmountMinor;
-        db.SimulatedCardRefunds.Add(
+        db.CardRefunds.Add(
             new SimulatedCardRefund
             {
                 Reference = refundReference,

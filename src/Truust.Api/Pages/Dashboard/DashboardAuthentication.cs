@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
-using Truust.Api.Platforms;
+using Truust.Domain.Platforms;
 
 namespace Truust.Api.Pages.Dashboard;
 

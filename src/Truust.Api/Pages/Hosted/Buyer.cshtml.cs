@@ -18,6 +18,7 @@ namespace Truust.Api.Pages.Hosted;
 /// </summary>
 public sealed class BuyerModel(
     OrderService orders,
+    OrderPaymentService payments,
     PayinService payins,
     WalletService wallets,
     OrderSummaries summaries,
@@ -144,7 +145,7 @@ public sealed class BuyerModel(
         PayinResponse payin;
         try
         {
-            payin = await payins.CreateForOrderAsync(CallerFor(order), request, OrderActor.Buyer, ct);
+            payin = await payments.PayAsync(CallerFor(order), request, OrderActor.Buyer, ct);
         }
         catch (InsufficientFundsException)
         {

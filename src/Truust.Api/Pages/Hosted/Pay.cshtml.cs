@@ -15,7 +15,7 @@ namespace Truust.Api.Pages.Hosted;
 /// A payin's <c>direct_link</c> (<c>/pay/{token}</c>): the simulated card processor's page for a card payin, the
 /// wire instructions for a bank wire. A payin that is decided sends the visitor to its result.
 /// </summary>
-public sealed partial class PayModel(PayinService payins, OrderService orders, OrderSummaries summaries)
+public sealed partial class PayModel(PayinService payins, CardRail cards, OrderService orders, OrderSummaries summaries)
     : HostedPageModel
 {
     public string Token { get; private set; } = string.Empty;
@@ -94,7 +94,7 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
 
         try
         {
-            payin = await payins.SubmitCardAsync(payin, card, ct);
+            payin = await cards.SubmitAsync(payin, card, ct);
         }
         catch (BusinessRuleException e) when (e.Code is "invalid_card_number" or "expired_card")
         {
@@ -105,7 +105,7 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
 
         if (payin.Status == PayinStatus.RequiresAction)
         {
-            return RedirectToPage("/ThreeDs", new { token });
+            return RedirectToPage("/Hosted/ThreeDs", new { token });
         }
 
         return Redirect(await ReturnUrlAsync(payin, ct));
@@ -126,9 +126,9 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
         switch (payin.Status)
         {
             case PayinStatus.RequiresAction:
-                return RedirectToPage("/ThreeDs", new { token = Token });
+                return RedirectToPage("/Hosted/ThreeDs", new { token = Token });
             case not PayinStatus.Pending:
-                return RedirectToPage("/PayResult", new { token = Token });
+                return RedirectToPage("/Hosted/PayResult", new { token = Token });
         }
 
         Payin = payins.ToResponse(payin);
@@ -184,7 +184,7 @@ public sealed partial class PayModel(PayinService payins, OrderService orders, O
         return HostedPages.BuyerReturnUrl(
             order,
             payin.Status == PayinStatus.Succeeded,
-            Url.Page("/PayResult", new { token = Token })!
+            Url.Page("/Hosted/PayResult", new { token = Token })!
         );
     }
 

@@ -45,9 +45,9 @@ public sealed class PayResultModel(
         switch (payin.Status)
         {
             case PayinStatus.Pending:
-                return RedirectToPage("/Pay", new { token });
+                return RedirectToPage("/Hosted/Pay", new { token });
             case PayinStatus.RequiresAction:
-                return RedirectToPage("/ThreeDs", new { token });
+                return RedirectToPage("/Hosted/ThreeDs", new { token });
         }
 
         Payin = payin;
@@ -59,7 +59,7 @@ public sealed class PayResultModel(
             ReturnUrl = returnUrl.Length == 0 ? null : returnUrl;
             if (!Paid && order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Pay))
             {
-                RetryUrl = Url.Page("/Buyer", new { token = order.BuyerToken });
+                RetryUrl = Url.Page("/Hosted/Buyer", new { token = order.BuyerToken });
             }
         }
 
@@ -69,7 +69,7 @@ public sealed class PayResultModel(
             Campaign = await campaigns.FindByIdAsync(payin.CampaignId, ct);
             RetryUrl =
                 !Paid && Campaign is not null && CampaignTransitions.AcceptsContributions(Campaign.Status)
-                    ? Url.Page("/Campaigns/Contribute", new { campaignId = Campaign.Id })
+                    ? Url.Page("/Hosted/Contribute", new { campaignId = Campaign.Id })
                     : null;
         }
 

@@ -135,7 +135,7 @@ public sealed class SellerModel(
         }
 
         await payouts.CreateForOrderAsync(caller, payout, OrderActor.Seller, ct);
-        return Redirect(HostedPages.SellerReturnUrl(order, accepted: true, Url.Page("/SellerDone", new { token })!));
+        return Redirect(HostedPages.SellerReturnUrl(order, accepted: true, Url.Page("/Hosted/SellerDone", new { token })!));
     }
 
     public async Task<IActionResult> OnPostRejectAsync(string token, CancellationToken ct)
@@ -154,7 +154,7 @@ public sealed class SellerModel(
         }
 
         await orders.ActAsync(CallerFor(order), order.Id, OrderTrigger.Reject, OrderActor.Seller, reason, ct);
-        return Redirect(HostedPages.SellerReturnUrl(order, accepted: false, Url.Page("/SellerDone", new { token })!));
+        return Redirect(HostedPages.SellerReturnUrl(order, accepted: false, Url.Page("/Hosted/SellerDone", new { token })!));
     }
 
     private async Task CheckNewAccountAsync(CreateBankAccountRequest account, CancellationToken ct)
@@ -200,7 +200,7 @@ public sealed class SellerModel(
                 return LinkGone(
                     $"You already accepted the order \u201c{order.Name}\u201d and chose where to be paid.",
                     "See the details",
-                    Url.Page("/SellerDone", new { token = Token })
+                    Url.Page("/Hosted/SellerDone", new { token = Token })
                 );
         }
 

@@ -37,7 +37,7 @@ public sealed class SellerDoneModel(
         if (order.PayoutId is null && order.Status != OrderStatus.Rejected && order.Status != OrderStatus.Cancelled)
         {
             // Nothing decided yet: the seller page is where to decide.
-            return RedirectToPage("/Seller", new { token });
+            return RedirectToPage("/Hosted/Seller", new { token });
         }
 
         var caller = CallerFor(order);

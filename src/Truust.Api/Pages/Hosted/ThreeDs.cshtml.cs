@@ -11,7 +11,8 @@ namespace Truust.Api.Pages.Hosted;
 /// SCA test card. The sandbox asks no code: the buyer approves or fails it. It serves once; afterwards the link
 /// says it is no longer active.
 /// </summary>
-public sealed class ThreeDsModel(PayinService payins, OrderService orders, PlatformService platforms) : HostedPageModel
+public sealed class ThreeDsModel(PayinService payins, CardRail cards, OrderService orders, PlatformService platforms)
+    : HostedPageModel
 {
     public string Token { get; private set; } = string.Empty;
 
@@ -31,7 +32,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
 
         if (payin.Status == PayinStatus.Pending)
         {
-            return RedirectToPage("/Pay", new { token });
+            return RedirectToPage("/Hosted/Pay", new { token });
         }
 
         if (payin.Status != PayinStatus.RequiresAction)
@@ -64,7 +65,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
             return Answered();
         }
 
-        payin = await payins.CompleteChallengeAsync(payin, authenticated, ct);
+        payin = await cards.CompleteChallengeAsync(payin, authenticated, ct);
         var order = payin.OrderId is null
             ? null
             : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
@@ -72,7 +73,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
             HostedPages.BuyerReturnUrl(
                 order,
                 payin.Status == PayinStatus.Succeeded,
-                Url.Page("/PayResult", new { token })!
+                Url.Page("/Hosted/PayResult", new { token })!
             )
         );
     }
@@ -81,7 +82,7 @@ public sealed class ThreeDsModel(PayinService payins, OrderService orders, Platf
         LinkGone(
             "This authentication request has already been answered.",
             "See the payment result",
-            Url.Page("/PayResult", new { token = Token })
+            Url.Page("/Hosted/PayResult", new { token = Token })
         );
 
     private async Task<Payin?> LoadAsync(string token, CancellationToken ct)

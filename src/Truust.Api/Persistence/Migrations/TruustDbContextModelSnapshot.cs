@@ -26,173 +26,6 @@ namespace Truust.Api.Persistence.Migrations
 
             modelBuilder.HasSequence("ledger_posting_seq");
 
-            modelBuilder.Entity("Truust.Api.Gateways.Simulated.IncomingWire", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id");
-
-                    b.Property<long>("AmountMinor")
-                        .HasColumnType("bigint")
-                        .HasColumnName("amount_minor");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("currency");
-
-                    b.Property<string>("PayinId")
-                        .HasColumnType("text")
-                        .HasColumnName("payin_id");
-
-                    b.Property<string>("PlatformId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("platform_id");
-
-                    b.Property<DateTimeOffset>("ReceivedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("received_at");
-
-                    b.Property<string>("Reference")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reference");
-
-                    b.Property<string>("SenderIban")
-                        .HasColumnType("text")
-                        .HasColumnName("sender_iban");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("status");
-
-                    b.HasKey("Id")
-                        .HasName("pk_incoming_wires");
-
-                    b.HasIndex("Reference")
-                        .HasDatabaseName("ix_incoming_wires_reference");
-
-                    b.ToTable("incoming_wires", (string)null);
-                });
-
-            modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedBankTransfer", b =>
-                {
-                    b.Property<string>("Reference")
-                        .HasColumnType("text")
-                        .HasColumnName("reference");
-
-                    b.Property<long>("AmountMinor")
-                        .HasColumnType("bigint")
-                        .HasColumnName("amount_minor");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("currency");
-
-                    b.Property<string>("Iban")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("iban");
-
-                    b.Property<string>("Reason")
-                        .HasColumnType("text")
-                        .HasColumnName("reason");
-
-                    b.Property<DateTimeOffset>("SettlesAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("settles_at");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("status");
-
-                    b.HasKey("Reference")
-                        .HasName("pk_simulated_bank_transfers");
-
-                    b.ToTable("simulated_bank_transfers", (string)null);
-                });
-
-            modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedCardCharge", b =>
-                {
-                    b.Property<string>("Reference")
-                        .HasColumnType("text")
-                        .HasColumnName("reference");
-
-                    b.Property<long>("AmountMinor")
-                        .HasColumnType("bigint")
-                        .HasColumnName("amount_minor");
-
-                    b.Property<string>("Brand")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("brand");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("currency");
-
-                    b.Property<string>("DeclineCode")
-                        .HasColumnType("text")
-                        .HasColumnName("decline_code");
-
-                    b.Property<string>("Last4")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("last4");
-
-                    b.Property<string>("Outcome")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("outcome");
-
-                    b.Property<long>("RefundedMinor")
-                        .HasColumnType("bigint")
-                        .HasColumnName("refunded_minor");
-
-                    b.HasKey("Reference")
-                        .HasName("pk_simulated_card_charges");
-
-                    b.ToTable("simulated_card_charges", (string)null);
-                });
-
-            modelBuilder.Entity("Truust.Api.Gateways.Simulated.SimulatedCardRefund", b =>
-                {
-                    b.Property<string>("Reference")
-                        .HasColumnType("text")
-                        .HasColumnName("reference");
-
-                    b.Property<long>("AmountMinor")
-                        .HasColumnType("bigint")
-                        .HasColumnName("amount_minor");
-
-                    b.Property<string>("ChargeReference")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("charge_reference");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.HasKey("Reference")
-                        .HasName("pk_simulated_card_refunds");
-
-                    b.ToTable("simulated_card_refunds", (string)null);
-                });
-
             modelBuilder.Entity("Truust.Api.Persistence.Records.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Scope")
@@ -260,264 +93,55 @@ namespace Truust.Api.Persistence.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
-            modelBuilder.Entity("Truust.Api.Platforms.ApiKey", b =>
+            modelBuilder.Entity("Truust.Domain.Banking.IncomingWire", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("text")
                         .HasColumnName("id");
 
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
 
-                    b.Property<string>("Hash")
+                    b.Property<string>("Currency")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("hash");
+                        .HasColumnName("currency");
 
-                    b.Property<string>("Label")
+                    b.Property<string>("PayinId")
                         .HasColumnType("text")
-                        .HasColumnName("label");
+                        .HasColumnName("payin_id");
 
                     b.Property<string>("PlatformId")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("platform_id");
 
-                    b.Property<string>("Prefix")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("prefix");
-
-                    b.Property<DateTimeOffset?>("RevokedAt")
+                    b.Property<DateTimeOffset>("ReceivedAt")
                         .HasColumnType("timestamp with time zone")
-                        .HasColumnName("revoked_at");
+                        .HasColumnName("received_at");
 
-                    b.HasKey("Id")
-                        .HasName("pk_api_keys");
-
-                    b.HasIndex("Hash")
-                        .IsUnique()
-                        .HasDatabaseName("ix_api_keys_hash");
-
-                    b.HasIndex("PlatformId")
-                        .HasDatabaseName("ix_api_keys_platform_id");
-
-                    b.ToTable("api_keys", (string)null);
-                });
-
-            modelBuilder.Entity("Truust.Api.Webhooks.Event", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Data")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("data");
-
-                    b.Property<string>("ObjectId")
+                    b.Property<string>("Reference")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("object_id");
+                        .HasColumnName("reference");
 
-                    b.Property<string>("PlatformId")
-                        .IsRequired()
+                    b.Property<string>("SenderIban")
                         .HasColumnType("text")
-                        .HasColumnName("platform_id");
-
-                    b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("sequence");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("type");
-
-                    b.HasKey("Id")
-                        .HasName("pk_events");
-
-                    b.HasIndex("ObjectId", "Sequence")
-                        .HasDatabaseName("ix_events_object_id_sequence");
-
-                    b.HasIndex("PlatformId", "Id")
-                        .HasDatabaseName("ix_events_platform_id_id");
-
-                    b.ToTable("events", (string)null);
-                });
-
-            modelBuilder.Entity("Truust.Api.Webhooks.WebhookAttempt", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("at");
-
-                    b.Property<string>("DeliveryId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("delivery_id");
-
-                    b.Property<long>("DurationMs")
-                        .HasColumnType("bigint")
-                        .HasColumnName("duration_ms");
-
-                    b.Property<string>("EndpointId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("endpoint_id");
-
-                    b.Property<string>("Error")
-                        .HasColumnType("text")
-                        .HasColumnName("error");
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("event_id");
-
-                    b.Property<int>("Number")
-                        .HasColumnType("integer")
-                        .HasColumnName("number");
-
-                    b.Property<int?>("StatusCode")
-                        .HasColumnType("integer")
-                        .HasColumnName("status_code");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_attempts");
-
-                    b.HasIndex("DeliveryId", "Number")
-                        .HasDatabaseName("ix_webhook_attempts_delivery_id_number");
-
-                    b.ToTable("webhook_attempts", (string)null);
-                });
-
-            modelBuilder.Entity("Truust.Api.Webhooks.WebhookDelivery", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id");
-
-                    b.Property<int>("Attempts")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempts");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<DateTimeOffset?>("DeliveredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("delivered_at");
-
-                    b.Property<string>("EndpointId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("endpoint_id");
-
-                    b.Property<string>("EventId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("event_id");
-
-                    b.Property<string>("LastError")
-                        .HasColumnType("text")
-                        .HasColumnName("last_error");
-
-                    b.Property<int?>("LastStatusCode")
-                        .HasColumnType("integer")
-                        .HasColumnName("last_status_code");
-
-                    b.Property<DateTimeOffset>("NextAttemptAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_attempt_at");
+                        .HasColumnName("sender_iban");
 
                     b.Property<string>("Status")
                         .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
+                        .HasColumnType("text")
                         .HasColumnName("status");
 
                     b.HasKey("Id")
-                        .HasName("pk_webhook_deliveries");
+                        .HasName("pk_incoming_wires");
 
-                    b.HasIndex("EventId")
-                        .HasDatabaseName("ix_webhook_deliveries_event_id");
+                    b.HasIndex("Reference")
+                        .HasDatabaseName("ix_incoming_wires_reference");
 
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("ix_webhook_deliveries_pending")
-                        .HasFilter("status = 'PENDING'");
-
-                    b.HasIndex("EndpointId", "Id")
-                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id_id");
-
-                    b.ToTable("webhook_deliveries", (string)null);
-                });
-
-            modelBuilder.Entity("Truust.Api.Webhooks.WebhookEndpoint", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasColumnType("text")
-                        .HasColumnName("id");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("DisabledReason")
-                        .HasColumnType("text")
-                        .HasColumnName("disabled_reason");
-
-                    b.PrimitiveCollection<List<string>>("EventTypes")
-                        .IsRequired()
-                        .HasColumnType("text[]")
-                        .HasColumnName("event_types");
-
-                    b.Property<string>("PlatformId")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("platform_id");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("secret");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("status");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("updated_at");
-
-                    b.Property<string>("Url")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("url");
-
-                    b.HasKey("Id")
-                        .HasName("pk_webhook_endpoints");
-
-                    b.HasIndex("PlatformId", "Id")
-                        .HasDatabaseName("ix_webhook_endpoints_platform_id_id");
-
-                    b.ToTable("webhook_endpoints", (string)null);
+                    b.ToTable("incoming_wires", (string)null);
                 });
 
             modelBuilder.Entity("Truust.Domain.Campaigns.Campaign", b =>
@@ -579,6 +203,12 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -963,6 +593,55 @@ namespace Truust.Api.Persistence.Migrations
                         .HasDatabaseName("ix_customers_platform_id_id");
 
                     b.ToTable("customers", (string)null);
+                });
+
+            modelBuilder.Entity("Truust.Domain.Events.Event", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Data")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("data");
+
+                    b.Property<string>("ObjectId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_events");
+
+                    b.HasIndex("ObjectId", "Sequence")
+                        .HasDatabaseName("ix_events_object_id_sequence");
+
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_events_platform_id_id");
+
+                    b.ToTable("events", (string)null);
                 });
 
             modelBuilder.Entity("Truust.Domain.Ledger.LedgerTransfer", b =>
@@ -1386,6 +1065,12 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("failure_message");
 
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
                     b.Property<string>("OrderGroupId")
                         .HasColumnType("text")
                         .HasColumnName("order_group_id");
@@ -1674,6 +1359,52 @@ namespace Truust.Api.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Truust.Domain.Platforms.ApiKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("Label")
+                        .HasColumnType("text")
+                        .HasColumnName("label");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("prefix");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_api_keys");
+
+                    b.HasIndex("Hash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_hash");
+
+                    b.HasIndex("PlatformId")
+                        .HasDatabaseName("ix_api_keys_platform_id");
+
+                    b.ToTable("api_keys", (string)null);
+                });
+
             modelBuilder.Entity("Truust.Domain.Platforms.Platform", b =>
                 {
                     b.Property<string>("Id")
@@ -1823,41 +1554,169 @@ namespace Truust.Api.Persistence.Migrations
                         });
                 });
 
-            modelBuilder.Entity("Truust.Api.Platforms.ApiKey", b =>
+            modelBuilder.Entity("Truust.Domain.Webhooks.WebhookAttempt", b =>
                 {
-                    b.HasOne("Truust.Domain.Platforms.Platform", null)
-                        .WithMany()
-                        .HasForeignKey("PlatformId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("DeliveryId")
                         .IsRequired()
-                        .HasConstraintName("fk_api_keys_platforms_platform_id");
+                        .HasColumnType("text")
+                        .HasColumnName("delivery_id");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("duration_ms");
+
+                    b.Property<string>("EndpointId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_attempts");
+
+                    b.HasIndex("DeliveryId", "Number")
+                        .HasDatabaseName("ix_webhook_attempts_delivery_id_number");
+
+                    b.ToTable("webhook_attempts", (string)null);
                 });
 
-            modelBuilder.Entity("Truust.Api.Webhooks.WebhookDelivery", b =>
+            modelBuilder.Entity("Truust.Domain.Webhooks.WebhookDelivery", b =>
                 {
-                    b.HasOne("Truust.Api.Webhooks.WebhookEndpoint", null)
-                        .WithMany()
-                        .HasForeignKey("EndpointId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_webhook_deliveries_webhook_endpoints_endpoint_id");
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
 
-                    b.HasOne("Truust.Api.Webhooks.Event", null)
-                        .WithMany()
-                        .HasForeignKey("EventId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<string>("EndpointId")
                         .IsRequired()
-                        .HasConstraintName("fk_webhook_deliveries_events_event_id");
+                        .HasColumnType("text")
+                        .HasColumnName("endpoint_id");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text")
+                        .HasColumnName("last_error");
+
+                    b.Property<int?>("LastStatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("last_status_code");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_deliveries");
+
+                    b.HasIndex("EventId")
+                        .HasDatabaseName("ix_webhook_deliveries_event_id");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("ix_webhook_deliveries_pending")
+                        .HasFilter("status = 'PENDING'");
+
+                    b.HasIndex("EndpointId", "Id")
+                        .HasDatabaseName("ix_webhook_deliveries_endpoint_id_id");
+
+                    b.ToTable("webhook_deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("Truust.Api.Webhooks.WebhookEndpoint", b =>
+            modelBuilder.Entity("Truust.Domain.Webhooks.WebhookEndpoint", b =>
                 {
-                    b.HasOne("Truust.Domain.Platforms.Platform", null)
-                        .WithMany()
-                        .HasForeignKey("PlatformId")
-                        .OnDelete(DeleteBehavior.Cascade)
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DisabledReason")
+                        .HasColumnType("text")
+                        .HasColumnName("disabled_reason");
+
+                    b.PrimitiveCollection<List<string>>("EventTypes")
                         .IsRequired()
-                        .HasConstraintName("fk_webhook_endpoints_platforms_platform_id");
+                        .HasColumnType("text[]")
+                        .HasColumnName("event_types");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("secret");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("url");
+
+                    b.HasKey("Id")
+                        .HasName("pk_webhook_endpoints");
+
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_webhook_endpoints_platform_id_id");
+
+                    b.ToTable("webhook_endpoints", (string)null);
                 });
 
             modelBuilder.Entity("Truust.Domain.Campaigns.Campaign", b =>
@@ -2003,6 +1862,16 @@ namespace Truust.Api.Persistence.Migrations
                         .HasConstraintName("fk_order_status_changes_orders_order_id");
                 });
 
+            modelBuilder.Entity("Truust.Domain.Platforms.ApiKey", b =>
+                {
+                    b.HasOne("Truust.Domain.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_api_keys_platforms_platform_id");
+                });
+
             modelBuilder.Entity("Truust.Domain.Wallets.Wallet", b =>
                 {
                     b.HasOne("Truust.Domain.Customers.Customer", null)
@@ -2033,6 +1902,33 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_wallet_transfers_wallets_to_wallet_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Webhooks.WebhookDelivery", b =>
+                {
+                    b.HasOne("Truust.Domain.Webhooks.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_webhook_endpoints_endpoint_id");
+
+                    b.HasOne("Truust.Domain.Events.Event", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_deliveries_events_event_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.HasOne("Truust.Domain.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_webhook_endpoints_platforms_platform_id");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Truust.Api.Persistence;
+using Truust.Domain.Customers;
+using Truust.Domain.Orders;
+using Truust.Domain.Platforms;
+
+namespace Truust.Api.Orders;
+
+public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
+{
+    public void Configure(EntityTypeBuilder<Order> b)
+    {
+        b.HasKey(o => o.Id);
+        b.Ignore(o => o.Amount);
+        b.Property(o => o.Metadata).IsMetadataJson();
+        b.HasIndex(o => new { o.PlatformId, o.Id });
+        b.HasIndex(o => new
+        {
+            o.PlatformId,
+            o.Status,
+            o.Id,
+        });
+        b.HasIndex(o => o.BuyerToken).IsUnique();
+        b.HasIndex(o => o.SellerToken).IsUnique();
+        b.HasIndex(o => o.OrderGroupId);
+        b.HasIndex(o => o.Status)
+            .HasFilter($"status = '{EnumName.Of(OrderStatus.PendingRelease)}'")
+            .HasDatabaseName("ix_orders_pending_release");
+        // The dashboard's filters and search (Pages/Dashboard/OrderSearch.cs).
+        b.HasIndex(o => new { o.PlatformId, o.CreatedAt });
+        b.HasIndex(o => o.Name).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_orders_name_trgm");
+        b.HasIndex(o => o.Metadata).HasMethod("gin").HasDatabaseName("ix_orders_metadata");
+        b.HasOne<Platform>().WithMany().HasForeignKey(o => o.PlatformId);
+        b.HasOne<Customer>().WithMany().HasForeignKey(o => o.SellerId);
+        b.HasOne<Customer>().WithMany().HasForeignKey(o => o.BuyerId);
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_orders_amount_positive", "amount_minor > 0");
+            t.HasCheckConstraint("ck_orders_held_non_negative", "held_minor >= 0 AND refunded_minor >= 0");
+        });
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using Truust.Api.Persistence;
+using Truust.Api.Wallets;
+using Truust.Api.Workers;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Payouts;
+
+/// <summary>Pays out validated orders (WALLET at once, ACCOUNT through the bank).</summary>
+public sealed class ReleaseJob(
+    TruustDbContext db,
+    PayoutService payouts,
+    WalletFlowService withdrawals,
+    TimeProvider clock,
+    IOptions<WorkerOptions> options
+) : IWorkerJob
+{
+    public string Name => "release";
+
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var leaseUntil = now.AddSeconds(options.Value.LeaseSeconds);
+        var batch = options.Value.BatchSize;
+        var releases = new ClaimQuery(
+            "payouts",
+            "p",
+            $"""
+            o.status = {EnumName.Of(OrderStatus.PendingRelease)}
+            AND p.status IN ({EnumName.Of(PayoutStatus.Pending)}, {EnumName.Of(PayoutStatus.Submitting)})
+            """,
+            "p.next_attempt_at"
+        )
+        {
+            Joins = "JOIN orders o ON o.payout_id = p.id",
+        };
+        var ids = await db.ClaimAsync(releases, now, leaseUntil, batch, ct);
+        foreach (var id in ids)
+        {
+            await payouts.ReleaseAsync(id, ct);
+        }
+
+        // Withdrawals whose request died (or could not reach the bank) before recording the bank's answer.
+        var stuckWithdrawals = new ClaimQuery(
+            "payouts",
+            "p",
+            $"p.source_wallet_id IS NOT NULL AND p.status = {EnumName.Of(PayoutStatus.Submitting)}",
+            "p.next_attempt_at"
+        );
+        var stuck = await db.ClaimAsync(stuckWithdrawals, now, leaseUntil, batch, ct);
+        foreach (var id in stuck)
+        {
+            await withdrawals.SubmitWithdrawalAsync(id, ct);
+        }
+
+        return ids.Count + stuck.Count;
+    }
+}

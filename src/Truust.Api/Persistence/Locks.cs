@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Truust.Domain.Campaigns;
+using Truust.Domain.Orders;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Persistence;
+
+/// <summary>
+/// Every row lock Truust takes (SELECT ... FOR UPDATE), written once. A lock holds until the unit of work commits,
+/// so two requests on one row run one after the other and the second sees the first's result. Locks are taken in
+/// one order, so that two units can never wait on each other in opposite orders (a deadlock): what is funded or
+/// paid out first (an order, the orders of a group in id order, or a campaign), then the payin, payout or refund,
+/// then wallets in <see cref="WalletOrder"/> (the ledger posts them in that order).
+/// </summary>
+/// <remarks>
+/// The row queries are finished by the caller (<c>SingleAsync</c>, <c>SingleOrDefaultAsync</c>), which says
+/// whether a missing row is a 404 or a bug; they lock when they run, inside the caller's transaction.
+/// </remarks>
+public static class Locks
+{
+    /// <summary>The order in which wallets are locked: ordinal order of their ids.</summary>
+    public static readonly IComparer<string> WalletOrder = StringComparer.Ordinal;
+
+    public static IQueryable<Order> Order(TruustDbContext db, string id) =>
+        db.Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE");
+
+    /// <summary>The orders of a group, locked in id order (a group is paid and cancelled as one).</summary>
+    public static IQueryable<Order> OrderGroup(TruustDbContext db, string groupId) =>
+        db.Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE order_group_id = {groupId} ORDER BY id FOR UPDATE");
+
+    public static IQueryable<Campaign> Campaign(TruustDbContext db, string id) =>
+        db.Campaigns.FromSqlInterpolated($"SELECT * FROM campaigns WHERE id = {id} FOR UPDATE");
+
+    public static IQueryable<Payin> Payin(TruustDbContext db, string id) =>
+        db.Payins.FromSqlInterpolated($"SELECT * FROM payins WHERE id = {id} FOR UPDATE");
+
+    public static IQueryable<Payout> Payout(TruustDbContext db, string id) =>
+        db.Payouts.FromSqlInterpolated($"SELECT * FROM payouts WHERE id = {id} FOR UPDATE");
+
+    public static IQueryable<Refund> Refund(TruustDbContext db, string id) =>
+        db.Refunds.FromSqlInterpolated($"SELECT * FROM refunds WHERE id = {id} FOR UPDATE");
+
+    /// <summary>Locks a wallet row without changing it (a wallet the ledger both debits and credits by the same
+    /// amount must still not change under the posting). Callers go through wallets in <see cref="WalletOrder"/>.
+    /// </summary>
+    public static Task WalletAsync(TruustDbContext db, string walletId, CancellationToken ct) =>
+        db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM wallets WHERE id = {walletId} FOR UPDATE", ct);
+}

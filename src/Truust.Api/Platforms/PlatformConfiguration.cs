@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Truust.Domain.Platforms;
+
+namespace Truust.Api.Platforms;
+
+public sealed class PlatformConfiguration : IEntityTypeConfiguration<Platform>
+{
+    public void Configure(EntityTypeBuilder<Platform> b)
+    {
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.ToTable(t =>
+            t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0")
+        );
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Truust.Api.Persistence;
+using Truust.Domain.Payments;
+
+namespace Truust.Api.Refunds;
+
+public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> b)
+    {
+        b.HasKey(r => r.Id);
+        b.HasIndex(r => r.OrderId);
+        b.HasIndex(r => r.CampaignId);
+        b.HasIndex(r => r.NextAttemptAt)
+            .HasFilter($"status = '{EnumName.Of(RefundStatus.Pending)}'")
+            .HasDatabaseName("ix_refunds_pending");
+        b.ToTable(t => t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0"));
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Truust.Api.Persistence;
+using Truust.Domain.Customers;
+using Truust.Domain.Platforms;
+using Truust.Domain.Wallets;
+
+namespace Truust.Api.Wallets;
+
+public sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
+{
+    public void Configure(EntityTypeBuilder<Wallet> b)
+    {
+        b.HasKey(w => w.Id);
+        // One wallet per customer and currency, and one fee wallet per platform and currency, even under races.
+        b.HasIndex(w => new { w.CustomerId, w.Currency })
+            .IsUnique()
+            .HasFilter($"kind = '{EnumName.Of(WalletKind.Customer)}'")
+            .HasDatabaseName("ux_wallets_customer_currency");
+        b.HasIndex(w => new { w.PlatformId, w.Currency })
+            .IsUnique()
+            .HasFilter($"kind = '{EnumName.Of(WalletKind.PlatformFees)}'")
+            .HasDatabaseName("ux_wallets_platform_fees_currency");
+        b.HasIndex(w => new { w.PlatformId, w.Id });
+        b.HasOne<Platform>().WithMany().HasForeignKey(w => w.PlatformId);
+        b.HasOne<Customer>().WithMany().HasForeignKey(w => w.CustomerId);
+        // Without this CHECK a race between two debits could spend the same euro twice.
+        b.ToTable(t => t.HasCheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0"));
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Options;
+
+namespace Truust.Api.Workers;
+
+/// <summary>Runs one job in a loop: a batch, then a pause until the poll interval passes or a request wakes
+/// it.</summary>
+public sealed class JobRunner<TJob>(
+    IServiceScopeFactory scopes,
+    IOptions<WorkerOptions> options,
+    ILogger<JobRunner<TJob>> log,
+    WorkerSignal? signal = null
+) : BackgroundService
+    where TJob : IWorkerJob
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var taken = 0;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                taken = await scope.ServiceProvider.GetRequiredService<TJob>().RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // One bad item must not stop the worker; the item's lease ends and it is tried again.
+                log.LogError(e, "Worker {Job} failed a round", typeof(TJob).Name);
+            }
+
+            if (taken >= options.Value.BatchSize)
+            {
+                continue;
+            }
+
+            var pause = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
+            try
+            {
+                if (signal is null)
+                {
+                    await Task.Delay(pause, stoppingToken);
+                }
+                else
+                {
+                    await signal.WaitAsync(pause, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace Truust.Api.Workers;
+
+public sealed class WorkerOptions
+{
+    /// <summary>Set false to run no background work in this instance (tests may drive jobs by hand).</summary>
+    public bool Enabled { get; set; } = true;
+
+    public int PollMilliseconds { get; set; } = 2000;
+
+    /// <summary>How long a claimed item stays leased to one instance before another may try it.</summary>
+    public int LeaseSeconds { get; set; } = 60;
+
+    public int BatchSize { get; set; } = 20;
+}

@@ -91,9 +91,8 @@ public sealed class ContributionFunding(
     }
 
     /// <summary>
-    /// The campaign, locked in this transaction: by <see cref="LockAsync"/>, or, for a WALLET contribution confirmed
-    /// as it is taken, by the contribution itself (a query would not see the contribution added in this same
-    /// transaction's change tracker, and the tracked campaign is the locked one).
+    /// The campaign as this transaction locked it: through <see cref="LockAsync"/> when a card or wire outcome is
+    /// recorded, or by <see cref="ContributionService"/> when a WALLET contribution is confirmed as it is taken.
     /// </summary>
     private async Task<Campaign> CampaignOfAsync(Payin payin, CancellationToken ct) =>
         db.Campaigns.Local.FirstOrDefault(c => c.Id == payin.CampaignId)

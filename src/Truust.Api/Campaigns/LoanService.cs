@@ -1,18 +1,12 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Ledger;
-using Truust.Api.Payins;
 using Truust.Api.Persistence;
-using Truust.Api.Refunds;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
-using Truust.Api.Workers;
 using Truust.Domain;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Ledger;
-using Truust.Domain.Payments;
 using Truust.Domain.Wallets;
 
 namespace Truust.Api.Campaigns;

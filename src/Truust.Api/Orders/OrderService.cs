@@ -43,7 +43,7 @@ public sealed class OrderService(
             await customers.FindAsync(caller, request.BuyerId, ct);
         }
 
-        var (order, splits) = await AddAsync(caller, request, groupId: null, ct);
+        var (order, splits) = await AddAsync(caller, request, request.BuyerId, request.Currency!, groupId: null, ct);
         await unitOfWork.SaveAsync(ct);
         return ToResponse(order, splits, caller);
     }
@@ -58,25 +58,25 @@ public sealed class OrderService(
         CancellationToken ct
     )
     {
-        request.BuyerId = buyerId;
-        request.Currency = currency;
-        return (await AddAsync(caller, request, groupId, ct)).Order;
+        return (await AddAsync(caller, request, buyerId, currency, groupId, ct)).Order;
     }
 
     /// <summary>Builds an order with its fee and splits and adds it (and its order.created event) to the unit of
-    /// work.</summary>
+    /// work. A cart's order takes its buyer and currency from the cart, not from its own part of the request.</summary>
     private async Task<(Order Order, List<OrderSplit> Splits)> AddAsync(
         Caller caller,
         CreateOrderRequest request,
+        string? buyerId,
+        string currency,
         string? groupId,
         CancellationToken ct
     )
     {
         var platformId = caller.RequirePlatform();
         var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
-        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
+        var amount = Money.Positive(request.Amount!.Value, currency);
         var seller = await customers.FindAsync(caller, request.SellerId!, ct);
-        var order = new Order(platformId, request.Name!, amount, request.BuyerId, seller.Id, clock.GetUtcNow())
+        var order = new Order(platformId, request.Name!, amount, buyerId, seller.Id, clock.GetUtcNow())
         {
             OrderGroupId = groupId,
             BuyerConfirmedUrl = request.BuyerConfirmedUrl,

@@ -1,11 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Gateways;
-using Truust.Api.Gateways.Simulated;
-using Truust.Api.Http;
 using Truust.Api.Ledger;
 using Truust.Api.Persistence;
-using Truust.Api.Sandbox;
 using Truust.Domain;
 using Truust.Domain.Banking;
 using Truust.Domain.Ledger;
@@ -54,17 +51,14 @@ public sealed class WireRail(
     /// A wire arrived on the escrow account. The right reference and exact amount confirm its payin; anything else
     /// is recorded, parked in a suspense account (the money did arrive), and confirms nothing.
     /// </summary>
-    public async Task<IncomingWireResponse> ReceiveAsync(
-        Caller caller,
-        SandboxBankwireRequest request,
+    public Task<IncomingWire> ReceiveAsync(
+        string platformId,
+        string senderIban,
+        Money amount,
+        string reference,
         CancellationToken ct
-    )
-    {
-        var senderIban = Iban.Parse(request.SenderIban!, "sender_iban").Value;
-        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
-        var reference = request.Reference!.Trim().ToUpperInvariant();
-        var platformId = caller.RequirePlatform();
-        var wire = await unitOfWork.RunAsync(
+    ) =>
+        unitOfWork.RunAsync(
             async () =>
             {
                 var now = clock.GetUtcNow();
@@ -126,16 +120,6 @@ public sealed class WireRail(
             },
             ct
         );
-        return new IncomingWireResponse(
-            wire.Id,
-            wire.Reference,
-            wire.AmountMinor,
-            wire.Currency,
-            wire.Status,
-            wire.PayinId,
-            wire.ReceivedAt
-        );
-    }
 
     /// <summary>An unpaid wire past its deadline: the payin expires and its target stops waiting (an order fails and
     /// can be paid again).</summary>

@@ -17,9 +17,9 @@ namespace Truust.Api.Payouts;
 
 /// <summary>
 /// Payouts: the seller says where to be paid (ACCEPTED → PENDING_VALIDATE); after validation the release
-/// worker pays them. A WALLET payout is credited in one commit. An ACCOUNT payout is handed to the bank in three
-/// steps, never holding a transaction across the bank call: persist the intent (SUBMITTING), call the bank with a
-/// stable reference, record its answer (money out of escrow and RELEASED, or BLOCKED_RELEASE with the reason).
+/// worker pays them. A WALLET payout is credited in one commit. An ACCOUNT payout goes through the
+/// <see cref="BankSubmission"/> (intent, bank call, answer): the bank's answer moves the money out of escrow and
+/// RELEASES the order, or BLOCKS its release with the reason.
 /// </summary>
 public sealed class PayoutService(
     TruustDbContext db,

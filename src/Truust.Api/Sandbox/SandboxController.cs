@@ -5,6 +5,8 @@ using Truust.Api.Gateways.Simulated;
 using Truust.Api.Http;
 using Truust.Api.Payins;
 using Truust.Api.Payouts;
+using Truust.Domain;
+using Truust.Domain.Banking;
 
 namespace Truust.Api.Sandbox;
 
@@ -52,8 +54,25 @@ public sealed class SandboxController(
     /// </summary>
     [HttpPost("bankwires")]
     [ProducesResponseType<IncomingWireResponse>(StatusCodes.Status201Created)]
-    public async Task<IActionResult> Bankwire(SandboxBankwireRequest request, CancellationToken ct) =>
-        StatusCode(201, await wires.ReceiveAsync(Caller, request, ct));
+    public async Task<IActionResult> Bankwire(SandboxBankwireRequest request, CancellationToken ct)
+    {
+        var senderIban = Iban.Parse(request.SenderIban!, "sender_iban").Value;
+        var amount = Money.Positive(request.Amount!.Value, request.Currency!);
+        var reference = request.Reference!.Trim().ToUpperInvariant();
+        var wire = await wires.ReceiveAsync(Caller.RequirePlatform(), senderIban, amount, reference, ct);
+        return StatusCode(
+            201,
+            new IncomingWireResponse(
+                wire.Id,
+                wire.Reference,
+                wire.AmountMinor,
+                wire.Currency,
+                wire.Status,
+                wire.PayinId,
+                wire.ReceivedAt
+            )
+        );
+    }
 
     /// <summary>The bank settles an ACCOUNT payout now instead of in 24–72 h.</summary>
     [HttpPost("payouts/{id}/settle")]

@@ -27,6 +27,7 @@ public interface IPayinFunding
     /// </summary>
     Task FundAsync(Payin payin, string source, CancellationToken ct);
 
-    /// <summary>The payin has just failed or expired (its status says which): its target stops waiting for it.</summary>
+    /// <summary>The payin has just failed or expired (its status says which): its target stops waiting for
+    /// it.</summary>
     Task FailAsync(Payin payin, CancellationToken ct);
 }

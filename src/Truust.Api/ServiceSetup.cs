@@ -111,6 +111,7 @@ public static class ServiceSetup
         services.AddScoped<RefundService>();
         services.AddScoped<OrderGroupService>();
         services.AddScoped<CampaignService>();
+        services.AddScoped<CampaignLifecycle>();
         services.AddScoped<ContributionService>();
         services.AddScoped<LoanService>();
         services.AddScoped<WebhookService>();

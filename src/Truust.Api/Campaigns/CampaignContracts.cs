@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Http;
 using Truust.Api.Payins;
+using Truust.Domain;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Payments;
 
@@ -123,6 +124,24 @@ public sealed record CampaignResponse(
 {
     [JsonPropertyOrder(-1)]
     public string Object => "campaign";
+}
+
+/// <summary>One step of a campaign's status history (the same shape as an order's).</summary>
+public sealed record CampaignStatusChangeResponse(
+    string Id,
+    CampaignStatus From,
+    CampaignStatus To,
+    string Action,
+    CampaignActor Actor,
+    string? Reason,
+    DateTimeOffset At
+)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "campaign_status_change";
+
+    public static CampaignStatusChangeResponse Of(CampaignStatusChange c) =>
+        new(c.Id, c.From, c.To, WireName.Action(c.Trigger), c.Actor, c.Reason, c.At);
 }
 
 public sealed class CreateContributionRequest

@@ -12,6 +12,7 @@ using Truust.Api.Workers;
 using Truust.Domain;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Ledger;
+using Truust.Domain.Lifecycle;
 using Truust.Domain.Payments;
 using Truust.Domain.Wallets;
 
@@ -33,6 +34,7 @@ public sealed class CampaignService(
     WalletService wallets,
     WalletFlowService flows,
     EventOutbox events,
+    CampaignLifecycle lifecycle,
     WorkerSignals signals,
     IOptions<TruustOptions> options,
     TimeProvider clock
@@ -102,16 +104,16 @@ public sealed class CampaignService(
 
     /// <summary>The owner closes early once the target is reached: the pool is released now.</summary>
     public Task<CampaignResponse> CloseAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Close, ct, onRequest: true);
+        TransitionAsync(caller, id, CampaignTrigger.Close, ct);
 
     /// <summary>The platform cancels: every contribution is refunded.</summary>
     public Task<CampaignResponse> CancelAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct, onRequest: true);
+        TransitionAsync(caller, id, CampaignTrigger.Cancel, ct);
 
     /// <summary>The platform declares a loan in default: repayments stop; what was repaid stays with the
     /// lenders.</summary>
     public Task<CampaignResponse> DefaultAsync(Caller caller, string id, CancellationToken ct) =>
-        TransitionAsync(caller, id, CampaignTrigger.Default, ct, onRequest: true);
+        TransitionAsync(caller, id, CampaignTrigger.Default, ct);
 
     /// <summary>
     /// The deadline worker: target reached (or KEEP_IT_ALL with money raised) → released to the owner; otherwise
@@ -136,7 +138,7 @@ public sealed class CampaignService(
         {
             await TransitionAsync(caller: null, id, success ? CampaignTrigger.Close : CampaignTrigger.Expire, ct);
         }
-        catch (InvalidCampaignTransitionException)
+        catch (InvalidTransitionException)
         {
             // Another instance (or an early close) settled it between our read and our lock: nothing left to do.
         }
@@ -148,8 +150,7 @@ public sealed class CampaignService(
         Caller? caller,
         string id,
         CampaignTrigger trigger,
-        CancellationToken ct,
-        bool onRequest = false
+        CancellationToken ct
     )
     {
         var (campaign, release) = await unitOfWork.RunAsync(
@@ -158,25 +159,12 @@ public sealed class CampaignService(
                 var campaign = caller is null
                     ? await db.LockCampaignAsync(id, ct)
                     : await db.LockCampaignAsync(caller, id, ct);
-                var action = trigger.ToString().ToLowerInvariant();
-                if (onRequest && !Allowed(campaign).Contains(action))
-                {
-                    // The table also holds moves only the deadline worker makes (an OPEN KEEP_IT_ALL campaign closes
-                    // at its
-                    // deadline): without this, an owner could close and be paid before the target was reached.
-                    throw new DomainStateException(
-                        "invalid_transition",
-                        $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; '{action}' is not allowed now.",
-                        EnumName.Of(campaign.Status),
-                        Allowed(campaign)
-                    );
-                }
-
-                var from = campaign.Status;
-                var transition = campaign.Apply(trigger, clock.GetUtcNow());
-                CampaignEvents.StatusChanged(events, campaign, from);
+                // The table's actors keep the deadline worker's moves (closing an OPEN KEEP_IT_ALL campaign) from
+                // requests: without them, an owner could close and be paid before the target was reached.
+                var actor = caller is null ? CampaignActor.System : CampaignLifecycle.ActorOf(caller);
+                var change = lifecycle.Apply(campaign, trigger, actor);
                 long? release = null;
-                switch (transition.Effect)
+                switch (CampaignTransitions.Find(change.From, trigger)!.Effect)
                 {
                     case CampaignMoneyEffect.ReleaseToOwner:
                         await contributions.CancelOpenPayinsAsync(campaign, ct);
@@ -341,33 +329,8 @@ public sealed class CampaignService(
             c.TermMonths,
             c.PayoutBankAccountId,
             $"{options.Value.PublicBaseUrl.TrimEnd('/')}/c/{c.Id}",
-            Allowed(c),
+            c.AllowedTriggers(CampaignActor.Platform).Select(t => WireName.Action(t)).ToList(),
             c.CreatedAt,
             c.ClosedAt
         );
-
-    internal static string[] Allowed(Campaign c)
-    {
-        var actions = new List<string>();
-        if (CampaignTransitions.AcceptsContributions(c.Status))
-        {
-            actions.Add("contribute");
-        }
-
-        actions.AddRange(
-            CampaignTransitions
-                .AllowedFrom(c.Status)
-                .Where(t =>
-                    t is CampaignTrigger.Cancel or CampaignTrigger.Default
-                    || (t == CampaignTrigger.Close && c.Status == CampaignStatus.Funded)
-                )
-                .Select(t => t.ToString().ToLowerInvariant())
-        );
-        if (c.Status == CampaignStatus.Repaying)
-        {
-            actions.Add("repay");
-        }
-
-        return actions.ToArray();
-    }
 }

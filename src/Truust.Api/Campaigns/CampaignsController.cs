@@ -8,8 +8,12 @@ namespace Truust.Api.Campaigns;
 /// owner) or missed (every contributor refunded automatically).
 /// </summary>
 [Route("v1/campaigns")]
-public sealed class CampaignsController(CampaignService campaigns, ContributionService contributions, LoanService loans)
-    : ApiControllerBase
+public sealed class CampaignsController(
+    CampaignService campaigns,
+    ContributionService contributions,
+    LoanService loans,
+    CampaignLifecycle lifecycle
+) : ApiControllerBase
 {
     /// <summary>Creates a campaign (OPEN until its deadline).</summary>
     [HttpPost]
@@ -21,6 +25,11 @@ public sealed class CampaignsController(CampaignService campaigns, ContributionS
     [HttpGet("{id}")]
     public async Task<CampaignResponse> Get(string id, CancellationToken ct) =>
         campaigns.ToResponse(await campaigns.FindAsync(Caller, id, ct));
+
+    /// <summary>The campaign's status history, oldest first (the same shape as an order's).</summary>
+    [HttpGet("{id}/history")]
+    public Task<IReadOnlyList<CampaignStatusChangeResponse>> History(string id, CancellationToken ct) =>
+        lifecycle.HistoryAsync(Caller, id, ct);
 
     /// <summary>Lists campaigns, newest first.</summary>
     [HttpGet]

@@ -20,6 +20,7 @@ public sealed class ContributionFunding(
     LedgerService ledger,
     RefundService refunds,
     EventOutbox events,
+    CampaignLifecycle lifecycle,
     TimeProvider clock
 ) : IPayinFunding
 {
@@ -77,9 +78,7 @@ public sealed class ContributionFunding(
 
         if (campaign.Status == CampaignStatus.Open && campaign.TargetReached)
         {
-            var from = campaign.Status;
-            campaign.Apply(CampaignTrigger.ReachTarget, now);
-            CampaignEvents.StatusChanged(events, campaign, from);
+            lifecycle.Apply(campaign, CampaignTrigger.ReachTarget, CampaignActor.System);
         }
     }
 
@@ -98,24 +97,4 @@ public sealed class ContributionFunding(
     private async Task<Campaign> CampaignOfAsync(Payin payin, CancellationToken ct) =>
         db.Campaigns.Local.FirstOrDefault(c => c.Id == payin.CampaignId)
         ?? await db.LockCampaignAsync(payin.CampaignId!, ct);
-}
-
-public static class CampaignEvents
-{
-    public static void StatusChanged(EventOutbox events, Campaign campaign, CampaignStatus from) =>
-        events.Add(
-            campaign.PlatformId,
-            "campaign.status_changed",
-            campaign.Id,
-            new
-            {
-                id = campaign.Id,
-                @object = "campaign",
-                status = Persistence.EnumName.Of(campaign.Status),
-                previous_status = Persistence.EnumName.Of(from),
-                raised = campaign.RaisedMinor,
-                target = campaign.TargetMinor,
-                currency = campaign.Currency,
-            }
-        );
 }

@@ -21,6 +21,7 @@ public sealed class LoanService(
     LedgerService ledger,
     WalletService wallets,
     EventOutbox events,
+    CampaignLifecycle lifecycle,
     TimeProvider clock
 )
 {
@@ -28,9 +29,7 @@ public sealed class LoanService(
     /// schedule.</summary>
     public void Disburse(Campaign campaign, long raised, DateTimeOffset now)
     {
-        var from = campaign.Status;
-        campaign.Apply(CampaignTrigger.Disburse, now);
-        CampaignEvents.StatusChanged(events, campaign, from);
+        lifecycle.Apply(campaign, CampaignTrigger.Disburse, CampaignActor.System);
         var schedule = LoanSchedule.Build(raised, campaign.AnnualInterestBp ?? 0, campaign.TermMonths ?? 1);
         db.Instalments.AddRange(
             schedule.Select((s, i) => new Instalment(campaign.Id, i + 1, now.AddMonths(i + 1), s.Principal, s.Interest))
@@ -52,15 +51,8 @@ public sealed class LoanService(
             async () =>
             {
                 var campaign = await db.LockCampaignAsync(caller, id, ct);
-                if (campaign.Status != CampaignStatus.Repaying)
-                {
-                    throw new DomainStateException(
-                        "invalid_transition",
-                        $"Campaign {campaign.Id} is {EnumName.Of(campaign.Status)}; only a loan being repaid (REPAYING) takes repayments.",
-                        EnumName.Of(campaign.Status),
-                        CampaignService.Allowed(campaign)
-                    );
-                }
+                // A repayment keeps the loan REPAYING: the table allows it or refuses it, with no status to apply.
+                campaign.EnsureCan(CampaignTrigger.Repay, CampaignLifecycle.ActorOf(caller));
 
                 var instalments = await db
                     .Instalments.Where(i => i.CampaignId == campaign.Id)
@@ -137,9 +129,7 @@ public sealed class LoanService(
                 await ledger.PostAsync(transfers, ct);
                 if (instalments.All(i => i.IsPaid))
                 {
-                    var from = campaign.Status;
-                    campaign.Apply(CampaignTrigger.CompleteRepayment, clock.GetUtcNow());
-                    CampaignEvents.StatusChanged(events, campaign, from);
+                    lifecycle.Apply(campaign, CampaignTrigger.CompleteRepayment, CampaignActor.System);
                 }
 
                 events.Add(

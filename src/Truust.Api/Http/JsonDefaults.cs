@@ -1,7 +1,6 @@
-using System.Text.Json.Serialization;
 using System.Text.Json;
-using Truust.Api.Persistence;
-using Truust.Domain.Orders;
+using System.Text.Json.Serialization;
+using Truust.Domain;
 
 namespace Truust.Api.Http;
 
@@ -19,7 +18,7 @@ public static class JsonDefaults
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false));
+        options.Converters.Add(new JsonStringEnumConverter(WireNamePolicy.Instance, allowIntegerValues: false));
         options.NumberHandling = JsonNumberHandling.Strict;
         // A misspelt field is an error the caller should hear about, not a silently ignored option.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
@@ -32,16 +31,21 @@ public static class JsonDefaults
     }
 }
 
-/// <summary>Wire names of enums and order actions.</summary>
+/// <summary>Enum members in JSON are spelt by <see cref="WireName"/>, the one spelling
+/// (<c>PENDING_PUBLISH</c>).</summary>
+public sealed class WireNamePolicy : JsonNamingPolicy
+{
+    public static readonly WireNamePolicy Instance = new();
+
+    public override string ConvertName(string name) => WireName.FromMember(name);
+}
+
+/// <summary>
+/// An alias of <see cref="WireName.Of{TEnum}"/>, kept only so that branches written against the old name merge
+/// without edits; new code calls <see cref="WireName"/>.
+/// </summary>
 public static class EnumWire
 {
     public static string Name<TEnum>(TEnum value)
-        where TEnum : struct, Enum => EnumName.Of(value);
-}
-
-public static class OrderActions
-{
-    /// <summary>The action name a trigger has in <c>allowed_actions</c>: <c>accept</c>, <c>create_payout</c>,
-    /// ...</summary>
-    public static string Name(OrderTrigger trigger) => JsonNamingPolicy.SnakeCaseLower.ConvertName(trigger.ToString());
+        where TEnum : struct, Enum => WireName.Of(value);
 }

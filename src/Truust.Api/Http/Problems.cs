@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Truust.Api.Persistence;
 using Truust.Domain;
-using Truust.Domain.Orders;
+using Truust.Domain.Lifecycle;
 
 namespace Truust.Api.Http;
 
@@ -87,8 +87,6 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         switch (exception)
         {
             case InvalidTransitionException e:
-            {
-                var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
                 await Problems.WriteAsync(
                     context,
                     409,
@@ -99,37 +97,8 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                     {
                         // Not "status": RFC 9457 gives that member the HTTP status code, and a second "status"
                         // member makes the body ambiguous JSON that strict parsers refuse.
-                        [CurrentStatusMember] = EnumWire.Name(e.Status),
-                        ["allowed_actions"] = allowed,
-                    }
-                );
-                return true;
-            }
-            case Truust.Domain.Campaigns.InvalidCampaignTransitionException e:
-                await Problems.WriteAsync(
-                    context,
-                    409,
-                    e.Code,
-                    "Action not allowed in the current status",
-                    $"Campaign is {EnumWire.Name(e.Status)}; '{e.Trigger.ToString().ToLowerInvariant()}' is not allowed now.",
-                    extensions: new Dictionary<string, object?>
-                    {
-                        [CurrentStatusMember] = EnumWire.Name(e.Status),
-                        ["allowed_actions"] = e.Allowed.Select(a => a.ToString().ToLowerInvariant()).ToArray(),
-                    }
-                );
-                return true;
-            case DomainStateException e:
-                await Problems.WriteAsync(
-                    context,
-                    409,
-                    e.Code,
-                    "Action not allowed in the current status",
-                    e.Message,
-                    extensions: new Dictionary<string, object?>
-                    {
-                        [CurrentStatusMember] = e.Status,
-                        ["allowed_actions"] = e.Allowed,
+                        [CurrentStatusMember] = e.CurrentStatus,
+                        ["allowed_actions"] = e.AllowedActions,
                     }
                 );
                 return true;
@@ -262,21 +231,6 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
         return false;
     }
 
-    /// <summary>What a refused order action answers, in wire names; the dashboard shows the same words.</summary>
-    public static string InvalidTransitionDetail(InvalidTransitionException e)
-    {
-        var allowed = e.Allowed.Select(OrderActions.Name).ToArray();
-        return $"Order {e.OrderId} is {EnumWire.Name(e.Status)}; '{OrderActions.Name(e.Trigger)}' is not allowed "
-            + "now. "
-            + (allowed.Length == 0 ? "No action is allowed any more." : $"Allowed now: {string.Join(", ", allowed)}.");
-    }
-}
-
-/// <summary>A 409 for state machines other than the order's (campaigns), carrying the allowed actions.</summary>
-public sealed class DomainStateException(string code, string message, string status, string[] allowed)
-    : ConflictException(code, message)
-{
-    public string Status { get; } = status;
-
-    public string[] Allowed { get; } = allowed;
+    /// <summary>What a refused action answers, in wire names; the dashboard shows the same words.</summary>
+    public static string InvalidTransitionDetail(InvalidTransitionException e) => e.Message;
 }

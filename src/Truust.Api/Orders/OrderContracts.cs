@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Http;
+using Truust.Domain;
 using Truust.Domain.Ledger;
 using Truust.Domain.Orders;
 
@@ -181,7 +182,7 @@ public sealed record OrderStatusChangeResponse(
     public string Object => "order_status_change";
 
     public static OrderStatusChangeResponse Of(OrderStatusChange c) =>
-        new(c.Id, c.From, c.To, OrderActions.Name(c.Trigger), c.Actor, c.Reason, c.At);
+        new(c.Id, c.From, c.To, WireName.Action(c.Trigger), c.Actor, c.Reason, c.At);
 }
 
 public sealed record LedgerTransferResponse(

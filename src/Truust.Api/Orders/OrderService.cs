@@ -10,6 +10,13 @@ using Truust.Api.Workers;
 using Truust.Domain;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
+using OrderTransition = Truust.Domain.Lifecycle.Transition<
+    Truust.Domain.Orders.OrderStatus,
+    Truust.Domain.Orders.OrderTrigger,
+    Truust.Domain.Orders.OrderActor,
+    Truust.Domain.Orders.EscrowEffect,
+    Truust.Domain.Orders.OrderFacts
+>;
 
 namespace Truust.Api.Orders;
 
@@ -234,15 +241,8 @@ public sealed class OrderService(
                 var payout = order.PayoutId is null
                     ? null
                     : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
-                if (trigger == OrderTrigger.Block && payout?.Status == PayoutStatus.Submitting)
-                {
-                    throw new ConflictException(
-                        "release_in_progress",
-                        $"Order {id}'s payout is being handed to the bank right now; it can no longer be blocked."
-                    );
-                }
-
-                Apply(order, trigger, actor, reason);
+                // The payout's status is a fact the table's guards read (no block while it is handed to the bank).
+                Apply(order, trigger, actor, reason, payout?.Status);
                 if (trigger == OrderTrigger.Unblock && payout is not null)
                 {
                     if (payout.Status == PayoutStatus.Refused)
@@ -281,18 +281,9 @@ public sealed class OrderService(
             async () =>
             {
                 var order = await LockAsync(caller, id, ct);
-                if (order.Status != OrderStatus.Rejected)
-                {
-                    var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
-                    throw new DomainStateException(
-                        "invalid_transition",
-                        $"Order {order.Id} is {EnumWire.Name(order.Status)}; only a REJECTED order is refunded "
-                            + "explicitly (cancelling refunds the others).",
-                        EnumWire.Name(order.Status),
-                        order.AllowedTriggers(actor).Select(OrderActions.Name).ToArray()
-                    );
-                }
-
+                // A refund keeps the order REJECTED: the table allows it (REJECTED, money still held) or refuses it,
+                // and there is no status to apply.
+                order.EnsureCan(OrderTrigger.Refund, caller.IsOperator ? OrderActor.Operator : OrderActor.Platform);
                 var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
                 return await refunds.StartAsync(order, payin, request.Amount ?? order.HeldMinor, request.Reason, ct);
             },
@@ -330,15 +321,7 @@ public sealed class OrderService(
                 var payout = order.PayoutId is null
                     ? null
                     : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
-                if (payout?.Status == PayoutStatus.Submitting)
-                {
-                    throw new ConflictException(
-                        "release_in_progress",
-                        $"Order {id}'s payout is being handed to the bank right now; it can no longer be cancelled."
-                    );
-                }
-
-                var transition = Apply(order, OrderTrigger.Cancel, actor, reason);
+                var transition = Apply(order, OrderTrigger.Cancel, actor, reason, payout?.Status);
                 var payin = order.PayinId is null ? null : await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
                 switch (transition.Effect)
                 {
@@ -416,11 +399,20 @@ public sealed class OrderService(
     private async Task<Order?> LockOrNullAsync(string id, CancellationToken ct) =>
         await Locks.Order(db, id).SingleOrDefaultAsync(ct);
 
-    /// <summary>Fires a trigger and records it in the history and the event outbox.</summary>
-    public OrderTransition Apply(Order order, OrderTrigger trigger, OrderActor actor, string? reason = null)
+    /// <summary>
+    /// The one apply path of orders: fires a trigger and records it in the history and the event outbox. Pass the
+    /// payout's status when it is loaded, for the guards that read it.
+    /// </summary>
+    public OrderTransition Apply(
+        Order order,
+        OrderTrigger trigger,
+        OrderActor actor,
+        string? reason = null,
+        PayoutStatus? payoutStatus = null
+    )
     {
         var from = order.Status;
-        var change = order.Apply(trigger, actor, clock.GetUtcNow(), reason);
+        var change = order.Apply(trigger, actor, clock.GetUtcNow(), reason, payoutStatus);
         db.OrderStatusChanges.Add(change);
         events.OrderStatusChanged(order, from);
         return OrderTransitions.Find(from, trigger)!;
@@ -437,12 +429,7 @@ public sealed class OrderService(
 
     public OrderResponse ToResponse(Order order, IReadOnlyList<OrderSplit> splits, OrderActor actor)
     {
-        var actions = order.AllowedTriggers(actor).Select(OrderActions.Name).ToList();
-        if (order.Status == OrderStatus.Rejected && order.HeldMinor > 0 && actor != OrderActor.Seller)
-        {
-            actions.Add("refund");
-        }
-
+        var actions = order.AllowedTriggers(actor).Select(t => WireName.Action(t)).ToList();
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
         return new OrderResponse(
             order.Id,

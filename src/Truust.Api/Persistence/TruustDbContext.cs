@@ -56,6 +56,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<Campaign> Campaigns => Set<Campaign>();
 
+    public DbSet<CampaignStatusChange> CampaignStatusChanges => Set<CampaignStatusChange>();
+
     public DbSet<Contribution> Contributions => Set<Contribution>();
 
     public DbSet<Instalment> Instalments => Set<Instalment>();
@@ -90,6 +92,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         StoredByName<CampaignKind>(builder);
         StoredByName<CampaignMode>(builder);
         StoredByName<CampaignStatus>(builder);
+        StoredByName<CampaignTrigger>(builder);
+        StoredByName<CampaignActor>(builder);
         StoredByName<ContributionStatus>(builder);
         StoredByName<RefundStatus>(builder);
     }

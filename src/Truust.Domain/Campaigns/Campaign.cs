@@ -1,3 +1,5 @@
+using Truust.Domain.Lifecycle;
+
 namespace Truust.Domain.Campaigns;
 
 /// <summary>
@@ -93,20 +95,46 @@ public sealed class Campaign : IHasId
 
     public Money Target => new(TargetMinor, Domain.Currency.Of(Currency));
 
-    public CampaignTransition Apply(CampaignTrigger trigger, DateTimeOffset now)
+    /// <summary>What <paramref name="actor"/> may do now, in table order (this is <c>allowed_actions</c>).</summary>
+    public IReadOnlyList<CampaignTrigger> AllowedTriggers(CampaignActor actor) =>
+        CampaignTransitions.Lifecycle.Allowed(this, actor);
+
+    /// <summary>
+    /// Fires <paramref name="trigger"/>: the only code that assigns <see cref="Status"/>. Refused, changing nothing,
+    /// with <see cref="InvalidTransitionException"/> when the table has no such pair or <paramref name="actor"/> may
+    /// not fire it. An action in place (contribute, repay) has no status to change: ask <see cref="EnsureCan"/>.
+    /// </summary>
+    public CampaignStatusChange Apply(
+        CampaignTrigger trigger,
+        CampaignActor actor,
+        DateTimeOffset now,
+        string? reason = null
+    )
     {
-        var transition =
-            CampaignTransitions.Find(Status, trigger)
-            ?? throw new InvalidCampaignTransitionException(Id, Status, trigger);
+        var transition = CampaignTransitions.Lifecycle.Resolve(this, trigger, actor);
+        if (!transition.ChangesStatus)
+        {
+            throw new InvalidOperationException(
+                $"'{trigger}' keeps campaign {Id} {Status}: there is no status to apply."
+            );
+        }
+
+        var change = new CampaignStatusChange(Id, Status, transition.To, trigger, actor, reason, now);
         Status = transition.To;
         UpdatedAt = now;
-        if (transition.Effect != CampaignMoneyEffect.None)
+        // The campaign closes when its pool is released or refunded.
+        if (transition.Effect is CampaignMoneyEffect.ReleaseToOwner or CampaignMoneyEffect.RefundAll)
         {
             ClosedAt = now;
         }
 
-        return transition;
+        return change;
     }
+
+    /// <summary>Asks whether a trigger would be accepted now, without firing it; refuses as <see cref="Apply"/>
+    /// would.</summary>
+    public void EnsureCan(CampaignTrigger trigger, CampaignActor actor) =>
+        CampaignTransitions.Lifecycle.Resolve(this, trigger, actor);
 
     /// <summary>
     /// Checks a new contribution against the campaign's rules and reserves its room under the hard cap. Throws a

@@ -1,3 +1,6 @@
+using Truust.Domain.Lifecycle;
+using Truust.Domain.Payments;
+
 namespace Truust.Domain.Orders;
 
 /// <summary>
@@ -88,19 +91,31 @@ public sealed class Order : IHasId
 
     public DateTimeOffset? ReleasedAt { get; private set; }
 
-    public IReadOnlyList<OrderTrigger> AllowedTriggers(OrderActor actor) => OrderTransitions.AllowedFor(Status, actor);
+    /// <summary>
+    /// What <paramref name="actor"/> may do now, in table order: the rows and their guards agree (this is
+    /// <c>allowed_actions</c>). Pass the payout's status when it is loaded; without it, the payout guard holds.
+    /// </summary>
+    public IReadOnlyList<OrderTrigger> AllowedTriggers(OrderActor actor, PayoutStatus? payoutStatus = null) =>
+        OrderTransitions.Lifecycle.Allowed(new OrderFacts(this, payoutStatus), actor);
 
     /// <summary>
-    /// Fires <paramref name="trigger"/>: the only code that assigns <see cref="Status"/>. Throws
-    /// <see cref="InvalidTransitionException"/> when the table has no such pair or <paramref name="actor"/> may not
-    /// fire it, and changes nothing then.
+    /// Fires <paramref name="trigger"/>: the only code that assigns <see cref="Status"/>. Refused, changing nothing,
+    /// with <see cref="InvalidTransitionException"/> when the table has no such pair or <paramref name="actor"/> may
+    /// not fire it, or with a guard's own error when a guard does not hold. An action in place (a refund) has no
+    /// status to change: ask <see cref="EnsureCan"/> for it instead.
     /// </summary>
-    public OrderStatusChange Apply(OrderTrigger trigger, OrderActor actor, DateTimeOffset now, string? reason = null)
+    public OrderStatusChange Apply(
+        OrderTrigger trigger,
+        OrderActor actor,
+        DateTimeOffset now,
+        string? reason = null,
+        PayoutStatus? payoutStatus = null
+    )
     {
-        var transition = OrderTransitions.Find(Status, trigger);
-        if (transition is null || (transition.Actors & actor) == 0)
+        var transition = OrderTransitions.Lifecycle.Resolve(new OrderFacts(this, payoutStatus), trigger, actor);
+        if (!transition.ChangesStatus)
         {
-            throw new InvalidTransitionException(Id, Status, trigger, AllowedTriggers(actor));
+            throw new InvalidOperationException($"'{trigger}' keeps order {Id} {Status}: there is no status to apply.");
         }
 
         var change = new OrderStatusChange(Id, Status, transition.To, trigger, actor, reason, now);
@@ -115,15 +130,10 @@ public sealed class Order : IHasId
         return change;
     }
 
-    /// <summary>Asks whether a trigger would be accepted now, without firing it.</summary>
-    public void EnsureCan(OrderTrigger trigger, OrderActor actor)
-    {
-        var transition = OrderTransitions.Find(Status, trigger);
-        if (transition is null || (transition.Actors & actor) == 0)
-        {
-            throw new InvalidTransitionException(Id, Status, trigger, AllowedTriggers(actor));
-        }
-    }
+    /// <summary>Asks whether a trigger would be accepted now, without firing it; refuses as <see cref="Apply"/>
+    /// would.</summary>
+    public void EnsureCan(OrderTrigger trigger, OrderActor actor, PayoutStatus? payoutStatus = null) =>
+        OrderTransitions.Lifecycle.Resolve(new OrderFacts(this, payoutStatus), trigger, actor);
 
     public void AttachPayin(string payinId) => PayinId = payinId;
 
@@ -163,11 +173,7 @@ public sealed class Order : IHasId
     {
         if (HeldMinor == 0)
         {
-            throw new BusinessRuleException(
-                "refund_exceeds_held",
-                $"Order {Id} holds nothing any more to refund.",
-                "amount"
-            );
+            throw NothingLeftToRefund(Id);
         }
 
         if (amountMinor <= 0)
@@ -187,6 +193,10 @@ public sealed class Order : IHasId
         HeldMinor -= amountMinor;
         RefundedMinor = checked(RefundedMinor + amountMinor);
     }
+
+    /// <summary>The refusal of a refund when the escrow is empty (also the refund row's guard).</summary>
+    internal static BusinessRuleException NothingLeftToRefund(string orderId) =>
+        new("refund_exceeds_held", $"Order {orderId} holds nothing any more to refund.", "amount");
 }
 
 /// <summary>One row of an order's append-only status history.</summary>
@@ -232,21 +242,4 @@ public sealed class OrderStatusChange : IHasId
     public string? Reason { get; private set; }
 
     public DateTimeOffset At { get; private set; }
-}
-
-/// <summary>A trigger the order's current status does not allow (HTTP 409 with the allowed actions).</summary>
-public sealed class InvalidTransitionException(
-    string orderId,
-    OrderStatus status,
-    OrderTrigger trigger,
-    IReadOnlyList<OrderTrigger> allowed
-) : ConflictException("invalid_transition", $"Order {orderId} is {status}; '{trigger}' is not allowed now.")
-{
-    public string OrderId { get; } = orderId;
-
-    public OrderStatus Status { get; } = status;
-
-    public OrderTrigger Trigger { get; } = trigger;
-
-    public IReadOnlyList<OrderTrigger> Allowed { get; } = allowed;
 }

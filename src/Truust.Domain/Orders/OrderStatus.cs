@@ -43,6 +43,9 @@ public enum OrderTrigger
     /// <summary>The bank refused the payout up front.</summary>
     RefuseRelease,
     Unblock,
+
+    /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer.</summary>
+    Refund,
 }
 
 /// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator
@@ -75,4 +78,7 @@ public enum EscrowEffect
 
     /// <summary>Everything held goes to the seller, less the fee and splits.</summary>
     PaySeller,
+
+    /// <summary>As much of what is held as the platform asks goes back to the buyer; the status stays.</summary>
+    RefundPart,
 }

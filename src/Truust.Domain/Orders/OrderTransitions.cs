@@ -1,17 +1,24 @@
+using Truust.Domain.Lifecycle;
+using Truust.Domain.Payments;
 using static Truust.Domain.Orders.OrderActor;
 using static Truust.Domain.Orders.OrderStatus;
 using static Truust.Domain.Orders.OrderTrigger;
+using OrderTransition = Truust.Domain.Lifecycle.Transition<
+    Truust.Domain.Orders.OrderStatus,
+    Truust.Domain.Orders.OrderTrigger,
+    Truust.Domain.Orders.OrderActor,
+    Truust.Domain.Orders.EscrowEffect,
+    Truust.Domain.Orders.OrderFacts
+>;
 
 namespace Truust.Domain.Orders;
 
-/// <summary>One legal (status, trigger) pair: where it leads, what it does to the money, and who may fire it.</summary>
-public sealed record OrderTransition(
-    OrderStatus From,
-    OrderTrigger Trigger,
-    OrderStatus To,
-    EscrowEffect Effect,
-    OrderActor Actors
-);
+/// <summary>
+/// What the order table's guards read: the order, and the status of its payout when the caller loaded it (null
+/// when it did not, or there is none; a guard on the payout then holds, as it does for a response's
+/// <c>allowed_actions</c>, which never loads the payout).
+/// </summary>
+public readonly record struct OrderFacts(Order Order, PayoutStatus? PayoutStatus = null);
 
 /// <summary>
 /// The order lifecycle as data: the only place that says which (status, trigger) pairs are legal. Reading this
@@ -21,6 +28,24 @@ public sealed record OrderTransition(
 public static class OrderTransitions
 {
     private const OrderActor Parties = Platform | Buyer | Operator;
+
+    /// <summary>A REJECTED order is refunded explicitly, and only while it still holds money.</summary>
+    public static readonly Guard<OrderFacts> HoldsMoney = new(
+        "the order still holds money",
+        f => f.Order.HeldMinor > 0,
+        f => Order.NothingLeftToRefund(f.Order.Id)
+    );
+
+    /// <summary>
+    /// Once the release worker has handed the payout to the bank (SUBMITTING), the money is on its way: nothing may
+    /// block or cancel the order until the bank answers. Checked from every status, before the rows, so the
+    /// refusal says so whatever the order's status.
+    /// </summary>
+    public static readonly IReadOnlyList<TriggerGuard<OrderTrigger, OrderFacts>> TriggerGuards =
+    [
+        new(Block, ReleaseNotInProgress("blocked")),
+        new(OrderTrigger.Cancel, ReleaseNotInProgress("cancelled")),
+    ];
 
     public static readonly IReadOnlyList<OrderTransition> Table =
     [
@@ -34,6 +59,7 @@ public static class OrderTransitions
         new(Published, Accept, Accepted, EscrowEffect.None, Platform | Seller | Operator),
         new(Published, Reject, Rejected, EscrowEffect.None, Platform | Seller | Operator),
         new(Published, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties),
+        new(Rejected, OrderTrigger.Refund, Rejected, EscrowEffect.RefundPart, Platform | Operator, HoldsMoney),
         new(Accepted, CreatePayout, PendingValidate, EscrowEffect.None, Platform | Seller | Operator),
         new(Accepted, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties),
         new(PendingValidate, Validate, PendingRelease, EscrowEffect.None, Platform | Operator),
@@ -45,18 +71,25 @@ public static class OrderTransitions
         new(BlockedRelease, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Operator),
     ];
 
-    private static readonly Dictionary<(OrderStatus, OrderTrigger), OrderTransition> ByKey = Table.ToDictionary(t =>
-        (t.From, t.Trigger)
-    );
+    /// <summary>The engine over <see cref="Table"/>: what is allowed now, and the one refusal when it is not.</summary>
+    public static readonly TransitionTable<OrderStatus, OrderTrigger, OrderActor, EscrowEffect, OrderFacts> Lifecycle =
+        new("Order", Table, f => f.Order.Id, f => f.Order.Status)
+        {
+            TriggerGuards = TriggerGuards,
+            RefusalExplanations = new Dictionary<OrderTrigger, string>
+            {
+                [OrderTrigger.Refund] = "only a REJECTED order is refunded explicitly (cancelling refunds the others).",
+            },
+            RefusalListsAllowedActions = true,
+        };
 
     /// <summary>The transition for this pair, or null when the pair is illegal.</summary>
-    public static OrderTransition? Find(OrderStatus from, OrderTrigger trigger) =>
-        ByKey.GetValueOrDefault((from, trigger));
+    public static OrderTransition? Find(OrderStatus from, OrderTrigger trigger) => Lifecycle.Find(from, trigger);
 
-    /// <summary>The triggers <paramref name="actor"/> may fire from <paramref name="status"/>, in table
-    /// order.</summary>
+    /// <summary>The triggers the rows let <paramref name="actor"/> fire from <paramref name="status"/>, in table
+    /// order, before guards (<see cref="Order.AllowedTriggers"/> asks them too).</summary>
     public static IReadOnlyList<OrderTrigger> AllowedFor(OrderStatus status, OrderActor actor) =>
-        Table.Where(t => t.From == status && (t.Actors & actor) != 0).Select(t => t.Trigger).ToList();
+        Lifecycle.PermittedFor(status, actor);
 
     /// <summary>
     /// The table as Markdown, in wire names. The README embeds exactly this text and a test compares the two,
@@ -64,24 +97,23 @@ public static class OrderTransitions
     /// </summary>
     public static string ToMarkdown()
     {
-        static string Wire(string name) =>
-            string.Concat(
-                name.Select((c, i) => i > 0 && char.IsUpper(c) ? "_" + c : char.ToUpperInvariant(c).ToString())
+        static string Who(OrderActor actors) =>
+            string.Join(
+                ", ",
+                Enum.GetValues<OrderActor>().Where(a => a != None && actors.HasFlag(a)).Select(a => WireName.Action(a))
             );
-        static string Action(string name) => Wire(name).ToLowerInvariant();
         var lines = new List<string> { "| from | action | to | escrowed money | who |", "|---|---|---|---|---|" };
         lines.AddRange(
             Table.Select(t =>
-                $"| {Wire(t.From.ToString())} | {Action(t.Trigger.ToString())} | {Wire(t.To.ToString())} | "
-                + $"{Action(t.Effect.ToString()).Replace('_', ' ')} | "
-                + $"{string.Join(", ", Enum.GetValues<OrderActor>().Where(a => a != OrderActor.None && t.Actors.HasFlag(a)).Select(a => a.ToString().ToLowerInvariant()))} |"
+                $"| {WireName.Of(t.From)} | {WireName.Action(t.Trigger)} | {WireName.Of(t.To)} | "
+                + $"{WireName.Action(t.Effect).Replace('_', ' ')} | {Who(t.Actors)} |"
             )
         );
         return string.Join('\n', lines);
     }
 
     /// <summary>Statuses with nowhere left to go.</summary>
-    public static bool IsFinal(OrderStatus status) => Table.All(t => t.From != status);
+    public static bool IsFinal(OrderStatus status) => Lifecycle.IsFinal(status);
 
     /// <summary>
     /// Whether money sits in escrow in this status, so that the escrow balance must equal the amount paid in
@@ -89,4 +121,14 @@ public static class OrderTransitions
     /// </summary>
     public static bool HoldsFunds(OrderStatus status) =>
         status is Published or Accepted or Rejected or PendingValidate or PendingRelease or BlockedRelease;
+
+    private static Guard<OrderFacts> ReleaseNotInProgress(string refused) =>
+        new(
+            "the payout is not being handed to the bank",
+            f => f.PayoutStatus != PayoutStatus.Submitting,
+            f => new ConflictException(
+                "release_in_progress",
+                $"Order {f.Order.Id}'s payout is being handed to the bank right now; it can no longer be {refused}."
+            )
+        );
 }

@@ -1,4 +1,6 @@
+using Truust.Domain.Lifecycle;
 using Truust.Domain.Orders;
+using Truust.Domain.Payments;
 using static Truust.Domain.Orders.OrderStatus;
 using static Truust.Domain.Orders.OrderTrigger;
 
@@ -7,6 +9,7 @@ namespace Truust.Domain.Tests.Orders;
 /// <summary>
 /// Walks every (status, trigger, actor) combination through <see cref="Order.Apply"/>: the legal ones land where
 /// <see cref="OrderTransitions.Table"/> says, every other one is refused and leaves the order exactly as it was.
+/// The one action in place (refunding a REJECTED order) is asked with <see cref="Order.EnsureCan"/>.
 /// </summary>
 public sealed class OrderTransitionTests
 {
@@ -34,6 +37,8 @@ public sealed class OrderTransitionTests
         (Published, Accept, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (Published, Reject, Rejected, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (Published, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        // In place: part or all of what a rejected order holds goes back, and it stays REJECTED.
+        (Rejected, OrderTrigger.Refund, Rejected, OrderActor.Platform | OrderActor.Operator),
         (Accepted, CreatePayout, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (Accepted, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
         (PendingValidate, Validate, PendingRelease, OrderActor.Platform | OrderActor.Operator),
@@ -65,12 +70,12 @@ public sealed class OrderTransitionTests
     public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
 
     [Fact]
-    public void The_walk_covers_all_eleven_statuses_twelve_triggers_and_six_actors()
+    public void The_walk_covers_all_eleven_statuses_thirteen_triggers_and_six_actors()
     {
         Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
-        Assert.Equal(12, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(13, Enum.GetValues<OrderTrigger>().Length);
         Assert.Equal(6, Actors.Length);
-        Assert.Equal(11 * 12 * 6, EveryCombination().Count);
+        Assert.Equal(11 * 13 * 6, EveryCombination().Count);
     }
 
     [Fact]
@@ -94,7 +99,18 @@ public sealed class OrderTransitionTests
         var before = (order.UpdatedAt, order.ReleasedAt, order.BlockedReason);
         var legal = Expected.SingleOrDefault(t => t.From == status && t.Trigger == trigger && (t.Actors & actor) != 0);
 
-        if (legal != default)
+        if (legal != default && legal.From == legal.To)
+        {
+            // An action in place: its guard wants money held, which this freshly walked order does not hold.
+            var empty = Assert.Throws<BusinessRuleException>(() => order.EnsureCan(trigger, actor));
+            Assert.Equal("refund_exceeds_held", empty.Code);
+            order.Hold(order.AmountMinor);
+            order.EnsureCan(trigger, actor);
+            Assert.Throws<InvalidOperationException>(() => order.Apply(trigger, actor, Later, "because"));
+            Assert.Equal(status, order.Status);
+            Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
+        }
+        else if (legal != default)
         {
             var change = order.Apply(trigger, actor, Later, "because");
 
@@ -115,8 +131,11 @@ public sealed class OrderTransitionTests
             Assert.Equal(status, order.Status);
             Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
             Assert.Equal("invalid_transition", refused.Code);
-            Assert.Equal((order.Id, status, trigger), (refused.OrderId, refused.Status, refused.Trigger));
-            Assert.Equal(AllowedByTrial(status, actor), refused.Allowed.OrderBy(t => t));
+            Assert.Equal(
+                ("Order", order.Id, (Enum)status, (Enum)trigger),
+                (refused.Noun, refused.SubjectId, refused.Status, refused.Trigger)
+            );
+            Assert.Equal(AllowedByTrial(status, actor), refused.Allowed.Cast<OrderTrigger>().OrderBy(t => t));
             Assert.Throws<InvalidTransitionException>(() => order.EnsureCan(trigger, actor));
         }
     }
@@ -127,15 +146,17 @@ public sealed class OrderTransitionTests
     {
         foreach (var actor in Actors)
         {
-            var expected = Expected
+            var rows = Expected
                 .Where(t => t.From == status && (t.Actors & actor) != 0)
                 .Select(t => t.Trigger)
                 .OrderBy(t => t)
                 .ToList();
+            // A freshly walked order holds no money, so its refund's guard refuses.
+            var expected = rows.Where(t => t != OrderTrigger.Refund).ToList();
 
             Assert.Equal(expected, OrderIn(status).AllowedTriggers(actor).OrderBy(t => t).ToList());
             Assert.Equal(expected, AllowedByTrial(status, actor).OrderBy(t => t).ToList());
-            Assert.Equal(expected, OrderTransitions.AllowedFor(status, actor).OrderBy(t => t).ToList());
+            Assert.Equal(rows, OrderTransitions.AllowedFor(status, actor).OrderBy(t => t).ToList());
         }
     }
 
@@ -223,19 +244,104 @@ public sealed class OrderTransitionTests
         Assert.Equal("refund_exceeds_held", Assert.Throws<BusinessRuleException>(() => order.Refund(1)).Code);
     }
 
+    [Fact]
+    public void A_rejected_order_is_refunded_by_the_platform_or_operator_while_it_holds_money_and_stays_rejected()
+    {
+        var order = OrderIn(Rejected);
+        order.Hold(order.AmountMinor);
+
+        Assert.Equal([OrderTrigger.Refund], order.AllowedTriggers(OrderActor.Platform));
+        Assert.Equal([OrderTrigger.Refund], order.AllowedTriggers(OrderActor.Operator));
+        Assert.Empty(order.AllowedTriggers(OrderActor.Seller));
+        Assert.Empty(order.AllowedTriggers(OrderActor.Buyer));
+        order.EnsureCan(OrderTrigger.Refund, OrderActor.Platform);
+        order.Refund(order.AmountMinor);
+
+        var empty = Assert.Throws<BusinessRuleException>(() =>
+            order.EnsureCan(OrderTrigger.Refund, OrderActor.Platform)
+        );
+        Assert.Equal(("refund_exceeds_held", "amount"), (empty.Code, empty.Field));
+        Assert.Empty(order.AllowedTriggers(OrderActor.Platform));
+        Assert.True(OrderTransitions.IsFinal(Rejected));
+    }
+
+    [Fact]
+    public void Refunding_an_order_that_is_not_rejected_says_where_a_refund_applies_and_what_is_allowed()
+    {
+        var order = OrderIn(Published);
+
+        var refused = Assert.Throws<InvalidTransitionException>(() =>
+            order.EnsureCan(OrderTrigger.Refund, OrderActor.Platform)
+        );
+
+        Assert.Equal(
+            $"Order {order.Id} is PUBLISHED; only a REJECTED order is refunded explicitly (cancelling refunds the "
+                + "others).",
+            refused.Message
+        );
+        Assert.Equal("PUBLISHED", refused.CurrentStatus);
+        Assert.Equal(["accept", "reject", "cancel"], refused.AllowedActions);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStatus))]
+    public void While_the_payout_is_handed_to_the_bank_nobody_may_block_or_cancel_from_any_status(OrderStatus status)
+    {
+        foreach (var actor in Actors)
+        {
+            foreach (var trigger in new[] { Block, Cancel })
+            {
+                var order = OrderIn(status);
+                var refused = Assert.Throws<ConflictException>(() =>
+                    order.Apply(trigger, actor, Later, payoutStatus: PayoutStatus.Submitting)
+                );
+
+                Assert.Equal("release_in_progress", refused.Code);
+                Assert.IsNotType<InvalidTransitionException>(refused);
+                Assert.Equal(status, order.Status);
+            }
+
+            var allowed = OrderIn(status).AllowedTriggers(actor, PayoutStatus.Submitting);
+            Assert.Equal(OrderIn(status).AllowedTriggers(actor).Where(t => t is not (Block or Cancel)), allowed);
+        }
+    }
+
+    [Fact]
+    public void A_refused_action_names_the_status_and_what_is_allowed_now_in_wire_names()
+    {
+        var draft = OrderIn(Draft);
+        var released = OrderIn(Released);
+
+        var fromDraft = Assert.Throws<InvalidTransitionException>(() =>
+            draft.EnsureCan(CreatePayout, OrderActor.Platform)
+        );
+        var fromReleased = Assert.Throws<InvalidTransitionException>(() =>
+            released.EnsureCan(Validate, OrderActor.Operator)
+        );
+
+        Assert.Equal(
+            $"Order {draft.Id} is DRAFT; 'create_payout' is not allowed now. Allowed now: pay, cancel.",
+            fromDraft.Message
+        );
+        Assert.Equal(
+            $"Order {released.Id} is RELEASED; 'validate' is not allowed now. No action is allowed any more.",
+            fromReleased.Message
+        );
+    }
+
     /// <summary>
     /// A fresh order brought to <paramref name="status"/> by the shortest legal path from DRAFT, found by a
     /// breadth-first search over the table (each step by an actor the table allows).
     /// </summary>
     private static Order OrderIn(OrderStatus status)
     {
-        var paths = new Dictionary<OrderStatus, List<OrderTransition>> { [Draft] = [] };
+        var paths = new Dictionary<OrderStatus, List<(OrderTrigger Trigger, OrderActor Actors)>> { [Draft] = [] };
         var queue = new Queue<OrderStatus>([Draft]);
         while (queue.TryDequeue(out var from))
         {
             foreach (var t in OrderTransitions.Table.Where(t => t.From == from && !paths.ContainsKey(t.To)))
             {
-                paths[t.To] = [.. paths[from], t];
+                paths[t.To] = [.. paths[from], (t.Trigger, t.Actors)];
                 queue.Enqueue(t.To);
             }
         }
@@ -259,7 +365,8 @@ public sealed class OrderTransitionTests
     }
 
     /// <summary>
-    /// What <paramref name="actor"/> may do from <paramref name="status"/>, found by trying every trigger.
+    /// What <paramref name="actor"/> may do from <paramref name="status"/>, found by trying every trigger (an action
+    /// in place, which has no status to apply, by asking for it).
     /// </summary>
     private static List<OrderTrigger> AllowedByTrial(OrderStatus status, OrderActor actor) =>
         Enum.GetValues<OrderTrigger>()
@@ -267,10 +374,19 @@ public sealed class OrderTransitionTests
             {
                 try
                 {
-                    OrderIn(status).Apply(trigger, actor, Later);
+                    var order = OrderIn(status);
+                    if (OrderTransitions.Find(status, trigger) is { ChangesStatus: false })
+                    {
+                        order.EnsureCan(trigger, actor);
+                    }
+                    else
+                    {
+                        order.Apply(trigger, actor, Later);
+                    }
+
                     return true;
                 }
-                catch (InvalidTransitionException)
+                catch (DomainException)
                 {
                     return false;
                 }

@@ -8,6 +8,7 @@ using Npgsql;
 using Truust.Api.Http;
 using Truust.Api.Pages.Hosted;
 using Truust.Domain;
+using Truust.Domain.Lifecycle;
 using Truust.Domain.Orders;
 
 namespace Truust.Api.Pages.Dashboard;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.EntityFrameworkCore;
 using Truust.Api.Http;
 using Truust.Domain;
+using Truust.Domain.Lifecycle;
 using Truust.Domain.Orders;
 
 namespace Truust.Api.Pages.Hosted;
@@ -121,8 +122,8 @@ public abstract class HostedPageModel : PageModel
         exception switch
         {
             NotFoundException => LinkNotFound(),
-            InvalidTransitionException e => LinkGone(
-                $"This order is now '{HostedPages.Describe(e.Status).ToLowerInvariant()}', so this step can no longer "
+            InvalidTransitionException { Status: OrderStatus status } => LinkGone(
+                $"This order is now '{HostedPages.Describe(status).ToLowerInvariant()}', so this step can no longer "
                     + "be taken from this link."
             ),
             DbUpdateConcurrencyException => LinkState(

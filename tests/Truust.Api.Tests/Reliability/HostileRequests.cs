@@ -40,6 +40,11 @@ public sealed record HostileRequest(
     IReadOnlyList<Attack> Attacks
 )
 {
+    private static readonly JsonSerializerOptions PrintOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public bool IsRead => Method == "GET";
 
     /// <summary>Whether any attack obliges the API to refuse: then only a 4xx is right.</summary>
@@ -86,11 +91,6 @@ public sealed record HostileRequest(
         var escaped = JsonSerializer.Serialize(text, PrintOptions)[1..^1];
         return escaped.Length <= max ? escaped : $"{escaped[..max]}… ({text.Length} chars)";
     }
-
-    private static readonly JsonSerializerOptions PrintOptions = new()
-    {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
 }
 
 /// <summary>
@@ -100,13 +100,29 @@ public sealed record HostileRequest(
 /// empty bodies and every kind of caller. Values that are not attacks come from <see cref="HostileWorld"/>, so a
 /// request that survives its attacks reaches real objects.
 /// </summary>
+/// <remarks>
+/// A third of the requests are broad: every part of the request may be hostile at once. The rest are focused: one
+/// part (the caller, a path parameter, a query parameter, one body field, the body as a whole, the content type, a
+/// header) is hostile and everything else is what a careful platform would send, so the attack reaches the
+/// validators and the services behind them instead of stopping at the first refusal.
+/// </remarks>
 public sealed class HostileRequests(HostileWorld world, bool controlCharactersAreRefused)
 {
     private const string LoneSurrogate = "@@LONE_SURROGATE@@";
     private const string InvalidUtf8 = "@@INVALID_UTF8@@";
-    private static readonly Attack? NoAttack = null;
-
     private const string UnknownSuffix = "0000000000000000000000000000";
+
+    /// <summary>
+    /// Operations that move money out of something that exists (a wallet's balance, an order's escrow): the largest
+    /// amount the API accepts is more than anything in <see cref="HostileWorld"/> holds, so it must be refused.
+    /// </summary>
+    private static readonly HashSet<string> Overdrawing =
+    [
+        "POST /v1/transfers",
+        "POST /v1/transfers/batch",
+        "POST /v1/wallets/{id}/withdrawals",
+        "POST /v1/orders/{id}/refunds",
+    ];
 
     private static readonly JsonSerializerOptions WriteOptions = new()
     {
@@ -161,7 +177,37 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         "𝕆𝕣𝕕",
     ];
 
-    private readonly string _year = (world.Now.Year + 3).ToString(CultureInfo.InvariantCulture);
+    private readonly int _cardYear = world.Now.Year + 3;
+
+    private sealed record CallerPart(Credentials Credentials, KeyValuePair<string, string>[] Headers, Attack? Attack);
+
+    private sealed record PathPart(string Name, string Value, Attack? Attack);
+
+    private sealed record QueryPart(string Pair, Attack? Attack);
+
+    private sealed record BodyPart(string? ContentType, byte[]? Bytes, List<Attack> Attacks);
+
+    private sealed record HeaderPart(KeyValuePair<string, string> Header, Attack Attack);
+
+    private sealed record FieldPart(string Name, JsonNode? Value, Attack? Attack, bool Present);
+
+    private sealed record RootPart(Func<string, string?> Change, Attack? Attack, bool KeepsFields);
+
+    private sealed record ContentTypePart(string? Value, Attack? Attack);
+
+    /// <summary>The part of a request a focused request attacks.</summary>
+    private enum Focus
+    {
+        Everything,
+        Caller,
+        Path,
+        Query,
+        Field,
+        Root,
+        ContentType,
+        ExtraField,
+        Headers,
+    }
 
     /// <summary>One request per operation, in the document's order: a batch covers every operation.</summary>
     public Gen<HostileRequest[]> Batch(IReadOnlyList<OperationShape> operations) =>
@@ -171,29 +217,52 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
     /// A hostile request for <paramref name="operation"/>. A request that writes always carries an attack that
     /// obliges the API to refuse it, so every write must answer 4xx and change nothing; a read may be legitimate.
     /// </summary>
-    public Gen<HostileRequest> For(OperationShape operation) =>
-        (
-            from caller in Caller()
-            from path in Sequence(operation.PathParameters.Select(p => PathValue(operation, p, caller.Credentials)))
-            from query in Query(operation)
-            from body in Body(operation)
-            from headers in ExtraHeaders(operation)
+    public Gen<HostileRequest> For(OperationShape operation)
+    {
+        var focuses = new List<(int, Gen<Focus>)> { (1, Gen.Const(Focus.Caller)), (1, Gen.Const(Focus.Headers)) };
+        if (operation.PathParameters.Count > 0)
+        {
+            focuses.Add((2, Gen.Const(Focus.Path)));
+        }
+
+        if (operation.QueryParameters.Count > 0)
+        {
+            focuses.Add((2, Gen.Const(Focus.Query)));
+        }
+
+        if (operation.Body is not null)
+        {
+            focuses.Add((operation.Body.Fields.Count > 0 ? 5 : 0, Gen.Const(Focus.Field)));
+            focuses.Add((2, Gen.Const(Focus.Root)));
+            focuses.Add((1, Gen.Const(Focus.ContentType)));
+            focuses.Add((1, Gen.Const(Focus.ExtraField)));
+        }
+
+        var focus = Weighted((1, Gen.Const(Focus.Everything)), (2, Weighted([.. focuses])));
+        return (
+            from f in focus
+            from caller in Caller(f)
+            from path in PathParameters(operation, caller.Credentials, f)
+            from query in Query(operation, f)
+            from body in Body(operation, f)
+            from headers in ExtraHeaders(operation, f)
             select Build(operation, caller, path, query, body, headers)
         ).Where(r => r.IsRead || r.MustBeRefused);
+    }
 
-    private HostileRequest Build(
+    private static HostileRequest Build(
         OperationShape operation,
-        (Credentials Credentials, List<KeyValuePair<string, string>> Headers, Attack? Attack) caller,
-        List<(string Name, string Value, Attack? Attack)> path,
-        List<(string Pair, Attack? Attack)> query,
-        (string? ContentType, byte[]? Body, List<Attack> Attacks) body,
-        List<(KeyValuePair<string, string> Header, Attack Attack)> headers
+        CallerPart caller,
+        List<PathPart> path,
+        List<QueryPart> query,
+        BodyPart body,
+        List<HeaderPart> headers
     )
     {
         var url = operation.Template;
-        foreach (var (name, value, _) in path)
+        foreach (var part in path)
         {
-            url = url.Replace("{" + name + "}", Uri.EscapeDataString(value), StringComparison.Ordinal);
+            url = url.Replace("{" + part.Name + "}", Uri.EscapeDataString(part.Value), StringComparison.Ordinal);
         }
 
         var pairs = query.Select(q => q.Pair).Where(p => p.Length > 0).ToList();
@@ -202,12 +271,14 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             url += "?" + string.Join("&", pairs);
         }
 
-        var attacks = new List<Attack>();
-        attacks.AddRange(caller.Attack is null ? [] : [caller.Attack]);
-        attacks.AddRange(path.Select(p => p.Attack).OfType<Attack>());
-        attacks.AddRange(query.Select(q => q.Attack).OfType<Attack>());
-        attacks.AddRange(body.Attacks);
-        attacks.AddRange(headers.Select(h => h.Attack));
+        List<Attack?> attacks =
+        [
+            caller.Attack,
+            .. path.Select(p => p.Attack),
+            .. query.Select(q => q.Attack),
+            .. body.Attacks,
+            .. headers.Select(h => h.Attack),
+        ];
         return new HostileRequest(
             operation.Name,
             operation.Method,
@@ -215,18 +286,29 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             caller.Credentials,
             [.. caller.Headers, .. headers.Select(h => h.Header)],
             body.ContentType,
-            body.Body,
-            attacks
+            body.Bytes,
+            [.. attacks.OfType<Attack>()]
         );
     }
 
     // ---- Callers ----------------------------------------------------------------------------------------------
 
-    private Gen<(Credentials Credentials, List<KeyValuePair<string, string>> Headers, Attack? Attack)> Caller()
+    private Gen<CallerPart> Caller(Focus focus)
     {
-        static KeyValuePair<string, string> Header(string name, string value) => new(name, value);
-        var platform = Header("Authorization", "Bearer " + world.Platform.Secret);
         var operatorKey = Header("Authorization", "Bearer " + TruustApiFactory.OperatorKey);
+        var legitimate = Weighted(
+            (6, Gen.Const(new CallerPart(Credentials.PlatformKey, [PlatformKey()], null))),
+            (
+                1,
+                Gen.Const(
+                    new CallerPart(
+                        Credentials.OperatorActingAsPlatform,
+                        [operatorKey, Header("Truust-Platform", world.Platform.Id)],
+                        null
+                    )
+                )
+            )
+        );
         var wrongKeys = new (string Label, string Value)[]
         {
             ("an unknown key", "Bearer sk_test_" + UnknownSuffix),
@@ -237,70 +319,87 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             ("the key in upper case", "Bearer " + world.Platform.Secret.ToUpperInvariant()),
             ("another scheme", "Token " + world.Platform.Secret),
         };
-        return Weighted(
-            (20, Gen.Const((Credentials.PlatformKey, new List<KeyValuePair<string, string>> { platform }, NoAttack))),
-            (
-                3,
-                Gen.Const(
-                    (Credentials.OperatorKey, new List<KeyValuePair<string, string>> { operatorKey }, (Attack?)null)
-                )
-            ),
-            (
-                3,
-                Gen.Const(
-                    (
-                        Credentials.OperatorActingAsPlatform,
-                        new List<KeyValuePair<string, string>>
-                        {
-                            operatorKey,
-                            Header("Truust-Platform", world.Platform.Id),
-                        },
-                        (Attack?)null
-                    )
-                )
-            ),
+        var other = Weighted(
+            // Not an attack: the operator may do much, but every write here carries another attack it must refuse.
+            (3, Gen.Const(new CallerPart(Credentials.OperatorKey, [operatorKey], null))),
             (
                 1,
-                Pick("plat_" + UnknownSuffix, world.Other.Id + "x", new string('p', 3_000))
-                    .Select(nobody =>
-                        (
-                            Credentials.OperatorActingAsNobody,
-                            new List<KeyValuePair<string, string>> { operatorKey, Header("Truust-Platform", nobody) },
-                            (Attack?)new Attack("the operator acting as an unknown platform", true)
-                        )
-                    )
+                Pick("plt_" + UnknownSuffix, world.Other.Id + "x", new string('p', 3_000))
+                    .Select(nobody => new CallerPart(
+                        Credentials.OperatorActingAsNobody,
+                        [operatorKey, Header("Truust-Platform", nobody)],
+                        new Attack("the operator acting as an unknown platform", true)
+                    ))
             ),
-            (
-                1,
-                Gen.Const(
-                    (Credentials.NoKey, new List<KeyValuePair<string, string>>(), (Attack?)new Attack("no key", true))
-                )
-            ),
+            (1, Gen.Const(new CallerPart(Credentials.NoKey, [], new Attack("no key", true)))),
             (
                 1,
                 Pick(wrongKeys)
-                    .Select(key =>
-                        (
-                            Credentials.WrongKey,
-                            new List<KeyValuePair<string, string>> { Header("Authorization", key.Value) },
-                            (Attack?)new Attack($"wrong key: {key.Label}", true)
-                        )
-                    )
+                    .Select(key => new CallerPart(
+                        Credentials.WrongKey,
+                        [Header("Authorization", key.Value)],
+                        new Attack($"wrong key: {key.Label}", true)
+                    ))
             )
         );
+        return focus switch
+        {
+            Focus.Everything => Weighted((23, legitimate), (6, other)),
+            Focus.Caller => other,
+            _ => legitimate,
+        };
     }
+
+    private KeyValuePair<string, string> PlatformKey() => Header("Authorization", "Bearer " + world.Platform.Secret);
+
+    private static KeyValuePair<string, string> Header(string name, string value) => new(name, value);
 
     // ---- Path parameters --------------------------------------------------------------------------------------
 
-    private Gen<(string Name, string Value, Attack? Attack)> PathValue(
-        OperationShape operation,
-        FieldShape parameter,
-        Credentials credentials
-    )
+    private Gen<List<PathPart>> PathParameters(OperationShape operation, Credentials credentials, Focus focus)
+    {
+        var parameters = operation.PathParameters;
+        if (parameters.Count == 0)
+        {
+            return Gen.Const(new List<PathPart>());
+        }
+
+        return focus switch
+        {
+            Focus.Everything => Sequence(
+                parameters.Select(p =>
+                    Weighted((14, OwnPath(operation, p)), (5, HostilePath(operation, p, credentials)))
+                )
+            ),
+            Focus.Path => Gen.Int[0, parameters.Count - 1]
+                .SelectMany(target =>
+                    Sequence(
+                        parameters.Select(
+                            (p, i) => i == target ? HostilePath(operation, p, credentials) : OwnPath(operation, p)
+                        )
+                    )
+                ),
+            _ => Sequence(parameters.Select(p => OwnPath(operation, p))),
+        };
+    }
+
+    private static string CollectionOf(OperationShape operation, FieldShape parameter)
     {
         var segments = operation.Template.Split('/');
         var index = Array.IndexOf(segments, "{" + parameter.Name + "}");
-        var collection = index > 0 ? segments[index - 1] : parameter.Name;
+        return index > 0 ? segments[index - 1] : parameter.Name;
+    }
+
+    private Gen<PathPart> OwnPath(OperationShape operation, FieldShape parameter)
+    {
+        var collection = CollectionOf(operation, parameter);
+        return Gen.Int[0, 9]
+            .Select(i => new PathPart(parameter.Name, world.Pick(collection, false, i) ?? Unknown(collection), null));
+    }
+
+    private Gen<PathPart> HostilePath(OperationShape operation, FieldShape parameter, Credentials credentials)
+    {
+        var collection = CollectionOf(operation, parameter);
         var name = parameter.Name;
         var unknown = Unknown(collection);
         // Another platform's object is invisible to a platform (and to the operator acting as one): a 404. Platforms
@@ -308,31 +407,30 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         var foreignMustRefuse =
             credentials is Credentials.PlatformKey
             || (credentials is Credentials.OperatorActingAsPlatform && collection is not ("platforms" or "api_keys"));
-        var odd = controlCharactersAreRefused ? [.. OddIds, .. ControlText] : OddIds;
+        string[] odd = controlCharactersAreRefused ? [.. OddIds, .. ControlText] : OddIds;
         return Weighted(
-            (14, Gen.Int[0, 9].Select(i => (name, world.Pick(collection, false, i) ?? unknown, (Attack?)null))),
-            (1, Gen.Const((name, unknown, (Attack?)new Attack($"unknown {collection} id", true)))),
+            (1, Gen.Const(new PathPart(name, unknown, new Attack($"unknown {collection} id", true)))),
             (
                 2,
                 Gen.Int[0, 9]
                     .Select(i =>
                         world.Pick(collection, true, i) is { } foreign
-                            ? (
+                            ? new PathPart(
                                 name,
                                 foreign,
-                                (Attack?)new Attack($"another platform's {collection} id", foreignMustRefuse)
+                                new($"{collection} id of another platform", foreignMustRefuse)
                             )
-                            : (name, unknown, new Attack($"unknown {collection} id", true))
+                            : new PathPart(name, unknown, new($"unknown {collection} id", true))
                     )
             ),
             (
-                3,
+                2,
                 OneOfGens(
                         Pick(odd),
                         Gen.Int[300, 5_000].Select(n => new string('9', n)),
-                        Gen.Const((world.Pick(collection, false, 0) ?? unknown) + new string('x', 200))
+                        Gen.Const(unknown + new string('x', 200))
                     )
-                    .Select(value => (name, value, (Attack?)new Attack($"{name} = {Describe(value)}", true)))
+                    .Select(value => new PathPart(name, value, new Attack($"{name} = {Describe(value)}", true)))
             )
         );
     }
@@ -346,36 +444,35 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
 
     // ---- Query parameters -------------------------------------------------------------------------------------
 
-    private Gen<List<(string Pair, Attack? Attack)>> Query(OperationShape operation)
+    private Gen<List<QueryPart>> Query(OperationShape operation, Focus focus)
     {
-        var parameters = operation.QueryParameters.Select(p =>
-            Weighted(
-                (6, Gen.Const(("", (Attack?)null))),
-                (2, CleanQueryValue(operation, p).Select(v => (Pair(p.Name, v), (Attack?)null))),
-                (
-                    2,
-                    HostileQueryValue(p)
-                        .Select(h =>
-                            (Pair(p.Name, h.Value), (Attack?)new Attack($"{p.Name}={Describe(h.Value)}", h.MustRefuse))
-                        )
-                )
-            )
-        );
-        var junk = Weighted(
-            (6, Gen.Const(("", (Attack?)null))),
-            (
-                1,
-                Pick("foo=bar", "limit=1&limit=500", "__proto__=x", "a[b]=c", "=x", "x", "%zz=1")
-                    .Select(pair => (pair, (Attack?)new Attack($"extra query '{pair}'", false)))
-            )
-        );
-        return Sequence(parameters.Append(junk));
+        var parameters = operation.QueryParameters;
+        var none = Gen.Const(new QueryPart("", null));
+        var junk = Pick("foo=bar", "limit=1&limit=500", "__proto__=x", "a[b]=c", "=x", "x", "%zz=1")
+            .Select(pair => new QueryPart(pair, new Attack($"extra query '{pair}'", false)));
+        Gen<QueryPart> Ordinary(FieldShape p) => Weighted((6, none), (2, CleanQuery(operation, p)));
+        return focus switch
+        {
+            Focus.Everything => Sequence([
+                .. parameters.Select(p => Weighted((6, none), (2, CleanQuery(operation, p)), (2, HostileQuery(p)))),
+                Weighted((6, none), (1, junk)),
+            ]),
+            Focus.Query => Gen.Int[0, parameters.Count]
+                .SelectMany(target =>
+                    Sequence([
+                        .. parameters.Select((p, i) => i == target ? HostileQuery(p) : Ordinary(p)),
+                        target == parameters.Count ? junk : none,
+                    ])
+                ),
+            _ => Sequence(parameters.Select(Ordinary)),
+        };
     }
 
     private static string Pair(string name, string value) => $"{name}={Uri.EscapeDataString(value)}";
 
-    private Gen<string> CleanQueryValue(OperationShape operation, FieldShape parameter) =>
-        parameter.Name switch
+    private Gen<QueryPart> CleanQuery(OperationShape operation, FieldShape parameter)
+    {
+        var values = parameter.Name switch
         {
             "limit" => Pick("1", "20", "100"),
             "starting_after" => Gen.Const(
@@ -394,13 +491,14 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 _ => Pick("x"),
             },
         };
+        return values.Select(v => new QueryPart(Pair(parameter.Name, v), null));
+    }
 
-    private Gen<(string Value, bool MustRefuse)> HostileQueryValue(FieldShape parameter)
+    private Gen<QueryPart> HostileQuery(FieldShape parameter)
     {
-        var refused = new List<(string, bool)>();
-        var tolerated = new List<(string, bool)>();
-        void Refused(params string[] values) => refused.AddRange(values.Select(v => (v, true)));
-        void Tolerated(params string[] values) => tolerated.AddRange(values.Select(v => (v, false)));
+        var values = new List<(string Value, bool MustRefuse)>();
+        void Refused(params string[] texts) => values.AddRange(texts.Select(v => (v, true)));
+        void Tolerated(params string[] texts) => values.AddRange(texts.Select(v => (v, false)));
         switch (parameter.Name, parameter.Shape.Kind)
         {
             case ("limit", _):
@@ -413,16 +511,8 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 Tolerated("zzz", "ord_", "' OR 1=1 --", "%", "\\", "😀");
                 break;
             case ("amount", _):
-                Refused(
-                    "-1",
-                    "0",
-                    "9223372036854775807",
-                    "9223372036854775808",
-                    "9007199254740993",
-                    "1e30",
-                    "abc",
-                    "1.5"
-                );
+                Refused("-1", "0", long.MaxValue.ToString(CultureInfo.InvariantCulture), "9223372036854775808");
+                Refused("9007199254740993", "1e30", "abc", "1.5");
                 break;
             case ("currency", _):
                 Refused("XXX", "EURO", new string('E', 300));
@@ -444,103 +534,117 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 break;
         }
 
-        tolerated.AddRange(OddText.Select(t => (t, false)));
+        Tolerated(OddText);
         if (controlCharactersAreRefused)
         {
-            refused.AddRange(ControlText.Select(t => (t, true)));
+            Refused(ControlText);
         }
 
-        return Pick([.. refused, .. tolerated]);
+        return Pick([.. values])
+            .Select(v => new QueryPart(
+                Pair(parameter.Name, v.Value),
+                new Attack($"{parameter.Name}={Describe(v.Value)}", v.MustRefuse)
+            ));
     }
 
     // ---- Bodies -----------------------------------------------------------------------------------------------
 
-    private Gen<(string? ContentType, byte[]? Body, List<Attack> Attacks)> Body(OperationShape operation)
+    private Gen<BodyPart> Body(OperationShape operation, Focus focus)
     {
         if (operation.Body is null)
         {
             // A body on an operation that reads none is ignored; sending one must not matter.
-            return operation.IsRead
-                ? Gen.Const<(string?, byte[]?, List<Attack>)>((null, null, []))
+            var noBody = Gen.Const(new BodyPart(null, null, []));
+            return operation.IsRead || focus != Focus.Everything
+                ? noBody
                 : Weighted(
-                    (4, Gen.Const<(string?, byte[]?, List<Attack>)>((null, null, []))),
-                    (
-                        1,
-                        Gen.Const<(string?, byte[]?, List<Attack>)>(
-                            ("application/json", "{\"amount\": -1}"u8.ToArray(), [new Attack("an unread body", false)])
-                        )
-                    )
+                    (4, noBody),
+                    (1, Gen.Const(new BodyPart("application/json", "{\"amount\": -1}"u8.ToArray(), [Unread])))
                 );
         }
 
-        return from fields in Sequence(operation.Body.Fields.Select(FieldOrAbsent))
-            from extra in ExtraField(operation.Body)
-            from root in Root()
-            from contentType in ContentType()
-            select Assemble(fields, extra, root, contentType);
+        var overdrawing = Overdrawing.Contains(operation.Name);
+        var fields = operation.Body.Fields;
+        var values = focus switch
+        {
+            Focus.Everything => Sequence(fields.Select(f => AnyField(f, overdrawing))),
+            Focus.Field => Gen.Int[0, fields.Count - 1]
+                .SelectMany(target =>
+                    Sequence(fields.Select((f, i) => i == target ? HostileField(f, overdrawing) : CleanField(f)))
+                ),
+            _ => Sequence(fields.Select(CleanField)),
+        };
+        var none = Gen.Const((FieldPart?)null);
+        var extra = focus switch
+        {
+            Focus.Everything => Weighted((8, none), (3, ExtraField(operation.Body))),
+            Focus.ExtraField => ExtraField(operation.Body),
+            _ => none,
+        };
+        var asIs = Gen.Const(new RootPart(json => json, null, true));
+        var root = focus switch
+        {
+            Focus.Everything => Weighted((40, asIs), (11, HostileRoot())),
+            Focus.Root => HostileRoot(),
+            _ => asIs,
+        };
+        var json = Gen.Const(new ContentTypePart("application/json", null));
+        var contentType = focus switch
+        {
+            Focus.Everything => Weighted((31, json), (4, HostileContentType())),
+            Focus.ContentType => HostileContentType(),
+            _ => json,
+        };
+        return from v in values from e in extra from r in root from c in contentType select Assemble(v, e, r, c);
     }
 
-    private (string? ContentType, byte[]? Body, List<Attack> Attacks) Assemble(
-        List<(string Name, JsonNode? Value, Attack? Attack, bool Present)> fields,
-        (string? Name, JsonNode? Value, Attack? Attack) extra,
-        Func<string, (string? Text, Attack? Attack, bool KeepsFields)> root,
-        (string? Value, bool Refusable, string Label) contentType
-    )
+    private static readonly Attack Unread = new("an unread body", false);
+
+    private static BodyPart Assemble(List<FieldPart> fields, FieldPart? extra, RootPart root, ContentTypePart type)
     {
         var attacks = new List<Attack>();
         var json = new JsonObject();
-        foreach (var (name, value, attack, present) in fields.Where(f => f.Present))
+        foreach (var field in fields.Append(extra).OfType<FieldPart>().Where(f => f.Present))
         {
-            json[name] = Fresh(value);
-            attacks.AddRange(attack is null ? [] : [attack]);
+            json[field.Name] = Fresh(field.Value);
+            attacks.AddRange(field.Attack is null ? [] : [field.Attack]);
         }
 
-        if (extra.Name is not null)
-        {
-            json[extra.Name] = Fresh(extra.Value);
-            attacks.Add(extra.Attack!);
-        }
-
-        var (text, rootAttack, keepsFields) = root(json.ToJsonString(WriteOptions));
-        if (!keepsFields)
+        var text = root.Change(json.ToJsonString(WriteOptions));
+        if (!root.KeepsFields)
         {
             // The fields were never sent, so their attacks oblige nothing.
             attacks.Clear();
         }
 
-        attacks.AddRange(rootAttack is null ? [] : [rootAttack]);
+        attacks.AddRange(root.Attack is null ? [] : [root.Attack]);
         if (text is null)
         {
-            return (null, null, attacks);
+            return new BodyPart(null, null, attacks);
         }
 
-        if (text.Contains(LoneSurrogate, StringComparison.Ordinal))
+        var bytes = Encoding.UTF8.GetBytes(text.Replace(LoneSurrogate, "\\ud800", StringComparison.Ordinal));
+        bytes = ReplaceBytes(bytes, Encoding.UTF8.GetBytes(InvalidUtf8), [0xFF, 0xFE, 0xC3, 0x28]);
+        if (type.Attack is not null)
         {
-            text = text.Replace(LoneSurrogate, "\\ud800", StringComparison.Ordinal);
+            // A content type says nothing wrong about a body that is empty.
+            attacks.Add(type.Attack with { MustRefuse = type.Attack.MustRefuse && bytes.Length > 0 });
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text);
-        if (text.Contains(InvalidUtf8, StringComparison.Ordinal))
-        {
-            bytes = ReplaceBytes(bytes, Encoding.UTF8.GetBytes(InvalidUtf8), [0xFF, 0xFE, 0xC3, 0x28]);
-        }
-
-        if (contentType.Label.Length > 0)
-        {
-            attacks.Add(new Attack(contentType.Label, contentType.Refusable && bytes.Length > 0));
-        }
-
-        return (contentType.Value, bytes, attacks);
+        return new BodyPart(type.Value, bytes, attacks);
     }
 
-    private static Gen<(string? Value, bool Refusable, string Label)> ContentType() =>
+    private static Gen<ContentTypePart> HostileContentType() =>
         Weighted(
-            (30, Gen.Const<(string?, bool, string)>(("application/json", false, ""))),
-            (1, Gen.Const<(string?, bool, string)>(("application/json; charset=utf-8", false, ""))),
             (
                 1,
-                Pick("application/merge-patch+json", "text/json", "application/json; charset=utf-16")
-                    .Select(ct => ((string?)ct, false, $"content type {ct}"))
+                Pick(
+                        "application/json; charset=utf-8",
+                        "application/merge-patch+json",
+                        "text/json",
+                        "application/json; charset=utf-16"
+                    )
+                    .Select(ct => new ContentTypePart(ct, new Attack($"content type {ct}", false)))
             ),
             (
                 3,
@@ -553,21 +657,17 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                         "application/jsonx",
                         null
                     )
-                    .Select(ct => (ct, true, $"content type {ct ?? "missing"}"))
+                    .Select(ct => new ContentTypePart(ct, new Attack($"content type {ct ?? "missing"}", true)))
             )
         );
 
-    /// <summary>What happens to the serialised object: sent as is, wrapped, nested, broken or left out.</summary>
-    private static Gen<Func<string, (string? Text, Attack? Attack, bool KeepsFields)>> Root()
+    /// <summary>What happens to the serialised object: wrapped, nested, broken or left out.</summary>
+    private static Gen<RootPart> HostileRoot()
     {
-        static Func<string, (string?, Attack?, bool)> Refused(string label, Func<string, string> change) =>
-            json => (change(json), new Attack(label, true), true);
-        static Func<string, (string?, Attack?, bool)> Tolerated(string label, Func<string, string?> change) =>
-            json => (change(json), new Attack(label, false), true);
-        static Func<string, (string?, Attack?, bool)> Dropped(string label, string? text) =>
-            _ => (text, new Attack(label, false), false);
+        static RootPart Refused(string label, Func<string, string> change) => new(change, new(label, true), true);
+        static RootPart Tolerated(string label, Func<string, string?> change) => new(change, new(label, false), true);
+        static RootPart Dropped(string label, string? text) => new(_ => text, new(label, false), false);
         return Weighted(
-            (40, Gen.Const<Func<string, (string?, Attack?, bool)>>(json => (json, null, true))),
             (
                 2,
                 Pick(
@@ -614,62 +714,59 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                     Dropped("an empty body", ""),
                     Dropped("a JSON null", "null"),
                     Dropped("whitespace only", " \n\t "),
+                    Dropped("no body at all", null),
                     Tolerated("a byte order mark", json => "\uFEFF" + json),
                     Tolerated("a duplicate field", json => json.Length > 2 ? "{\"amount\":-1," + json[1..] : json)
-                )
-            ),
-            (1, Gen.Const(Dropped("no body at all", null)))
-        );
-    }
-
-    private Gen<(string? Name, JsonNode? Value, Attack? Attack)> ExtraField(ValueShape body)
-    {
-        var first = body.Fields.FirstOrDefault()?.Name ?? "name";
-        return Weighted(
-            (8, Gen.Const<(string?, JsonNode?, Attack?)>((null, null, null))),
-            (
-                2,
-                Pick("zzz_unknown", "__proto__", "$type", "$id", "$ref", "constructor", "amount_minor", "ämount")
-                    .Select(name =>
-                        (
-                            (string?)name,
-                            (JsonNode?)JsonValue.Create(1),
-                            (Attack?)new Attack($"unknown field '{name}'", true)
-                        )
-                    )
-            ),
-            (
-                1,
-                Gen.Const<(string?, JsonNode?, Attack?)>(
-                    (
-                        first.ToUpperInvariant(),
-                        JsonValue.Create(-1),
-                        new Attack($"field {first.ToUpperInvariant()}", false)
-                    )
                 )
             )
         );
     }
 
+    private static Gen<FieldPart?> ExtraField(ValueShape body)
+    {
+        var first = (body.Fields.FirstOrDefault()?.Name ?? "name").ToUpperInvariant();
+        return Weighted(
+            (
+                2,
+                Pick("zzz_unknown", "__proto__", "$type", "$id", "$ref", "constructor", "amount_minor", "ämount")
+                    .Select(name => (FieldPart?)new FieldPart(name, 1, new($"unknown field '{name}'", true), true))
+            ),
+            // Names are case-insensitive, so this is a second spelling of a known field, not an unknown one.
+            (1, Gen.Const((FieldPart?)new FieldPart(first, -1, new($"field {first}", false), true)))
+        );
+    }
+
     // ---- Field values -----------------------------------------------------------------------------------------
 
-    private Gen<(string Name, JsonNode? Value, Attack? Attack, bool Present)> FieldOrAbsent(FieldShape field) =>
+    private Gen<FieldPart> AnyField(FieldShape field, bool overdrawing) =>
         Weighted(
-            (2, Gen.Const((field.Name, (JsonNode?)null, (Attack?)new Attack($"no {field.Name}", false), false))),
-            (9, Clean(field).Select(v => (field.Name, v, (Attack?)null, true))),
-            (1, Gen.Const((field.Name, (JsonNode?)null, (Attack?)new Attack($"{field.Name}: null", false), true))),
-            (3, Hostile(field).Select(h => (field.Name, h.Value, (Attack?)h.Attack, true)))
+            (2, Gen.Const(new FieldPart(field.Name, null, new($"no {field.Name}", false), false))),
+            (9, Clean(field).Select(v => new FieldPart(field.Name, v, null, true))),
+            (1, Gen.Const(new FieldPart(field.Name, null, new($"{field.Name}: null", false), true))),
+            (3, HostileField(field, overdrawing))
+        );
+
+    private Gen<FieldPart> CleanField(FieldShape field) =>
+        Weighted(
+            (1, Gen.Const(new FieldPart(field.Name, null, new($"no {field.Name}", false), false))),
+            (12, Clean(field).Select(v => new FieldPart(field.Name, v, null, true)))
+        );
+
+    private Gen<FieldPart> HostileField(FieldShape field, bool overdrawing) =>
+        Weighted(
+            (1, Gen.Const(new FieldPart(field.Name, null, new($"{field.Name}: null", false), true))),
+            (12, Hostile(field, overdrawing).Select(h => new FieldPart(field.Name, h.Value, h.Attack, true)))
         );
 
     /// <summary>A plausible value, from the world where the field names an object.</summary>
     private Gen<JsonNode?> Clean(FieldShape field)
     {
         var name = field.Name;
-        Gen<JsonNode?> Text(params string[] values) => Pick(values).Select(v => (JsonNode?)JsonValue.Create(v));
-        Gen<JsonNode?> Number(params long[] values) => Pick(values).Select(v => (JsonNode?)JsonValue.Create(v));
+        static Gen<JsonNode?> Text(params string[] values) => Pick(values).Select(v => (JsonNode?)v);
+        static Gen<JsonNode?> Number(params long[] values) => Pick(values).Select(v => (JsonNode?)v);
         if (name.EndsWith("_id", StringComparison.Ordinal) && field.Shape.Kind == ValueKind.String)
         {
-            return IdValue(name, false).Select(v => (JsonNode?)JsonValue.Create(v));
+            return IdValue(name, false).Select(v => (JsonNode?)v);
         }
 
         switch (name)
@@ -691,7 +788,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             case "exp_month":
                 return Number(12);
             case "exp_year":
-                return Number(long.Parse(_year, CultureInfo.InvariantCulture));
+                return Number(_cardYear);
             case "reference":
                 return Text("TRU-HOSTILE");
             case "event_types":
@@ -719,23 +816,17 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         {
             ValueKind.String => Text("Hostile input"),
             ValueKind.Integer or ValueKind.Int32 or ValueKind.Number => Number(1),
-            ValueKind.Boolean => Gen.Bool.Select(b => (JsonNode?)JsonValue.Create(b)),
+            ValueKind.Boolean => Gen.Bool.Select(b => (JsonNode?)b),
             ValueKind.Enum => Text([.. shape.EnumValues]),
             ValueKind.DateTime => Text(world.Now.AddDays(1).ToString("O")),
             ValueKind.Array => Clean(new FieldShape(Singular(name), shape.Items!))
                 .Select(i => (JsonNode?)new JsonArray(Fresh(i))),
             ValueKind.Object => Sequence(shape.Fields.Select(f => Clean(f).Select(v => Member(f.Name, v))))
-                .Select(pairs =>
-                    (JsonNode?)new JsonObject(pairs.Select(p => KeyValuePair.Create(p.Key, Fresh(p.Value))))
-                ),
+                .Select(members => (JsonNode?)new JsonObject(members.Select(m => Member(m.Key, Fresh(m.Value))))),
             ValueKind.Map => Gen.Const<JsonNode?>(new JsonObject { ["k"] = "v" }),
             _ => Gen.Const((JsonNode?)null),
         };
     }
-
-    private static KeyValuePair<string, JsonNode?> Member(string name, JsonNode? value) => new(name, value);
-
-    private static string Singular(string name) => name.EndsWith('s') ? name[..^1] : name;
 
     /// <summary>An id for a field or query parameter named <paramref name="name"/>.</summary>
     private Gen<string> IdValue(string name, bool foreign)
@@ -754,18 +845,23 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
     }
 
     /// <summary>A value that is wrong or odd for the field, and whether it alone obliges the API to refuse.</summary>
-    private Gen<(JsonNode? Value, Attack Attack)> Hostile(FieldShape field)
+    private Gen<(JsonNode? Value, Attack Attack)> Hostile(FieldShape field, bool overdrawing)
     {
         var name = field.Name;
         var shape = field.Shape;
+        // Values the JSON reader refuses (400) are one pool, values it reads (for the validators, the services and
+        // the database to deal with) another, drawn twice as often: the reader is the easy part.
+        var unreadable = new List<Gen<(JsonNode?, Attack)>>();
         var options = new List<Gen<(JsonNode?, Attack)>>();
         void Add(JsonNode? value, string label, bool mustRefuse) =>
             options.Add(Gen.Const((value, new Attack($"{name}: {label}", mustRefuse))));
+        void Unreadable(JsonNode? value, string label) =>
+            unreadable.Add(Gen.Const((value, new Attack($"{name}: {label}", true))));
         void WrongTypes(params JsonNode?[] values)
         {
             foreach (var value in values)
             {
-                Add(value, $"wrong type {value?.ToJsonString(WriteOptions) ?? "null"}", true);
+                Unreadable(value, $"wrong type {value?.ToJsonString(WriteOptions) ?? "null"}");
             }
         }
 
@@ -775,26 +871,22 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 WrongTypes(12, true, new JsonObject(), new JsonArray(), JsonNode.Parse("1.5"));
                 Add(new string('a', 10_001), "10,001 characters", true);
                 Add(string.Concat(Enumerable.Repeat("😀", 5_000)), "5,000 emoji", true);
-                Add(LoneSurrogate, "a lone surrogate", true);
-                Add(InvalidUtf8, "invalid UTF-8", true);
+                Unreadable(LoneSurrogate, "a lone surrogate");
+                Unreadable(InvalidUtf8, "invalid UTF-8");
                 foreach (var text in OddText)
                 {
                     Add(text, Describe(text), false);
                 }
 
-                if (controlCharactersAreRefused)
+                foreach (var text in controlCharactersAreRefused ? ControlText : [])
                 {
-                    foreach (var text in ControlText)
-                    {
-                        Add(text, Describe(text), true);
-                    }
+                    Add(text, Describe(text), true);
                 }
 
                 if (name.EndsWith("_id", StringComparison.Ordinal))
                 {
                     options.Add(
-                        IdValue(name, true)
-                            .Select(id => ((JsonNode?)id, new Attack($"{name}: another platform's", false)))
+                        IdValue(name, true).Select(id => ((JsonNode?)id, new Attack($"{name}: foreign", false)))
                     );
                     Add("cus_" + UnknownSuffix, "an unknown id", false);
                     Add("wal_" + UnknownSuffix, "an unknown id of another kind", false);
@@ -811,14 +903,19 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                     JsonNode.Parse("1.5"),
                     JsonNode.Parse("1E2")
                 );
-                Add(JsonNode.Parse("1e30"), "1e30", true);
+                Unreadable(JsonNode.Parse("1e30"), "1e30");
                 Add(-1, "-1", true);
                 Add(long.MinValue, "long.MinValue", true);
                 Add(long.MaxValue, "long.MaxValue", true);
                 Add(JsonNode.Parse("9007199254740993"), "2^53 + 1", true);
-                Add(JsonNode.Parse("9223372036854775808"), "long.MaxValue + 1", true);
+                Unreadable(JsonNode.Parse("9223372036854775808"), "long.MaxValue + 1");
                 Add(2_147_483_648L, "int.MaxValue + 1", shape.Kind == ValueKind.Int32);
                 Add(0, "0", name is "amount" or "target_amount");
+                if (name == "amount")
+                {
+                    Add(Domain.Money.MaxAmountMinor, "the largest amount", overdrawing);
+                }
+
                 break;
             case ValueKind.Boolean:
                 WrongTypes("true", 1, "yes", new JsonObject());
@@ -831,19 +928,13 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 break;
             case ValueKind.DateTime:
                 WrongTypes("yesterday", 12, "2026-02-30T00:00:00Z", "");
-                foreach (
-                    var extreme in new[]
-                    {
-                        "0001-01-01T00:00:00Z",
-                        "9999-12-31T23:59:59.9999999Z",
-                        "2026-01-01T00:00:00-12:00",
-                        "2026-01-01",
-                    }
-                )
+                foreach (var extreme in (string[])["0001-01-01T00:00:00Z", "9999-12-31T23:59:59.9999999Z"])
                 {
                     Add(extreme, extreme, false);
                 }
 
+                Add("2026-01-01T00:00:00-12:00", "a negative offset", false);
+                Add("2026-01-01", "a date only", false);
                 break;
             case ValueKind.Array:
                 WrongTypes(new JsonObject(), "x", 1, new JsonArray((JsonNode?)null));
@@ -852,21 +943,16 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                     WrongTypes(new JsonArray(1));
                     var item = new FieldShape(Singular(name), shape.Items);
                     options.Add(
-                        from value in Hostile(item)
-                        select (
-                            (JsonNode?)new JsonArray(Fresh(value.Value)),
-                            value.Attack with
-                            {
-                                Description = $"{name}[0].{value.Attack.Description}",
-                            }
-                        )
+                        from value in Hostile(item, overdrawing)
+                        let attack = value.Attack with
+                        {
+                            Description = $"{name}[0].{value.Attack.Description}",
+                        }
+                        select ((JsonNode?)new JsonArray(Fresh(value.Value)), attack)
                     );
                     options.Add(
                         from items in Clean(item).Array[1_001]
-                        select (
-                            (JsonNode?)new JsonArray([.. items.Select(Fresh)]),
-                            new Attack($"{name}: 1,001 items", true)
-                        )
+                        select ((JsonNode?)new JsonArray([.. items.Select(Fresh)]), new Attack($"{name}: 1,001", true))
                     );
                 }
 
@@ -876,14 +962,12 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 WrongTypes(new JsonArray(), "x", 1);
                 options.AddRange(
                     shape.Fields.Select(f =>
-                        from value in Hostile(f)
-                        select (
-                            (JsonNode?)new JsonObject { [f.Name] = Fresh(value.Value) },
-                            value.Attack with
-                            {
-                                Description = $"{name}.{value.Attack.Description}",
-                            }
-                        )
+                        from value in Hostile(f, overdrawing)
+                        let attack = value.Attack with
+                        {
+                            Description = $"{name}.{value.Attack.Description}",
+                        }
+                        select ((JsonNode?)new JsonObject { [f.Name] = Fresh(value.Value) }, attack)
                     )
                 );
                 break;
@@ -896,11 +980,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                     new JsonObject { ["k"] = new JsonObject() }
                 );
                 Add(new JsonObject { ["k"] = null }, "a null value", true);
-                Add(
-                    new JsonObject(Enumerable.Range(0, 51).Select(i => KeyValuePair.Create($"k{i}", (JsonNode?)"v"))),
-                    "51 keys",
-                    true
-                );
+                Add(new JsonObject(Enumerable.Range(0, 51).Select(i => Member($"k{i}", "v"))), "51 keys", true);
                 Add(new JsonObject { [new string('k', 41)] = "v" }, "a 41-character key", true);
                 Add(new JsonObject { ["k"] = new string('v', 501) }, "a 501-character value", true);
                 Add(new JsonObject { [""] = "v" }, "an empty key", true);
@@ -914,45 +994,39 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 break;
         }
 
-        return OneOfGens([.. options]);
+        return (unreadable.Count, options.Count) switch
+        {
+            (0, _) => OneOfGens([.. options]),
+            (_, 0) => OneOfGens([.. unreadable]),
+            _ => Weighted((1, OneOfGens([.. unreadable])), (2, OneOfGens([.. options]))),
+        };
     }
 
     // ---- Headers ----------------------------------------------------------------------------------------------
 
-    private static Gen<List<(KeyValuePair<string, string> Header, Attack Attack)>> ExtraHeaders(
-        OperationShape operation
-    )
+    private static Gen<List<HeaderPart>> ExtraHeaders(OperationShape operation, Focus focus)
     {
-        var none = Gen.Const(((KeyValuePair<string, string>, Attack)?)null);
-        var accept = Weighted(
-            (8, none),
-            (
-                1,
-                Pick("application/xml", "text/html", "*/*;q=0", "image/png")
-                    .Select(a => (KeyValuePair.Create("Accept", a), new Attack($"Accept: {a}", false)))
-                    .Select(h => ((KeyValuePair<string, string>, Attack)?)h)
+        var none = Gen.Const((HeaderPart?)null);
+        var accept = Pick("application/xml", "text/html", "*/*;q=0", "image/png")
+            .Select(a => (HeaderPart?)new HeaderPart(Header("Accept", a), new Attack($"Accept: {a}", false)));
+        var idempotency = Gen.Const<HeaderPart?>(
+            new HeaderPart(
+                Header("Idempotency-Key", new string('i', 256)),
+                new("a 256-character Idempotency-Key", true)
             )
         );
-        var idempotency =
-            operation.Method != "POST"
-                ? none
-                : Weighted(
-                    (30, none),
-                    (
-                        1,
-                        Gen.Const<(KeyValuePair<string, string>, Attack)?>(
-                            (
-                                KeyValuePair.Create("Idempotency-Key", new string('i', 256)),
-                                new Attack("a 256-character Idempotency-Key", true)
-                            )
-                        )
-                    )
-                );
-        return Gen.Select(
-            accept,
-            idempotency,
-            (a, i) => new[] { a, i }.OfType<(KeyValuePair<string, string>, Attack)>().ToList()
-        );
+        var isPost = operation.Method == "POST";
+        var headers = focus switch
+        {
+            Focus.Everything => Gen.Select(
+                Weighted((8, none), (1, accept)),
+                isPost ? Weighted((30, none), (1, idempotency)) : none,
+                (a, i) => new[] { a, i }
+            ),
+            Focus.Headers => (isPost ? Weighted((1, accept), (1, idempotency)) : accept).Select(h => new[] { h }),
+            _ => Gen.Const(Array.Empty<HeaderPart?>()),
+        };
+        return headers.Select(parts => parts.OfType<HeaderPart>().ToList());
     }
 
     // ---- Helpers ----------------------------------------------------------------------------------------------
@@ -963,7 +1037,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
     private static Gen<T> OneOfGens<T>(params Gen<T>[] gens) => Gen.OneOf<T>([.. gens]);
 
     private static Gen<T> Weighted<T>(params (int Weight, Gen<T> Gen)[] gens) =>
-        Gen.Frequency<T>([.. gens.Select(g => (g.Weight, (IGen<T>)g.Gen))]);
+        Gen.Frequency<T>([.. gens.Where(g => g.Weight > 0).Select(g => (g.Weight, (IGen<T>)g.Gen))]);
 
     /// <summary>All of <paramref name="gens"/>, in order.</summary>
     private static Gen<List<T>> Sequence<T>(IEnumerable<Gen<T>> gens) =>
@@ -972,9 +1046,13 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             (all, gen) => Gen.Select(all, gen, (list, item) => new List<T>(list) { item })
         );
 
-    /// <summary>A copy of a generated node: a node has one parent, and constant generators hand out one instance.
+    /// <summary>A copy of a generated node: a node has one parent, and a constant generator hands out one instance.
     /// </summary>
     private static JsonNode? Fresh(JsonNode? node) => node?.DeepClone();
+
+    private static KeyValuePair<string, JsonNode?> Member(string name, JsonNode? value) => new(name, value);
+
+    private static string Singular(string name) => name.EndsWith('s') ? name[..^1] : name;
 
     /// <summary>A short, printable label for a hostile string.</summary>
     public static string Describe(string value)

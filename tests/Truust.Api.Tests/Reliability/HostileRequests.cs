@@ -104,9 +104,10 @@ public sealed record HostileRequest(
 /// A third of the requests are broad: every part of the request may be hostile at once. The rest are focused: one
 /// part (the caller, a path parameter, a query parameter, one body field, the body as a whole, the content type, a
 /// header) is hostile and everything else is what a careful platform would send, so the attack reaches the
-/// validators and the services behind them instead of stopping at the first refusal.
+/// validators and the services behind them instead of stopping at the first refusal. With
+/// <c>tolerableOnly</c>, only attacks that do not oblige a refusal are drawn (see <see cref="Tolerable"/>).
 /// </remarks>
-public sealed class HostileRequests(HostileWorld world, bool controlCharactersAreRefused)
+public sealed class HostileRequests(HostileWorld world, bool controlCharactersAreRefused, bool tolerableOnly = false)
 {
     private const string LoneSurrogate = "@@LONE_SURROGATE@@";
     private const string InvalidUtf8 = "@@INVALID_UTF8@@";
@@ -213,16 +214,32 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
     public Gen<HostileRequest[]> Batch(IReadOnlyList<OperationShape> operations) =>
         Sequence(operations.Select(For)).Select(requests => requests.ToArray());
 
+    /// <summary>One <see cref="Tolerable"/> request per operation that writes.</summary>
+    public Gen<HostileRequest[]> TolerableBatch(IEnumerable<OperationShape> operations) =>
+        Sequence(operations.Where(o => !o.IsRead).Select(Tolerable)).Select(requests => requests.ToArray());
+
     /// <summary>
     /// A hostile request for <paramref name="operation"/>. A request that writes always carries an attack that
     /// obliges the API to refuse it, so every write must answer 4xx and change nothing; a read may be legitimate.
     /// </summary>
-    public Gen<HostileRequest> For(OperationShape operation)
+    public Gen<HostileRequest> For(OperationShape operation) => Any(operation).Where(r => r.IsRead || r.MustBeRefused);
+
+    /// <summary>
+    /// A write whose attacks are all odd but readable (an emoji name, a date in year 9999, a duplicate field): the
+    /// API may take it or refuse it, but must never fail on it. These reach the services and the database, which
+    /// the refused ones never do.
+    /// </summary>
+    public Gen<HostileRequest> Tolerable(OperationShape operation) =>
+        Any(operation).Where(r => !r.IsRead && !r.MustBeRefused && r.Attacks.Count > 0);
+
+    private Gen<HostileRequest> Any(OperationShape operation)
     {
-        var focuses = new List<(int, Gen<Focus>)> { (1, Gen.Const(Focus.Caller)), (1, Gen.Const(Focus.Headers)) };
+        // Every attack on the caller or a path parameter obliges a refusal; the other parts have tolerable ones.
+        var focuses = new List<(int, Gen<Focus>)> { (tolerableOnly ? 0 : 1, Gen.Const(Focus.Caller)) };
+        focuses.Add((1, Gen.Const(Focus.Headers)));
         if (operation.PathParameters.Count > 0)
         {
-            focuses.Add((2, Gen.Const(Focus.Path)));
+            focuses.Add((tolerableOnly ? 0 : 2, Gen.Const(Focus.Path)));
         }
 
         if (operation.QueryParameters.Count > 0)
@@ -238,7 +255,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             focuses.Add((1, Gen.Const(Focus.ExtraField)));
         }
 
-        var focus = Weighted((1, Gen.Const(Focus.Everything)), (2, Weighted([.. focuses])));
+        var focus = Weighted((tolerableOnly ? 0 : 1, Gen.Const(Focus.Everything)), (2, Weighted([.. focuses])));
         return (
             from f in focus
             from caller in Caller(f)
@@ -247,7 +264,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             from body in Body(operation, f)
             from headers in ExtraHeaders(operation, f)
             select Build(operation, caller, path, query, body, headers)
-        ).Where(r => r.IsRead || r.MustBeRefused);
+        );
     }
 
     private static HostileRequest Build(
@@ -460,7 +477,9 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             Focus.Query => Gen.Int[0, parameters.Count]
                 .SelectMany(target =>
                     Sequence([
-                        .. parameters.Select((p, i) => i == target ? HostileQuery(p) : Ordinary(p)),
+                        .. parameters.Select(
+                            (p, i) => i == target ? Tolerable(HostileQuery(p), q => q.Attack) : Ordinary(p)
+                        ),
                         target == parameters.Count ? junk : none,
                     ])
                 ),
@@ -578,21 +597,21 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         var extra = focus switch
         {
             Focus.Everything => Weighted((8, none), (3, ExtraField(operation.Body))),
-            Focus.ExtraField => ExtraField(operation.Body),
+            Focus.ExtraField => Tolerable(ExtraField(operation.Body), e => e?.Attack),
             _ => none,
         };
         var asIs = Gen.Const(new RootPart(json => json, null, true));
         var root = focus switch
         {
             Focus.Everything => Weighted((40, asIs), (11, HostileRoot())),
-            Focus.Root => HostileRoot(),
+            Focus.Root => Tolerable(HostileRoot(), r => r.Attack),
             _ => asIs,
         };
         var json = Gen.Const(new ContentTypePart("application/json", null));
         var contentType = focus switch
         {
             Focus.Everything => Weighted((31, json), (4, HostileContentType())),
-            Focus.ContentType => HostileContentType(),
+            Focus.ContentType => Tolerable(HostileContentType(), c => c.Attack),
             _ => json,
         };
         return from v in values from e in extra from r in root from c in contentType select Assemble(v, e, r, c);
@@ -853,10 +872,21 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         // the database to deal with) another, drawn twice as often: the reader is the easy part.
         var unreadable = new List<Gen<(JsonNode?, Attack)>>();
         var options = new List<Gen<(JsonNode?, Attack)>>();
-        void Add(JsonNode? value, string label, bool mustRefuse) =>
-            options.Add(Gen.Const((value, new Attack($"{name}: {label}", mustRefuse))));
-        void Unreadable(JsonNode? value, string label) =>
-            unreadable.Add(Gen.Const((value, new Attack($"{name}: {label}", true))));
+        void Add(JsonNode? value, string label, bool mustRefuse)
+        {
+            if (!(tolerableOnly && mustRefuse))
+            {
+                options.Add(Gen.Const((value, new Attack($"{name}: {label}", mustRefuse))));
+            }
+        }
+
+        void Unreadable(JsonNode? value, string label)
+        {
+            if (!tolerableOnly)
+            {
+                unreadable.Add(Gen.Const((value, new Attack($"{name}: {label}", true))));
+            }
+        }
         void WrongTypes(params JsonNode?[] values)
         {
             foreach (var value in values)
@@ -950,9 +980,17 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                         }
                         select ((JsonNode?)new JsonArray(Fresh(value.Value)), attack)
                     );
-                    options.Add(
-                        from items in Clean(item).Array[1_001]
-                        select ((JsonNode?)new JsonArray([.. items.Select(Fresh)]), new Attack($"{name}: 1,001", true))
+                    options.AddRange(
+                        tolerableOnly
+                            ? []
+                            :
+                            [
+                                from items in Clean(item).Array[1_001]
+                                select (
+                                    (JsonNode?)new JsonArray([.. items.Select(Fresh)]),
+                                    new Attack($"{name}: 1,001", true)
+                                ),
+                            ]
                     );
                 }
 
@@ -996,6 +1034,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
 
         return (unreadable.Count, options.Count) switch
         {
+            (0, 0) => Gen.Const(((JsonNode?)null, new Attack($"{name}: null", false))),
             (0, _) => OneOfGens([.. options]),
             (_, 0) => OneOfGens([.. unreadable]),
             _ => Weighted((1, OneOfGens([.. unreadable])), (2, OneOfGens([.. options]))),
@@ -1004,7 +1043,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
 
     // ---- Headers ----------------------------------------------------------------------------------------------
 
-    private static Gen<List<HeaderPart>> ExtraHeaders(OperationShape operation, Focus focus)
+    private Gen<List<HeaderPart>> ExtraHeaders(OperationShape operation, Focus focus)
     {
         var none = Gen.Const((HeaderPart?)null);
         var accept = Pick("application/xml", "text/html", "*/*;q=0", "image/png")
@@ -1023,7 +1062,9 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 isPost ? Weighted((30, none), (1, idempotency)) : none,
                 (a, i) => new[] { a, i }
             ),
-            Focus.Headers => (isPost ? Weighted((1, accept), (1, idempotency)) : accept).Select(h => new[] { h }),
+            Focus.Headers => (isPost && !tolerableOnly ? Weighted((1, accept), (1, idempotency)) : accept).Select(h =>
+                new[] { h }
+            ),
             _ => Gen.Const(Array.Empty<HeaderPart?>()),
         };
         return headers.Select(parts => parts.OfType<HeaderPart>().ToList());
@@ -1038,6 +1079,10 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
 
     private static Gen<T> Weighted<T>(params (int Weight, Gen<T> Gen)[] gens) =>
         Gen.Frequency<T>([.. gens.Where(g => g.Weight > 0).Select(g => (g.Weight, (IGen<T>)g.Gen))]);
+
+    /// <summary>In tolerable-only mode, the parts of <paramref name="gen"/> whose attack obliges no refusal.</summary>
+    private Gen<T> Tolerable<T>(Gen<T> gen, Func<T, Attack?> attack) =>
+        tolerableOnly ? gen.Where(part => attack(part) is not { MustRefuse: true }) : gen;
 
     /// <summary>All of <paramref name="gens"/>, in order.</summary>
     private static Gen<List<T>> Sequence<T>(IEnumerable<Gen<T>> gens) =>

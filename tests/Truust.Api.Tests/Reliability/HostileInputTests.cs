@@ -121,6 +121,7 @@ public sealed partial class HostileInputTests(HostileInputApiFactory factory, IT
 
         tally.WriteTo(output);
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     [Fact]
@@ -270,6 +271,7 @@ public sealed partial class HostileInputTests(HostileInputApiFactory factory, IT
             ("PENDING_PUBLISH", "OPERATOR"),
             (payment.GetProperty("to").GetString(), payment.GetProperty("actor").GetString())
         );
+        await LedgerInvariants.AssertAsync(factory);
     }
 
     /// <summary>

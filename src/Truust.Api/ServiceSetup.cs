@@ -54,6 +54,7 @@ public static class ServiceSetup
             .AddControllers(options =>
             {
                 options.Filters.Add<ValidationFilter>();
+                options.ModelBinderProviders.Insert(0, new UtcTimestamps.Binders());
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             })
             .AddJsonOptions(options => JsonDefaults.Configure(options.JsonSerializerOptions))

@@ -92,15 +92,11 @@ public sealed partial class HostileInputTests(HostileInputApiFactory factory, IT
     {
         // A world of its own: these writes may succeed, and must not change what the other tests aim at.
         var world = await HostileWorld.CreateAsync(factory);
-        var operations = (await factory.OperationsAsync())
-            // Revoking the platform's only key would leave every later request unauthenticated.
-            .Where(o => o.Name != "DELETE /v1/platforms/{id}/api_keys/{keyId}")
-            .ToList();
         var tally = new Tally();
 
         var failures = await SampleAsync(
             Seeds(BatchCount(5), offset: 2_000),
-            requests => requests.TolerableBatch(operations),
+            requests => requests.TolerableBatch(),
             async (client, batch) =>
             {
                 var failures = new List<string>();
@@ -275,17 +271,47 @@ public sealed partial class HostileInputTests(HostileInputApiFactory factory, IT
     }
 
     /// <summary>
+    /// Found by the generator: Npgsql writes only offset 0 to a timestamptz, so a timestamp with another offset (a
+    /// list filter, a campaign deadline) answered 500. The API speaks UTC; it reads any offset as the same instant.
+    /// </summary>
+    [Fact]
+    public async Task A_timestamp_with_an_offset_is_read_as_the_same_instant_in_UTC()
+    {
+        var platform = await factory.CreateTestPlatformAsync();
+        var owner = await platform.Client.CreateCustomerAsync("Owner");
+        var deadline = factory.Clock.GetUtcNow().AddDays(30);
+        var local = deadline.ToOffset(TimeSpan.FromHours(14)).ToString("yyyy-MM-ddTHH:mm:ss.fffffffzzz");
+
+        var orders = await platform.Client.GetAsync($"/v1/orders?created_gte={Uri.EscapeDataString(local)}");
+        var campaign = await platform.Client.PostJsonAsync(
+            "/v1/campaigns",
+            new
+            {
+                name = "Solar roofs",
+                kind = "DONATION",
+                owner_id = owner.Id,
+                target_amount = 100_000,
+                currency = "EUR",
+                deadline = local,
+                mode = "KEEP_IT_ALL",
+            }
+        );
+
+        await orders.ReadJsonAsync();
+        var created = await campaign.ReadJsonAsync(HttpStatusCode.Created);
+        Assert.Equal(deadline, created.GetProperty("deadline").GetDateTimeOffset());
+        Assert.Equal(TimeSpan.Zero, created.GetProperty("deadline").GetDateTimeOffset().Offset);
+        await LedgerInvariants.AssertAsync(factory);
+    }
+
+    /// <summary>
     /// Runs one CsCheck sample per seed, each a batch with one request per operation, and returns every failure with
     /// the seed that replays its batch. All batches run, so one run shows every defect, not only the first.
     /// </summary>
     private async Task<List<string>> SampleAsync(
         IEnumerable<string> seeds,
         Func<HttpClient, HostileRequest[], Task<List<string>>> check
-    )
-    {
-        var operations = await factory.OperationsAsync();
-        return await SampleAsync(seeds, requests => requests.Batch(operations), check, await factory.WorldAsync());
-    }
+    ) => await SampleAsync(seeds, requests => requests.Batch(), check, await factory.WorldAsync());
 
     private async Task<List<string>> SampleAsync(
         IEnumerable<string> seeds,
@@ -295,7 +321,12 @@ public sealed partial class HostileInputTests(HostileInputApiFactory factory, IT
         bool tolerableOnly = false
     )
     {
-        var requests = new HostileRequests(world, ControlCharactersAreRefused, tolerableOnly);
+        var requests = new HostileRequests(
+            world,
+            await factory.OperationsAsync(),
+            ControlCharactersAreRefused,
+            tolerableOnly
+        );
         using var client = factory.CreateClient();
         var failures = new List<string>();
         foreach (var seed in seeds)

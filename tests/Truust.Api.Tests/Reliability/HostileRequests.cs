@@ -12,6 +12,7 @@ namespace Truust.Api.Tests.Reliability;
 public enum Credentials
 {
     PlatformKey,
+    PlatformKeyClaimingAnotherPlatform,
     OperatorKey,
     OperatorActingAsPlatform,
     OperatorActingAsNobody,
@@ -107,7 +108,12 @@ public sealed record HostileRequest(
 /// validators and the services behind them instead of stopping at the first refusal. With
 /// <c>tolerableOnly</c>, only attacks that do not oblige a refusal are drawn (see <see cref="Tolerable"/>).
 /// </remarks>
-public sealed class HostileRequests(HostileWorld world, bool controlCharactersAreRefused, bool tolerableOnly = false)
+public sealed class HostileRequests(
+    HostileWorld world,
+    IReadOnlyList<OperationShape> operations,
+    bool controlCharactersAreRefused,
+    bool tolerableOnly = false
+)
 {
     private const string LoneSurrogate = "@@LONE_SURROGATE@@";
     private const string InvalidUtf8 = "@@INVALID_UTF8@@";
@@ -208,15 +214,24 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         ContentType,
         ExtraField,
         Headers,
+        Method,
     }
 
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
     /// <summary>One request per operation, in the document's order: a batch covers every operation.</summary>
-    public Gen<HostileRequest[]> Batch(IReadOnlyList<OperationShape> operations) =>
-        Sequence(operations.Select(For)).Select(requests => requests.ToArray());
+    public Gen<HostileRequest[]> Batch() => Sequence(operations.Select(For)).Select(requests => requests.ToArray());
 
     /// <summary>One <see cref="Tolerable"/> request per operation that writes.</summary>
-    public Gen<HostileRequest[]> TolerableBatch(IEnumerable<OperationShape> operations) =>
-        Sequence(operations.Where(o => !o.IsRead).Select(Tolerable)).Select(requests => requests.ToArray());
+    public Gen<HostileRequest[]> TolerableBatch() =>
+        Sequence(
+                operations
+                    .Where(o => !o.IsRead)
+                    // Revoking the platform's only key would leave every later request unauthenticated.
+                    .Where(o => o.Name != "DELETE /v1/platforms/{id}/api_keys/{keyId}")
+                    .Select(Tolerable)
+            )
+            .Select(requests => requests.ToArray());
 
     /// <summary>
     /// A hostile request for <paramref name="operation"/>. A request that writes always carries an attack that
@@ -255,20 +270,26 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
             focuses.Add((1, Gen.Const(Focus.ExtraField)));
         }
 
+        // A method the path does not declare: 405 (or 404), whatever else the request says.
+        var declared = operations.Where(o => o.Template == operation.Template).Select(o => o.Method).ToHashSet();
+        var undeclared = Methods.Where(m => !declared.Contains(m)).ToArray();
+        focuses.Add((undeclared.Length > 0 && !tolerableOnly ? 1 : 0, Gen.Const(Focus.Method)));
         var focus = Weighted((tolerableOnly ? 0 : 1, Gen.Const(Focus.Everything)), (2, Weighted([.. focuses])));
         return (
             from f in focus
+            from method in f == Focus.Method ? Pick(undeclared) : Gen.Const(operation.Method)
             from caller in Caller(f)
             from path in PathParameters(operation, caller.Credentials, f)
             from query in Query(operation, f)
             from body in Body(operation, f)
             from headers in ExtraHeaders(operation, f)
-            select Build(operation, caller, path, query, body, headers)
+            select Build(operation, method, caller, path, query, body, headers)
         );
     }
 
     private static HostileRequest Build(
         OperationShape operation,
+        string method,
         CallerPart caller,
         List<PathPart> path,
         List<QueryPart> query,
@@ -290,6 +311,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
 
         List<Attack?> attacks =
         [
+            method == operation.Method ? null : new Attack($"method {method}", true),
             caller.Attack,
             .. path.Select(p => p.Attack),
             .. query.Select(q => q.Attack),
@@ -298,7 +320,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         ];
         return new HostileRequest(
             operation.Name,
-            operation.Method,
+            method,
             url,
             caller.Credentials,
             [.. caller.Headers, .. headers.Select(h => h.Header)],
@@ -349,6 +371,17 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                     ))
             ),
             (1, Gen.Const(new CallerPart(Credentials.NoKey, [], new Attack("no key", true)))),
+            // Only the operator may act as a platform: a platform's key with the header still sees its own objects.
+            (
+                1,
+                Gen.Const(
+                    new CallerPart(
+                        Credentials.PlatformKeyClaimingAnotherPlatform,
+                        [PlatformKey(), Header("Truust-Platform", world.Other.Id)],
+                        null
+                    )
+                )
+            ),
             (
                 1,
                 Pick(wrongKeys)
@@ -422,7 +455,7 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
         // Another platform's object is invisible to a platform (and to the operator acting as one): a 404. Platforms
         // and their keys are the operator's to manage, whichever platform it acts as.
         var foreignMustRefuse =
-            credentials is Credentials.PlatformKey
+            credentials is Credentials.PlatformKey or Credentials.PlatformKeyClaimingAnotherPlatform
             || (credentials is Credentials.OperatorActingAsPlatform && collection is not ("platforms" or "api_keys"));
         string[] odd = controlCharactersAreRefused ? [.. OddIds, .. ControlText] : OddIds;
         return Weighted(
@@ -964,6 +997,11 @@ public sealed class HostileRequests(HostileWorld world, bool controlCharactersAr
                 }
 
                 Add("2026-01-01T00:00:00-12:00", "a negative offset", false);
+                Add(
+                    world.Now.AddDays(30).ToOffset(TimeSpan.FromHours(14)).ToString("O"),
+                    "in 30 days at +14:00",
+                    false
+                );
                 Add("2026-01-01", "a date only", false);
                 break;
             case ValueKind.Array:

@@ -532,7 +532,12 @@ public sealed class HostileRequests(
             ),
             "created_gte" => Gen.Const(world.Now.AddDays(-1).ToString("O")),
             "created_lt" => Gen.Const(world.Now.AddDays(1).ToString("O")),
-            "amount" => Pick("1", "1000", "1000000"),
+            "amount" => Pick(
+                "1",
+                "1000",
+                "1000000",
+                Domain.Money.MaxAmountMinor.ToString(CultureInfo.InvariantCulture)
+            ),
             "currency" => Pick("EUR", "USD", "GBP"),
             "type" => Pick("order.status_changed", "payin.confirmed"),
             _ when parameter.Name.EndsWith("_id", StringComparison.Ordinal) => IdValue(parameter.Name, false),
@@ -974,10 +979,10 @@ public sealed class HostileRequests(
                 Unreadable(JsonNode.Parse("9223372036854775808"), "long.MaxValue + 1");
                 Add(2_147_483_648L, "int.MaxValue + 1", shape.Kind == ValueKind.Int32);
                 Add(0, "0", name is "amount" or "target_amount");
-                if (name == "amount")
-                {
-                    Add(Domain.Money.MaxAmountMinor, "the largest amount", overdrawing);
-                }
+                // Every number has a documented maximum, none above the largest amount; the largest amount itself is
+                // legitimate, except where it must exceed what is there to draw on.
+                Add(Domain.Money.MaxAmountMinor, "the largest amount", overdrawing && name == "amount");
+                Add(Domain.Money.MaxAmountMinor + 1, "the largest amount + 1", true);
 
                 break;
             case ValueKind.Boolean:

@@ -103,9 +103,9 @@ public sealed record HostileRequest(
 /// </summary>
 /// <remarks>
 /// A third of the requests are broad: every part of the request may be hostile at once. The rest are focused: one
-/// part (the caller, a path parameter, a query parameter, one body field, the body as a whole, the content type, a
-/// header) is hostile and everything else is what a careful platform would send, so the attack reaches the
-/// validators and the services behind them instead of stopping at the first refusal. With
+/// part (the caller, the method, a path parameter, a query parameter, one body field, the body as a whole, the
+/// content type, a header) is hostile and everything else is what a careful platform would send, so the attack
+/// reaches the validators and the services behind them instead of stopping at the first refusal. With
 /// <c>tolerableOnly</c>, only attacks that do not oblige a refusal are drawn (see <see cref="Tolerable"/>).
 /// </remarks>
 public sealed class HostileRequests(

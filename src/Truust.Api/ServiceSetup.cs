@@ -70,6 +70,7 @@ public static class ServiceSetup
             .AddControllers(options =>
             {
                 options.Filters.Add<ValidationFilter>();
+                options.ModelBinderProviders.Insert(0, new UtcTimestamps.Binders());
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             })
             .AddJsonOptions(options => JsonDefaults.Configure(options.JsonSerializerOptions))

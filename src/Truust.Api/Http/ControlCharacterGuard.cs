@@ -57,13 +57,24 @@ public sealed class ControlCharacterGuard(RequestDelegate next)
             }
         }
 
-        if (!context.Request.HasFormContentType)
+        // Forms are the hosted pages' and the dashboard's (the API takes JSON only and answers a form with 415);
+        // reading one here buffers it for the page that follows.
+        if (!context.Request.HasFormContentType || context.Request.Path.StartsWithSegments("/v1"))
         {
             return null;
         }
 
-        // Forms are the hosted pages' and the dashboard's; reading one here buffers it for the page that follows.
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException)
+        {
+            // A malformed form body is the page's to refuse (with 400), not a server error of this guard's.
+            return null;
+        }
+
         foreach (var (name, values) in form)
         {
             if (TextInput.FirstRefused(name) >= 0)

@@ -19,6 +19,7 @@ public static class JsonDefaults
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         options.DictionaryKeyPolicy = null;
         options.Converters.Add(new JsonStringEnumConverter(WireNamePolicy.Instance, allowIntegerValues: false));
+        options.Converters.Add(new UtcTimestamps.Json());
         options.NumberHandling = JsonNumberHandling.Strict;
         // A misspelt field is an error the caller should hear about, not a silently ignored option.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using Truust.Domain;
 
@@ -19,6 +20,8 @@ public class PageQuery
     [FromQuery(Name = "starting_after")]
     public string? StartingAfter { get; set; }
 
+    /// <summary>Not a parameter: without BindNever the OpenAPI document lists it as a query parameter.</summary>
+    [BindNever]
     public int EffectiveLimit => Limit ?? 20;
 }
 

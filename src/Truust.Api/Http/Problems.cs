@@ -84,6 +84,19 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        // EF Core evaluates the captured values of a query (caller.RequirePlatform() in a Where) while it compiles it,
+        // and wraps what they throw in an InvalidOperationException: unwrapped, a 403 or 404 stays one, not a 500.
+        while (
+            exception
+                is InvalidOperationException
+                {
+                    InnerException: (DomainException or NotFoundException or ForbiddenException) and var inner,
+                }
+        )
+        {
+            exception = inner;
+        }
+
         switch (exception)
         {
             case InvalidTransitionException e:
@@ -137,6 +150,16 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                     e.StatusCode == 413 ? "request_too_large" : "malformed_request",
                     "Bad request",
                     e.Message
+                );
+                return true;
+            case System.Text.DecoderFallbackException:
+                // Thrown while MVC transcodes a body from its declared charset (a UTF-8 body sent as charset=utf-16).
+                await Problems.WriteAsync(
+                    context,
+                    400,
+                    "malformed_request",
+                    "The request could not be read",
+                    "The body is not valid text in the charset its Content-Type declares; send UTF-8 JSON."
                 );
                 return true;
             case PostgresException

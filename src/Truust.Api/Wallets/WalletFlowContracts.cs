@@ -82,7 +82,10 @@ public sealed class CreateTransferBatchRequestValidator : AbstractValidator<Crea
             .NotEmpty()
             .Must(l => l is null || l.Count <= CreateTransferBatchRequest.MaxLegs)
             .WithMessage($"A batch has 1 to {CreateTransferBatchRequest.MaxLegs} legs.");
+        // ChildRules passes over a null item, which the service would then dereference: a 500, not a 422.
         RuleForEach(r => r.Legs)
+            .NotNull()
+            .WithMessage("legs holds a null; each leg is an object.")
             .ChildRules(leg =>
             {
                 leg.RuleFor(l => l.FromWalletId).ValidId("wal");
@@ -183,7 +186,10 @@ public sealed class CreateOrderGroupRequestValidator : AbstractValidator<CreateO
             .NotEmpty()
             .Must(o => o is null || o.Count <= MaxOrders)
             .WithMessage($"A group has 1 to {MaxOrders} orders.");
+        // ChildRules passes over a null item, which the service would then dereference: a 500, not a 422.
         RuleForEach(r => r.Orders)
+            .NotNull()
+            .WithMessage("orders holds a null; each order is an object.")
             .ChildRules(order =>
             {
                 order.RuleFor(o => o.Name).NotEmpty().MaximumLength(200);

@@ -222,10 +222,20 @@ public sealed class OrderStatusChange : IHasId
         From = from;
         To = to;
         Trigger = trigger;
-        Actor = actor;
+        Actor = OneActor(actor);
         Reason = reason;
         At = at;
     }
+
+    /// <summary>
+    /// The one actor a history row names. The operator may act with a platform's rights (Operator | Platform: it
+    /// pays an order on the platform's behalf); the row names the operator, who acted. Stored as one name, a
+    /// combination could not be written at all.
+    /// </summary>
+    private static OrderActor OneActor(OrderActor actor) =>
+        actor.HasFlag(OrderActor.Operator) ? OrderActor.Operator
+        : System.Numerics.BitOperations.IsPow2((uint)actor) ? actor
+        : throw new ArgumentOutOfRangeException(nameof(actor), actor, "A status change has exactly one actor.");
 
     public string Id { get; private set; }
 

@@ -6,6 +6,7 @@ namespace Truust.Api.Tests.Reliability;
 /// <summary>One life of the API process: its generation number and what the clients sent to it.</summary>
 public sealed class ApiInstance(int generation, ApiProcess process)
 {
+    private volatile bool _killed;
     private int _sent;
     private int _killAfter = int.MaxValue;
     private readonly TaskCompletionSource _thresholdReached = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -17,7 +18,11 @@ public sealed class ApiInstance(int generation, ApiProcess process)
     public Uri BaseAddress => Process.BaseAddress;
 
     /// <summary>Set before the kill, so a client whose request breaks knows to wait for the next instance.</summary>
-    public bool Killed { get; set; }
+    public bool Killed
+    {
+        get => _killed;
+        set => _killed = value;
+    }
 
     public int Sent => Volatile.Read(ref _sent);
 
@@ -130,6 +135,13 @@ public sealed class RestartingApi(IReadOnlyDictionary<string, string> settings, 
         lock (_gate)
         {
             processes = [.. _processes];
+            // Clients still running (the test failed early) stop waiting for an instance that will never come.
+            if (_current is not null)
+            {
+                _current.Killed = true;
+            }
+
+            _up.TrySetException(new ObjectDisposedException(nameof(RestartingApi)));
         }
 
         foreach (var process in processes)

@@ -8,7 +8,7 @@ namespace Truust.Api.Tests.Reliability;
 
 /// <summary>
 /// How to see in the database that a request took effect: <see cref="Sql"/> returns one id per application of the
-/// request (a row it created, or the object it changed), with <c>@p</c> bound to <see cref="Parameter"/>.
+/// request (a row it created, or the object it changed), with <c>$1</c> bound to <see cref="Parameter"/>.
 /// </summary>
 public sealed record Effect(string Sql, string Parameter);
 

@@ -39,7 +39,7 @@ public sealed class CrashTests(ITestOutputHelper output)
     /// Past this, kills beyond <see cref="MinKills"/> are skipped and the others come sooner: the test must stay
     /// within about 90 s on two busy cores (a restart there takes 2 to 9 s).
     /// </summary>
-    private static readonly TimeSpan KillBudget = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan KillBudget = TimeSpan.FromSeconds(35);
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 

@@ -116,7 +116,9 @@ public sealed class JournaledRequest(string label, string path, string key, byte
 /// </summary>
 public sealed class JournaledClient(RestartingApi api, HttpClient http, string secret)
 {
-    /// <summary>A request is abandoned after this long without a final answer (the test then fails on it).</summary>
+    /// <summary>
+    /// A request is abandoned after this long on one instance without a final answer (the test then fails on it).
+    /// </summary>
     public static readonly TimeSpan RequestDeadline = TimeSpan.FromSeconds(40);
 
     private const int ServerErrorRetries = 5;
@@ -187,8 +189,10 @@ public sealed class JournaledClient(RestartingApi api, HttpClient http, string s
                 if (instance.Killed)
                 {
                     // The instance died under the request: whether it took effect is unknown, so the same request
-                    // goes to the next instance, as a client that lost its connection would send it.
+                    // goes to the next instance, as a client that lost its connection would send it. The deadline
+                    // starts again: waiting for a restart is not the API failing to answer.
                     atLeast = instance.Generation + 1;
+                    watch.Restart();
                 }
                 else
                 {

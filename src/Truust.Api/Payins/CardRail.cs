@@ -46,13 +46,20 @@ public sealed class CardRail(
         }
 
         CardRules.Validate(card, clock.GetUtcNow());
-        if (idempotency.Resumed)
+        if (idempotency.Resumed && payin.Status is not (PayinStatus.Pending or PayinStatus.Processing))
         {
-            // A retry of a submission that died after sending the card: what the processor did is the answer.
-            return await ResolveAsync(payin.Id, ct);
+            // The dead request recorded the outcome before it died: that payin was its answer.
+            return payin;
         }
 
-        await StartProcessingAsync(payin.Id, PayinStatus.Pending, ct);
+        if (!idempotency.Resumed || payin.Status != PayinStatus.Processing)
+        {
+            await StartProcessingAsync(payin.Id, PayinStatus.Pending, ct);
+        }
+
+        // A retry of a submission that died after its intent (same Idempotency-Key, same card) drives the same
+        // idempotent processor call again: the processor answers with the charge the dead request made, or makes
+        // the one it never got to make, and the outcome is recorded once either way.
         var authorization = await cards.AuthorizeAsync(payin.Id, payin.Amount, card, ct);
         return await RecordAsync(payin.Id, authorization, card.Expiry, ct);
     }
@@ -60,12 +67,16 @@ public sealed class CardRail(
     /// <summary>The buyer answered the 3-D Secure challenge.</summary>
     public async Task<Payin> CompleteChallengeAsync(Payin payin, bool authenticated, CancellationToken ct)
     {
-        if (idempotency.Resumed)
+        if (idempotency.Resumed && payin.Status is not (PayinStatus.RequiresAction or PayinStatus.Processing))
         {
-            return await ResolveAsync(payin.Id, ct);
+            return payin;
         }
 
-        await StartProcessingAsync(payin.Id, PayinStatus.RequiresAction, ct);
+        if (!idempotency.Resumed || payin.Status != PayinStatus.Processing)
+        {
+            await StartProcessingAsync(payin.Id, PayinStatus.RequiresAction, ct);
+        }
+
         var authorization = await cards.CompleteChallengeAsync(payin.Id, authenticated, ct);
         return await RecordAsync(payin.Id, authorization, payin.CardExpiry, ct);
     }

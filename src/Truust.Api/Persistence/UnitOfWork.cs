@@ -72,6 +72,7 @@ public sealed class UnitOfWork
             var marked = await MarkFencedAsync(ct);
             await _db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
+            ForgetCommitted();
             _idempotency.EffectCommitted |= marked;
             WakeWorkers();
             return result;
@@ -257,6 +258,7 @@ public sealed class UnitOfWork
             if (commit)
             {
                 await transaction.CommitAsync(ct);
+                ForgetCommitted();
                 if (_idempotency.EffectPending)
                 {
                     _idempotency.EffectCommitted = true;
@@ -276,6 +278,14 @@ public sealed class UnitOfWork
             await transaction.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Once a unit has committed, its row locks are gone and other requests may change those rows. EF Core never
+    /// refreshes an entity it already tracks, so the next unit's lock query would hand back the stale copy (a
+    /// campaign's total from before another contribution landed). Detaching what was committed makes every unit
+    /// read what it locks.
+    /// </summary>
+    private void ForgetCommitted() => _db.ChangeTracker.Clear();
 
     private void WakeWorkers()
     {

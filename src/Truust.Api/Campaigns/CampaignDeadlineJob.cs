@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Campaigns;
 
 namespace Truust.Api.Campaigns;
@@ -11,34 +12,20 @@ public sealed class CampaignDeadlineJob(
     CampaignService campaigns,
     TimeProvider clock,
     IOptions<WorkerOptions> options
-) : IWorkerJob
+) : LeasedJob(db, clock, options)
 {
-    public string Name => "campaign-deadlines";
+    public override string Name => "campaign-deadlines";
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var pastDeadline = new ClaimQuery(
+    protected override ClaimQuery Due(DateTimeOffset now) =>
+        new ClaimQuery(
             "campaigns",
             "c",
             $"""
-            c.status IN ({EnumName.Of(CampaignStatus.Open)}, {EnumName.Of(CampaignStatus.Funded)})
+            c.status IN ({WireName.Of(CampaignStatus.Open)}, {WireName.Of(CampaignStatus.Funded)})
             AND c.deadline <= {now}
             """,
             "c.deadline"
         );
-        var ids = await db.ClaimAsync(
-            pastDeadline,
-            now,
-            now.AddSeconds(options.Value.LeaseSeconds),
-            options.Value.BatchSize,
-            ct
-        );
-        foreach (var id in ids)
-        {
-            await campaigns.SettleDeadlineAsync(id, ct);
-        }
 
-        return ids.Count;
-    }
+    protected override Task HandleAsync(string id, CancellationToken ct) => campaigns.SettleDeadlineAsync(id, ct);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payins;
@@ -14,31 +15,17 @@ public sealed class CardRecoveryJob(
     CardRail cards,
     TimeProvider clock,
     IOptions<WorkerOptions> options
-) : IWorkerJob
+) : LeasedJob(db, clock, options)
 {
-    public string Name => "card-recovery";
+    public override string Name => "card-recovery";
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var stuck = new ClaimQuery(
+    protected override ClaimQuery Due(DateTimeOffset now) =>
+        new ClaimQuery(
             "payins",
             "p",
-            $"p.status = {EnumName.Of(PayinStatus.Processing)} AND p.type = {EnumName.Of(PayinType.Addon)}",
+            $"p.status = {WireName.Of(PayinStatus.Processing)} AND p.type = {WireName.Of(PayinType.Addon)}",
             "p.next_attempt_at"
         );
-        var ids = await db.ClaimAsync(
-            stuck,
-            now,
-            now.AddSeconds(options.Value.LeaseSeconds),
-            options.Value.BatchSize,
-            ct
-        );
-        foreach (var id in ids)
-        {
-            await cards.ResolveAsync(id, ct);
-        }
 
-        return ids.Count;
-    }
+    protected override Task HandleAsync(string id, CancellationToken ct) => cards.ResolveAsync(id, ct);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payins;
@@ -11,34 +12,20 @@ public sealed class WireExpiryJob(
     WireRail wires,
     TimeProvider clock,
     IOptions<WorkerOptions> options
-) : IWorkerJob
+) : LeasedJob(db, clock, options)
 {
-    public string Name => "wire-expiry";
+    public override string Name => "wire-expiry";
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var expiredWires = new ClaimQuery(
+    protected override ClaimQuery Due(DateTimeOffset now) =>
+        new ClaimQuery(
             "payins",
             "p",
             $"""
-            p.status = {EnumName.Of(PayinStatus.Pending)} AND p.type = {EnumName.Of(PayinType.Bankwire)}
+            p.status = {WireName.Of(PayinStatus.Pending)} AND p.type = {WireName.Of(PayinType.Bankwire)}
             AND p.expires_at <= {now}
             """,
             "p.expires_at"
         );
-        var ids = await db.ClaimAsync(
-            expiredWires,
-            now,
-            now.AddSeconds(options.Value.LeaseSeconds),
-            options.Value.BatchSize,
-            ct
-        );
-        foreach (var id in ids)
-        {
-            await wires.ExpireAsync(id, ct);
-        }
 
-        return ids.Count;
-    }
+    protected override Task HandleAsync(string id, CancellationToken ct) => wires.ExpireAsync(id, ct);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payouts;
@@ -11,31 +12,17 @@ public sealed class SettlementJob(
     PayoutService payouts,
     TimeProvider clock,
     IOptions<WorkerOptions> options
-) : IWorkerJob
+) : LeasedJob(db, clock, options)
 {
-    public string Name => "settlement";
+    public override string Name => "settlement";
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var inTransit = new ClaimQuery(
+    protected override ClaimQuery Due(DateTimeOffset now) =>
+        new ClaimQuery(
             "payouts",
             "p",
-            $"p.status = {EnumName.Of(PayoutStatus.InTransit)} AND p.settles_at <= {now}",
+            $"p.status = {WireName.Of(PayoutStatus.InTransit)} AND p.settles_at <= {now}",
             "p.settles_at"
         );
-        var ids = await db.ClaimAsync(
-            inTransit,
-            now,
-            now.AddSeconds(options.Value.LeaseSeconds),
-            options.Value.BatchSize,
-            ct
-        );
-        foreach (var id in ids)
-        {
-            await payouts.CheckSettlementAsync(id, ct);
-        }
 
-        return ids.Count;
-    }
+    protected override Task HandleAsync(string id, CancellationToken ct) => payouts.CheckSettlementAsync(id, ct);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Refunds;
@@ -11,31 +12,12 @@ public sealed class RefundJob(
     RefundService refunds,
     TimeProvider clock,
     IOptions<WorkerOptions> options
-) : IWorkerJob
+) : LeasedJob(db, clock, options)
 {
-    public string Name => "refunds";
+    public override string Name => "refunds";
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var pending = new ClaimQuery(
-            "refunds",
-            "r",
-            $"r.status = {EnumName.Of(RefundStatus.Pending)}",
-            "r.next_attempt_at"
-        );
-        var ids = await db.ClaimAsync(
-            pending,
-            now,
-            now.AddSeconds(options.Value.LeaseSeconds),
-            options.Value.BatchSize,
-            ct
-        );
-        foreach (var id in ids)
-        {
-            await refunds.ExecuteAsync(id, ct);
-        }
+    protected override ClaimQuery Due(DateTimeOffset now) =>
+        new ClaimQuery("refunds", "r", $"r.status = {WireName.Of(RefundStatus.Pending)}", "r.next_attempt_at");
 
-        return ids.Count;
-    }
+    protected override Task HandleAsync(string id, CancellationToken ct) => refunds.ExecuteAsync(id, ct);
 }

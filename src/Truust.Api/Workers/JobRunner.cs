@@ -1,5 +1,5 @@
-using Truust.Api.Persistence;
 using Microsoft.Extensions.Options;
+using Truust.Api.Persistence;
 
 namespace Truust.Api.Workers;
 

@@ -35,7 +35,9 @@ public sealed class DatabaseRestartTests(DatabaseRestartTests.OwnCluster cluster
 
         public ClusterApiFactory Factory { get; private set; } = null!;
 
-        /// <summary>The API's database; <see cref="TruustApiFactory.ConnectionString"/> is the unused shared one.</summary>
+        /// <summary>
+        /// The API's database; <see cref="TruustApiFactory.ConnectionString"/> is the shared one it does not use.
+        /// </summary>
         public string ConnectionString { get; private set; } = null!;
 
         private string DataDirectory => _postgres!.DataDirectory;
@@ -146,9 +148,8 @@ public sealed class DatabaseRestartTests(DatabaseRestartTests.OwnCluster cluster
         var running = load.RunAsync(Clients);
         await load.WaitForAcknowledgedAsync(20, TimeSpan.FromSeconds(10));
 
-        var stopping = watch.Elapsed;
+        var stopping = DateTime.UtcNow;
         await cluster.StopImmediatelyAsync();
-        var stopped = watch.Elapsed;
         load.OutageSince = DateTime.UtcNow;
         try
         {
@@ -162,26 +163,28 @@ public sealed class DatabaseRestartTests(DatabaseRestartTests.OwnCluster cluster
             await cluster.StartAgainAsync();
         }
 
-        var restarted = watch.Elapsed;
-        var recovered = await load.WaitForAcknowledgedAfterAsync(DateTime.UtcNow, 20, TimeSpan.FromSeconds(15));
+        var restarted = DateTime.UtcNow;
+        var recovered = await load.WaitForAcknowledgedAfterAsync(restarted, 20, TimeSpan.FromSeconds(15));
         await load.StopAsync(running);
         Assert.Equal(HttpStatusCode.OK, (await world.Client.GetAsync("/health/ready")).StatusCode);
 
         await load.RetryUnavailableAsync();
         output.WriteLine(
-            $"stop took {(stopped - stopping).TotalSeconds:0.00} s, down for {(restarted - stopped).TotalSeconds:0.00} "
-                + $"s, first 2xx {(recovered - restarted).TotalSeconds:0.00} s after restart; {load.Summary()}"
+            $"stop took {(load.OutageSince!.Value - stopping).TotalSeconds:0.00} s, restart "
+                + $"{(restarted - load.OutageUntil!.Value).TotalSeconds:0.00} s; from stop to first 2xx "
+                + $"{(recovered - stopping).TotalSeconds:0.00} s; {load.Summary()}"
         );
         load.AssertOnly2xxAnd503();
+        Assert.True(recovered - restarted < TimeSpan.FromSeconds(5), "The API took over 5 s to recover.");
         Assert.True(load.UnavailableDuringOutage > 0, "No request was answered while the database was down.");
-        Assert.True(load.AcknowledgedDuringOutage == 0, "A request sent while the database was down was answered 2xx.");
+        Assert.True(load.AcknowledgedDuringOutage == 0, "A request sent during the outage got a 2xx.");
         await load.AssertAppliedExactlyOnceAsync(cluster.ConnectionString);
         await LedgerInvariants.AssertAsync(cluster.ConnectionString);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(45), $"The test took {watch.Elapsed.TotalSeconds:0} s.");
     }
 
     [Fact]
-    public async Task Killing_every_api_session_for_two_seconds_answers_only_2xx_or_503_and_applies_every_request_once()
+    public async Task Killing_all_api_sessions_for_two_seconds_answers_only_2xx_or_503_and_applies_every_request_once()
     {
         var watch = Stopwatch.StartNew();
         var world = await SetUpAsync();
@@ -291,21 +294,20 @@ public sealed class DatabaseRestartTests(DatabaseRestartTests.OwnCluster cluster
 
         /// <summary>Waits for <paramref name="count"/> 2xx answers to requests sent after <paramref name="since"/>
         /// and returns when the first came.</summary>
-        public async Task<TimeSpan> WaitForAcknowledgedAfterAsync(DateTime since, int count, TimeSpan limit)
+        public async Task<DateTime> WaitForAcknowledgedAfterAsync(DateTime since, int count, TimeSpan limit)
         {
             var watch = Stopwatch.StartNew();
-            TimeSpan? first = null;
             while (true)
             {
-                var acknowledged = _sent.Count(s => s.SentAt > since && s.Answers.Any(a => a.Status < 300));
-                if (acknowledged > 0)
-                {
-                    first ??= watch.Elapsed;
-                }
-
+                var answers = _sent
+                    .Where(s => s.SentAt > since)
+                    .Select(s => s.Answers.Where(a => a.Status < 300).Select(a => a.At).FirstOrDefault())
+                    .Where(at => at != default)
+                    .ToList();
+                var acknowledged = answers.Count;
                 if (acknowledged >= count)
                 {
-                    return first!.Value;
+                    return answers.Min();
                 }
 
                 Assert.True(

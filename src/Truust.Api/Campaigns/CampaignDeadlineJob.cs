@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Campaigns;
 
 namespace Truust.Api.Campaigns;
@@ -22,7 +23,7 @@ public sealed class CampaignDeadlineJob(
             "campaigns",
             "c",
             $"""
-            c.status IN ({EnumName.Of(CampaignStatus.Open)}, {EnumName.Of(CampaignStatus.Funded)})
+            c.status IN ({WireName.Of(CampaignStatus.Open)}, {WireName.Of(CampaignStatus.Funded)})
             AND c.deadline <= {now}
             """,
             "c.deadline"

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payins;
@@ -24,7 +25,7 @@ public sealed class CardRecoveryJob(
         var stuck = new ClaimQuery(
             "payins",
             "p",
-            $"p.status = {EnumName.Of(PayinStatus.Processing)} AND p.type = {EnumName.Of(PayinType.Addon)}",
+            $"p.status = {WireName.Of(PayinStatus.Processing)} AND p.type = {WireName.Of(PayinType.Addon)}",
             "p.next_attempt_at"
         );
         var ids = await db.ClaimAsync(

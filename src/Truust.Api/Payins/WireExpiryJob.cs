@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payins;
@@ -22,7 +23,7 @@ public sealed class WireExpiryJob(
             "payins",
             "p",
             $"""
-            p.status = {EnumName.Of(PayinStatus.Pending)} AND p.type = {EnumName.Of(PayinType.Bankwire)}
+            p.status = {WireName.Of(PayinStatus.Pending)} AND p.type = {WireName.Of(PayinType.Bankwire)}
             AND p.expires_at <= {now}
             """,
             "p.expires_at"

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payouts;
@@ -21,7 +22,7 @@ public sealed class SettlementJob(
         var inTransit = new ClaimQuery(
             "payouts",
             "p",
-            $"p.status = {EnumName.Of(PayoutStatus.InTransit)} AND p.settles_at <= {now}",
+            $"p.status = {WireName.Of(PayoutStatus.InTransit)} AND p.settles_at <= {now}",
             "p.settles_at"
         );
         var ids = await db.ClaimAsync(

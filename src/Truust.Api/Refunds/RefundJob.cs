@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Refunds;
@@ -21,7 +22,7 @@ public sealed class RefundJob(
         var pending = new ClaimQuery(
             "refunds",
             "r",
-            $"r.status = {EnumName.Of(RefundStatus.Pending)}",
+            $"r.status = {WireName.Of(RefundStatus.Pending)}",
             "r.next_attempt_at"
         );
         var ids = await db.ClaimAsync(

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Customers;
 using Truust.Domain.Platforms;
@@ -16,7 +17,7 @@ public sealed class CampaignConfiguration : IEntityTypeConfiguration<Campaign>
         b.Ignore(c => c.TargetReached);
         b.HasIndex(c => new { c.PlatformId, c.Id });
         b.HasIndex(c => c.Deadline)
-            .HasFilter($"status IN ('{EnumName.Of(CampaignStatus.Open)}', '{EnumName.Of(CampaignStatus.Funded)}')")
+            .HasFilter($"status IN ('{WireName.Of(CampaignStatus.Open)}', '{WireName.Of(CampaignStatus.Funded)}')")
             .HasDatabaseName("ix_campaigns_open_deadline");
         b.HasOne<Platform>().WithMany().HasForeignKey(c => c.PlatformId);
         b.HasOne<Customer>().WithMany().HasForeignKey(c => c.OwnerId);

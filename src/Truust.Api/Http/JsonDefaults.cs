@@ -40,13 +40,3 @@ public sealed class WireNamePolicy : JsonNamingPolicy
 
     public override string ConvertName(string name) => WireName.FromMember(name);
 }
-
-/// <summary>
-/// An alias of <see cref="WireName.Of{TEnum}"/>, kept only so that branches written against the old name merge
-/// without edits; new code calls <see cref="WireName"/>.
-/// </summary>
-public static class EnumWire
-{
-    public static string Name<TEnum>(TEnum value)
-        where TEnum : struct, Enum => WireName.Of(value);
-}

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Customers;
 using Truust.Domain.Orders;
 using Truust.Domain.Platforms;
@@ -25,7 +26,7 @@ public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         b.HasIndex(o => o.SellerToken).IsUnique();
         b.HasIndex(o => o.OrderGroupId);
         b.HasIndex(o => o.Status)
-            .HasFilter($"status = '{EnumName.Of(OrderStatus.PendingRelease)}'")
+            .HasFilter($"status = '{WireName.Of(OrderStatus.PendingRelease)}'")
             .HasDatabaseName("ix_orders_pending_release");
         // The dashboard's filters and search (Pages/Dashboard/OrderSearch.cs).
         b.HasIndex(o => new { o.PlatformId, o.CreatedAt });

@@ -13,6 +13,7 @@ public sealed class OrderGroupService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
+    OrderCreationService creation,
     CustomerService customers,
     TimeProvider clock
 )
@@ -43,7 +44,7 @@ public sealed class OrderGroupService(
                         );
                     }
 
-                    var order = await orders.CreateInGroupAsync(caller, buyer.Id, currency, group.Id, item, ct);
+                    var order = await creation.CreateInGroupAsync(caller, buyer.Id, currency, group.Id, item, ct);
                     order.BuyerConfirmedUrl = request.BuyerConfirmedUrl;
                     order.BuyerDeniedUrl = request.BuyerDeniedUrl;
                     created.Add(order);

@@ -10,7 +10,8 @@ namespace Truust.Api.Orders;
 /// <summary>Escrow orders and their lifecycle actions.</summary>
 [Route("v1/orders")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-public sealed class OrdersController(OrderService orders, RefundService refunds) : ApiControllerBase
+public sealed class OrdersController(OrderService orders, OrderCreationService creation, RefundService refunds)
+    : ApiControllerBase
 {
     /// <summary>Creates an order in DRAFT, with its buyer_link and seller_link.</summary>
     [HttpPost]
@@ -18,7 +19,7 @@ public sealed class OrdersController(OrderService orders, RefundService refunds)
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status422UnprocessableEntity, "application/problem+json")]
     public async Task<IActionResult> Create(CreateOrderRequest request, CancellationToken ct)
     {
-        var order = await orders.CreateAsync(Caller, request, ct);
+        var order = await creation.CreateAsync(Caller, request, ct);
         return Created($"/v1/orders/{order.Id}", order);
     }
 

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Gateways;
-using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Api.Persistence.Records;
 using Truust.Api.Webhooks;
@@ -41,7 +40,7 @@ public sealed class CardRail(
         {
             throw new ConflictException(
                 "not_a_card_payin",
-                $"Payin {payin.Id} is {EnumWire.Name(payin.Type)}, not ADDON."
+                $"Payin {payin.Id} is {WireName.Of(payin.Type)}, not ADDON."
             );
         }
 
@@ -140,7 +139,7 @@ public sealed class CardRail(
                 }
                 else
                 {
-                    throw new ConflictException("payin_not_open", $"Payin {payinId} is {EnumWire.Name(payin.Status)}.");
+                    throw new ConflictException("payin_not_open", $"Payin {payinId} is {WireName.Of(payin.Status)}.");
                 }
 
                 // Until this lease ends, the recovery job leaves the payin to this request.
@@ -208,7 +207,7 @@ public sealed class CardRail(
             {
                 throw new ConflictException(
                     "payin_not_open",
-                    $"Payin {payinId} is already {EnumWire.Name(recorded.Payin.Status)}; the card was not charged."
+                    $"Payin {payinId} is already {WireName.Of(recorded.Payin.Status)}; the card was not charged."
                 );
             }
         }

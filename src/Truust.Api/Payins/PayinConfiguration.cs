@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payins;
@@ -17,7 +18,7 @@ public sealed class PayinConfiguration : IEntityTypeConfiguration<Payin>
         b.HasIndex(p => p.OrderId);
         b.HasIndex(p => p.CampaignId);
         b.HasIndex(p => p.ExpiresAt)
-            .HasFilter($"status = '{EnumName.Of(PayinStatus.Pending)}' AND type = '{EnumName.Of(PayinType.Bankwire)}'")
+            .HasFilter($"status = '{WireName.Of(PayinStatus.Pending)}' AND type = '{WireName.Of(PayinType.Bankwire)}'")
             .HasDatabaseName("ix_payins_open_wires");
         b.ToTable(t => t.HasCheckConstraint("ck_payins_amount_positive", "amount_minor > 0"));
         b.HasClaimLease();

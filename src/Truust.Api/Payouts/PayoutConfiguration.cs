@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Payouts;
@@ -12,10 +12,10 @@ public sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
         b.HasKey(p => p.Id);
         b.HasIndex(p => p.OrderId);
         b.HasIndex(p => p.SettlesAt)
-            .HasFilter($"status = '{EnumName.Of(PayoutStatus.InTransit)}'")
+            .HasFilter($"status = '{WireName.Of(PayoutStatus.InTransit)}'")
             .HasDatabaseName("ix_payouts_in_transit");
         b.HasIndex(p => p.NextAttemptAt)
-            .HasFilter($"status IN ('{EnumName.Of(PayoutStatus.Pending)}', '{EnumName.Of(PayoutStatus.Submitting)}')")
+            .HasFilter($"status IN ('{WireName.Of(PayoutStatus.Pending)}', '{WireName.Of(PayoutStatus.Submitting)}')")
             .HasDatabaseName("ix_payouts_open");
         b.Ignore(p => p.BankReference);
         b.ToTable(t => t.HasCheckConstraint("ck_payouts_amount_non_negative", "amount_minor >= 0"));

@@ -242,7 +242,8 @@ public sealed class PayoutService(
         {
             throw new ConflictException(
                 "payout_not_in_transit",
-                $"Payout {payout.Id} is {EnumWire.Name(payout.Status)}; only a payout IN_TRANSIT at the bank can settle or fail."
+                $"Payout {payout.Id} is {WireName.Of(payout.Status)}; "
+                    + "only a payout IN_TRANSIT at the bank can settle or fail."
             );
         }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Truust.Api.Persistence;
 using Truust.Api.Wallets;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 
@@ -27,8 +28,8 @@ public sealed class ReleaseJob(
             "payouts",
             "p",
             $"""
-            o.status = {EnumName.Of(OrderStatus.PendingRelease)}
-            AND p.status IN ({EnumName.Of(PayoutStatus.Pending)}, {EnumName.Of(PayoutStatus.Submitting)})
+            o.status = {WireName.Of(OrderStatus.PendingRelease)}
+            AND p.status IN ({WireName.Of(PayoutStatus.Pending)}, {WireName.Of(PayoutStatus.Submitting)})
             """,
             "p.next_attempt_at"
         )
@@ -45,7 +46,7 @@ public sealed class ReleaseJob(
         var stuckWithdrawals = new ClaimQuery(
             "payouts",
             "p",
-            $"p.source_wallet_id IS NOT NULL AND p.status = {EnumName.Of(PayoutStatus.Submitting)}",
+            $"p.source_wallet_id IS NOT NULL AND p.status = {WireName.Of(PayoutStatus.Submitting)}",
             "p.next_attempt_at"
         );
         var stuck = await db.ClaimAsync(stuckWithdrawals, now, leaseUntil, batch, ct);

@@ -106,7 +106,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         model.ApplyConfigurationsFromAssembly(typeof(TruustDbContext).Assembly);
     }
 
-    /// <summary>Stores <typeparamref name="TEnum"/> by its wire name (see <see cref="EnumName"/>).</summary>
+    /// <summary>Stores <typeparamref name="TEnum"/> by its wire name (see
+    /// <see cref="Truust.Domain.WireName"/>).</summary>
     private static void StoredByName<TEnum>(ModelConfigurationBuilder builder)
         where TEnum : struct, Enum =>
         builder.Properties<TEnum>().HaveConversion<UpperSnakeEnumConverter<TEnum>>().HaveMaxLength(32);

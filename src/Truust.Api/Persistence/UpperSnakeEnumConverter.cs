@@ -11,14 +11,3 @@ namespace Truust.Api.Persistence;
 public sealed class UpperSnakeEnumConverter<TEnum>()
     : ValueConverter<TEnum, string>(v => WireName.Of(v), s => WireName.Parse<TEnum>(s))
     where TEnum : struct, Enum;
-
-/// <summary>
-/// An alias of <see cref="WireName.Of{TEnum}"/>, kept only so that branches written against the old name merge
-/// without edits; new code (and SQL built in C#) calls <see cref="WireName"/>.
-/// </summary>
-public static class EnumName
-{
-    /// <summary>The stored and wire name of an enum value, e.g. <c>PENDING_RELEASE</c>.</summary>
-    public static string Of<TEnum>(TEnum value)
-        where TEnum : struct, Enum => WireName.Of(value);
-}

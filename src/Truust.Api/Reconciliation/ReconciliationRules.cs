@@ -1,4 +1,4 @@
-using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Payments;
 using static Truust.Api.Reconciliation.ReconciliationKinds;
 
@@ -131,9 +131,9 @@ public static class ReconciliationRules
     /// <summary>The bank's status of a transfer it would not take.</summary>
     public const string RefusedTransfer = "REFUSED";
 
-    private static readonly string Pending = EnumName.Of(RefundStatus.Pending);
-    private static readonly string Submitting = EnumName.Of(PayoutStatus.Submitting);
-    private static readonly string InTransit = EnumName.Of(PayoutStatus.InTransit);
+    private static readonly string Pending = WireName.Of(RefundStatus.Pending);
+    private static readonly string Submitting = WireName.Of(PayoutStatus.Submitting);
+    private static readonly string InTransit = WireName.Of(PayoutStatus.InTransit);
 
     /// <summary>
     /// How long an approved charge may wait for its payin's outcome to be recorded. The card flow charges first

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Payments;
 
 namespace Truust.Api.Refunds;
@@ -13,7 +13,7 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         b.HasIndex(r => r.OrderId);
         b.HasIndex(r => r.CampaignId);
         b.HasIndex(r => r.NextAttemptAt)
-            .HasFilter($"status = '{EnumName.Of(RefundStatus.Pending)}'")
+            .HasFilter($"status = '{WireName.Of(RefundStatus.Pending)}'")
             .HasDatabaseName("ix_refunds_pending");
         b.ToTable(t => t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0"));
     }

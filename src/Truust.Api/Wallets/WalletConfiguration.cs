@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Customers;
 using Truust.Domain.Platforms;
 using Truust.Domain.Wallets;
@@ -15,11 +15,11 @@ public sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
         // One wallet per customer and currency, and one fee wallet per platform and currency, even under races.
         b.HasIndex(w => new { w.CustomerId, w.Currency })
             .IsUnique()
-            .HasFilter($"kind = '{EnumName.Of(WalletKind.Customer)}'")
+            .HasFilter($"kind = '{WireName.Of(WalletKind.Customer)}'")
             .HasDatabaseName("ux_wallets_customer_currency");
         b.HasIndex(w => new { w.PlatformId, w.Currency })
             .IsUnique()
-            .HasFilter($"kind = '{EnumName.Of(WalletKind.PlatformFees)}'")
+            .HasFilter($"kind = '{WireName.Of(WalletKind.PlatformFees)}'")
             .HasDatabaseName("ux_wallets_platform_fees_currency");
         b.HasIndex(w => new { w.PlatformId, w.Id });
         b.HasOne<Platform>().WithMany().HasForeignKey(w => w.PlatformId);

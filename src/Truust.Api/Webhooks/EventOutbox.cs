@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Events;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
@@ -53,8 +54,8 @@ public sealed class EventOutbox
                 id = payin.Id,
                 @object = "payin",
                 order_id = payin.OrderId,
-                type = EnumWire.Name(payin.Type),
-                status = EnumWire.Name(payin.Status),
+                type = WireName.Of(payin.Type),
+                status = WireName.Of(payin.Status),
                 amount = payin.AmountMinor,
                 currency = payin.Currency,
                 failure_code = payin.FailureCode,
@@ -64,15 +65,15 @@ public sealed class EventOutbox
     public void PayoutChanged(Payout payout) =>
         Add(
             payout.PlatformId,
-            $"payout.{EnumWire.Name(payout.Status).ToLowerInvariant()}",
+            $"payout.{WireName.Of(payout.Status).ToLowerInvariant()}",
             payout.Id,
             new
             {
                 id = payout.Id,
                 @object = "payout",
                 order_id = payout.OrderId,
-                type = EnumWire.Name(payout.Type),
-                status = EnumWire.Name(payout.Status),
+                type = WireName.Of(payout.Type),
+                status = WireName.Of(payout.Status),
                 amount = payout.AmountMinor,
                 currency = payout.Currency,
                 failure_reason = payout.FailureReason,
@@ -82,7 +83,7 @@ public sealed class EventOutbox
     public void RefundChanged(Refund refund) =>
         Add(
             refund.PlatformId,
-            $"refund.{EnumWire.Name(refund.Status).ToLowerInvariant()}",
+            $"refund.{WireName.Of(refund.Status).ToLowerInvariant()}",
             refund.Id,
             new
             {
@@ -90,7 +91,7 @@ public sealed class EventOutbox
                 @object = "refund",
                 order_id = refund.OrderId,
                 payin_id = refund.PayinId,
-                status = EnumWire.Name(refund.Status),
+                status = WireName.Of(refund.Status),
                 amount = refund.AmountMinor,
                 currency = refund.Currency,
             }
@@ -128,8 +129,8 @@ public sealed class EventOutbox
         {
             id = order.Id,
             @object = "order",
-            status = EnumWire.Name(order.Status),
-            previous_status = from is { } f ? EnumWire.Name(f) : null,
+            status = WireName.Of(order.Status),
+            previous_status = from is { } f ? WireName.Of(f) : null,
             amount = order.AmountMinor,
             currency = order.Currency,
             held = order.HeldMinor,

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Truust.Api.Persistence;
+using Truust.Domain;
 using Truust.Domain.Events;
 using Truust.Domain.Webhooks;
 
@@ -13,7 +13,7 @@ public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<Webh
         b.HasKey(d => d.Id);
         b.HasIndex(d => new { d.EndpointId, d.Id });
         b.HasIndex(d => d.NextAttemptAt)
-            .HasFilter($"status = '{EnumName.Of(WebhookDeliveryStatus.Pending)}'")
+            .HasFilter($"status = '{WireName.Of(WebhookDeliveryStatus.Pending)}'")
             .HasDatabaseName("ix_webhook_deliveries_pending");
         b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId);
         b.HasOne<Event>().WithMany().HasForeignKey(d => d.EventId);

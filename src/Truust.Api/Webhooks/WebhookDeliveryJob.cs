@@ -37,10 +37,10 @@ public sealed class WebhookDeliveryJob(
             "webhook_deliveries",
             "d",
             $"""
-            d.status = {EnumName.Of(WebhookDeliveryStatus.Pending)}
+            d.status = {WireName.Of(WebhookDeliveryStatus.Pending)}
             AND NOT EXISTS (
                 SELECT 1 FROM webhook_deliveries d2 JOIN events e2 ON e2.id = d2.event_id
-                WHERE d2.endpoint_id = d.endpoint_id AND d2.status = {EnumName.Of(WebhookDeliveryStatus.Pending)}
+                WHERE d2.endpoint_id = d.endpoint_id AND d2.status = {WireName.Of(WebhookDeliveryStatus.Pending)}
                   AND e2.object_id = e.object_id AND e2.sequence < e.sequence)
             """,
             "e.sequence"

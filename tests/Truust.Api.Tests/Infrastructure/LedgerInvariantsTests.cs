@@ -1,4 +1,5 @@
 using Npgsql;
+using Truust.Domain;
 
 namespace Truust.Api.Tests.Infrastructure;
 
@@ -117,11 +118,11 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         var statuses = Enum.GetValues<Domain.Orders.OrderStatus>();
 
         Assert.Equal(
-            statuses.Where(Domain.Orders.OrderTransitions.HoldsFunds).Select(Api.Http.EnumWire.Name).Order(),
+            statuses.Where(Domain.Orders.OrderTransitions.HoldsFunds).Select(WireName.Of).Order(),
             LedgerInvariants.StatusesHoldingFunds.Order()
         );
         Assert.Equal(
-            statuses.Select(Api.Http.EnumWire.Name).Order(),
+            statuses.Select(WireName.Of).Order(),
             LedgerInvariants.StatusesHoldingFunds.Concat(LedgerInvariants.StatusesHoldingNothing).Order()
         );
     }
@@ -134,7 +135,7 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
         Assert.Equal(
             statuses
                 .Where(s => !Domain.Campaigns.CampaignTransitions.AcceptsContributions(s))
-                .Select(Api.Http.EnumWire.Name)
+                .Select(WireName.Of)
                 .Order(),
             LedgerInvariants.CampaignStatusesHoldingNothing.Order()
         );

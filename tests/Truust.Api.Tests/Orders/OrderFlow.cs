@@ -8,6 +8,7 @@ using Truust.Api.Sandbox;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Wallets;
 using Truust.Api.Workers;
+using Truust.Domain;
 using Truust.Domain.Orders;
 
 namespace Truust.Api.Tests.Orders;
@@ -266,9 +267,9 @@ public sealed class OrderFlow(
 
     /// <summary>The money trail as "KIND debit -> credit amount" lines, in the order the API lists them.</summary>
     public static List<string> Trail(IEnumerable<LedgerTransferResponse> transfers) =>
-        transfers.Select(t => $"{EnumWire.Name(t.Kind)} {t.DebitAccount} -> {t.CreditAccount} {t.Amount}").ToList();
+        transfers.Select(t => $"{WireName.Of(t.Kind)} {t.DebitAccount} -> {t.CreditAccount} {t.Amount}").ToList();
 
-    public static string Wire(OrderStatus status) => EnumWire.Name(status);
+    public static string Wire(OrderStatus status) => WireName.Of(status);
 
     public void Dispose() => Client.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Truust.Api.Http;
 using Truust.Domain;
 using Truust.Domain.Orders;
 
@@ -12,7 +11,7 @@ public static class DashboardFormat
     public static IReadOnlyList<OrderStatus> Statuses { get; } = Enum.GetValues<OrderStatus>();
 
     /// <summary>The wire name (<c>PENDING_RELEASE</c>), as in the API and the CSV export.</summary>
-    public static string Wire(OrderStatus status) => EnumWire.Name(status);
+    public static string Wire(OrderStatus status) => WireName.Of(status);
 
     /// <summary>The badge text: the wire name in words (<c>Pending release</c>).</summary>
     public static string Label(OrderStatus status)

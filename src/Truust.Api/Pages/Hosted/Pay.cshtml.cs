@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Gateways;
 using Truust.Api.Gateways.Simulated;
-using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Domain;
@@ -70,7 +69,7 @@ public sealed partial class PayModel(PayinService payins, CardRail cards, OrderS
     public async Task<IActionResult> OnGetStatusAsync(string token, CancellationToken ct)
     {
         var payin = await LoadAsync(token, ct);
-        return payin is null ? NotFound() : new JsonResult(new { status = EnumWire.Name(payin.Status) });
+        return payin is null ? NotFound() : new JsonResult(new { status = WireName.Of(payin.Status) });
     }
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken ct)

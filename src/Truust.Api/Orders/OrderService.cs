@@ -32,6 +32,7 @@ public sealed class OrderService(
     RefundService refunds,
     EventOutbox events,
     WorkerSignals signals,
+    IServiceProvider services,
     IOptions<TruustOptions> options,
     TimeProvider clock
 )
@@ -248,6 +249,7 @@ public sealed class OrderService(
         CancellationToken ct
     )
     {
+        await ResolveProcessingCardAsync(caller, id, ct);
         Refund? refund = null;
         var order = await unitOfWork.RunAsync(
             async () =>
@@ -402,5 +404,25 @@ public sealed class OrderService(
             order.UpdatedAt,
             order.ReleasedAt
         );
+    }
+
+    /// <summary>
+    /// A card with the processor right now (payin PROCESSING) is resolved before the order is cancelled, outside any
+    /// transaction: its outcome is recorded first (an approved charge funds the escrow, which the cancel then refunds
+    /// along the card rail), so a cancel never leaves an approved charge unrecorded. When the processor has no record
+    /// yet and the submission's lease has not passed, the payin stays PROCESSING and the cancel answers 409
+    /// <c>payin_processing</c>. The card rail is resolved at call time: it depends on this service through what a
+    /// payin funds.
+    /// </summary>
+    private async Task ResolveProcessingCardAsync(Caller caller, string id, CancellationToken ct)
+    {
+        var payinId = (await FindAsync(caller, id, ct)).PayinId;
+        var processing =
+            payinId is not null
+            && await db.Payins.AnyAsync(p => p.Id == payinId && p.Status == PayinStatus.Processing, ct);
+        if (processing)
+        {
+            await services.GetRequiredService<CardRail>().ResolveAsync(payinId!, ct);
+        }
     }
 }

@@ -103,7 +103,9 @@ public sealed class CardRail(
             async () =>
             {
                 var locked = await outcomes.LockAsync(payinId, ct);
-                if (locked.Status != PayinStatus.Processing || LeaseOf(locked) > clock.GetUtcNow())
+                // The payin entered PROCESSING at UpdatedAt; the claim column is the recovery job's own lease.
+                var submittedUntil = locked.UpdatedAt.AddSeconds(options.Value.ProcessingLeaseSeconds);
+                if (locked.Status != PayinStatus.Processing || submittedUntil > clock.GetUtcNow())
                 {
                     return locked;
                 }
@@ -214,9 +216,6 @@ public sealed class CardRail(
 
         return recorded.Payin;
     }
-
-    private DateTimeOffset LeaseOf(Payin payin) =>
-        db.Entry(payin).Property<DateTimeOffset>(Claims.LeaseProperty).CurrentValue;
 }
 
 /// <summary>Settings of the card rail (section <c>Payins:Card</c>).</summary>

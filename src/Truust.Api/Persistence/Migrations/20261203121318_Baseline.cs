@@ -549,6 +549,30 @@ namespace Truust.Api.Persistence.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "campaign_status_changes",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "text", nullable: false),
+                    campaign_id = table.Column<string>(type: "text", nullable: false),
+                    from = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    to = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    trigger = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    actor = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    reason = table.Column<string>(type: "text", nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_campaign_status_changes", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_campaign_status_changes_campaigns_campaign_id",
+                        column: x => x.campaign_id,
+                        principalTable: "campaigns",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "contributions",
                 columns: table => new
                 {
@@ -704,6 +728,11 @@ namespace Truust.Api.Persistence.Migrations
                 name: "ix_bank_accounts_customer_id_id",
                 table: "bank_accounts",
                 columns: new[] { "customer_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_campaign_status_changes_campaign_id_at",
+                table: "campaign_status_changes",
+                columns: new[] { "campaign_id", "at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_campaigns_open_deadline",
@@ -999,9 +1028,10 @@ namespace Truust.Api.Persistence.Migrations
                 table: "webhook_endpoints",
                 columns: new[] { "platform_id", "id" });
 
-            // Hand-written (carried over from the pre-release LedgerAppendOnly migration): the ledger and the order
-            // status history are append-only. A correction is a new reversing transfer; without this trigger a
-            // stray UPDATE or DELETE could rewrite history and make balances disagree with their transfers.
+            // Hand-written (carried over from the pre-release LedgerAppendOnly and CampaignStatusHistory migrations):
+            // the ledger and the order and campaign status histories are append-only. A correction is a new
+            // reversing transfer; without these triggers a stray UPDATE or DELETE could rewrite history and make
+            // balances disagree with their transfers.
             migrationBuilder.Sql(@"
 CREATE FUNCTION ledger_transfers_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -1010,6 +1040,8 @@ END $$;
 CREATE TRIGGER tr_ledger_transfers_append_only BEFORE UPDATE OR DELETE ON ledger_transfers
     FOR EACH ROW EXECUTE FUNCTION ledger_transfers_append_only();
 CREATE TRIGGER tr_order_status_changes_append_only BEFORE UPDATE OR DELETE ON order_status_changes
+    FOR EACH ROW EXECUTE FUNCTION ledger_transfers_append_only();
+CREATE TRIGGER tr_campaign_status_changes_append_only BEFORE UPDATE OR DELETE ON campaign_status_changes
     FOR EACH ROW EXECUTE FUNCTION ledger_transfers_append_only();");
         }
 
@@ -1017,6 +1049,7 @@ CREATE TRIGGER tr_order_status_changes_append_only BEFORE UPDATE OR DELETE ON or
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.Sql(@"
+DROP TRIGGER tr_campaign_status_changes_append_only ON campaign_status_changes;
 DROP TRIGGER tr_order_status_changes_append_only ON order_status_changes;
 DROP TRIGGER tr_ledger_transfers_append_only ON ledger_transfers;
 DROP FUNCTION ledger_transfers_append_only();");
@@ -1026,6 +1059,9 @@ DROP FUNCTION ledger_transfers_append_only();");
 
             migrationBuilder.DropTable(
                 name: "bank_accounts");
+
+            migrationBuilder.DropTable(
+                name: "campaign_status_changes");
 
             migrationBuilder.DropTable(
                 name: "contributions");

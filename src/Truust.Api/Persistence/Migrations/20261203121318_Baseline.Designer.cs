@@ -13,7 +13,7 @@ using Truust.Api.Persistence;
 namespace Truust.Api.Persistence.Migrations
 {
     [DbContext(typeof(TruustDbContext))]
-    [Migration("20261203092933_Baseline")]
+    [Migration("20261203121318_Baseline")]
     partial class Baseline
     {
         /// <inheritdoc />
@@ -272,6 +272,58 @@ namespace Truust.Api.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_campaigns_target_positive", "target_minor > 0");
                         });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.CampaignStatusChange", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("actor");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("CampaignId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("campaign_id");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("from");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("text")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("To")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("to");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_campaign_status_changes");
+
+                    b.HasIndex("CampaignId", "At")
+                        .HasDatabaseName("ix_campaign_status_changes_campaign_id_at");
+
+                    b.ToTable("campaign_status_changes", (string)null);
                 });
 
             modelBuilder.Entity("Truust.Domain.Campaigns.Contribution", b =>
@@ -1685,6 +1737,16 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_campaigns_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Campaigns.CampaignStatusChange", b =>
+                {
+                    b.HasOne("Truust.Domain.Campaigns.Campaign", null)
+                        .WithMany()
+                        .HasForeignKey("CampaignId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_campaign_status_changes_campaigns_campaign_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Campaigns.Contribution", b =>

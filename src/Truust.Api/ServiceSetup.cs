@@ -97,6 +97,7 @@ public static class ServiceSetup
         services.AddScoped<LedgerService>();
         services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
+        services.AddScoped<OrderRefundService>();
         services.AddScoped<OrderCreationService>();
         services.AddScoped<PayinService>();
         services.AddScoped<PayinOutcomes>();

@@ -10,8 +10,12 @@ namespace Truust.Api.Orders;
 /// <summary>Escrow orders and their lifecycle actions.</summary>
 [Route("v1/orders")]
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-public sealed class OrdersController(OrderService orders, OrderCreationService creation, RefundService refunds)
-    : ApiControllerBase
+public sealed class OrdersController(
+    OrderService orders,
+    OrderCreationService creation,
+    OrderRefundService refunding,
+    RefundService refunds
+) : ApiControllerBase
 {
     /// <summary>Creates an order in DRAFT, with its buyer_link and seller_link.</summary>
     [HttpPost]
@@ -77,7 +81,7 @@ public sealed class OrdersController(OrderService orders, OrderCreationService c
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
         CancellationToken ct
-    ) => orders.CancelAsync(Caller, id, Actor, request?.Reason, ct);
+    ) => refunding.CancelAsync(Caller, id, Actor, request?.Reason, ct);
 
     /// <summary>Operator only: holds the release (PENDING_RELEASE → BLOCKED_RELEASE).</summary>
     [HttpPost("{id}/block")]
@@ -104,7 +108,7 @@ public sealed class OrdersController(OrderService orders, OrderCreationService c
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
         CancellationToken ct
-    ) => StatusCode(201, await orders.RefundRejectedAsync(Caller, id, request ?? new(), ct));
+    ) => StatusCode(201, await refunding.RefundRejectedAsync(Caller, id, request ?? new(), ct));
 
     /// <summary>The order's refunds.</summary>
     [HttpGet("{id}/refunds")]

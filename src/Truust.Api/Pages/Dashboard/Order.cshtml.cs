@@ -29,6 +29,7 @@ public sealed record OrderAction(
 /// </summary>
 public sealed class OrderModel(
     OrderService orders,
+    OrderRefundService refunding,
     RefundService refunds,
     CustomerService customers,
     DashboardReads reads
@@ -180,10 +181,10 @@ public sealed class OrderModel(
                     await orders.ActAsync(Caller, id, OrderTrigger.Unblock, Actor, reason, ct);
                     break;
                 case "cancel":
-                    await orders.CancelAsync(Caller, id, Actor, reason, ct);
+                    await refunding.CancelAsync(Caller, id, Actor, reason, ct);
                     break;
                 case "refund":
-                    await orders.RefundRejectedAsync(Caller, id, new CreateRefundRequest { Reason = reason }, ct);
+                    await refunding.RefundRejectedAsync(Caller, id, new CreateRefundRequest { Reason = reason }, ct);
                     break;
                 default:
                     return await RefusedAsync(

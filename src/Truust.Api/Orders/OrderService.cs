@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
 using Truust.Domain;
@@ -31,7 +32,8 @@ public sealed class OrderService(
     EventOutbox events,
     WorkerSignals signals,
     IOptions<TruustOptions> options,
-    TimeProvider clock
+    TimeProvider clock,
+    PlatformClock platformClock
 )
 {
     public async Task<OrderResponse> GetAsync(Caller caller, string id, CancellationToken ct)
@@ -252,7 +254,7 @@ public sealed class OrderService(
     )
     {
         var from = order.Status;
-        var change = order.Apply(trigger, actor, clock.GetUtcNow(), reason, payoutStatus);
+        var change = order.Apply(trigger, actor, platformClock.Now(order.PlatformId), reason, payoutStatus);
         db.OrderStatusChanges.Add(change);
         events.OrderStatusChanged(order, from);
         return OrderTransitions.Find(from, trigger)!;

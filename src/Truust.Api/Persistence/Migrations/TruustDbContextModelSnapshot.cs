@@ -1411,6 +1411,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<long>("ClockOffsetSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clock_offset_seconds");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1434,6 +1438,8 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.ToTable("platforms", null, t =>
                         {
+                            t.HasCheckConstraint("ck_platforms_clock_offset_non_negative", "clock_offset_seconds >= 0");
+
                             t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0");
                         });
                 });

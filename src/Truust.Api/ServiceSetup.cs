@@ -101,6 +101,7 @@ public static class ServiceSetup
         services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
         services.AddScoped<OrderRefundService>();
+        services.AddScoped<OrderChargebackService>();
         services.AddScoped<OrderCreationService>();
         services.AddScoped<PayinService>();
         services.AddScoped<PayinOutcomes>();

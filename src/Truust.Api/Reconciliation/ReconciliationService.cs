@@ -24,8 +24,8 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
 {
     private const string Simulator = SimulatorDbContext.Schema;
 
-    // One row per card payin reference: an approved charge, a ledger movement on world:card that is not a refund,
-    // or a PROCESSING card payin.
+    // One row per card payin reference: an approved charge, a ledger movement on world:card that is neither a refund
+    // nor a chargeback, or a PROCESSING card payin.
     private const string ChargeSql = $"""
         WITH voids AS (
             SELECT charge_reference, sum(amount_minor)::bigint AS voided
@@ -34,7 +34,7 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
             SELECT reference, min(currency) AS currency, min(platform_id) AS platform_id,
                    sum(CASE WHEN debit_account = @card THEN amount_minor ELSE -amount_minor END)::bigint AS net
             FROM ledger_transfers
-            WHERE (debit_account = @card OR credit_account = @card) AND kind <> @refund_kind
+            WHERE (debit_account = @card OR credit_account = @card) AND kind NOT IN (@refund_kind, @chargeback_kind)
             GROUP BY reference
         ), refs AS (
             SELECT reference FROM {Simulator}.card_charges WHERE outcome = @approved
@@ -62,7 +62,7 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
             SELECT reference, min(currency) AS currency, min(platform_id) AS platform_id,
                    sum(CASE WHEN credit_account = @card THEN amount_minor ELSE -amount_minor END)::bigint AS net
             FROM ledger_transfers
-            WHERE (debit_account = @card OR credit_account = @card) AND kind = @refund_kind
+            WHERE (debit_account = @card OR credit_account = @card) AND kind IN (@refund_kind, @chargeback_kind)
             GROUP BY reference
         )
         SELECT coalesce(g.reference, l.reference), g.charge_reference,
@@ -223,6 +223,8 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
         parameters.AddWithValue("bank", LedgerAccounts.BankPayoutRail);
         parameters.AddWithValue("void_suffix", VoidSuffix);
         parameters.AddWithValue("refund_kind", WireName.Of(TransferKind.Refund));
+        // A chargeback is recorded by the processor like a refund of its charge, and compared like one.
+        parameters.AddWithValue("chargeback_kind", WireName.Of(TransferKind.Chargeback));
         parameters.AddWithValue("approved", ApprovedOutcome);
         parameters.AddWithValue("processing", ProcessingStatus);
         parameters.AddWithValue("addon", WireName.Of(PayinType.Addon));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Truust.Api.Gateways;
 using Truust.Api.Gateways.Simulated;
 using Truust.Api.Http;
+using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Payouts;
 using Truust.Domain;
@@ -20,9 +21,25 @@ public sealed class SandboxController(
     WireRail wires,
     PayoutService payouts,
     SimulatedBank bank,
-    SandboxClockService clocks
+    SandboxClockService clocks,
+    OrderChargebackService chargebacks
 ) : ApiControllerBase
 {
+    /// <summary>
+    /// The cardholder's bank charges back a succeeded card (ADDON) payin while the escrow holds its money (test keys
+    /// only): the processor takes the money back, the escrow of every order it paid is emptied back to the card
+    /// rail, the orders become CANCELLED by the <c>chargeback</c> rows of the lifecycle table, and the payin is
+    /// CHARGED_BACK (<c>payin.charged_back</c> and <c>order.status_changed</c> events). 409 when the money is no
+    /// longer held (released, refunded, cancelled) or the payin is not a succeeded card payment.
+    /// </summary>
+    [HttpPost("payins/{id}/chargeback")]
+    [ProducesResponseType(typeof(PayinResponse), StatusCodes.Status200OK)]
+    public async Task<ActionResult<PayinResponse>> Chargeback(string id, CancellationToken ct)
+    {
+        Caller.RequireSandboxPlatform();
+        return await chargebacks.ChargeBackAsync(Caller, id, ct);
+    }
+
     /// <summary>
     /// The platform's sandbox clock (test keys only). Its <c>now</c> is what every timer of the platform reads: wire
     /// expiry, bank settlement, campaign deadlines, loan due dates and lateness. Real time plus

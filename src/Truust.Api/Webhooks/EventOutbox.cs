@@ -46,6 +46,7 @@ public sealed class EventOutbox
                 PayinStatus.RequiresAction => "payin.requires_action",
                 PayinStatus.Expired => "payin.expired",
                 PayinStatus.Cancelled => "payin.cancelled",
+                PayinStatus.ChargedBack => "payin.charged_back",
                 _ => "payin.created",
             },
             payin.Id,

@@ -37,6 +37,9 @@ public enum TransferKind
     Contribution,
     Disbursement,
     Repayment,
+
+    /// <summary>Escrowed money the card processor took back for the cardholder's bank.</summary>
+    Chargeback,
 }
 
 /// <summary>

@@ -168,6 +168,14 @@ public sealed class Order : IHasId
         HeldMinor -= amountMinor;
     }
 
+    /// <summary>Records that a chargeback took everything held back to the card; returns how much that was.</summary>
+    public long ChargeBack()
+    {
+        var held = HeldMinor;
+        HeldMinor = 0;
+        return held;
+    }
+
     /// <summary>Records money going back to the buyer; a refund can never exceed what is held.</summary>
     public void Refund(long amountMinor)
     {

@@ -46,6 +46,9 @@ public enum OrderTrigger
 
     /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer.</summary>
     Refund,
+
+    /// <summary>The cardholder's bank reversed the card payment (a chargeback) while the escrow held it.</summary>
+    Chargeback,
 }
 
 /// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator
@@ -81,4 +84,7 @@ public enum EscrowEffect
 
     /// <summary>As much of what is held as the platform asks goes back to the buyer; the status stays.</summary>
     RefundPart,
+
+    /// <summary>Everything held goes back to the card: the card processor already took it (a chargeback).</summary>
+    ChargeBack,
 }

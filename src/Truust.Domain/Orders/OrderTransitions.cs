@@ -45,6 +45,7 @@ public static class OrderTransitions
     [
         new(Block, ReleaseNotInProgress("blocked")),
         new(OrderTrigger.Cancel, ReleaseNotInProgress("cancelled")),
+        new(Chargeback, ReleaseNotInProgress("charged back")),
     ];
 
     public static readonly IReadOnlyList<OrderTransition> Table =
@@ -69,6 +70,14 @@ public static class OrderTransitions
         new(PendingRelease, RefuseRelease, BlockedRelease, EscrowEffect.None, Gateway),
         new(BlockedRelease, Unblock, PendingRelease, EscrowEffect.None, Operator),
         new(BlockedRelease, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Operator),
+        // A chargeback is the card processor's: the money has already gone back to the card, and the order ends
+        // CANCELLED with an empty escrow. REJECTED stays final: its money goes back by the platform's explicit
+        // refund, and a chargeback there is refused.
+        new(Published, Chargeback, Cancelled, EscrowEffect.ChargeBack, Gateway),
+        new(Accepted, Chargeback, Cancelled, EscrowEffect.ChargeBack, Gateway),
+        new(PendingValidate, Chargeback, Cancelled, EscrowEffect.ChargeBack, Gateway),
+        new(PendingRelease, Chargeback, Cancelled, EscrowEffect.ChargeBack, Gateway),
+        new(BlockedRelease, Chargeback, Cancelled, EscrowEffect.ChargeBack, Gateway),
     ];
 
     /// <summary>The engine over <see cref="Table"/>: what is allowed now, and the one refusal when it is not.</summary>

@@ -28,6 +28,9 @@ public enum PayinStatus
 
     /// <summary>A bank wire that did not arrive before its deadline.</summary>
     Expired,
+
+    /// <summary>A succeeded card payment that the cardholder's bank reversed (a chargeback).</summary>
+    ChargedBack,
 }
 
 /// <summary>What a payin funds.</summary>
@@ -184,6 +187,22 @@ public sealed class Payin : IHasId
         Status = PayinStatus.Expired;
         FailureCode = "bankwire_expired";
         FailureMessage = "No matching wire arrived before the deadline.";
+        UpdatedAt = now;
+    }
+
+    /// <summary>The cardholder's bank reversed this succeeded card payment.</summary>
+    public void ChargeBack(DateTimeOffset now)
+    {
+        if (Type != PayinType.Addon || Status != PayinStatus.Succeeded)
+        {
+            throw new ConflictException(
+                "chargeback_not_possible",
+                $"Only a succeeded card (ADDON) payin can be charged back; payin {Id} is a {WireName.Of(Type)} payin "
+                    + $"that is {WireName.Of(Status)}."
+            );
+        }
+
+        Status = PayinStatus.ChargedBack;
         UpdatedAt = now;
     }
 

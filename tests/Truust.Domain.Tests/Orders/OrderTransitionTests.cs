@@ -48,6 +48,12 @@ public sealed class OrderTransitionTests
         (PendingRelease, RefuseRelease, BlockedRelease, OrderActor.Gateway),
         (BlockedRelease, Unblock, PendingRelease, OrderActor.Operator),
         (BlockedRelease, Cancel, Cancelled, OrderActor.Operator),
+        // The card processor took the money back (a chargeback) while the escrow held it (REJECTED stays final).
+        (Published, Chargeback, Cancelled, OrderActor.Gateway),
+        (Accepted, Chargeback, Cancelled, OrderActor.Gateway),
+        (PendingValidate, Chargeback, Cancelled, OrderActor.Gateway),
+        (PendingRelease, Chargeback, Cancelled, OrderActor.Gateway),
+        (BlockedRelease, Chargeback, Cancelled, OrderActor.Gateway),
     ];
 
     public static TheoryData<OrderStatus, OrderTrigger, OrderActor> EveryCombination()
@@ -70,12 +76,12 @@ public sealed class OrderTransitionTests
     public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
 
     [Fact]
-    public void The_walk_covers_all_eleven_statuses_thirteen_triggers_and_six_actors()
+    public void The_walk_covers_all_eleven_statuses_fourteen_triggers_and_six_actors()
     {
         Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
-        Assert.Equal(13, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(14, Enum.GetValues<OrderTrigger>().Length);
         Assert.Equal(6, Actors.Length);
-        Assert.Equal(11 * 13 * 6, EveryCombination().Count);
+        Assert.Equal(11 * 14 * 6, EveryCombination().Count);
     }
 
     [Fact]
@@ -183,7 +189,7 @@ public sealed class OrderTransitionTests
                 case EscrowEffect.FundEscrow:
                     Assert.True(!OrderTransitions.HoldsFunds(t.From) && OrderTransitions.HoldsFunds(t.To), $"{t}");
                     break;
-                case EscrowEffect.RefundBuyer or EscrowEffect.PaySeller:
+                case EscrowEffect.RefundBuyer or EscrowEffect.PaySeller or EscrowEffect.ChargeBack:
                     Assert.True(OrderTransitions.HoldsFunds(t.From) && !OrderTransitions.HoldsFunds(t.To), $"{t}");
                     break;
                 default:
@@ -285,11 +291,13 @@ public sealed class OrderTransitionTests
 
     [Theory]
     [MemberData(nameof(EveryStatus))]
-    public void While_the_payout_is_handed_to_the_bank_nobody_may_block_or_cancel_from_any_status(OrderStatus status)
+    public void While_the_payout_is_handed_to_the_bank_nobody_may_block_cancel_or_charge_back_from_any_status(
+        OrderStatus status
+    )
     {
         foreach (var actor in Actors)
         {
-            foreach (var trigger in new[] { Block, Cancel })
+            foreach (var trigger in new[] { Block, Cancel, Chargeback })
             {
                 var order = OrderIn(status);
                 var refused = Assert.Throws<ConflictException>(() =>
@@ -302,7 +310,10 @@ public sealed class OrderTransitionTests
             }
 
             var allowed = OrderIn(status).AllowedTriggers(actor, PayoutStatus.Submitting);
-            Assert.Equal(OrderIn(status).AllowedTriggers(actor).Where(t => t is not (Block or Cancel)), allowed);
+            Assert.Equal(
+                OrderIn(status).AllowedTriggers(actor).Where(t => t is not (Block or Cancel or Chargeback)),
+                allowed
+            );
         }
     }
 

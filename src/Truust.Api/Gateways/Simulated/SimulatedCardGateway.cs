@@ -128,6 +128,18 @@ public sealed class SimulatedCardGateway(IServiceScopeFactory scopes, TimeProvid
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>The reference of the processor's record of a chargeback of charge <paramref name="chargeReference"/>.
+    /// </summary>
+    public static string ChargebackReference(string chargeReference) => $"{chargeReference}-chargeback";
+
+    /// <summary>
+    /// Sandbox: the cardholder's bank reverses <paramref name="amount"/> of an approved charge (a chargeback). The
+    /// processor records it like a refund of the charge, under <see cref="ChargebackReference"/>, so reconciliation
+    /// compares it with the ledger's chargeback entry. Idempotent on that reference.
+    /// </summary>
+    public Task ChargeBackAsync(string chargeReference, Money amount, CancellationToken ct) =>
+        RefundAsync(ChargebackReference(chargeReference), chargeReference, amount, ct);
+
     public static string Brand(string number) =>
         number switch
         {

@@ -14,7 +14,8 @@ public sealed class OrdersController(
     OrderService orders,
     OrderCreationService creation,
     OrderRefundService refunding,
-    RefundService refunds
+    RefundService refunds,
+    PayinService payins
 ) : ApiControllerBase
 {
     /// <summary>Creates an order in DRAFT, with its buyer_link and seller_link.</summary>
@@ -109,6 +110,24 @@ public sealed class OrdersController(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
         CancellationToken ct
     ) => StatusCode(201, await refunding.RefundRejectedAsync(Caller, id, request ?? new(), ct));
+
+    /// <summary>
+    /// Every payment attempt of the order (and of its cart), newest first, with cursor paging: a declined card or an
+    /// expired wire shows with its <c>failure_code</c> and <c>failure_message</c>, the retry that followed next to it.
+    /// Filters as on <c>GET /v1/payins</c>.
+    /// </summary>
+    [HttpGet("{id}/payins")]
+    [ProducesResponseType(typeof(Page<PayinResponse>), StatusCodes.Status200OK)]
+    public async Task<ActionResult<Page<PayinResponse>>> Payins(
+        string id,
+        [FromQuery] PayinListQuery query,
+        CancellationToken ct
+    )
+    {
+        var order = await orders.FindAsync(Caller, id, ct);
+        query.OrderId = order.Id;
+        return await payins.ListAsync(Caller, query, ct, alsoCart: order.OrderGroupId);
+    }
 
     /// <summary>The order's refunds.</summary>
     [HttpGet("{id}/refunds")]

@@ -51,6 +51,53 @@ public sealed class PayinService(
         return payin is not null && caller.CanSee(payin.PlatformId) ? payin : throw new NotFoundException("payin", id);
     }
 
+    /// <summary>
+    /// The payins <paramref name="caller"/> may see that match <paramref name="query"/>, newest first. With
+    /// <paramref name="alsoCart"/>, payins of that cart count as the order's too (an order paid with its cart).
+    /// </summary>
+    public Task<Page<PayinResponse>> ListAsync(
+        Caller caller,
+        PayinListQuery query,
+        CancellationToken ct,
+        string? alsoCart = null
+    )
+    {
+        var found = caller.PlatformId is { } platformId ? db.Payins.Where(p => p.PlatformId == platformId) : db.Payins;
+        if (query.OrderId is { } orderId)
+        {
+            found = alsoCart is null
+                ? found.Where(p => p.OrderId == orderId)
+                : found.Where(p => p.OrderId == orderId || p.OrderGroupId == alsoCart);
+        }
+
+        if (query.OrderGroupId is { } groupId)
+        {
+            found = found.Where(p => p.OrderGroupId == groupId);
+        }
+
+        if (query.Status is { } status)
+        {
+            found = found.Where(p => p.Status == status);
+        }
+
+        if (query.Type is { } type)
+        {
+            found = found.Where(p => p.Type == type);
+        }
+
+        if (query.CreatedGte is { } from)
+        {
+            found = found.Where(p => p.CreatedAt >= from);
+        }
+
+        if (query.CreatedLt is { } to)
+        {
+            found = found.Where(p => p.CreatedAt < to);
+        }
+
+        return Paging.PageAsync(found, query, ToResponse, ct);
+    }
+
     public async Task<Payin?> FindByTokenAsync(string token, CancellationToken ct) =>
         await db.Payins.AsNoTracking().FirstOrDefaultAsync(p => p.Token == token, ct);
 

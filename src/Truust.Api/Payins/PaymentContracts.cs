@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
+using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Http;
 using Truust.Domain.Payments;
 
@@ -52,6 +53,44 @@ public sealed record CardSummary(string Brand, string Last4, string Expiry);
 
 /// <summary>What the buyer must do next, when the payin waits on them (a 3-D Secure challenge).</summary>
 public sealed record NextAction(string Type, string Url);
+
+/// <summary>Filters of <c>GET /v1/payins</c>: every attempt, failed ones with their failure code and message.</summary>
+public sealed class PayinListQuery : PageQuery
+{
+    /// <summary>Payins of this order (a cart's payin has order_group_id instead).</summary>
+    [FromQuery(Name = "order_id")]
+    public string? OrderId { get; set; }
+
+    /// <summary>Payins of this cart.</summary>
+    [FromQuery(Name = "order_group_id")]
+    public string? OrderGroupId { get; set; }
+
+    [FromQuery(Name = "status")]
+    public PayinStatus? Status { get; set; }
+
+    [FromQuery(Name = "type")]
+    public PayinType? Type { get; set; }
+
+    /// <summary>Created at or after this instant (ISO 8601).</summary>
+    [FromQuery(Name = "created_gte")]
+    public DateTimeOffset? CreatedGte { get; set; }
+
+    /// <summary>Created before this instant (ISO 8601).</summary>
+    [FromQuery(Name = "created_lt")]
+    public DateTimeOffset? CreatedLt { get; set; }
+}
+
+public sealed class PayinListQueryValidator : AbstractValidator<PayinListQuery>
+{
+    public PayinListQueryValidator()
+    {
+        PageRules.Apply(this);
+        RuleFor(q => q.OrderId).MaximumLength(64);
+        RuleFor(q => q.OrderGroupId).MaximumLength(64);
+        RuleFor(q => q.Status).IsInEnum();
+        RuleFor(q => q.Type).IsInEnum();
+    }
+}
 
 public sealed record PayinResponse(
     string Id,

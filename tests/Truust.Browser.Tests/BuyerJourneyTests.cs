@@ -467,6 +467,88 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
         Assert.Empty(await shop.LedgerAsync(order.Str("id")));
     }
 
+    [Fact]
+    public async Task A_buyer_cancels_from_the_buyer_link_after_a_declined_card_and_the_link_then_says_so()
+    {
+        using var shop = await Host.NewPlatformAsync();
+        var order = await CreateOrderAsync(shop, withBuyer: true, withUrls: false);
+        var id = order.Str("id");
+
+        await InBrowserAsync(async page =>
+        {
+            await PayWithCardFromBuyerLinkAsync(page, order, "4000 0000 0000 0002");
+            await page.WaitForURLAsync(new Regex("/result$"));
+            await page.GotoAsync(order.Str("buyer_link"));
+            await Expect(page.GetByText("Your previous payment did not go through.")).ToBeVisibleAsync();
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Cancel this order" }).ClickAsync();
+
+            await Expect(page.GetByText("was cancelled, so there is nothing to pay")).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel this order" })).ToHaveCountAsync(0);
+        });
+
+        Assert.Equal("CANCELLED", (await shop.OrderAsync(id)).Str("status"));
+        var last = (await shop.HistoryAsync(id))[^1];
+        Assert.Equal(
+            ("FAILURE", "CANCELLED", "cancel", "BUYER", "cancelled by the buyer"),
+            (last.Str("from"), last.Str("to"), last.Str("action"), last.Str("actor"), last.Str("reason"))
+        );
+        Assert.Empty(await shop.LedgerAsync(id));
+    }
+
+    [Fact]
+    public async Task A_carts_buyer_lands_on_the_platforms_confirmed_url_after_paying_by_card()
+    {
+        using var shop = await Host.NewPlatformAsync();
+        var buyer = await shop.CreateCustomerAsync("Bea Buyer", "bea@example.com");
+        var sam = await shop.CreateCustomerAsync("Sam Seller", "sam@example.com");
+        var sue = await shop.CreateCustomerAsync("Sue Seller", "sue@example.com");
+        var cart = await shop.PostAsync(
+            "/v1/order_groups",
+            new
+            {
+                buyer_id = buyer,
+                currency = "EUR",
+                buyer_confirmed_url = $"{ShopUrl}/orders/paid",
+                buyer_denied_url = $"{ShopUrl}/orders/failed",
+                orders = new[]
+                {
+                    new
+                    {
+                        name = "Saddle",
+                        amount = 5_000,
+                        seller_id = sam,
+                    },
+                    new
+                    {
+                        name = "Lamp",
+                        amount = 2_500,
+                        seller_id = sue,
+                    },
+                },
+            },
+            HttpStatusCode.Created
+        );
+        var groupId = cart.Str("id");
+        var payin = await shop.PostAsync(
+            "/v1/payins",
+            new { order_group_id = groupId, type = "ADDON" },
+            HttpStatusCode.Created
+        );
+
+        await InBrowserAsync(async page =>
+        {
+            await page.GotoAsync(payin.Str("direct_link"));
+            await FillCardAsync(page, "4242 4242 4242 4242");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Pay 75.00 EUR" }).ClickAsync();
+            // Before, a cart's buyer always landed on Truust's own result page.
+            await page.WaitForURLAsync($"{ShopUrl}/orders/paid?order_group_id={groupId}");
+        });
+
+        var paid = await shop.GetAsync($"/v1/order_groups/{groupId}");
+        Assert.All(paid.GetProperty("orders").EnumerateArray(), o => Assert.Equal("PUBLISHED", o.Str("status")));
+    }
+
     private static async Task<JsonElement> CreateOrderAsync(PlatformApi shop, bool withBuyer, bool withUrls)
     {
         var seller = await shop.CreateCustomerAsync("Sam Seller", "sam@example.com");

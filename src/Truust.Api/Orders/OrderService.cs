@@ -49,6 +49,22 @@ public sealed class OrderService(
     }
 
     /// <summary>
+    /// The order a payin pays for: its order, or for a cart's payin the cart's first order (every order of a cart
+    /// carries the cart's buyer URLs); null for a payin of no order (a top-up, a contribution).
+    /// </summary>
+    public async Task<Order?> FindPaidByAsync(Caller caller, Payin payin, CancellationToken ct) =>
+        payin switch
+        {
+            { OrderId: { } orderId } => await FindAsync(caller, orderId, ct),
+            { OrderGroupId: { } groupId } => await db
+                .Orders.AsNoTracking()
+                .Where(o => o.OrderGroupId == groupId && o.PlatformId == payin.PlatformId)
+                .OrderBy(o => o.Id)
+                .FirstOrDefaultAsync(ct),
+            _ => null,
+        };
+
+    /// <summary>
     /// The order behind a buyer or seller link, or null. The token is the link holder's only credential, so the
     /// lookup is by token alone; the page then acts as the order's own platform.
     /// </summary>

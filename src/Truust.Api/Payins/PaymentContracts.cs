@@ -54,7 +54,7 @@ public sealed record CardSummary(string Brand, string Last4, string Expiry);
 /// <summary>What the buyer must do next, when the payin waits on them (a 3-D Secure challenge).</summary>
 public sealed record NextAction(string Type, string Url);
 
-/// <summary>Filters of <c>GET /v1/payins</c>: every attempt, failed ones with their failure code and message.</summary>
+/// <summary>Filters of <c>GET /v1/payins</c>: every attempt, failed ones with their failure reason.</summary>
 public sealed class PayinListQuery : PageQuery
 {
     /// <summary>Payins of this order (a cart's payin has order_group_id instead).</summary>

@@ -19,6 +19,7 @@ namespace Truust.Api.Pages.Hosted;
 public sealed class BuyerModel(
     OrderService orders,
     OrderPaymentService payments,
+    OrderRefundService cancelling,
     PayinService payins,
     WalletService wallets,
     OrderSummaries summaries,
@@ -45,6 +46,9 @@ public sealed class BuyerModel(
     public string? WalletBalance { get; private set; }
 
     public Dictionary<string, string> Errors { get; } = [];
+
+    /// <summary>Whether the table lets the buyer cancel the order now (the seed's "CANCELLED by the buyer").</summary>
+    public bool CanCancel { get; private set; }
 
     [BindProperty]
     public string? Name { get; set; }
@@ -160,6 +164,39 @@ public sealed class BuyerModel(
             : Redirect(payin.DirectLink);
     }
 
+    /// <summary>
+    /// The buyer cancels the order, while the table lets a buyer do so: an open payin is voided; nothing was
+    /// taken. The history records the buyer as the actor. The link then says the order was cancelled.
+    /// </summary>
+    public async Task<IActionResult> OnPostCancelAsync(string token, CancellationToken ct)
+    {
+        var order = await LoadAsync(token, ct);
+        if (order is null)
+        {
+            return LinkNotFound();
+        }
+
+        if (order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Cancel))
+        {
+            try
+            {
+                await cancelling.CancelAsync(
+                    CallerFor(order),
+                    order.Id,
+                    OrderActor.Buyer,
+                    "cancelled by the buyer",
+                    ct
+                );
+            }
+            catch (DomainException)
+            {
+                // The order moved on meanwhile (paid, or a card payment under way): the page shows where it is now.
+            }
+        }
+
+        return RedirectToPage(new { token });
+    }
+
     private async Task<Order?> LoadAsync(string token, CancellationToken ct)
     {
         Token = token;
@@ -199,6 +236,7 @@ public sealed class BuyerModel(
         }
 
         Method ??= Card;
+        CanCancel = order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Cancel);
         return null;
     }
 

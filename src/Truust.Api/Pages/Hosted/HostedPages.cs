@@ -40,6 +40,21 @@ public static class HostedPages
         return url is null ? fallback : WithOrderId(url, order!.Id);
     }
 
+    /// <summary>
+    /// Where the buyer goes once <paramref name="payin"/> is decided. A cart's payin goes to the cart's URLs
+    /// (<paramref name="order"/> is one of its orders) with <c>order_group_id</c>, since it paid every order of it.
+    /// </summary>
+    public static string BuyerReturnUrl(Domain.Payments.Payin payin, Order? order, bool paid, string fallback)
+    {
+        if (payin.OrderId is not null || payin.OrderGroupId is not { } groupId)
+        {
+            return BuyerReturnUrl(order, paid, fallback);
+        }
+
+        var url = paid ? order?.BuyerConfirmedUrl : order?.BuyerDeniedUrl;
+        return url is null ? fallback : QueryHelpers.AddQueryString(url, "order_group_id", groupId);
+    }
+
     /// <summary>Where the seller goes after accepting or rejecting, likewise.</summary>
     public static string SellerReturnUrl(Order order, bool accepted, string fallback)
     {

@@ -183,10 +183,9 @@ public sealed partial class PayModel(PayinService payins, CardRail cards, OrderS
 
     private async Task<string> ReturnUrlAsync(Domain.Payments.Payin payin, CancellationToken ct)
     {
-        var order = payin.OrderId is null
-            ? null
-            : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
+        var order = await orders.FindPaidByAsync(CallerFor(payin.PlatformId), payin, ct);
         return HostedPages.BuyerReturnUrl(
+            payin,
             order,
             payin.Status == PayinStatus.Succeeded,
             Url.Page("/Hosted/PayResult", new { token = Token })!

@@ -65,6 +65,13 @@ public sealed class PayResultModel(
                 RetryUrl = Url.Page("/Hosted/Buyer", new { token = order.BuyerToken });
             }
         }
+        else if (payin.OrderGroupId is not null)
+        {
+            // A cart's payin: back to the cart's URLs when the platform gave them.
+            var first = await orders.FindPaidByAsync(CallerFor(payin.PlatformId), payin, ct);
+            var returnUrl = HostedPages.BuyerReturnUrl(payin, first, Paid, fallback: string.Empty);
+            ReturnUrl = returnUrl.Length == 0 ? null : returnUrl;
+        }
 
         if (payin.CampaignId is not null)
         {
@@ -76,7 +83,8 @@ public sealed class PayResultModel(
                     : null;
         }
 
-        ViewData["Title"] = Paid ? "Payment received"
+        ViewData["Title"] =
+            Paid ? "Payment received"
             : InProgress ? "Payment in progress"
             : "Payment not completed";
         return Page();

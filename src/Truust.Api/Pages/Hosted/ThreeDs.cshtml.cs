@@ -66,11 +66,10 @@ public sealed class ThreeDsModel(PayinService payins, CardRail cards, OrderServi
         }
 
         payin = await cards.CompleteChallengeAsync(payin, authenticated, ct);
-        var order = payin.OrderId is null
-            ? null
-            : await orders.FindAsync(CallerFor(payin.PlatformId), payin.OrderId, ct);
+        var order = await orders.FindPaidByAsync(CallerFor(payin.PlatformId), payin, ct);
         return Redirect(
             HostedPages.BuyerReturnUrl(
+                payin,
                 order,
                 payin.Status == PayinStatus.Succeeded,
                 Url.Page("/Hosted/PayResult", new { token })!

@@ -129,13 +129,27 @@ public sealed class OrderModel(
 
     public string? Error { get; private set; }
 
+    /// <summary>
+    /// The buyer's and seller's links as a message ready to paste into an e-mail or a chat ("share the link
+    /// manually"), for a platform that does not send them itself.
+    /// </summary>
+    public IReadOnlyList<ShareText> Shares { get; private set; } = [];
+
     [BindProperty(Name = "reason")]
     public string? Reason { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(string id, string? confirm, string? done, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(
+        string id,
+        string? confirm,
+        string? done,
+        string? created,
+        CancellationToken ct
+    )
     {
         await LoadAsync(id, ct);
-        Notice = Supported.FirstOrDefault(a => a.Name == done)?.Done;
+        Notice = created is not null
+            ? "The order was created. Share its buyer and seller links below."
+            : Supported.FirstOrDefault(a => a.Name == done)?.Done;
         if (confirm is not null)
         {
             Confirming = Actions.FirstOrDefault(a => a.Name == confirm);
@@ -244,6 +258,7 @@ public sealed class OrderModel(
         Refunds = await refunds.ListForOrderAsync(Order.Id, ct);
         Payins = await reads.PayinsOfOrderAsync(Order.Id, Order.OrderGroupId, ct);
         Payouts = await reads.PayoutsOfOrderAsync(Order.Id, ct);
+        Shares = ShareText.For(Order, PlatformName, SellerName, BuyerName);
         Actions = Supported.Where(a => Order.AllowedActions.Contains(a.Name)).ToList();
         OtherActions = Order.AllowedActions.Where(a => Supported.All(s => s.Name != a)).ToList();
     }

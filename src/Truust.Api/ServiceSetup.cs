@@ -72,6 +72,7 @@ public static class ServiceSetup
             {
                 options.Filters.Add<ValidationFilter>();
                 options.ModelBinderProviders.Insert(0, new UtcTimestamps.Binders());
+                options.ModelBinderProviders.Insert(0, new WireEnumBinders());
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             })
             .AddJsonOptions(options => JsonDefaults.Configure(options.JsonSerializerOptions))

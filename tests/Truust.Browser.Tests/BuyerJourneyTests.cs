@@ -463,7 +463,7 @@ public sealed class BuyerJourneyTests(BrowserHost host, ITestOutputHelper output
             await Expect(page.GetByLabel("Truust wallet")).ToHaveCountAsync(0);
         });
 
-        Assert.Equal("DRAFT", (await shop.OrderAsync(order.Str("id"))).Str("status"));
+        Assert.Equal("PENDING_PUBLISH", (await shop.OrderAsync(order.Str("id"))).Str("status"));
         Assert.Empty(await shop.LedgerAsync(order.Str("id")));
     }
 

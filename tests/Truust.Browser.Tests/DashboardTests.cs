@@ -60,7 +60,7 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
         });
 
         // Signing in and out changed nothing in the platform's data.
-        Assert.Equal("DRAFT", await market.StatusAsync(orderId));
+        Assert.Equal("PENDING_PUBLISH", await market.StatusAsync(orderId));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
         var market = await Marketplace.OpenAsync(shop);
         var orders = new Dictionary<string, string>
         {
-            ["DRAFT"] = await market.DraftAsync("Draft lamp", 1_000),
+            ["DRAFT"] = await market.BuyerlessDraftAsync("Draft lamp", 1_000),
             ["PUBLISHED"] = await market.PublishedAsync("Paid lamp", 1_100),
             ["ACCEPTED"] = await market.AcceptedAsync("Accepted lamp", 1_200),
             ["PENDING_VALIDATE"] = await market.AwaitingValidationAsync("Payout lamp", 1_300),
@@ -243,7 +243,7 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
         {
             await SignInAsync(page, Host.BaseUrl, shop.Secret);
             await Expect(page.GetByTestId("result-count")).ToHaveTextAsync("5 orders");
-            await ExpectTotalAsync(page, "DRAFT", "3", "6.00 EUR");
+            await ExpectTotalAsync(page, "PENDING_PUBLISH", "3", "6.00 EUR");
             await ExpectTotalAsync(page, "PUBLISHED", "2", "30.00 EUR");
 
             await page.GetByLabel("Status", new() { Exact = true }).SelectOptionAsync("PUBLISHED");
@@ -256,7 +256,7 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
                 c => Assert.Equal("PUBLISHED", c.Status)
             );
             await ExpectTotalAsync(page, "PUBLISHED", "2", "30.00 EUR");
-            await ExpectTotalAsync(page, "DRAFT", "0", "—");
+            await ExpectTotalAsync(page, "PENDING_PUBLISH", "0", "—");
             // The API's own status filter finds the same orders.
             var api = await shop.GetAsync("/v1/orders?status=PUBLISHED");
             Assert.Equal(paid.Order(), api.GetProperty("data").EnumerateArray().Select(o => o.Str("id")).Order());
@@ -277,7 +277,7 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             var today = DateTime.UtcNow.ToString("yyyy-MM-dd");
             await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders?from={tomorrow}");
             await Expect(page.GetByTestId("no-orders")).ToBeVisibleAsync();
-            await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders?from={today}&to={today}&status=DRAFT");
+            await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders?from={today}&to={today}&status=PENDING_PUBLISH");
             Assert.Equal(drafts.Order(), await ListedIdsAsync(page));
 
             // A filter that makes no sense is said so, and never answers a 500.
@@ -338,7 +338,7 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
         await InBrowserAsync(async page =>
         {
             await SignInAsync(page, Host.BaseUrl, shop.Secret);
-            await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders?status=DRAFT");
+            await page.GotoAsync($"{Host.BaseUrl}/dashboard/orders?status=PENDING_PUBLISH");
             var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export").ClickAsync());
             Assert.Matches(@"^truust-orders-\d{8}-\d{6}\.csv$", download.SuggestedFilename);
             var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
@@ -353,18 +353,18 @@ public sealed class DashboardTests(BrowserHost host, ITestOutputHelper output) :
             Assert.DoesNotContain(paid, csv);
             // Newest first, like the list: the formula order was created last.
             Assert.StartsWith(formula + ",", lines[1]);
-            Assert.Contains(",DRAFT,\"'=HYPERLINK(\"\"http://evil.example\"\")\",5.00,EUR,500,0,", lines[1]);
+            Assert.Contains(",PENDING_PUBLISH,\"'=HYPERLINK(\"\"http://evil.example\"\")\",5.00,EUR,500,0,", lines[1]);
             Assert.Contains($"{market.BuyerId},Bea Buyer,{market.SellerId},Sam Seller,{shop.PlatformId},", lines[1]);
             // A field with a comma, quotes or a line break is quoted with inner quotes doubled (the line break
             // inside the name is a bare LF, so the record is still one CRLF-terminated line).
             Assert.StartsWith(quoted + ",", lines[2]);
-            Assert.Contains(",DRAFT,\"Bike, \"\"red\"\"\nwith bell\",123.45,EUR,12345,0,", lines[2]);
+            Assert.Contains(",PENDING_PUBLISH,\"Bike, \"\"red\"\"\nwith bell\",123.45,EUR,12345,0,", lines[2]);
             Assert.EndsWith(",\"{\"\"sku\"\":\"\"A,1\"\"}\"", lines[2]);
             Assert.Equal(4, lines.Length);
         });
 
-        // The API agrees on what is DRAFT.
-        var drafts = await shop.GetAsync("/v1/orders?status=DRAFT");
+        // The API agrees on what is PENDING_PUBLISH (created with their buyer: "buyer identified, pending payment").
+        var drafts = await shop.GetAsync("/v1/orders?status=PENDING_PUBLISH");
         Assert.Equal(
             new[] { quoted, formula }.Order(),
             drafts.GetProperty("data").EnumerateArray().Select(o => o.Str("id")).Order()

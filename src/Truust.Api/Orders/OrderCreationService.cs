@@ -75,6 +75,17 @@ public sealed class OrderCreationService(
         db.Orders.Add(order);
         db.OrderSplits.AddRange(splits);
         events.OrderCreated(order);
+        if (buyerId is not null)
+        {
+            // A known buyer: the order is at once PENDING_PUBLISH, "buyer identified, pending payment".
+            orders.Apply(
+                order,
+                OrderTrigger.IdentifyBuyer,
+                OrderActor.System,
+                "buyer given when the order was created"
+            );
+        }
+
         return (order, splits);
     }
 

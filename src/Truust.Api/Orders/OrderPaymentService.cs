@@ -91,8 +91,14 @@ public sealed class OrderPaymentService(
 
                 foreach (var target in targets)
                 {
+                    // An order whose buyer is identified is already PENDING_PUBLISH: paying starts in place there
+                    // (the table's guard allows it once), so only DRAFT and FAILURE change status.
+                    var changes = target.Status != OrderStatus.PendingPublish;
                     target.AttachPayin(payin.Id);
-                    orders.Apply(target, OrderTrigger.Pay, actor);
+                    if (changes)
+                    {
+                        orders.Apply(target, OrderTrigger.Pay, actor);
+                    }
                 }
 
                 await payins.AddAsync(payin, ct);

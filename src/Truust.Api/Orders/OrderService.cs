@@ -100,6 +100,11 @@ public sealed class OrderService(
 
                 var customer = await customers.CreateAsync(caller, buyer, ct);
                 order.IdentifyBuyer(customer.Id);
+                if (order.Status == OrderStatus.Draft)
+                {
+                    // Buyer identified, pending payment (a FAILURE order without a buyer stays where it is).
+                    Apply(order, OrderTrigger.IdentifyBuyer, OrderActor.Buyer);
+                }
                 events.Add(
                     order.PlatformId,
                     "order.buyer_identified",

@@ -49,6 +49,9 @@ public enum OrderTrigger
 
     /// <summary>The cardholder's bank reversed the card payment (a chargeback) while the escrow held it.</summary>
     Chargeback,
+
+    /// <summary>The order's buyer became known (given at creation, or saying who they are on the buyer link).</summary>
+    IdentifyBuyer,
 }
 
 /// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator

@@ -37,6 +37,19 @@ public static class OrderTransitions
     );
 
     /// <summary>
+    /// An order whose buyer is identified waits in PENDING_PUBLISH for its first payment: paying starts it in place,
+    /// once. A second payin while one is under way is refused; after a failed one the order is in FAILURE.
+    /// </summary>
+    public static readonly Guard<OrderFacts> NoPaymentYet = new(
+        "no payment has been started",
+        f => f.Order.PayinId is null,
+        f => new ConflictException(
+            "payment_in_progress",
+            $"Order {f.Order.Id} already has a payment under way (payin {f.Order.PayinId})."
+        )
+    );
+
+    /// <summary>
     /// Once the release worker has handed the payout to the bank (SUBMITTING), the money is on its way: nothing may
     /// block or cancel the order until the bank answers. Checked from every status, before the rows, so the
     /// refusal says so whatever the order's status.
@@ -50,7 +63,12 @@ public static class OrderTransitions
 
     public static readonly IReadOnlyList<OrderTransition> Table =
     [
+        // PENDING_PUBLISH is the seed's "buyer identified, pending payment": an order enters it when its buyer is
+        // known (at creation, or on the buyer link), or when a payin is made for an order with no buyer yet. Not an
+        // API action: the system records a buyer given at creation, the buyer identifies themself on the link.
+        new(Draft, IdentifyBuyer, PendingPublish, EscrowEffect.None, Buyer | OrderActor.System),
         new(Draft, Pay, PendingPublish, EscrowEffect.None, Platform | Buyer),
+        new(PendingPublish, Pay, PendingPublish, EscrowEffect.None, Platform | Buyer, NoPaymentYet),
         new(Draft, OrderTrigger.Cancel, Cancelled, EscrowEffect.None, Parties),
         new(PendingPublish, ConfirmPayin, Published, EscrowEffect.FundEscrow, Gateway),
         new(PendingPublish, FailPayin, Failure, EscrowEffect.None, Gateway | OrderActor.System),

@@ -37,7 +37,7 @@ public sealed class BankwirePayinTests(TruustApiFactory factory) : IClassFixture
         Assert.Equal((OrderStatus.Published, 25_000L), (published.Status, published.Held));
         Assert.Equal([$"PAYIN world:bankwire -> escrow:{order.Id} 25000"], Trail(await flow.LedgerAsync(order.Id)));
         Assert.Equal(
-            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            ["DRAFT->PENDING_PUBLISH:identify_buyer", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
             await flow.StepsAsync(order.Id)
         );
         await LedgerInvariants.AssertAsync(factory);

@@ -32,11 +32,12 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 12345"], Trail(await flow.LedgerAsync(order.Id)));
         Assert.Equal(payin.Id, Assert.Single(await flow.LedgerAsync(order.Id)).Reference);
         Assert.Equal(
-            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            ["DRAFT->PENDING_PUBLISH:identify_buyer", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
             await flow.StepsAsync(order.Id)
         );
         var history = await flow.HistoryAsync(order.Id);
-        Assert.Equal([OrderActor.Platform, OrderActor.Gateway], history.Select(c => c.Actor));
+        // The buyer was given at creation (recorded by the system); paying started in place, the gateway confirmed.
+        Assert.Equal([OrderActor.System, OrderActor.Gateway], history.Select(c => c.Actor));
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -74,7 +75,7 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         Assert.Equal((retry.Id, 5_000L), (transfer.Reference, transfer.Amount));
         Assert.Equal(
             [
-                "DRAFT->PENDING_PUBLISH:pay",
+                "DRAFT->PENDING_PUBLISH:identify_buyer",
                 "PENDING_PUBLISH->FAILURE:fail_payin",
                 "FAILURE->PENDING_PUBLISH:pay",
                 "PENDING_PUBLISH->PUBLISHED:confirm_payin",
@@ -129,7 +130,7 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         Assert.Equal((OrderStatus.Published, 9_900L), (published.Status, published.Held));
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 9900"], Trail(await flow.LedgerAsync(order.Id)));
         Assert.Equal(
-            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            ["DRAFT->PENDING_PUBLISH:identify_buyer", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
             await flow.StepsAsync(order.Id)
         );
         // The challenge is answered once; a second answer cannot change the outcome.
@@ -156,7 +157,7 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         Assert.Equal((OrderStatus.Failure, 0L), (failed.Status, failed.Held));
         Assert.Empty(await flow.LedgerAsync(order.Id));
         Assert.Equal(
-            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->FAILURE:fail_payin"],
+            ["DRAFT->PENDING_PUBLISH:identify_buyer", "PENDING_PUBLISH->FAILURE:fail_payin"],
             await flow.StepsAsync(order.Id)
         );
         await LedgerInvariants.AssertAsync(factory);

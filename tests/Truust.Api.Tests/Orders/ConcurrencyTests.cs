@@ -121,10 +121,14 @@ public sealed class ConcurrencyTests(TruustApiFactory factory) : IClassFixture<T
         var paid = all.Where((_, i) => responses[i].StatusCode == HttpStatusCode.Created).ToList();
         var unpaid = all.Where((_, i) => responses[i].StatusCode != HttpStatusCode.Created).ToList();
         Assert.All(paid, o => Assert.Equal((OrderStatus.Published, price), (o.Status, o.Held)));
-        // The losers are untouched: still DRAFT, no payin, no history.
-        Assert.All(unpaid, o => Assert.Equal((OrderStatus.Draft, 0L, (string?)null), (o.Status, o.Held, o.PayinId)));
+        // The losers are untouched: still PENDING_PUBLISH as created (buyer identified), no payin, and no history but
+        // the identification.
+        Assert.All(
+            unpaid,
+            o => Assert.Equal((OrderStatus.PendingPublish, 0L, (string?)null), (o.Status, o.Held, o.PayinId))
+        );
         var unpaidIds = string.Join(",", unpaid.Select(o => $"'{o.Id}'"));
-        Assert.Equal(0, await factory.CountAsync("order_status_changes", $"order_id IN ({unpaidIds})"));
+        Assert.Equal(unpaid.Count, await factory.CountAsync("order_status_changes", $"order_id IN ({unpaidIds})"));
         Assert.Equal(10, await factory.CountAsync("payins", $"source_wallet_id = '{wallet.Id}'"));
         Assert.Equal(10, await factory.CountAsync("ledger_transfers", $"debit_account = 'wallet:{wallet.Id}'"));
         await LedgerInvariants.AssertAsync(factory);

@@ -17,17 +17,18 @@ public sealed class IllegalActionTests(TruustApiFactory factory) : IClassFixture
     [InlineData("validate")]
     [InlineData("block")]
     [InlineData("unblock")]
-    public async Task An_action_a_draft_order_does_not_allow_is_409_with_its_status_and_allowed_actions(string action)
+    public async Task An_action_an_unpaid_order_does_not_allow_is_409_with_its_status_and_allowed_actions(string action)
     {
         using var flow = await StartAsync(factory);
+        // Created with its buyer: PENDING_PUBLISH, "buyer identified, pending payment" (before: DRAFT).
         var order = await flow.CreateOrderAsync();
 
         var problem = await RefusedAsync(() => flow.PostActionAsync(order.Id, action));
 
-        AssertBody(problem, "DRAFT", ["pay", "cancel"]);
+        AssertBody(problem, "PENDING_PUBLISH", ["pay", "cancel"]);
         Assert.Contains($"'{action}' is not allowed", problem.Detail);
-        Assert.Equal(OrderStatus.Draft, (await flow.GetOrderAsync(order.Id)).Status);
-        Assert.Empty(await flow.HistoryAsync(order.Id));
+        Assert.Equal(OrderStatus.PendingPublish, (await flow.GetOrderAsync(order.Id)).Status);
+        Assert.Equal(["DRAFT->PENDING_PUBLISH:identify_buyer"], await flow.StepsAsync(order.Id));
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class IllegalActionTests(TruustApiFactory factory) : IClassFixture
 
         var problem = await RefusedAsync(() => flow.PostActionAsync(order.Id, "validate", operatorClient));
 
-        AssertBody(problem, "DRAFT", ["cancel"]);
+        AssertBody(problem, "PENDING_PUBLISH", ["cancel"]);
     }
 
     [Fact]

@@ -62,7 +62,8 @@ public sealed class OrderFlow(
             }
         );
         var order = await response.ReadAsync<OrderResponse>(HttpStatusCode.Created);
-        Assert.Equal(OrderStatus.Draft, order.Status);
+        // An order whose buyer is known is "buyer identified, pending payment" from the start.
+        Assert.Equal(withBuyer ? OrderStatus.PendingPublish : OrderStatus.Draft, order.Status);
         return order;
     }
 

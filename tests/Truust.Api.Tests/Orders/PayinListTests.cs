@@ -1,5 +1,6 @@
 using System.Net;
 using Truust.Api.Http;
+using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Payments;
@@ -53,6 +54,13 @@ public sealed class PayinListTests(TruustApiFactory factory) : IClassFixture<Tru
             3,
             (await flow.Client.GetJsonAsync<Page<PayinResponse>>($"/v1/payins?created_lt={future}")).Data.Count
         );
+        // Filters take the wire names responses carry, also those with an underscore.
+        var paying = await flow.CreateOrderAsync();
+        await flow.CreatePayinAsync(paying.Id, "ADDON");
+        var pending = await flow.Client.GetJsonAsync<Page<OrderResponse>>("/v1/orders?status=PENDING_PUBLISH");
+        Assert.Equal(new[] { unrelated.Id, paying.Id }.Order(), pending.Data.Select(o => o.Id).Order());
+        var processing = await flow.Client.GetJsonAsync<Page<PayinResponse>>("/v1/payins?status=REQUIRES_ACTION");
+        Assert.Empty(processing.Data);
     }
 
     [Fact]

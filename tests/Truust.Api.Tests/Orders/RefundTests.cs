@@ -73,7 +73,11 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
             )
         );
         Assert.Equal(
-            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin", "PUBLISHED->REJECTED:reject"],
+            [
+                "DRAFT->PENDING_PUBLISH:identify_buyer",
+                "PENDING_PUBLISH->PUBLISHED:confirm_payin",
+                "PUBLISHED->REJECTED:reject",
+            ],
             await flow.StepsAsync(order.Id)
         );
         await LedgerInvariants.AssertAsync(factory);
@@ -231,7 +235,7 @@ public sealed class RefundTests(TruustApiFactory factory) : IClassFixture<Truust
         );
         Assert.Empty(await flow.LedgerAsync(order.Id));
         Assert.Equal(
-            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->CANCELLED:cancel"],
+            ["DRAFT->PENDING_PUBLISH:identify_buyer", "PENDING_PUBLISH->CANCELLED:cancel"],
             await flow.StepsAsync(order.Id)
         );
         await LedgerInvariants.AssertAsync(factory);

@@ -24,7 +24,7 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
 
     private static readonly string[] StepsToRelease =
     [
-        "DRAFT->PENDING_PUBLISH:pay",
+        "DRAFT->PENDING_PUBLISH:identify_buyer",
         "PENDING_PUBLISH->PUBLISHED:confirm_payin",
         "PUBLISHED->ACCEPTED:accept",
         "ACCEPTED->PENDING_VALIDATE:create_payout",

@@ -27,7 +27,7 @@ public sealed class WalletPayinTests(TruustApiFactory factory) : IClassFixture<T
         Assert.Equal((OrderStatus.Published, 15_000L, payin.Id), (published.Status, published.Held, published.PayinId));
         Assert.Equal([$"PAYIN wallet:{wallet.Id} -> escrow:{order.Id} 15000"], Trail(await flow.LedgerAsync(order.Id)));
         Assert.Equal(
-            ["DRAFT->PENDING_PUBLISH:pay", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
+            ["DRAFT->PENDING_PUBLISH:identify_buyer", "PENDING_PUBLISH->PUBLISHED:confirm_payin"],
             await flow.StepsAsync(order.Id)
         );
         await LedgerInvariants.AssertAsync(factory);
@@ -49,9 +49,10 @@ public sealed class WalletPayinTests(TruustApiFactory factory) : IClassFixture<T
 
         Assert.Contains("14999", problem.Detail);
         var draft = await flow.GetOrderAsync(order.Id);
-        Assert.Equal((OrderStatus.Draft, 0L, (string?)null), (draft.Status, draft.Held, draft.PayinId));
+        // Still "buyer identified, pending payment", as created: only the identification is in the history.
+        Assert.Equal((OrderStatus.PendingPublish, 0L, (string?)null), (draft.Status, draft.Held, draft.PayinId));
         Assert.Equal(14_999, (await flow.GetWalletAsync(wallet.Id)).Balance);
-        Assert.Empty(await flow.HistoryAsync(order.Id));
+        Assert.Equal(["DRAFT->PENDING_PUBLISH:identify_buyer"], await flow.StepsAsync(order.Id));
         Assert.Empty(await flow.LedgerAsync(order.Id));
         Assert.Equal(0, await factory.CountAsync("payins", $"order_id = '{order.Id}'"));
         await LedgerInvariants.AssertAsync(factory);
@@ -91,6 +92,6 @@ public sealed class WalletPayinTests(TruustApiFactory factory) : IClassFixture<T
                 "wallet_not_buyers"
             )
         );
-        Assert.Equal(OrderStatus.Draft, (await flow.GetOrderAsync(order.Id)).Status);
+        Assert.Equal(OrderStatus.PendingPublish, (await flow.GetOrderAsync(order.Id)).Status);
     }
 }

@@ -254,7 +254,21 @@ public sealed partial class HostileInputTests(HostileInputApiFactory factory, IT
     public async Task The_operator_paying_an_order_for_a_platform_is_recorded_in_the_history_as_the_operator()
     {
         var platform = await factory.CreateTestPlatformAsync();
-        var order = await platform.Client.CreateOrderAsync(await platform.Client.CreatePartiesAsync(), 1_000);
+        // Without a buyer, so that paying changes the status (an order whose buyer is known is PENDING_PUBLISH from
+        // its creation, and its first payment starts in place, with no history row).
+        var seller = await platform.Client.CreateCustomerAsync("Sam Seller");
+        var order = await (
+            await platform.Client.PostJsonAsync(
+                "/v1/orders",
+                new
+                {
+                    name = "Vintage bicycle",
+                    amount = 1_000,
+                    currency = "EUR",
+                    seller_id = seller.Id,
+                }
+            )
+        ).ReadAsync<Truust.Api.Orders.OrderResponse>(HttpStatusCode.Created);
         using var operatorClient = factory.OperatorClient();
         operatorClient.DefaultRequestHeaders.Add("Truust-Platform", platform.Id);
 

@@ -59,7 +59,7 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(10_050, group.Amount);
         Assert.All(
             group.Orders,
-            o => Assert.Equal((OrderStatus.Draft, group.Id, buyer.Id), (o.Status, o.OrderGroupId, o.BuyerId))
+            o => Assert.Equal((OrderStatus.PendingPublish, group.Id, buyer.Id), (o.Status, o.OrderGroupId, o.BuyerId))
         );
         var bike = group.Orders.Single(o => o.Amount == 3_000);
         var books = group.Orders.Single(o => o.Amount == 4_500);

@@ -46,6 +46,20 @@ public sealed class Marketplace(PlatformApi api, string buyerId, string sellerId
             )
         ).Str("id");
 
+    /// <summary>An order created without its buyer: DRAFT until the buyer is known or a payin is made.</summary>
+    public async Task<string> BuyerlessDraftAsync(string name, long amount) =>
+        (
+            await Api.CreateOrderAsync(
+                new
+                {
+                    name,
+                    amount,
+                    currency = "EUR",
+                    seller_id = SellerId,
+                }
+            )
+        ).Str("id");
+
     public async Task<string> PublishedAsync(string name, long amount)
     {
         var id = await DraftAsync(name, amount);

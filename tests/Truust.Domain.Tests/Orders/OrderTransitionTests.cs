@@ -27,7 +27,11 @@ public sealed class OrderTransitionTests
     /// </summary>
     private static readonly (OrderStatus From, OrderTrigger Trigger, OrderStatus To, OrderActor Actors)[] Expected =
     [
+        // PENDING_PUBLISH is "buyer identified, pending payment" (the seed's definition).
+        (Draft, IdentifyBuyer, PendingPublish, OrderActor.Buyer | OrderActor.System),
         (Draft, Pay, PendingPublish, OrderActor.Platform | OrderActor.Buyer),
+        // In place: the identified buyer's first payment starts, once (guard: no payin yet).
+        (PendingPublish, Pay, PendingPublish, OrderActor.Platform | OrderActor.Buyer),
         (Draft, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
         (PendingPublish, ConfirmPayin, Published, OrderActor.Gateway),
         (PendingPublish, FailPayin, Failure, OrderActor.Gateway | OrderActor.System),
@@ -76,12 +80,12 @@ public sealed class OrderTransitionTests
     public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
 
     [Fact]
-    public void The_walk_covers_all_eleven_statuses_fourteen_triggers_and_six_actors()
+    public void The_walk_covers_all_eleven_statuses_fifteen_triggers_and_six_actors()
     {
         Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
-        Assert.Equal(14, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(15, Enum.GetValues<OrderTrigger>().Length);
         Assert.Equal(6, Actors.Length);
-        Assert.Equal(11 * 14 * 6, EveryCombination().Count);
+        Assert.Equal(11 * 15 * 6, EveryCombination().Count);
     }
 
     [Fact]
@@ -105,7 +109,18 @@ public sealed class OrderTransitionTests
         var before = (order.UpdatedAt, order.ReleasedAt, order.BlockedReason);
         var legal = Expected.SingleOrDefault(t => t.From == status && t.Trigger == trigger && (t.Actors & actor) != 0);
 
-        if (legal != default && legal.From == legal.To)
+        if (legal != default && legal.From == legal.To && trigger == Pay)
+        {
+            // The first payment of an identified buyer: allowed while no payin was made, with no status to apply.
+            order.EnsureCan(trigger, actor);
+            Assert.Throws<InvalidOperationException>(() => order.Apply(trigger, actor, Later, "because"));
+            order.AttachPayin("pay_under_way");
+            var twice = Assert.Throws<ConflictException>(() => order.EnsureCan(trigger, actor));
+            Assert.Equal("payment_in_progress", twice.Code);
+            Assert.Equal(status, order.Status);
+            Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
+        }
+        else if (legal != default && legal.From == legal.To)
         {
             // An action in place: its guard wants money held, which this freshly walked order does not hold.
             var empty = Assert.Throws<BusinessRuleException>(() => order.EnsureCan(trigger, actor));

@@ -27,8 +27,8 @@ public static class DashboardFormat
     public static string Meaning(OrderStatus status) =>
         status switch
         {
-            OrderStatus.Draft => "Created; nothing paid yet.",
-            OrderStatus.PendingPublish => "Payment under way (card or bank wire).",
+            OrderStatus.Draft => "Created; the buyer is not known yet.",
+            OrderStatus.PendingPublish => "Buyer identified; payment pending or under way.",
             OrderStatus.Failure => "Payment failed; the buyer may try again.",
             OrderStatus.Published => "Paid; the money is held in escrow.",
             OrderStatus.Cancelled => "Cancelled; anything held went back to the buyer.",

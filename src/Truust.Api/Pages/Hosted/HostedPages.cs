@@ -70,8 +70,8 @@ public static class HostedPages
     public static string Describe(OrderStatus status) =>
         status switch
         {
-            OrderStatus.Draft => "Awaiting payment",
-            OrderStatus.PendingPublish => "Payment in progress",
+            OrderStatus.Draft => "Awaiting the buyer",
+            OrderStatus.PendingPublish => "Awaiting payment",
             OrderStatus.Failure => "Payment not completed",
             OrderStatus.Published => "Paid, held in escrow",
             OrderStatus.Cancelled => "Cancelled",

@@ -37,6 +37,18 @@ public static class ServiceSetup
         services.Configure<TruustOptions>(configuration.GetSection("Truust"));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseConnection>();
+        services.AddSingleton<ReadCacheGeneration>();
+        services.AddHostedService<ReadCacheListener>();
+        // API keys and webhook endpoints are served from memory this long at most (forgotten at once when changed).
+        var readCacheLifetime = TimeSpan.FromSeconds(configuration.GetValue("Truust:ReadCacheSeconds", 5.0));
+        services.AddSingleton(sp => new ReadCache<CachedApiKey?>(
+            sp.GetRequiredService<ReadCacheGeneration>(),
+            readCacheLifetime
+        ));
+        services.AddSingleton(sp => new ReadCache<List<Truust.Domain.Webhooks.WebhookEndpoint>>(
+            sp.GetRequiredService<ReadCacheGeneration>(),
+            readCacheLifetime
+        ));
         services.AddScoped<RequestIdempotency>();
         services.AddScoped<UnitOfWork>();
         services.AddDbContext<TruustDbContext>(

@@ -7,6 +7,20 @@ public sealed class WorkerOptions
 
     public int PollMilliseconds { get; set; } = 2000;
 
+    /// <summary>
+    /// The longest pause between two rounds that found nothing (the pause doubles from <see cref="PollMilliseconds"/>
+    /// after each empty round); unset, five times <see cref="PollMilliseconds"/>.
+    /// </summary>
+    public int? IdlePollMilliseconds { get; set; }
+
+    /// <summary>The pause after <paramref name="idleRounds"/> rounds in a row that found nothing.</summary>
+    public TimeSpan PauseAfter(int idleRounds)
+    {
+        var longest = Math.Max(PollMilliseconds, IdlePollMilliseconds ?? PollMilliseconds * 5L);
+        var pause = PollMilliseconds * Math.Pow(2, Math.Clamp(idleRounds - 1, 0, 20));
+        return TimeSpan.FromMilliseconds(Math.Min(pause, longest));
+    }
+
     /// <summary>How long a claimed item stays leased to one instance before another may try it.</summary>
     public int LeaseSeconds { get; set; } = 60;
 

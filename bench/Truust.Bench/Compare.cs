@@ -90,7 +90,7 @@ internal sealed record PointResult(
 
 internal sealed class CompareRun(CompareOptions options)
 {
-    private const int Wallets = 200;
+    private int Wallets => o.Short ? 100 : 200;
 
     private readonly CompareOptions o = options;
 
@@ -134,8 +134,8 @@ internal sealed class CompareRun(CompareOptions options)
         await SetupAsync();
         Console.WriteLine("== warm-up (JIT, pools): not measured");
         await ApiClosedAsync("warm-up", 8, TimeSpan.FromSeconds(o.Short ? 4 : 8), TransferAsync(false, hot: false));
-        await ApiClosedAsync("warm-up", 4, TimeSpan.FromSeconds(2), ReadAsync);
-        await ApiClosedAsync("warm-up", 4, TimeSpan.FromSeconds(2), LifecycleAsync);
+        await ApiClosedAsync("warm-up", 4, TimeSpan.FromSeconds(o.Short ? 1 : 2), ReadAsync);
+        await ApiClosedAsync("warm-up", 4, TimeSpan.FromSeconds(o.Short ? 1 : 2), LifecycleAsync);
         _results.Clear();
 
         var idle = await IdleCommitsAsync();
@@ -189,7 +189,7 @@ internal sealed class CompareRun(CompareOptions options)
 
         await Parallel.ForEachAsync(
             customers,
-            new ParallelOptions { MaxDegreeOfParallelism = 8 },
+            new ParallelOptions { MaxDegreeOfParallelism = 16 },
             async (customer, _) =>
             {
                 var wallet = await IdOf(PostAsync("/v1/wallets", new { customer_id = customer, currency = "EUR" }));

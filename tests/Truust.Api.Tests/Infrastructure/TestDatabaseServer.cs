@@ -196,7 +196,7 @@ public sealed class TestDatabaseServer
                     "-c",
                     "full_page_writes=off",
                     "-c",
-                    "max_connections=300"
+                    "max_connections=600"
                 )
                 .Build();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));

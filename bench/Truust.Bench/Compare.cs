@@ -678,7 +678,8 @@ internal sealed class CompareRun(CompareOptions options)
             var line =
                 $"{count} transfers one after another, {(withKey ? "with" : "without")} an Idempotency-Key "
                 + $"({string.Join(" ", statuses.Select(p => $"{p.Key}×{p.Value}"))}): "
-                + $"**{(commits1 - commits0 - 3 - workers) / (double)count:F2} commits per transfer** (pg_stat_database "
+                + $"**{(commits1 - commits0 - 3 - workers) / (double)count:F2} commits per transfer** "
+                + "(pg_stat_database "
                 + $"xact_commit, settled; this tool's own readings and {workers:F0} idle worker commits subtracted), "
                 + $"{(xid1 - xid0 - 1) / (double)count:F2} write transactions (txids) per transfer, "
                 + $"{statements / count:F2} statements per transfer (pg_stat_statements, incl. BEGIN/COMMIT and the "
@@ -1001,9 +1002,11 @@ internal sealed class CompareRun(CompareOptions options)
                 + $"{(r.LatenciesMs.Count > 0 ? r.LatenciesMs[^1] : double.NaN):F1} | "
                 + $"{string.Join(" ", r.Statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}×{p.Value}"))} | {ratio} | "
                 + $"{r.WriteTxPerRequest:F2} | {r.StatementsPerRequest:F1} | {Dash(r.ApiCpuMsPerRequest)} | "
-                + $"{r.PgCpuMsPerRequest:F2} | {Dash(r.ApiCpuCores, "F2")} | {(r.Side == "API" ? r.ApiPeakRssMb.ToString("F0", CultureInfo.InvariantCulture) : "")} | "
+                + $"{r.PgCpuMsPerRequest:F2} | {Dash(r.ApiCpuCores, "F2")} | {(r.Side == "API" ? Rss(r) : "")} | "
                 + $"{r.Load} | {r.Note} |"
         );
+
+    private static string Rss(PointResult r) => r.ApiPeakRssMb.ToString("F0", CultureInfo.InvariantCulture);
 
     private static string Dash(double value, string format = "F2") =>
         double.IsNaN(value) || value == 0 ? "" : value.ToString(format, CultureInfo.InvariantCulture);

@@ -22,7 +22,9 @@ public sealed class SlowPollLongCacheApiFactory : TruustApiFactory
     }
 }
 
-/// <summary>What the speed work changed on the hot path keeps every guarantee (bench/README.md measures the speed).</summary>
+/// <summary>
+/// What the speed work changed on the hot path keeps every guarantee (bench/README.md measures the speed).
+/// </summary>
 public sealed class HotPathCorrectnessTests(SlowPollLongCacheApiFactory factory)
     : IClassFixture<SlowPollLongCacheApiFactory>
 {

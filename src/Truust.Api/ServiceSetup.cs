@@ -7,6 +7,7 @@ using Microsoft.OpenApi;
 using Serilog;
 using Truust.Api.Campaigns;
 using Truust.Api.Customers;
+using Truust.Api.Disputes;
 using Truust.Api.Gateways;
 using Truust.Api.Gateways.Simulated;
 using Truust.Api.Http;
@@ -133,6 +134,7 @@ public static class ServiceSetup
         services.AddCampaignJobs();
         services.AddWebhookJobs(configuration);
         services.AddJob<IdempotencyPurgeJob>();
+        services.AddDisputes();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
 using Truust.Domain;
@@ -207,6 +208,49 @@ public sealed class OrderService(
         return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
     }
 
+    /// <summary>
+    /// The seller's delivery: the buyer's inspection window starts now and ends after the order's
+    /// <c>inspection_hours</c>; with <c>auto_validate</c>, its end validates the order (<see cref="InspectionJob"/>).
+    /// </summary>
+    public async Task<OrderResponse> DeliverAsync(
+        Caller caller,
+        string id,
+        OrderActor actor,
+        TrackingRequest? tracking,
+        CancellationToken ct
+    )
+    {
+        var order = await unitOfWork.RunAsync(
+            async () =>
+            {
+                var order = await LockAsync(caller, id, ct);
+                order.Deliver(actor, tracking?.Carrier, tracking?.Number, tracking?.Url, clock.GetUtcNow());
+                events.Add(
+                    order.PlatformId,
+                    "order.delivered",
+                    order.Id,
+                    new
+                    {
+                        id = order.Id,
+                        @object = "order",
+                        status = WireName.Of(order.Status),
+                        delivered_at = order.DeliveredAt,
+                        inspection_ends_at = order.InspectionEndsAt,
+                        tracking = new
+                        {
+                            carrier = order.TrackingCarrier,
+                            number = order.TrackingNumber,
+                            url = order.TrackingUrl,
+                        },
+                    }
+                );
+                return order;
+            },
+            ct
+        );
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
     /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no
     /// deadlock).</summary>
     public async Task<List<Order>> LockGroupAsync(Caller caller, string groupId, CancellationToken ct)
@@ -297,7 +341,14 @@ public sealed class OrderService(
             order.Metadata,
             order.CreatedAt,
             order.UpdatedAt,
-            order.ReleasedAt
+            order.ReleasedAt,
+            ReleasePolicyResponse.From(order.Policy),
+            order.DeliveredAt,
+            order.InspectionEndsAt,
+            order.DeliveredAt is null || (order.TrackingCarrier ?? order.TrackingNumber ?? order.TrackingUrl) is null
+                ? null
+                : new TrackingResponse(order.TrackingCarrier, order.TrackingNumber, order.TrackingUrl),
+            order.OpenDisputeId
         );
     }
 }

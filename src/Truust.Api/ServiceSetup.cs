@@ -22,6 +22,7 @@ using Truust.Api.Persistence.Records;
 using Truust.Api.Platforms;
 using Truust.Api.Reconciliation;
 using Truust.Api.Refunds;
+using Truust.Api.Sandbox;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
@@ -93,6 +94,8 @@ public static class ServiceSetup
         services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();
 
         services.AddScoped<PlatformService>();
+        services.AddScoped<PlatformClock>();
+        services.AddScoped<SandboxClockService>();
         services.AddScoped<CustomerService>();
         services.AddScoped<WalletService>();
         services.AddScoped<LedgerService>();

@@ -8,7 +8,8 @@ namespace Truust.Api.Disputes;
 
 /// <summary>
 /// Settles disputes whose awaited party let its deadline pass: the release policy's silence rule decides the refund
-/// (<see cref="Dispute.OnSilence"/>), actor <c>system</c>.
+/// (<see cref="Dispute.OnSilence"/>), actor <c>system</c>. Each dispute is due by its platform's clock (a sandbox
+/// advance fires it).
 /// </summary>
 public sealed class DisputeDeadlineJob(
     TruustDbContext db,
@@ -25,10 +26,13 @@ public sealed class DisputeDeadlineJob(
             "d",
             $"""
             d.status IN ({WireName.Of(DisputeStatus.AwaitingSeller)}, {WireName.Of(DisputeStatus.AwaitingBuyer)})
-            AND d.deadline_at <= {now}
+            AND d.deadline_at <= {now} + clock_platform.clock_offset_seconds * interval '1 second'
             """,
             "d.deadline_at"
-        );
+        )
+        {
+            Joins = PlatformClockSql.Join("d.platform_id"),
+        };
 
     protected override Task HandleAsync(string id, CancellationToken ct) => disputes.ExpireAsync(id, ct);
 }

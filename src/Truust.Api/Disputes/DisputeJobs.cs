@@ -7,5 +7,8 @@ public static class DisputeJobs
 {
     /// <summary>The service, the inspection job (validates at a window's end) and the dispute deadline job.</summary>
     public static IServiceCollection AddDisputes(this IServiceCollection services) =>
-        services.AddScoped<DisputeService>().AddJob<InspectionJob>().AddJob<DisputeDeadlineJob>();
+        services
+            .AddScoped<DisputeService>()
+            .AddJob<InspectionJob>(signals => signals.Inspections)
+            .AddJob<DisputeDeadlineJob>(signals => signals.DisputeDeadlines);
 }

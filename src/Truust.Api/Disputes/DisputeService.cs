@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Refunds;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
@@ -27,11 +28,12 @@ public sealed class DisputeService(
     RefundService refunds,
     EventOutbox events,
     WorkerSignals signals,
-    TimeProvider clock
+    PlatformClock clock,
+    TimeProvider realClock
 )
 {
-    /// <summary>The one "now" of dispute and inspection deadlines.</summary>
-    private DateTimeOffset Now(string platformId) => clock.GetUtcNow();
+    /// <summary>The one "now" of dispute deadlines: the platform's clock (real time plus its sandbox offset).</summary>
+    private DateTimeOffset Now(string platformId) => clock.Now(platformId);
 
     public async Task<DisputeResponse> OpenAsync(
         Caller caller,
@@ -59,6 +61,8 @@ public sealed class DisputeService(
                     now
                 );
                 db.Disputes.Add(dispute);
+                // Claimable by the deadline job from now on (the lease is on Truust's own clock).
+                db.Entry(dispute).Property<DateTimeOffset>(Claims.LeaseProperty).CurrentValue = realClock.GetUtcNow();
                 Publish(dispute, "dispute.opened");
                 return dispute;
             },

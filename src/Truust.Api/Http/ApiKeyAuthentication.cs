@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text.Encodings.Web;
 using System.Text;
+using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -76,7 +76,12 @@ public sealed class ApiKeyAuthenticationHandler(
         var key = await db
             .ApiKeys.AsNoTracking()
             .Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.PlatformId })
+            .Select(k => new
+            {
+                k.Id,
+                k.PlatformId,
+                k.Prefix,
+            })
             .FirstOrDefaultAsync();
         if (key is null)
         {
@@ -88,6 +93,10 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(Caller.PlatformClaim, key.PlatformId),
             new Claim(ClaimTypes.Name, key.Id),
             new Claim(Caller.KeyIdClaim, key.Id),
+            new Claim(
+                Caller.LiveClaim,
+                key.Prefix.StartsWith(ApiKey.LivePrefix, StringComparison.Ordinal) ? "true" : "false"
+            ),
         ]);
     }
 

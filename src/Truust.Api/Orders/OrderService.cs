@@ -32,7 +32,8 @@ public sealed class OrderService(
     EventOutbox events,
     WorkerSignals signals,
     IOptions<TruustOptions> options,
-    TimeProvider clock
+    TimeProvider clock,
+    PlatformClock platformClock
 )
 {
     public async Task<OrderResponse> GetAsync(Caller caller, string id, CancellationToken ct)
@@ -224,7 +225,15 @@ public sealed class OrderService(
             async () =>
             {
                 var order = await LockAsync(caller, id, ct);
-                order.Deliver(actor, tracking?.Carrier, tracking?.Number, tracking?.Url, clock.GetUtcNow());
+                order.Deliver(
+                    actor,
+                    tracking?.Carrier,
+                    tracking?.Number,
+                    tracking?.Url,
+                    await platformClock.NowAsync(order.PlatformId, ct)
+                );
+                // Claimable by the inspection job from now on (the lease is on Truust's own clock).
+                db.Entry(order).Property<DateTimeOffset>(Claims.LeaseProperty).CurrentValue = clock.GetUtcNow();
                 events.Add(
                     order.PlatformId,
                     "order.delivered",
@@ -296,7 +305,7 @@ public sealed class OrderService(
     )
     {
         var from = order.Status;
-        var change = order.Apply(trigger, actor, clock.GetUtcNow(), reason, payoutStatus);
+        var change = order.Apply(trigger, actor, platformClock.Now(order.PlatformId), reason, payoutStatus);
         db.OrderStatusChanges.Add(change);
         events.OrderStatusChanged(order, from);
         return OrderTransitions.Find(from, trigger)!;

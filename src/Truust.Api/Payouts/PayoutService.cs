@@ -6,6 +6,7 @@ using Truust.Api.Ledger;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Domain;
@@ -30,7 +31,8 @@ public sealed class PayoutService(
     EventOutbox events,
     IBankGateway bank,
     BankSubmission submission,
-    TimeProvider clock
+    TimeProvider clock,
+    PlatformClock platformClock
 )
 {
     public async Task<PayoutResponse> CreateForOrderAsync(
@@ -176,7 +178,11 @@ public sealed class PayoutService(
             return;
         }
 
-        var transfer = await bank.GetTransferAsync(payout.BankReference, ct);
+        var transfer = await bank.GetTransferAsync(
+            payout.BankReference,
+            await platformClock.NowAsync(payout.PlatformId, ct),
+            ct
+        );
         if (transfer.Status is not (BankTransferStatus.Settled or BankTransferStatus.Returned))
         {
             return;

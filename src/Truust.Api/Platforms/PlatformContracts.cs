@@ -107,11 +107,20 @@ public sealed record ReleasePolicyResponse(
 public sealed class CreateApiKeyRequest
 {
     public string? Label { get; set; }
+
+    /// <summary><c>test</c> (default, <c>sk_test_...</c>) or <c>live</c> (<c>sk_live_...</c>, refused by the
+    /// sandbox helpers).</summary>
+    /// <example>test</example>
+    public string? Mode { get; set; }
 }
 
 public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKeyRequest>
 {
-    public CreateApiKeyRequestValidator() => RuleFor(r => r.Label).MaximumLength(100);
+    public CreateApiKeyRequestValidator()
+    {
+        RuleFor(r => r.Label).MaximumLength(100);
+        RuleFor(r => r.Mode).Must(m => m is null or "test" or "live").WithMessage("mode is 'test' or 'live'.");
+    }
 }
 
 public sealed record PlatformResponse(
@@ -135,6 +144,7 @@ public sealed record ApiKeyResponse(
     string Id,
     string PlatformId,
     string Prefix,
+    string Mode,
     string? Label,
     string? Secret,
     DateTimeOffset CreatedAt,
@@ -145,7 +155,7 @@ public sealed record ApiKeyResponse(
     public string Object => "api_key";
 
     public static ApiKeyResponse From(ApiKey k, string? secret = null) =>
-        new(k.Id, k.PlatformId, k.Prefix, k.Label, secret, k.CreatedAt, k.RevokedAt);
+        new(k.Id, k.PlatformId, k.Prefix, k.IsLive ? "live" : "test", k.Label, secret, k.CreatedAt, k.RevokedAt);
 }
 
 public sealed record CreatedPlatformResponse(PlatformResponse Platform, ApiKeyResponse ApiKey);

@@ -39,10 +39,10 @@ public sealed class PlatformService(TruustDbContext db, UnitOfWork unitOfWork, T
         return PlatformResponse.From(platform);
     }
 
-    public async Task<ApiKeyResponse> CreateKeyAsync(string platformId, string? label, CancellationToken ct)
+    public async Task<ApiKeyResponse> CreateKeyAsync(string platformId, string? label, bool live, CancellationToken ct)
     {
         await GetAsync(platformId, ct);
-        var (key, secret) = ApiKey.Create(platformId, label, clock.GetUtcNow());
+        var (key, secret) = ApiKey.Create(platformId, label, clock.GetUtcNow(), live);
         db.ApiKeys.Add(key);
         await unitOfWork.SaveAsync(ct);
         return ApiKeyResponse.From(key, secret);

@@ -26,11 +26,11 @@ public sealed class DisputeTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(order.DeliveredAt!.Value.AddHours(72), order.InspectionEndsAt);
         Assert.Equal(new TrackingResponse("DHL", "JD0146", null), order.Tracking);
 
-        factory.Clock.Advance(TimeSpan.FromHours(71));
+        await AdvanceClockAsync(flow, hours: 71);
         await flow.RunJobAsync<InspectionJob>();
         Assert.Equal(OrderStatus.PendingValidate, (await flow.GetOrderAsync(order.Id)).Status);
 
-        factory.Clock.Advance(TimeSpan.FromHours(1));
+        await AdvanceClockAsync(flow, hours: 1);
         await flow.RunJobAsync<InspectionJob>();
         await flow.WaitForStatusAsync(order.Id, OrderStatus.Released);
         var validation = (await flow.HistoryAsync(order.Id)).Single(c => c.Action == "validate");
@@ -94,14 +94,17 @@ public sealed class DisputeTests(TruustApiFactory factory) : IClassFixture<Truus
     public async Task A_seller_silent_past_the_deadline_loses_and_the_buyer_is_refunded_in_full()
     {
         using var flow = await OrderFlow.StartAsync(factory);
+        using var other = await OrderFlow.StartAsync(factory);
         var (order, wallet) = await DeliveredAsync(flow, autoValidate: false, sellerHours: 48);
+        var (otherOrder, _) = await DeliveredAsync(other, autoValidate: false, sellerHours: 48);
         var dispute = await OpenAsync(flow, order.Id);
+        var otherDispute = await OpenAsync(other, otherOrder.Id);
 
-        factory.Clock.Advance(TimeSpan.FromHours(47));
+        await AdvanceClockAsync(flow, hours: 47);
         await flow.RunJobAsync<DisputeDeadlineJob>();
         Assert.Equal(DisputeStatus.AwaitingSeller, (await GetDisputeAsync(flow, dispute.Id)).Status);
 
-        factory.Clock.Advance(TimeSpan.FromHours(1));
+        await AdvanceClockAsync(flow, hours: 1);
         await flow.RunJobAsync<DisputeDeadlineJob>();
         var cancelled = await flow.WaitForStatusAsync(order.Id, OrderStatus.Cancelled);
         Assert.Equal((Amount, 0L), (cancelled.Refunded, cancelled.Held));
@@ -113,6 +116,9 @@ public sealed class DisputeTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(OrderActor.System, (await flow.HistoryAsync(order.Id)).Last().Actor);
         Assert.Equal(0, (await flow.GetWalletAsync(wallet)).Balance);
         Assert.Equal(RefundStatus.Succeeded, Assert.Single(await flow.RefundsAsync(order.Id)).Status);
+        // The other platform's clock did not move: its dispute still waits for its seller.
+        Assert.Equal(DisputeStatus.AwaitingSeller, (await GetDisputeAsync(other, otherDispute.Id)).Status);
+        Assert.Equal(OrderStatus.PendingValidate, (await other.GetOrderAsync(otherOrder.Id)).Status);
         await LedgerInvariants.AssertAsync(factory);
     }
 
@@ -311,6 +317,10 @@ public sealed class DisputeTests(TruustApiFactory factory) : IClassFixture<Truus
                 }
             )
         ).ReadAsync<DisputeResponse>(HttpStatusCode.Created);
+
+    /// <summary>Advances the platform's sandbox clock (its deadline workers wake).</summary>
+    private static async Task AdvanceClockAsync(OrderFlow flow, int hours) =>
+        await (await flow.Client.PostJsonAsync("/v1/sandbox/clock/advance", new { hours })).ReadJsonAsync();
 
     private static Task<DisputeResponse> GetDisputeAsync(OrderFlow flow, string id) =>
         flow.Client.GetJsonAsync<DisputeResponse>($"/v1/disputes/{id}");

@@ -1590,6 +1590,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("buyer_response_hours");
 
+                    b.Property<long>("ClockOffsetSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clock_offset_seconds");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1627,6 +1631,8 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.ToTable("platforms", null, t =>
                         {
+                            t.HasCheckConstraint("ck_platforms_clock_offset_non_negative", "clock_offset_seconds >= 0");
+
                             t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0");
                         });
                 });

@@ -6,7 +6,8 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Truust.Browser.Tests;
 
-/// <summary>The dashboard's dispute queue (nearest deadline first), a dispute's evidence and its resolve form.</summary>
+/// <summary>The dashboard's dispute queue (nearest deadline first), a dispute's evidence, its resolve
+/// form.</summary>
 public sealed class DashboardDisputeTests(BrowserHost host, ITestOutputHelper output) : DashboardTest(host, output)
 {
     [Fact]

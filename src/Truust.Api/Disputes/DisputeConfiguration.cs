@@ -35,7 +35,8 @@ public sealed class DisputeConfiguration : IEntityTypeConfiguration<Dispute>
         b.HasIndex(d => new { d.PlatformId, d.OrderId });
         b.HasIndex(d => d.DeadlineAt)
             .HasFilter(
-                $"status IN ('{WireName.Of(DisputeStatus.AwaitingSeller)}', '{WireName.Of(DisputeStatus.AwaitingBuyer)}')"
+                $"status IN ('{WireName.Of(DisputeStatus.AwaitingSeller)}', "
+                    + $"'{WireName.Of(DisputeStatus.AwaitingBuyer)}')"
             )
             .HasDatabaseName("ix_disputes_open_deadline");
         b.HasOne<Platform>().WithMany().HasForeignKey(d => d.PlatformId);

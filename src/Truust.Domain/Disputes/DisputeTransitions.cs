@@ -106,8 +106,13 @@ public static class DisputeTransitions
         new(AwaitingBuyer, Expire, Expired, DisputeEffect.RefundBySilence, DisputeActor.System),
     ];
 
-    public static readonly TransitionTable<DisputeStatus, DisputeTrigger, DisputeActor, DisputeEffect, Dispute> Lifecycle =
-        new("Dispute", Table, d => d.Id, d => d.Status) { RefusalListsAllowedActions = true };
+    public static readonly TransitionTable<
+        DisputeStatus,
+        DisputeTrigger,
+        DisputeActor,
+        DisputeEffect,
+        Dispute
+    > Lifecycle = new("Dispute", Table, d => d.Id, d => d.Status) { RefusalListsAllowedActions = true };
 
     /// <summary>Disputes still waiting for an answer: they hold the order's money.</summary>
     public static bool IsOpen(DisputeStatus status) => status is Opened or AwaitingSeller or AwaitingBuyer;

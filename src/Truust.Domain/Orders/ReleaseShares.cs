@@ -1,6 +1,7 @@
 namespace Truust.Domain.Orders;
 
-/// <summary>What the release pays out of an order's escrow: the platform's fee, each split, the seller's rest.</summary>
+/// <summary>What the release pays out of an order's escrow: the platform's fee, each split, the seller's
+/// rest.</summary>
 /// <param name="FeeMinor">To the platform's fee wallet.</param>
 /// <param name="SplitsMinor">To each split's wallet, in the order's split order.</param>
 /// <param name="SellerMinor">To the seller's payout.</param>

@@ -123,7 +123,7 @@ public sealed class DisputeTests(TruustApiFactory factory) : IClassFixture<Truus
     }
 
     [Fact]
-    public async Task An_open_dispute_refuses_validate_and_cancel_with_the_allowed_actions_and_bad_input_changes_nothing()
+    public async Task An_open_dispute_refuses_validate_and_cancel_with_allowed_actions_and_bad_input_changes_nothing()
     {
         using var flow = await OrderFlow.StartAsync(factory);
         using var other = await OrderFlow.StartAsync(factory);

@@ -7,6 +7,7 @@ using Microsoft.OpenApi;
 using Serilog;
 using Truust.Api.Campaigns;
 using Truust.Api.Customers;
+using Truust.Api.Disputes;
 using Truust.Api.Gateways;
 using Truust.Api.Gateways.Simulated;
 using Truust.Api.Http;
@@ -21,6 +22,7 @@ using Truust.Api.Persistence.Records;
 using Truust.Api.Platforms;
 using Truust.Api.Reconciliation;
 using Truust.Api.Refunds;
+using Truust.Api.Sandbox;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
@@ -107,6 +109,8 @@ public static class ServiceSetup
         services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();
 
         services.AddScoped<PlatformService>();
+        services.AddScoped<PlatformClock>();
+        services.AddScoped<SandboxClockService>();
         services.AddScoped<CustomerService>();
         services.AddScoped<WalletService>();
         services.AddScoped<LedgerService>();
@@ -148,6 +152,7 @@ public static class ServiceSetup
         services.AddCampaignJobs();
         services.AddWebhookJobs(configuration);
         services.AddJob<IdempotencyPurgeJob>();
+        services.AddDisputes();
         return services;
     }
 

@@ -22,10 +22,13 @@ public sealed class CampaignDeadlineJob(
             "c",
             $"""
             c.status IN ({WireName.Of(CampaignStatus.Open)}, {WireName.Of(CampaignStatus.Funded)})
-            AND c.deadline <= {now}
+            AND c.deadline <= {now} + clock_platform.clock_offset_seconds * interval '1 second'
             """,
             "c.deadline"
-        );
+        )
+        {
+            Joins = PlatformClockSql.Join("c.platform_id"),
+        };
 
     protected override Task HandleAsync(string id, CancellationToken ct) => campaigns.SettleDeadlineAsync(id, ct);
 }

@@ -6,5 +6,5 @@ public static class CampaignJobs
 {
     /// <summary>The worker that settles campaigns at their deadline.</summary>
     public static IServiceCollection AddCampaignJobs(this IServiceCollection services) =>
-        services.AddJob<CampaignDeadlineJob>();
+        services.AddJob<CampaignDeadlineJob>(signals => signals.CampaignDeadlines);
 }

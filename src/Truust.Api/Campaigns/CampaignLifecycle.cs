@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
 using Truust.Domain;
 using Truust.Domain.Campaigns;
@@ -12,7 +13,7 @@ namespace Truust.Api.Campaigns;
 /// campaign's transition table and, in the same unit of work, appends the status history row and the
 /// <c>campaign.status_changed</c> event. Nothing else changes a campaign's status, so no change goes unrecorded.
 /// </summary>
-public sealed class CampaignLifecycle(TruustDbContext db, EventOutbox events, TimeProvider clock)
+public sealed class CampaignLifecycle(TruustDbContext db, EventOutbox events, PlatformClock clock)
 {
     /// <summary>The actor a request acts as: the operator key, or the platform (for its owner or borrower).</summary>
     public static CampaignActor ActorOf(Caller caller) =>
@@ -27,7 +28,7 @@ public sealed class CampaignLifecycle(TruustDbContext db, EventOutbox events, Ti
         string? reason = null
     )
     {
-        var change = campaign.Apply(trigger, actor, clock.GetUtcNow(), reason);
+        var change = campaign.Apply(trigger, actor, clock.Now(campaign.PlatformId), reason);
         db.CampaignStatusChanges.Add(change);
         events.Add(
             campaign.PlatformId,

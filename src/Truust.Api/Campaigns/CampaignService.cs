@@ -5,6 +5,7 @@ using Truust.Api.Http;
 using Truust.Api.Ledger;
 using Truust.Api.Payins;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Refunds;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
@@ -37,7 +38,7 @@ public sealed class CampaignService(
     CampaignLifecycle lifecycle,
     WorkerSignals signals,
     IOptions<TruustOptions> options,
-    TimeProvider clock
+    PlatformClock platformClock
 )
 {
     public async Task<CampaignResponse> CreateAsync(Caller caller, CreateCampaignRequest request, CancellationToken ct)
@@ -64,7 +65,7 @@ public sealed class CampaignService(
             owner.Id,
             Money.Positive(request.TargetAmount!.Value, request.Currency!, "target_amount"),
             request.Deadline!.Value,
-            clock.GetUtcNow()
+            await platformClock.NowAsync(owner.PlatformId, ct)
         )
         {
             MinContributionMinor = request.MinContribution,
@@ -125,7 +126,7 @@ public sealed class CampaignService(
         if (
             campaign is null
             || !CampaignTransitions.AcceptsContributions(campaign.Status)
-            || campaign.Deadline > clock.GetUtcNow()
+            || campaign.Deadline > await platformClock.NowAsync(campaign.PlatformId, ct)
         )
         {
             return;
@@ -201,7 +202,8 @@ public sealed class CampaignService(
     /// scheduled.</summary>
     private async Task<long> ReleaseToOwnerAsync(Campaign campaign, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        // The platform's clock: a loan's due dates count from the disbursement as the platform sees it.
+        var now = await platformClock.NowAsync(campaign.PlatformId, ct);
         var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == campaign.PlatformId, ct);
         var raised = campaign.RaisedMinor;
         var fee = platform.DefaultFeeMinor(raised);

@@ -3,6 +3,7 @@ using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Payins;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Domain;
@@ -23,7 +24,8 @@ public sealed class ContributionService(
     PayinService payins,
     WalletService wallets,
     EventOutbox events,
-    TimeProvider clock
+    TimeProvider clock,
+    PlatformClock platformClock
 )
 {
     /// <summary>A contribution: a payin into the campaign's escrow (card and wire complete later; wallet at
@@ -62,16 +64,12 @@ public sealed class ContributionService(
                     walletId = wallet.Id;
                 }
 
-                campaign.ReserveContribution(amount.AmountMinor, clock.GetUtcNow());
-                var contribution = new Contribution(campaign.Id, contributor.Id, amount, clock.GetUtcNow());
+                // The platform's clock decides whether the deadline has passed, as it does for the deadline job.
+                var now = await platformClock.NowAsync(campaign.PlatformId, ct);
+                campaign.ReserveContribution(amount.AmountMinor, now);
+                var contribution = new Contribution(campaign.Id, contributor.Id, amount, now);
                 db.Contributions.Add(contribution);
-                var payin = new Payin(
-                    campaign.PlatformId,
-                    PayinPurpose.Contribution,
-                    request.Type!.Value,
-                    amount,
-                    clock.GetUtcNow()
-                )
+                var payin = new Payin(campaign.PlatformId, PayinPurpose.Contribution, request.Type!.Value, amount, now)
                 {
                     CampaignId = campaign.Id,
                     ContributionId = contribution.Id,

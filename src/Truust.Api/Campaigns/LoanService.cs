@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Truust.Api.Http;
 using Truust.Api.Ledger;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Domain;
@@ -22,7 +23,8 @@ public sealed class LoanService(
     WalletService wallets,
     EventOutbox events,
     CampaignLifecycle lifecycle,
-    TimeProvider clock
+    TimeProvider clock,
+    PlatformClock platformClock
 )
 {
     /// <summary>The pool was just released to the borrower's wallet: the loan starts being repaid on a monthly
@@ -188,7 +190,7 @@ public sealed class LoanService(
             .Where(i => i.CampaignId == campaign.Id)
             .OrderBy(i => i.Number)
             .ToListAsync(ct);
-        var now = clock.GetUtcNow();
+        var now = await platformClock.NowAsync(campaign.PlatformId, ct);
         var rows = instalments
             .Select(i => new InstalmentResponse(
                 i.Number,

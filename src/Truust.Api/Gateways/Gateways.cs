@@ -64,14 +64,25 @@ public sealed record BankTransfer(
     DateTimeOffset SettlesAt
 );
 
-/// <summary>The bank behind payouts and wire refunds. Calls are idempotent on <c>reference</c>.</summary>
+/// <summary>
+/// The bank behind payouts and wire refunds. Calls are idempotent on <c>reference</c>. <c>asOf</c> is the calling
+/// platform's now: a real bank keeps its own time and ignores it; the sandbox bank settles by it, so a platform's
+/// sandbox clock (advanced by hours or days) settles its transfers as a real bank would after that time.
+/// </summary>
 public interface IBankGateway
 {
     /// <summary>Submits an outgoing transfer. The bank accepts it (it settles later) or refuses it up front.</summary>
-    Task<BankTransfer> SubmitTransferAsync(string reference, string iban, Money amount, CancellationToken ct);
+    Task<BankTransfer> SubmitTransferAsync(
+        string reference,
+        string iban,
+        Money amount,
+        DateTimeOffset asOf,
+        CancellationToken ct
+    );
 
-    /// <summary>The transfer's status now: still accepted, settled, or returned by the beneficiary's bank.</summary>
-    Task<BankTransfer> GetTransferAsync(string reference, CancellationToken ct);
+    /// <summary>The transfer's status at <paramref name="asOf"/>: still accepted, settled, or returned by the
+    /// beneficiary's bank.</summary>
+    Task<BankTransfer> GetTransferAsync(string reference, DateTimeOffset asOf, CancellationToken ct);
 }
 
 /// <summary>Where buyers send wires: Truust's escrow account at its bank.</summary>

@@ -51,16 +51,17 @@ public sealed class CommitFirstBankGateway(IBankGateway inner, UnitOfWork unitOf
         string reference,
         string iban,
         Money amount,
+        DateTimeOffset asOf,
         CancellationToken ct
     )
     {
         await unitOfWork.CommitBeforeOutsideCallAsync(ct);
-        return await inner.SubmitTransferAsync(reference, iban, amount, ct);
+        return await inner.SubmitTransferAsync(reference, iban, amount, asOf, ct);
     }
 
-    public async Task<BankTransfer> GetTransferAsync(string reference, CancellationToken ct)
+    public async Task<BankTransfer> GetTransferAsync(string reference, DateTimeOffset asOf, CancellationToken ct)
     {
         await unitOfWork.CommitBeforeOutsideCallAsync(ct);
-        return await inner.GetTransferAsync(reference, ct);
+        return await inner.GetTransferAsync(reference, asOf, ct);
     }
 }

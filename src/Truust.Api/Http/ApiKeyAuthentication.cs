@@ -82,7 +82,7 @@ public sealed class ApiKeyAuthenticationHandler(
                 db
                     .ApiKeys.AsNoTracking()
                     .Where(k => k.Hash == hash && k.RevokedAt == null)
-                    .Select(k => new CachedApiKey(k.Id, k.PlatformId))
+                    .Select(k => new CachedApiKey(k.Id, k.PlatformId, k.Prefix))
                     .FirstOrDefaultAsync()
         );
         if (key is null)
@@ -95,6 +95,10 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(Caller.PlatformClaim, key.PlatformId),
             new Claim(ClaimTypes.Name, key.Id),
             new Claim(Caller.KeyIdClaim, key.Id),
+            new Claim(
+                Caller.LiveClaim,
+                key.Prefix.StartsWith(ApiKey.LivePrefix, StringComparison.Ordinal) ? "true" : "false"
+            ),
         ]);
     }
 
@@ -122,4 +126,4 @@ public sealed class ApiKeyAuthenticationHandler(
 }
 
 /// <summary>What a valid platform key resolves to; cached by <see cref="ApiKeyAuthenticationHandler"/>.</summary>
-public sealed record CachedApiKey(string Id, string PlatformId);
+public sealed record CachedApiKey(string Id, string PlatformId, string Prefix);

@@ -15,7 +15,11 @@ public sealed class NotFoundException(string resource, string id) : Exception($"
 }
 
 /// <summary>A request that the caller's key may not make (for instance an operator-only action).</summary>
-public sealed class ForbiddenException(string message) : Exception(message);
+public sealed class ForbiddenException(string message, string code = "forbidden") : Exception(message)
+{
+    /// <summary>The problem's machine-readable code (<c>forbidden</c>, or a more precise one).</summary>
+    public string Code { get; } = code;
+}
 
 /// <summary>
 /// Builds RFC 9457 problem details. Every error Truust returns goes through here, so each carries the same
@@ -141,7 +145,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 await Problems.WriteAsync(context, 404, "resource_missing", "Not found", e.Message);
                 return true;
             case ForbiddenException e:
-                await Problems.WriteAsync(context, 403, "forbidden", "Forbidden", e.Message);
+                await Problems.WriteAsync(context, 403, e.Code, "Forbidden", e.Message);
                 return true;
             case BadHttpRequestException e:
                 await Problems.WriteAsync(

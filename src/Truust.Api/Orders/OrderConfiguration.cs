@@ -30,6 +30,15 @@ public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             .HasDatabaseName("ix_orders_pending_release");
         // The dashboard's filters and search (Pages/Dashboard/OrderSearch.cs).
         b.HasIndex(o => new { o.PlatformId, o.CreatedAt });
+        // The inspection job's claim: delivered orders awaiting validation, by the end of their window.
+        b.HasClaimLease();
+        b.HasIndex(o => o.InspectionEndsAt)
+            .HasFilter($"status = '{WireName.Of(OrderStatus.PendingValidate)}' AND auto_validate")
+            .HasDatabaseName("ix_orders_inspection_due");
+        b.Property(o => o.TrackingCarrier).HasMaxLength(100);
+        b.Property(o => o.TrackingNumber).HasMaxLength(100);
+        b.Property(o => o.TrackingUrl).HasMaxLength(2048);
+        b.Ignore(o => o.Policy);
         b.HasIndex(o => o.Name).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_orders_name_trgm");
         b.HasIndex(o => o.Metadata).HasMethod("gin").HasDatabaseName("ix_orders_metadata");
         b.HasOne<Platform>().WithMany().HasForeignKey(o => o.PlatformId);

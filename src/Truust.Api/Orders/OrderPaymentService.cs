@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Truust.Api.Http;
 using Truust.Api.Payins;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Domain;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
@@ -17,7 +18,7 @@ public sealed class OrderPaymentService(
     UnitOfWork unitOfWork,
     OrderService orders,
     PayinService payins,
-    TimeProvider clock
+    PlatformClock clock
 )
 {
     public async Task<PayinResponse> PayAsync(
@@ -45,7 +46,7 @@ public sealed class OrderPaymentService(
                     PayinPurpose.Order,
                     request.Type!.Value,
                     total,
-                    clock.GetUtcNow()
+                    await clock.NowAsync(first.PlatformId, ct)
                 )
                 {
                     OrderId = request.OrderGroupId is null ? first.Id : null,

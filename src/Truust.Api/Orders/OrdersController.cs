@@ -74,6 +74,20 @@ public sealed class OrdersController(
         CancellationToken ct
     ) => Act(id, OrderTrigger.Validate, request, ct);
 
+    /// <summary>
+    /// The seller delivered (ACCEPTED or PENDING_VALIDATE, once): the buyer's inspection window starts and
+    /// <c>inspection_ends_at</c> says when it ends. With the policy's <c>auto_validate</c>, the window's end
+    /// validates the order (actor <c>system</c>) unless a dispute is open.
+    /// </summary>
+    [HttpPost("{id}/deliver")]
+    [ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Deliver(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DeliverRequest? request,
+        CancellationToken ct
+    ) => orders.DeliverAsync(Caller, id, Actor, request?.Tracking, ct);
+
     /// <summary>Cancels the order; anything held goes back to the buyer along the rail it came by.</summary>
     [HttpPost("{id}/cancel")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]

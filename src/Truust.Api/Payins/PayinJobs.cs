@@ -8,6 +8,6 @@ public static class PayinJobs
     public static IServiceCollection AddPayinJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<CardRailOptions>(configuration.GetSection("Payins:Card"));
-        return services.AddJob<WireExpiryJob>().AddJob<CardRecoveryJob>();
+        return services.AddJob<WireExpiryJob>(signals => signals.WireExpiry).AddJob<CardRecoveryJob>();
     }
 }

@@ -22,10 +22,13 @@ public sealed class WireExpiryJob(
             "p",
             $"""
             p.status = {WireName.Of(PayinStatus.Pending)} AND p.type = {WireName.Of(PayinType.Bankwire)}
-            AND p.expires_at <= {now}
+            AND p.expires_at <= {now} + clock_platform.clock_offset_seconds * interval '1 second'
             """,
             "p.expires_at"
-        );
+        )
+        {
+            Joins = PlatformClockSql.Join("p.platform_id"),
+        };
 
     protected override Task HandleAsync(string id, CancellationToken ct) => wires.ExpireAsync(id, ct);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Truust.Api.Gateways;
 using Truust.Api.Ledger;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Domain;
 using Truust.Domain.Banking;
 using Truust.Domain.Ledger;
@@ -21,7 +22,8 @@ public sealed class WireRail(
     PayinOutcomes outcomes,
     LedgerService ledger,
     IOptions<BankwireOptions> wireOptions,
-    TimeProvider clock
+    TimeProvider clock,
+    PlatformClock platformClock
 )
 {
     public const string UnmatchedWiresAccount = "suspense:unmatched_wires";
@@ -129,12 +131,13 @@ public sealed class WireRail(
             async () =>
             {
                 var payin = await outcomes.LockAsync(payinId, ct);
-                if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > clock.GetUtcNow())
+                var now = await platformClock.NowAsync(payin.PlatformId, ct);
+                if (payin.Status != PayinStatus.Pending || payin.ExpiresAt > now)
                 {
                     return;
                 }
 
-                payin.Expire(clock.GetUtcNow());
+                payin.Expire(now);
                 await outcomes.FailedAsync(payin, ct);
             },
             ct

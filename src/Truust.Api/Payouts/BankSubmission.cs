@@ -1,5 +1,6 @@
 using Truust.Api.Gateways;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
 using Truust.Domain;
 using Truust.Domain.Payments;
@@ -40,6 +41,7 @@ public sealed class BankSubmission(
     EventOutbox events,
     IBankGateway bank,
     TimeProvider clock,
+    PlatformClock platformClock,
     ILogger<BankSubmission> log
 )
 {
@@ -54,6 +56,7 @@ public sealed class BankSubmission(
                     ? new
                     {
                         payout.Id,
+                        payout.PlatformId,
                         payout.BankReference,
                         Iban = payout.Iban!,
                         Amount = new Money(payout.AmountMinor, Currency.Of(payout.Currency)),
@@ -72,7 +75,8 @@ public sealed class BankSubmission(
         BankTransfer transfer;
         try
         {
-            transfer = await bank.SubmitTransferAsync(intent.BankReference, intent.Iban, intent.Amount, ct);
+            var asOf = await platformClock.NowAsync(intent.PlatformId, ct);
+            transfer = await bank.SubmitTransferAsync(intent.BankReference, intent.Iban, intent.Amount, asOf, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -99,6 +103,9 @@ public sealed class BankSubmission(
                 else
                 {
                     payout.MarkInTransit(transfer.SettlesAt, now);
+                    // The submission is done: end its lease, so the settlement job may look at the payout as soon
+                    // as it is due (at once after a sandbox clock advance) rather than when the lease runs out.
+                    payout.NextAttemptAt = now;
                     await payment.AcceptedAsync(payout, now, ct);
                 }
 

@@ -6,5 +6,5 @@ public static class PayoutJobs
 {
     /// <summary>The release worker (woken when an order is validated) and the settlement follower.</summary>
     public static IServiceCollection AddPayoutJobs(this IServiceCollection services) =>
-        services.AddJob<ReleaseJob>(signals => signals.Release).AddJob<SettlementJob>();
+        services.AddJob<ReleaseJob>(signals => signals.Release).AddJob<SettlementJob>(signals => signals.Settlement);
 }

@@ -20,9 +20,15 @@ public sealed class SettlementJob(
         new ClaimQuery(
             "payouts",
             "p",
-            $"p.status = {WireName.Of(PayoutStatus.InTransit)} AND p.settles_at <= {now}",
+            $"""
+            p.status = {WireName.Of(PayoutStatus.InTransit)}
+            AND p.settles_at <= {now} + clock_platform.clock_offset_seconds * interval '1 second'
+            """,
             "p.settles_at"
-        );
+        )
+        {
+            Joins = PlatformClockSql.Join("p.platform_id"),
+        };
 
     protected override Task HandleAsync(string id, CancellationToken ct) => payouts.CheckSettlementAsync(id, ct);
 }

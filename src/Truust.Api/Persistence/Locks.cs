@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
+using Truust.Domain.Platforms;
 
 namespace Truust.Api.Persistence;
 
@@ -20,6 +21,11 @@ public static class Locks
 {
     /// <summary>The order in which wallets are locked: ordinal order of their ids.</summary>
     public static readonly IComparer<string> WalletOrder = StringComparer.Ordinal;
+
+    /// <summary>A platform row, for a change of the platform itself (its sandbox clock); taken alone, before
+    /// anything else.</summary>
+    public static IQueryable<Platform> Platform(TruustDbContext db, string id) =>
+        db.Platforms.FromSqlInterpolated($"SELECT * FROM platforms WHERE id = {id} FOR UPDATE");
 
     public static IQueryable<Order> Order(TruustDbContext db, string id) =>
         db.Orders.FromSqlInterpolated($"SELECT * FROM orders WHERE id = {id} FOR UPDATE");

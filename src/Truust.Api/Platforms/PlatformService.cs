@@ -6,8 +6,7 @@ using Truust.Domain.Platforms;
 namespace Truust.Api.Platforms;
 
 /// <summary>Platforms and their API keys: the operator's side of Truust.</summary>
-public sealed class PlatformService(TruustDbContext db,
-    UnitOfWork unitOfWork, TimeProvider clock)
+public sealed class PlatformService(TruustDbContext db, UnitOfWork unitOfWork, TimeProvider clock)
 {
     public async Task<CreatedPlatformResponse> CreateAsync(CreatePlatformRequest request, CancellationToken ct)
     {
@@ -31,14 +30,19 @@ public sealed class PlatformService(TruustDbContext db,
     {
         var platform = await GetAsync(id, ct);
         platform.SetFees(request.FeePercentBp ?? platform.FeePercentBp, request.FeeFixed ?? platform.FeeFixedMinor);
+        if (request.ReleasePolicy is { } policy)
+        {
+            platform.SetReleasePolicy(policy.ApplyTo(platform.ReleasePolicy));
+        }
+
         await unitOfWork.SaveAsync(ct);
         return PlatformResponse.From(platform);
     }
 
-    public async Task<ApiKeyResponse> CreateKeyAsync(string platformId, string? label, CancellationToken ct)
+    public async Task<ApiKeyResponse> CreateKeyAsync(string platformId, string? label, bool live, CancellationToken ct)
     {
         await GetAsync(platformId, ct);
-        var (key, secret) = ApiKey.Create(platformId, label, clock.GetUtcNow());
+        var (key, secret) = ApiKey.Create(platformId, label, clock.GetUtcNow(), live);
         db.ApiKeys.Add(key);
         await unitOfWork.SaveAsync(ct);
         return ApiKeyResponse.From(key, secret);

@@ -28,11 +28,12 @@ public sealed class PlatformsController(PlatformService platforms) : ApiControll
     public async Task<PlatformResponse> Get(string id, CancellationToken ct) =>
         PlatformResponse.From(await platforms.GetAsync(id, ct));
 
-    /// <summary>Creates another API key for the platform (for rotation). The secret is shown once.</summary>
+    /// <summary>Creates another API key for the platform (for rotation, or a live key with <c>mode: live</c>). The
+    /// secret is shown once.</summary>
     [HttpPost("{id}/api_keys")]
     [ProducesResponseType<ApiKeyResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> CreateKey(string id, CreateApiKeyRequest request, CancellationToken ct) =>
-        StatusCode(201, await platforms.CreateKeyAsync(id, request.Label, ct));
+        StatusCode(201, await platforms.CreateKeyAsync(id, request.Label, request.Mode == "live", ct));
 
     /// <summary>Lists the platform's keys (prefixes only, never secrets).</summary>
     [HttpGet("{id}/api_keys")]

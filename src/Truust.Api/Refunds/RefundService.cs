@@ -3,6 +3,7 @@ using Truust.Api.Gateways;
 using Truust.Api.Ledger;
 using Truust.Api.Payins;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
 using Truust.Domain;
 using Truust.Domain.Campaigns;
@@ -25,6 +26,7 @@ public sealed class RefundService(
     ICardGateway cards,
     IBankGateway bank,
     TimeProvider clock,
+    PlatformClock platformClock,
     ILogger<RefundService> log
 )
 {
@@ -158,7 +160,8 @@ public sealed class RefundService(
             }
             else if (refund.Rail == PayinType.Bankwire)
             {
-                var transfer = await bank.SubmitTransferAsync(refund.Id, refund.DestinationIban!, amount, ct);
+                var asOf = await platformClock.NowAsync(refund.PlatformId, ct);
+                var transfer = await bank.SubmitTransferAsync(refund.Id, refund.DestinationIban!, amount, asOf, ct);
                 refused = transfer.Status == BankTransferStatus.Refused;
                 failure = transfer.Reason;
             }

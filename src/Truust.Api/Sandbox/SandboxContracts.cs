@@ -94,3 +94,48 @@ public sealed record IncomingWireResponse(
     [JsonPropertyOrder(-1)]
     public string Object => "incoming_wire";
 }
+
+/// <summary>How far to move a platform's sandbox clock forward: exactly one of seconds, hours or days.</summary>
+public sealed class SandboxClockAdvanceRequest
+{
+    /// <example>3600</example>
+    public long? Seconds { get; set; }
+
+    /// <example>72</example>
+    public long? Hours { get; set; }
+
+    /// <example>31</example>
+    public long? Days { get; set; }
+
+    /// <summary>The advance in seconds (after validation: exactly one unit is set, and it is in range).</summary>
+    public long TotalSeconds => Seconds ?? (Hours is { } h ? h * 3600 : Days!.Value * 86_400);
+}
+
+public sealed class SandboxClockAdvanceRequestValidator : AbstractValidator<SandboxClockAdvanceRequest>
+{
+    private const long MaxSeconds = Domain.Platforms.Platform.MaxClockAdvanceSeconds;
+
+    public SandboxClockAdvanceRequestValidator()
+    {
+        RuleFor(r => r)
+            .Must(r => new[] { r.Seconds, r.Hours, r.Days }.Count(v => v is not null) == 1)
+            .WithName("seconds")
+            .OverridePropertyName("seconds")
+            .WithMessage("Give exactly one of seconds, hours or days.");
+        RuleFor(r => r.Seconds).InclusiveBetween(1, MaxSeconds);
+        RuleFor(r => r.Hours).InclusiveBetween(1, MaxSeconds / 3600);
+        RuleFor(r => r.Days).InclusiveBetween(1, MaxSeconds / 86_400);
+    }
+}
+
+/// <summary>A platform's sandbox clock: its now is real time plus <c>offset_seconds</c>.</summary>
+public sealed record SandboxClockResponse(
+    string PlatformId,
+    DateTimeOffset Now,
+    DateTimeOffset RealNow,
+    long OffsetSeconds
+)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "sandbox_clock";
+}

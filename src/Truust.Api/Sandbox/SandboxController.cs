@@ -19,9 +19,33 @@ public sealed class SandboxController(
     CardRail cards,
     WireRail wires,
     PayoutService payouts,
-    SimulatedBank bank
+    SimulatedBank bank,
+    SandboxClockService clocks
 ) : ApiControllerBase
 {
+    /// <summary>
+    /// The platform's sandbox clock (test keys only). Its <c>now</c> is what every timer of the platform reads: wire
+    /// expiry, bank settlement, campaign deadlines, loan due dates and lateness. Real time plus
+    /// <c>offset_seconds</c>.
+    /// </summary>
+    [HttpGet("clock")]
+    [ProducesResponseType(typeof(SandboxClockResponse), StatusCodes.Status200OK)]
+    public async Task<ActionResult<SandboxClockResponse>> Clock(CancellationToken ct) =>
+        await clocks.GetAsync(Caller.RequireSandboxPlatform(), ct);
+
+    /// <summary>
+    /// Moves the platform's sandbox clock forward (test keys only) by exactly one of <c>seconds</c>, <c>hours</c>
+    /// or <c>days</c>, at most 366 days at a time and 3,660 days in all; never backward. The deadline workers run
+    /// at once, so a wire past its deadline expires and a campaign past its deadline settles right after this
+    /// returns. Other platforms keep real time.
+    /// </summary>
+    [HttpPost("clock/advance")]
+    [ProducesResponseType(typeof(SandboxClockResponse), StatusCodes.Status200OK)]
+    public async Task<ActionResult<SandboxClockResponse>> AdvanceClock(
+        SandboxClockAdvanceRequest request,
+        CancellationToken ct
+    ) => await clocks.AdvanceAsync(Caller.RequireSandboxPlatform(), request.TotalSeconds, ct);
+
     /// <summary>
     /// Pays an ADDON payin with a card, as the hosted card page does. Test cards: 4242424242424242 succeeds,
     /// 4000000000000002 is declined, 4000000000009995 has insufficient funds, 4000002760003184 requires 3-D Secure.

@@ -32,4 +32,19 @@ public sealed class WorkerSignals
     public WorkerSignal Refunds { get; } = new();
 
     public WorkerSignal Webhooks { get; } = new();
+
+    public WorkerSignal WireExpiry { get; } = new();
+
+    public WorkerSignal Settlement { get; } = new();
+
+    public WorkerSignal CampaignDeadlines { get; } = new();
+
+    public WorkerSignal Inspections { get; } = new();
+
+    public WorkerSignal DisputeDeadlines { get; } = new();
+
+    /// <summary>The jobs whose work is a deadline: a sandbox clock advance wakes them all, so what it made due is
+    /// handled at once instead of at the next poll.</summary>
+    public IEnumerable<WorkerSignal> Timers =>
+        [WireExpiry, Settlement, CampaignDeadlines, Inspections, DisputeDeadlines];
 }

@@ -44,8 +44,16 @@ public enum OrderTrigger
     RefuseRelease,
     Unblock,
 
-    /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer.</summary>
+    /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer; also the partial
+    /// refund that settles a dispute.</summary>
     Refund,
+
+    /// <summary>The seller says the goods are delivered (optionally with tracking): the inspection window
+    /// starts.</summary>
+    Deliver,
+
+    /// <summary>The buyer reports a problem: a dispute holds the order until it is settled.</summary>
+    OpenDispute,
 }
 
 /// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator

@@ -39,10 +39,24 @@ public sealed class ApiKey
 
     public DateTimeOffset? RevokedAt { get; private set; }
 
+    /// <summary>The prefix of a test key: it may drive the sandbox (its clock, chargebacks).</summary>
+    public const string TestPrefix = "sk_test_";
+
+    /// <summary>The prefix of a live key: the sandbox helpers refuse it.</summary>
+    public const string LivePrefix = "sk_live_";
+
+    /// <summary>Whether the key is a live key (its stored prefix says so; its secret is never stored).</summary>
+    public bool IsLive => Prefix.StartsWith(LivePrefix, StringComparison.Ordinal);
+
     /// <summary>Creates a key and returns its secret, which is never stored.</summary>
-    public static (ApiKey Key, string Secret) Create(string platformId, string? label, DateTimeOffset now)
+    public static (ApiKey Key, string Secret) Create(
+        string platformId,
+        string? label,
+        DateTimeOffset now,
+        bool live = false
+    )
     {
-        var secret = $"sk_test_{Ids.Secret()}";
+        var secret = $"{(live ? LivePrefix : TestPrefix)}{Ids.Secret()}";
         return (new ApiKey(platformId, secret, label, now), secret);
     }
 

@@ -1,3 +1,5 @@
+using Truust.Domain.Orders;
+
 namespace Truust.Domain.Platforms;
 
 /// <summary>
@@ -29,6 +31,73 @@ public sealed class Platform : IHasId
     public long FeeFixedMinor { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    public int InspectionHours { get; private set; } = ReleasePolicy.Default.InspectionHours;
+
+    public bool AutoValidate { get; private set; } = ReleasePolicy.Default.AutoValidate;
+
+    public int SellerResponseHours { get; private set; } = ReleasePolicy.Default.SellerResponseHours;
+
+    public int BuyerResponseHours { get; private set; } = ReleasePolicy.Default.BuyerResponseHours;
+
+    public SilenceWinner SilenceWinner { get; private set; } = ReleasePolicy.Default.SilenceWinner;
+
+    /// <summary>The release policy new orders take unless they name their own.</summary>
+    public ReleasePolicy ReleasePolicy =>
+        new(InspectionHours, AutoValidate, SellerResponseHours, BuyerResponseHours, SilenceWinner);
+
+    public void SetReleasePolicy(ReleasePolicy policy)
+    {
+        InspectionHours = policy.InspectionHours;
+        AutoValidate = policy.AutoValidate;
+        SellerResponseHours = policy.SellerResponseHours;
+        BuyerResponseHours = policy.BuyerResponseHours;
+        SilenceWinner = policy.SilenceWinner;
+    }
+
+    /// <summary>
+    /// How far the platform's sandbox clock runs ahead of real time, in seconds (0 = real time). Every timer of the
+    /// platform (wire expiry, bank settlement, campaign deadlines, loan due dates) reads real time plus this offset.
+    /// </summary>
+    public long ClockOffsetSeconds { get; private set; }
+
+    /// <summary>The most one advance may move the clock: a year and a day, enough for any deadline Truust keeps.
+    /// </summary>
+    public const long MaxClockAdvanceSeconds = 366L * 24 * 3600;
+
+    /// <summary>The most the clock may run ahead in total (ten years), so a timestamp never leaves the calendar.
+    /// </summary>
+    public const long MaxClockOffsetSeconds = 10L * 366 * 24 * 3600;
+
+    /// <summary>The platform's "now": real time plus its sandbox clock offset.</summary>
+    public DateTimeOffset Now(DateTimeOffset realNow) => realNow.AddSeconds(ClockOffsetSeconds);
+
+    /// <summary>
+    /// Moves the sandbox clock forward by <paramref name="seconds"/>. Forward only: a clock that went back would
+    /// let a deadline that already fired (a refunded campaign, an expired wire) lie in the future again.
+    /// </summary>
+    public void AdvanceClock(long seconds)
+    {
+        if (seconds is <= 0 or > MaxClockAdvanceSeconds)
+        {
+            throw new BusinessRuleException(
+                "invalid_clock_advance",
+                $"An advance must be between 1 second and {MaxClockAdvanceSeconds / 86400} days.",
+                "seconds"
+            );
+        }
+
+        if (ClockOffsetSeconds + seconds > MaxClockOffsetSeconds)
+        {
+            throw new BusinessRuleException(
+                "clock_limit_reached",
+                $"The sandbox clock may run at most {MaxClockOffsetSeconds / 86400} days ahead of real time.",
+                "seconds"
+            );
+        }
+
+        ClockOffsetSeconds += seconds;
+    }
 
     public void SetFees(long percentBp, long fixedMinor)
     {

@@ -32,6 +32,7 @@ public partial class LayeringTests
         "Truust.Api.Platforms",
         "Truust.Api.Sandbox",
         "Truust.Api.Ledger",
+        "Truust.Api.Disputes",
     ];
 
     [Fact]
@@ -160,7 +161,10 @@ public partial class LayeringTests
 
     private sealed record SourceFile(string Path, string Namespace, string ExpectedNamespace, string Text);
 
-    [GeneratedRegex(@"^\s*(?:global\s+)?using\s+(?:static\s+)?(?<ns>Truust[\w.]*|System[\w.]*|[\w.]+)\s*;", RegexOptions.Multiline)]
+    [GeneratedRegex(
+        @"^\s*(?:global\s+)?using\s+(?:static\s+)?(?<ns>Truust[\w.]*|System[\w.]*|[\w.]+)\s*;",
+        RegexOptions.Multiline
+    )]
     private static partial Regex UsingPattern();
 
     [GeneratedRegex(@"^namespace\s+(?<ns>[\w.]+)\s*;", RegexOptions.Multiline)]

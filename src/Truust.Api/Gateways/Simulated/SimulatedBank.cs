@@ -30,6 +30,7 @@ public sealed class SimulatedBank(
         string reference,
         string iban,
         Money amount,
+        DateTimeOffset asOf,
         CancellationToken ct
     )
     {
@@ -38,7 +39,7 @@ public sealed class SimulatedBank(
         var existing = await db.BankTransfers.FirstOrDefaultAsync(t => t.Reference == reference, ct);
         if (existing is null)
         {
-            var now = clock.GetUtcNow();
+            var now = asOf;
             var refused = iban.EndsWith(RefusedSuffix, StringComparison.Ordinal);
             existing = new SimulatedBankTransfer
             {
@@ -58,13 +59,12 @@ public sealed class SimulatedBank(
         return ToTransfer(existing);
     }
 
-    public async Task<BankTransfer> GetTransferAsync(string reference, CancellationToken ct)
+    public async Task<BankTransfer> GetTransferAsync(string reference, DateTimeOffset asOf, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SimulatorDbContext>();
         var transfer = await FindAsync(db, reference, ct);
-        var now = clock.GetUtcNow();
-        if (transfer.Status == "ACCEPTED" && now >= transfer.SettlesAt)
+        if (transfer.Status == "ACCEPTED" && asOf >= transfer.SettlesAt)
         {
             var returned = transfer.Iban.EndsWith(ReturnedSuffix, StringComparison.Ordinal);
             await DecideAsync(

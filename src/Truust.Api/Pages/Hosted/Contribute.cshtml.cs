@@ -144,8 +144,11 @@ public sealed class ContributeModel(
         }
 
         Campaign = campaign;
-        PlatformName = (await platforms.GetAsync(campaign.PlatformId, ct)).Name;
-        Open = CampaignTransitions.AcceptsContributions(campaign.Status) && clock.GetUtcNow() < campaign.Deadline;
+        var platform = await platforms.GetAsync(campaign.PlatformId, ct);
+        PlatformName = platform.Name;
+        Open =
+            CampaignTransitions.AcceptsContributions(campaign.Status)
+            && platform.Now(clock.GetUtcNow()) < campaign.Deadline;
         Method ??= Card;
         ViewData["Title"] = campaign.Name;
         return campaign;

@@ -76,7 +76,8 @@ public sealed class PayResultModel(
                     : null;
         }
 
-        ViewData["Title"] = Paid ? "Payment received"
+        ViewData["Title"] =
+            Paid ? "Payment received"
             : InProgress ? "Payment in progress"
             : "Payment not completed";
         return Page();

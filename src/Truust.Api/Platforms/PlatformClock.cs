@@ -1,0 +1,53 @@
+using Microsoft.EntityFrameworkCore;
+using Truust.Api.Persistence;
+using Truust.Domain.Platforms;
+
+namespace Truust.Api.Platforms;
+
+/// <summary>
+/// A platform's "now": real time (the application's <see cref="TimeProvider"/>) plus the platform's sandbox clock
+/// offset (<see cref="Platform.ClockOffsetSeconds"/>). Every timer of a platform and the history its actions write
+/// read this, so a sandbox that advanced its clock sees deadlines fire and history in one consistent time, while
+/// other platforms keep real time. The workers' claims compare in SQL instead (<see cref="PlatformClockSql"/>), row by
+/// row against each row's platform. Leases, idempotency and webhook retries stay on real time: they are Truust's
+/// business, not the platform's.
+/// </summary>
+/// <remarks>
+/// Scoped: the offset is read once per platform per scope (a request, or one round of a worker), so a unit of work
+/// reads one consistent "now" and pays one small query for it, and the next request or round sees an advance.
+/// </remarks>
+public sealed class PlatformClock(TruustDbContext db, TimeProvider clock)
+{
+    private readonly Dictionary<string, long> _offsets = new(StringComparer.Ordinal);
+
+    /// <summary>The platform's now.</summary>
+    public async Task<DateTimeOffset> NowAsync(string platformId, CancellationToken ct)
+    {
+        if (!_offsets.TryGetValue(platformId, out var offset))
+        {
+            offset = await Offset(platformId).FirstOrDefaultAsync(ct);
+            _offsets[platformId] = offset;
+        }
+
+        return clock.GetUtcNow().AddSeconds(offset);
+    }
+
+    /// <summary>
+    /// The platform's now, for the synchronous apply paths (an order's or a campaign's transition, which a unit of
+    /// work reaches after it has locked the row, so the offset is usually read already). A miss reads it
+    /// synchronously: one indexed primary-key read, once per scope.
+    /// </summary>
+    public DateTimeOffset Now(string platformId)
+    {
+        if (!_offsets.TryGetValue(platformId, out var offset))
+        {
+            offset = Offset(platformId).FirstOrDefault();
+            _offsets[platformId] = offset;
+        }
+
+        return clock.GetUtcNow().AddSeconds(offset);
+    }
+
+    private IQueryable<long> Offset(string platformId) =>
+        db.Platforms.AsNoTracking().Where(p => p.Id == platformId).Select(p => p.ClockOffsetSeconds);
+}

@@ -113,11 +113,9 @@ public sealed class EventOutbox
     {
         if (!_endpoints.TryGetValue(platformId, out var endpoints))
         {
-            // Read once per request: endpoints change rarely, and a request writes several events.
-            endpoints = _db
-                .WebhookEndpoints.AsNoTracking()
-                .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled)
-                .ToList();
+            // Read once per request: endpoints change rarely, and a request writes several events. A disabled endpoint
+            // still gets its events queued: they are delivered once it is enabled again.
+            endpoints = _db.WebhookEndpoints.AsNoTracking().Where(w => w.PlatformId == platformId).ToList();
             _endpoints[platformId] = endpoints;
         }
 

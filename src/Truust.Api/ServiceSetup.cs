@@ -21,6 +21,7 @@ using Truust.Api.Persistence.Records;
 using Truust.Api.Platforms;
 using Truust.Api.Reconciliation;
 using Truust.Api.Refunds;
+using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
@@ -133,6 +134,7 @@ public static class ServiceSetup
         services.AddCampaignJobs();
         services.AddWebhookJobs(configuration);
         services.AddJob<IdempotencyPurgeJob>();
+        services.AddTruustTelemetry(configuration);
         return services;
     }
 
@@ -140,6 +142,7 @@ public static class ServiceSetup
     {
         app.UseStaticFiles();
         app.UseSerilogRequestLogging(LinkTokenMasking.Configure(app.Services));
+        app.UseTruustMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
         {

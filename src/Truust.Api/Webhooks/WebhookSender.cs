@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Telemetry;
 using Truust.Api.Workers;
 using Truust.Domain;
 using Truust.Domain.Events;
@@ -86,6 +87,9 @@ public sealed class WebhookSender(
             return null;
         }
 
+        using var span = TruustTelemetry.Source.StartActivity("truust.webhook.deliver", ActivityKind.Producer);
+        span?.SetTag("truust.delivery_id", delivery.Id);
+        span?.SetTag("truust.event_type", e.Type);
         var body = JsonSerializer.Serialize(EventResponse.From(e), JsonDefaults.Options);
         var timestamp = now.ToUnixTimeSeconds();
         int? statusCode = null;

@@ -801,6 +801,11 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
 
+                    b.Property<string>("ReleaseTraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("release_trace_parent");
+
                     b.Property<DateTimeOffset?>("ReleasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("released_at");

@@ -35,7 +35,14 @@ public static class ServiceSetup
 
     public static IServiceCollection AddTruust(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<TruustOptions>(configuration.GetSection("Truust"));
+        services
+            .AddOptions<TruustOptions>()
+            .Bind(configuration.GetSection("Truust"))
+            .Validate(
+                o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                "Truust:PublicBaseUrl must be an absolute http(s) URL (the base of every link Truust hands out)."
+            )
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseConnection>();
         services.AddScoped<RequestIdempotency>();
@@ -135,11 +142,14 @@ public static class ServiceSetup
         services.AddWebhookJobs(configuration);
         services.AddJob<IdempotencyPurgeJob>();
         services.AddTruustTelemetry(configuration);
+        services.AddProxyHeaders(configuration);
         return services;
     }
 
     public static WebApplication UseTruust(this WebApplication app)
     {
+        // First: everything after it (request log, /metrics, rate limits, links) sees the caller behind the proxy.
+        app.UseForwardedHeaders();
         app.UseStaticFiles();
         app.UseSerilogRequestLogging(LinkTokenMasking.Configure(app.Services));
         app.UseTruustMetrics();

@@ -35,7 +35,9 @@ public sealed class TelemetryOptions : IValidatableObject
     [Range(1, 3600)]
     public int SampleSeconds { get; set; } = 15;
 
-    public IReadOnlyList<IPNetwork> AllowedNetworks =>
+    /// <summary>A method, not a property: validation reads every property, and this one throws on a bad
+    /// entry.</summary>
+    public IReadOnlyList<IPNetwork> AllowedNetworks() =>
         MetricsAllowedNetworks.Select(n => IPNetwork.Parse(n.Trim())).ToList();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -79,7 +79,7 @@ public static class TelemetrySetup
     {
         // Resolving it here creates the Truust meter's instruments before the first scrape.
         app.Services.GetRequiredService<TruustTelemetry>();
-        var allowed = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.AllowedNetworks;
+        var allowed = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.AllowedNetworks();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
             context.Request.Path == MetricsPath && MayReadMetrics(context.Connection.RemoteIpAddress, allowed)
         );

@@ -15,6 +15,8 @@ namespace Truust.Api.Tests.Http;
 /// <summary>An instance that records traces into <see cref="Spans"/> and lets 10.1.0.0/16 read /metrics.</summary>
 public sealed class TelemetryApiFactory : FastWebhooksApiFactory
 {
+    public const string ProxyAddress = "10.0.0.5";
+
     public List<Activity> Spans { get; } = [];
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -22,6 +24,7 @@ public sealed class TelemetryApiFactory : FastWebhooksApiFactory
         base.ConfigureWebHost(builder);
         builder.UseSetting("Telemetry:Tracing", "true");
         builder.UseSetting("Telemetry:MetricsAllowedNetworks:0", "10.1.0.0/16");
+        builder.UseSetting("ForwardedHeaders:KnownProxies:0", ProxyAddress);
         builder.ConfigureTestServices(services =>
             services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(Spans))
         );
@@ -110,6 +113,63 @@ public sealed class TelemetryTests(TelemetryApiFactory factory) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, outsider.Status);
         Assert.DoesNotContain("truust_", outsider.Body);
     }
+
+    [Fact]
+    public async Task Forwarded_for_and_proto_are_believed_from_the_configured_proxy_only()
+    {
+        // What the forwarded address decides: /metrics for a caller inside the allowed network, through the proxy,
+        // and not for an outsider who claims to be loopback.
+        var inside = await SendAsync(
+            TelemetrySetup.MetricsPath,
+            IPAddress.Parse(TelemetryApiFactory.ProxyAddress),
+            "10.1.9.9"
+        );
+        Assert.Equal(200, inside.Response.StatusCode);
+        var spoofed = await SendAsync(TelemetrySetup.MetricsPath, IPAddress.Parse("203.0.113.9"), "127.0.0.1");
+        Assert.Equal(404, spoofed.Response.StatusCode);
+
+        var viaProxy = await SendAsync(
+            "/no-such-page",
+            IPAddress.Parse(TelemetryApiFactory.ProxyAddress),
+            "198.51.100.7"
+        );
+        Assert.Equal(
+            ("https", IPAddress.Parse("198.51.100.7")),
+            (viaProxy.Request.Scheme, viaProxy.Connection.RemoteIpAddress)
+        );
+
+        var direct = await SendAsync("/no-such-page", IPAddress.Parse("203.0.113.9"), "198.51.100.7");
+        Assert.Equal(
+            ("http", IPAddress.Parse("203.0.113.9")),
+            (direct.Request.Scheme, direct.Connection.RemoteIpAddress)
+        );
+    }
+
+    [Fact]
+    public async Task A_problems_trace_id_is_the_trace_id_of_the_request_alone()
+    {
+        using var client = await factory.CreatePlatformAsync();
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/orders/ord_00000000000000000000000000");
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        var problem = await (await client.SendAsync(request)).ReadProblemAsync(
+            HttpStatusCode.NotFound,
+            "resource_missing"
+        );
+
+        Assert.Equal(traceId, problem.Body.GetProperty("trace_id").GetString());
+    }
+
+    private Task<Microsoft.AspNetCore.Http.HttpContext> SendAsync(string path, IPAddress caller, string forwardedFor) =>
+        factory.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = path;
+            c.Request.Headers["X-Forwarded-For"] = forwardedFor;
+            c.Request.Headers["X-Forwarded-Proto"] = "https";
+            c.Connection.RemoteIpAddress = caller;
+        });
 
     private async Task<(HttpStatusCode Status, string Body)> ScrapeAsync(IPAddress caller)
     {

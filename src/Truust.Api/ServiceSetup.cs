@@ -23,6 +23,7 @@ using Truust.Api.Platforms;
 using Truust.Api.Reconciliation;
 using Truust.Api.Refunds;
 using Truust.Api.Sandbox;
+using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
@@ -36,7 +37,14 @@ public static class ServiceSetup
 
     public static IServiceCollection AddTruust(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<TruustOptions>(configuration.GetSection("Truust"));
+        services
+            .AddOptions<TruustOptions>()
+            .Bind(configuration.GetSection("Truust"))
+            .Validate(
+                o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                "Truust:PublicBaseUrl must be an absolute http(s) URL (the base of every link Truust hands out)."
+            )
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseConnection>();
         services.AddSingleton<ReadCacheGeneration>();
@@ -153,13 +161,18 @@ public static class ServiceSetup
         services.AddWebhookJobs(configuration);
         services.AddJob<IdempotencyPurgeJob>();
         services.AddDisputes();
+        services.AddTruustTelemetry(configuration);
+        services.AddProxyHeaders(configuration);
         return services;
     }
 
     public static WebApplication UseTruust(this WebApplication app)
     {
+        // First: everything after it (request log, /metrics, rate limits, links) sees the caller behind the proxy.
+        app.UseForwardedHeaders();
         app.UseStaticFiles();
         app.UseSerilogRequestLogging(LinkTokenMasking.Configure(app.Services));
+        app.UseTruustMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
         {

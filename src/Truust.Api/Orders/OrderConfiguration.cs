@@ -10,9 +10,14 @@ namespace Truust.Api.Orders;
 
 public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
 {
+    /// <summary>The W3C traceparent of the request that made the order due for release (a shadow property: tracing
+    /// is the workers' business, not the domain's).</summary>
+    public const string ReleaseTraceParent = "ReleaseTraceParent";
+
     public void Configure(EntityTypeBuilder<Order> b)
     {
         b.HasKey(o => o.Id);
+        b.Property<string?>(ReleaseTraceParent).HasMaxLength(55);
         b.Ignore(o => o.Amount);
         b.Property(o => o.Metadata).IsMetadataJson();
         b.HasIndex(o => new { o.PlatformId, o.Id });

@@ -4,6 +4,7 @@ using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Api.Platforms;
+using Truust.Api.Telemetry;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
 using Truust.Domain;
@@ -306,6 +307,13 @@ public sealed class OrderService(
     {
         var from = order.Status;
         var change = order.Apply(trigger, actor, platformClock.Now(order.PlatformId), reason, payoutStatus);
+        if (order.Status == OrderStatus.PendingRelease)
+        {
+            // The release worker continues this request's trace: validate → release → payout is one trace.
+            db.Entry(order).Property(OrderConfiguration.ReleaseTraceParent).CurrentValue =
+                TruustTelemetry.CurrentTraceParent();
+        }
+
         db.OrderStatusChanges.Add(change);
         events.OrderStatusChanged(order, from);
         return OrderTransitions.Find(from, trigger)!;

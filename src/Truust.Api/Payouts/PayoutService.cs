@@ -7,6 +7,7 @@ using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Persistence;
 using Truust.Api.Platforms;
+using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Domain;
@@ -135,6 +136,9 @@ public sealed class PayoutService(
     public async Task ReleaseAsync(string payoutId, CancellationToken ct)
     {
         var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
+        using var span = TruustTelemetry.Source.StartActivity("truust.payout");
+        span?.SetTag("truust.payout_id", payoutId);
+        span?.SetTag("truust.payout_type", WireName.Of(payout.Type));
         if (payout.Type == PayoutType.Account)
         {
             await submission.SubmitAsync(new BankRelease(this, db, orders, clock, payoutId, payout.OrderId!), ct);

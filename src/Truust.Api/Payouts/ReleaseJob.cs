@@ -1,5 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Truust.Api.Orders;
 using Truust.Api.Persistence;
+using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
 using Truust.Api.Workers;
 using Truust.Domain;
@@ -39,6 +42,9 @@ public sealed class ReleaseJob(
         var ids = await db.ClaimAsync(releases, now, leaseUntil, batch, ct);
         foreach (var id in ids)
         {
+            using var span = TruustTelemetry.Source.HasListeners()
+                ? TruustTelemetry.StartWork("truust.release", await TraceParentAsync(id, ct), ("truust.payout_id", id))
+                : null;
             await payouts.ReleaseAsync(id, ct);
         }
 
@@ -57,4 +63,11 @@ public sealed class ReleaseJob(
 
         return ids.Count + stuck.Count;
     }
+
+    /// <summary>The trace of the request that made the payout's order due (its validation), to continue it.</summary>
+    private Task<string?> TraceParentAsync(string payoutId, CancellationToken ct) =>
+        db
+            .Orders.Where(o => o.PayoutId == payoutId)
+            .Select(o => EF.Property<string?>(o, OrderConfiguration.ReleaseTraceParent))
+            .FirstOrDefaultAsync(ct);
 }

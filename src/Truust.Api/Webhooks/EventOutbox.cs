@@ -122,14 +122,11 @@ public sealed class EventOutbox
         if (!_endpoints.TryGetValue(platformId, out var endpoints))
         {
             // Endpoints change rarely and every event needs them: served from memory for a few seconds, forgotten at
-            // once when one changes (ReadCacheGeneration). The entities are shared between requests: read only.
+            // once when one changes (ReadCacheGeneration). The entities are shared between requests: read only. A
+            // disabled endpoint still gets its events queued: they are delivered once it is enabled again.
             endpoints = _cache.Get(
                 platformId,
-                () =>
-                    _db
-                        .WebhookEndpoints.AsNoTracking()
-                        .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled)
-                        .ToList()
+                () => _db.WebhookEndpoints.AsNoTracking().Where(w => w.PlatformId == platformId).ToList()
             );
             _endpoints[platformId] = endpoints;
         }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Truust.Api.Workers;
 
 public sealed class WorkerOptions
@@ -5,6 +7,7 @@ public sealed class WorkerOptions
     /// <summary>Set false to run no background work in this instance (tests may drive jobs by hand).</summary>
     public bool Enabled { get; set; } = true;
 
+    [Range(10, 3_600_000)]
     public int PollMilliseconds { get; set; } = 2000;
 
     /// <summary>
@@ -22,7 +25,9 @@ public sealed class WorkerOptions
     }
 
     /// <summary>How long a claimed item stays leased to one instance before another may try it.</summary>
+    [Range(1, 86_400)]
     public int LeaseSeconds { get; set; } = 60;
 
+    [Range(1, 1000)]
     public int BatchSize { get; set; } = 20;
 }

@@ -13,6 +13,7 @@ public partial class LayeringTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Truust.Api.Persistence"] = [],
+        ["Truust.Api.Telemetry"] = ["Truust.Api.Persistence"],
         ["Truust.Api.Workers"] = ["Truust.Api.Persistence"],
         ["Truust.Api.Gateways"] = ["Truust.Api.Persistence"],
         ["Truust.Api.Http"] = ["Truust.Api.Persistence", "Truust.Api.Workers"],

@@ -943,6 +943,11 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
 
+                    b.Property<string>("ReleaseTraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("release_trace_parent");
+
                     b.Property<DateTimeOffset?>("ReleasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("released_at");
@@ -1813,6 +1818,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1830,6 +1839,10 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text")
@@ -1884,10 +1897,22 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("event_types");
 
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
+
                     b.Property<string>("PlatformId")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("platform_id");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_secret_expires_at");
 
                     b.Property<string>("Secret")
                         .IsRequired()
@@ -1899,6 +1924,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("ThrottledUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("throttled_until");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")

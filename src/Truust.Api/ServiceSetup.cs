@@ -57,6 +57,7 @@ public static class ServiceSetup
                     )
         );
         services.AddSingleton(new MigratedContext(typeof(TruustDbContext)));
+        services.AddSharedKeys();
 
         services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)

@@ -49,10 +49,7 @@ public sealed class WebhookDeliveryJob(
             Joins = "JOIN events e ON e.id = d.event_id",
         };
         var ids = await db.ClaimAsync(pending, now, leaseUntil, workerOptions.Value.BatchSize, ct);
-        foreach (var id in ids)
-        {
-            await DeliverAsync(id, ct);
-        }
+        await db.HandleEachAsync(pending, ids, now, leaseUntil, id => DeliverAsync(id, ct), ct);
 
         return ids.Count;
     }

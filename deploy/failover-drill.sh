@@ -23,7 +23,7 @@ fi
 
 need=()
 command -v patroni >/dev/null || need+=(patroni)
-python3 -c 'import etcd' 2>/dev/null || need+=(python3-etcd)
+/usr/bin/python3 -c "import etcd, psycopg2" 2>/dev/null || need+=(python3-etcd python3-psycopg2)
 command -v etcd >/dev/null || need+=(etcd-server)
 command -v haproxy >/dev/null || need+=(haproxy)
 ls /usr/lib/postgresql/15/bin/initdb >/dev/null 2>&1 || need+=(postgresql-15)
@@ -53,9 +53,11 @@ cleanup() {
   rm -rf "$work"
   exit "$status"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap "exit 130" INT
+trap "exit 143" TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 etcd_client=$(free_port); etcd_peer=$(free_port)
 pg1=$(free_port); pg2=$(free_port); rest1=$(free_port); rest2=$(free_port)
 pg_lb=$(free_port); api_lb=$(free_port); api1=$(free_port); api2=$(free_port)
@@ -71,7 +73,7 @@ etcd --name drill --data-dir "$work/etcd" \
   --listen-client-urls "http://127.0.0.1:$etcd_client" --advertise-client-urls "http://127.0.0.1:$etcd_client" \
   --listen-peer-urls "http://127.0.0.1:$etcd_peer" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer" \
   --initial-cluster "drill=http://127.0.0.1:$etcd_peer" --enable-v2=true >"$work/etcd.log" 2>&1 &
-pids+=($!)
+pids+=($!); disown $!
 
 node_config() { # name pg_port rest_port
   cat <<EOF
@@ -155,7 +157,7 @@ listen api
   server api2 127.0.0.1:$api2 check
 EOF
 haproxy -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
-pids+=($!)
+pids+=($!); disown $!
 
 primary_of() { # prints the node whose Patroni says it is the primary
   for node in pg1:$rest1 pg2:$rest2; do
@@ -165,7 +167,7 @@ primary_of() { # prints the node whose Patroni says it is the primary
   done
 }
 sync_standby_ready() {
-  curl -s "http://127.0.0.1:$rest1/cluster" | python3 -c '
+  curl -s "http://127.0.0.1:$rest1/cluster" | /usr/bin/python3 -c '
 import json, sys
 members = json.load(sys.stdin)["members"]
 sys.exit(0 if any(m["role"] == "sync_standby" and m["state"] in ("running", "streaming") for m in members) else 1)'
@@ -173,10 +175,10 @@ sys.exit(0 if any(m["role"] == "sync_standby" and m["state"] in ("running", "str
 
 echo "drill: starting etcd, Patroni (2 nodes) and HAProxy on loopback"
 "${run_pg[@]}" patroni "$work/pg1.yml" >"$work/patroni-pg1.log" 2>&1 &
-pids+=($!); patroni_pid[1]=$!
+pids+=($!); patroni_pid[1]=$!; disown $!
 until [ "$(primary_of)" = pg1 ]; do sleep 0.5; done
 "${run_pg[@]}" patroni "$work/pg2.yml" >"$work/patroni-pg2.log" 2>&1 &
-pids+=($!); patroni_pid[2]=$!
+pids+=($!); patroni_pid[2]=$!; disown $!
 until sync_standby_ready 2>/dev/null; do sleep 0.5; done
 echo "drill: pg1 primary, pg2 synchronous standby after $(($(date +%s) - started)) s"
 
@@ -189,7 +191,7 @@ export ConnectionStrings__Truust="$database" Truust__OperatorKey="$operator" ASP
 for port in $api1 $api2; do
   (cd "$(dirname "$dll")" && Truust__MigrateOnStartup=false ASPNETCORE_URLS="http://127.0.0.1:$port" \
     exec dotnet "$dll" >"$work/api-$port.log" 2>&1) &
-  pids+=($!)
+  pids+=($!); disown $!
 done
 for port in $api1 $api2; do
   until curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null; do sleep 0.5; done
@@ -212,7 +214,7 @@ node=\$(bash -c '$(declare -f primary_of); rest1=$rest1; rest2=$rest2; primary_o
 [ -n "\$node" ] && [ "\$node" != "\$(cat "$work/killed")" ] && echo "\$node" || true
 EOF
 
-python3 deploy/failover-drill-load.py --api "127.0.0.1:$api_lb" \
+/usr/bin/python3 deploy/failover-drill-load.py --api "127.0.0.1:$api_lb" \
   --database "host=127.0.0.1 port=$pg_lb user=postgres password=drill dbname=truust" \
   --operator-key "$operator" --kill-command "bash $work/kill-primary.sh" \
   --primary-check "bash $work/new-primary.sh" --clients "${DRILL_CLIENTS:-16}" \

@@ -210,6 +210,14 @@ def verdict(api, journal, database, kill_at, died_at, started):
     if status != 200 or mismatches:
         failures.append(f"reconciliation {status}: {mismatches}")
 
+    # What the load wrote, for docs/scaling.md's growth estimates (rows per table).
+    tables = ["ledger_transfers", "events", "order_status_changes", "idempotency_records", "wallet_transfers", "orders"]
+    counts = {}
+    for table in tables:
+        cur.execute(f"SELECT count(*) FROM {table}")
+        counts[table] = cur.fetchone()[0]
+    print("drill: rows written: " + ", ".join(f"{t} {c}" for t, c in counts.items()))
+
     outcomes = {}
     for _, _, outcome in api.attempts:
         outcomes[outcome] = outcomes.get(outcome, 0) + 1

@@ -16,5 +16,5 @@ COPY --from=build /app .
 ENV ASPNETCORE_HTTP_PORTS=8080
 EXPOSE 8080
 USER app
-HEALTHCHECK --interval=5s --timeout=4s --start-period=20s --retries=3 CMD ["dotnet", "Truust.Api.dll", "healthcheck"]
+HEALTHCHECK --interval=5s --timeout=10s --start-period=20s --retries=3 CMD ["dotnet", "Truust.Api.dll", "healthcheck"]
 ENTRYPOINT ["dotnet", "Truust.Api.dll"]

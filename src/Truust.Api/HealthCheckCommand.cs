@@ -13,7 +13,10 @@ public static class HealthCheckCommand
     {
         var port = (Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS") ?? "8080").Split(',', ';')[0].Trim();
         var url = args.Length > 0 ? args[0] : $"http://127.0.0.1:{port}/health/ready";
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        // Never through a proxy from the environment: the probe asks this machine. The first answer after a start
+        // JITs the readiness path, slow on a busy machine; the container's HEALTHCHECK timeout bounds it anyway.
+        using var handler = new HttpClientHandler { UseProxy = false };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(8) };
         try
         {
             using var response = await http.GetAsync(url);

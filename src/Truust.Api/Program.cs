@@ -5,18 +5,47 @@ using Truust.Api.Telemetry;
 
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 
+// One-shot modes: `healthcheck` asks a running instance and exits; `migrate` applies the migrations (and creates the
+// shared Data Protection key) and exits, so a deployment runs it once before instances that set
+// Truust__MigrateOnStartup=false start, instead of every instance racing to migrate.
+if (args is [HealthCheckCommand.Name, .. var probeArgs])
+{
+    return await HealthCheckCommand.RunAsync(probeArgs);
+}
+
+var migrateOnly = args is [DatabaseStartup.MigrateCommand, ..];
+if (migrateOnly)
+{
+    args = args[1..];
+}
+
 try
 {
     var builder = WebApplication.CreateBuilder(args);
+    if (migrateOnly)
+    {
+        builder.Configuration["Truust:MigrateOnStartup"] = "true";
+        builder.Configuration["Workers:Enabled"] = "false";
+    }
+
     builder.Services.AddTruust(builder.Configuration);
     builder.Services.AddSerilog((services, logger) => LogSetup.Configure(logger, builder.Configuration, services));
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServiceSetup.MaxRequestBodyBytes);
 
     var app = builder.Build();
     var localDatabase = await DatabaseStartup.PrepareAsync(app);
-    app.UseTruust();
-    app.Lifetime.ApplicationStarted.Register(() => ServiceSetup.PrintWelcome(app));
-    await app.RunAsync();
+    if (migrateOnly)
+    {
+        DatabaseStartup.EnsureSharedKey(app);
+        Log.Information("Migrations applied; exiting");
+    }
+    else
+    {
+        app.UseTruust();
+        app.Lifetime.ApplicationStarted.Register(() => ServiceSetup.PrintWelcome(app));
+        await app.RunAsync();
+    }
+
     if (localDatabase is not null)
     {
         await localDatabase.DisposeAsync();

@@ -82,6 +82,7 @@ public static class ServiceSetup
                     )
         );
         services.AddSingleton(new MigratedContext(typeof(TruustDbContext)));
+        services.AddSharedKeys();
 
         services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -224,7 +225,9 @@ public static class ServiceSetup
     public static void PrintWelcome(WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TruustOptions>>().Value;
-        var url = app.Urls.FirstOrDefault() ?? options.PublicBaseUrl;
+        // A wildcard binding (http://[::]:8080 in a container, http://+:8080) is no address to open: the public one is.
+        var bound = app.Urls.FirstOrDefault();
+        var url = bound is null || IsWildcard(bound) ? options.PublicBaseUrl.TrimEnd('/') : bound;
         Log.Information("Truust is running at {Url}", url);
         Log.Information("Swagger UI: {Url}/swagger", url);
         if (options.SeedDemo)
@@ -237,6 +240,12 @@ public static class ServiceSetup
             Log.Information("Operator key (development only): {Key}", options.OperatorKey);
         }
     }
+
+    private static bool IsWildcard(string url) =>
+        url.Contains("://+", StringComparison.Ordinal)
+        || url.Contains("://*", StringComparison.Ordinal)
+        || url.Contains("://[::]", StringComparison.Ordinal)
+        || url.Contains("://0.0.0.0", StringComparison.Ordinal);
 
     private static void AddSwagger(this IServiceCollection services)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Domain.Platforms;
@@ -49,6 +50,23 @@ public sealed class DatabaseConnection
 public static class DatabaseStartup
 {
     public const string DemoPlatformName = "Demo platform";
+
+    /// <summary>The first argument that makes the process migrate the database and exit.</summary>
+    public const string MigrateCommand = "migrate";
+
+    /// <summary>
+    /// Creates the Data Protection key if the shared ring has none, so instances started after the one-shot migration
+    /// find one key instead of each creating its own at its first request.
+    /// </summary>
+    public static void EnsureSharedKey(WebApplication app)
+    {
+        var keys = app.Services.GetRequiredService<IKeyManager>();
+        if (keys.GetAllKeys().Count == 0)
+        {
+            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            keys.CreateNewKey(now, now.AddDays(90));
+        }
+    }
 
     public static async Task<LocalPostgres?> PrepareAsync(WebApplication app)
     {

@@ -336,6 +336,10 @@ public sealed class TestDatabaseServer
         SimulatorDbContext.UseDatabase(simulatorOptions, template.ConnectionString);
         await using var simulator = new SimulatorDbContext(simulatorOptions.Options);
         await simulator.Database.MigrateAsync();
+        var keysOptions = new DbContextOptionsBuilder<SharedKeysDbContext>();
+        SharedKeysDbContext.UseDatabase(keysOptions, template.ConnectionString);
+        await using var keys = new SharedKeysDbContext(keysOptions.Options);
+        await keys.Database.MigrateAsync();
     }
 
     private void StopAtProcessExit() =>

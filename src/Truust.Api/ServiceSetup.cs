@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Serilog;
 using Truust.Api.Campaigns;
 using Truust.Api.Customers;
@@ -70,6 +69,7 @@ public static class ServiceSetup
             .AddControllers(options =>
             {
                 options.Filters.Add<ValidationFilter>();
+                options.Filters.Add<QueryParameterGuard>();
                 options.ModelBinderProviders.Insert(0, new UtcTimestamps.Binders());
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             })
@@ -86,7 +86,7 @@ public static class ServiceSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
-        services.AddSwagger();
+        services.AddTruustOpenApi();
         services.AddHostedPages();
         services.AddDashboard();
         services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();
@@ -203,48 +203,5 @@ public static class ServiceSetup
         {
             Log.Information("Operator key (development only): {Key}", options.OperatorKey);
         }
-    }
-
-    private static void AddSwagger(this IServiceCollection services)
-    {
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc(
-                "v1",
-                new OpenApiInfo
-                {
-                    Title = "Truust API",
-                    Version = "v1",
-                    Description =
-                        "Escrow payments: take a buyer's money, hold it in escrow, release it to the seller "
-                        + "when the platform's conditions are met. Amounts are integers in minor units "
-                        + "(1050 EUR = 10.50 EUR). Authenticate with 'Authorization: Bearer <secret key>'.",
-                }
-            );
-            foreach (var xml in new[] { "Truust.Api.xml", "Truust.Domain.xml" })
-            {
-                var path = Path.Combine(AppContext.BaseDirectory, xml);
-                if (File.Exists(path))
-                {
-                    options.IncludeXmlComments(path);
-                }
-            }
-
-            options.AddSecurityDefinition(
-                "bearer",
-                new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    Description = "Your platform's secret key (sk_test_...), or the operator key.",
-                }
-            );
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
-            });
-            options.CustomSchemaIds(type => type.FullName!.Replace("Truust.", string.Empty).Replace('+', '.'));
-        });
     }
 }

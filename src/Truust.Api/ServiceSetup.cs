@@ -34,6 +34,14 @@ public static class ServiceSetup
     public static IServiceCollection AddTruust(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<TruustOptions>(configuration.GetSection("Truust"));
+        // Links follow the port Truust runs on (--urls, ASPNETCORE_URLS) unless Truust:PublicBaseUrl says otherwise.
+        services.PostConfigure<TruustOptions>(options =>
+        {
+            if (string.IsNullOrWhiteSpace(options.PublicBaseUrl))
+            {
+                options.PublicBaseUrl = TruustOptions.BaseUrlFrom(configuration["urls"]);
+            }
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseConnection>();
         services.AddScoped<RequestIdempotency>();

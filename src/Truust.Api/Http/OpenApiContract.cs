@@ -185,7 +185,13 @@ public sealed class ContractOperationFilter : IOperationFilter
 
         if (!isRead)
         {
-            statuses.AddRange([409, 422]);
+            statuses.Add(409);
+        }
+
+        // A body or a query parameter out of range (limit=0) is 422 validation_failed; so is a reused key on a POST.
+        if (!isRead || operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true)
+        {
+            statuses.Add(422);
         }
 
         if (hasBody)

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Serilog;
 using Truust.Api.Campaigns;
 using Truust.Api.Customers;
@@ -40,6 +39,14 @@ public static class ServiceSetup
         services
             .AddOptions<TruustOptions>()
             .Bind(configuration.GetSection("Truust"))
+            // Links follow the port Truust runs on (--urls, ASPNETCORE_URLS) unless Truust:PublicBaseUrl says otherwise.
+            .PostConfigure(options =>
+            {
+                if (string.IsNullOrWhiteSpace(options.PublicBaseUrl))
+                {
+                    options.PublicBaseUrl = TruustOptions.BaseUrlFrom(configuration["urls"]);
+                }
+            })
             .Validate(
                 o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
                 "Truust:PublicBaseUrl must be an absolute http(s) URL (the base of every link Truust hands out)."
@@ -96,6 +103,7 @@ public static class ServiceSetup
             .AddControllers(options =>
             {
                 options.Filters.Add<ValidationFilter>();
+                options.Filters.Add<QueryParameterGuard>();
                 options.ModelBinderProviders.Insert(0, new UtcTimestamps.Binders());
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             })
@@ -112,7 +120,7 @@ public static class ServiceSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
-        services.AddSwagger();
+        services.AddTruustOpenApi();
         services.AddHostedPages();
         services.AddDashboard();
         services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();
@@ -246,47 +254,4 @@ public static class ServiceSetup
         || url.Contains("://*", StringComparison.Ordinal)
         || url.Contains("://[::]", StringComparison.Ordinal)
         || url.Contains("://0.0.0.0", StringComparison.Ordinal);
-
-    private static void AddSwagger(this IServiceCollection services)
-    {
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc(
-                "v1",
-                new OpenApiInfo
-                {
-                    Title = "Truust API",
-                    Version = "v1",
-                    Description =
-                        "Escrow payments: take a buyer's money, hold it in escrow, release it to the seller "
-                        + "when the platform's conditions are met. Amounts are integers in minor units "
-                        + "(1050 EUR = 10.50 EUR). Authenticate with 'Authorization: Bearer <secret key>'.",
-                }
-            );
-            foreach (var xml in new[] { "Truust.Api.xml", "Truust.Domain.xml" })
-            {
-                var path = Path.Combine(AppContext.BaseDirectory, xml);
-                if (File.Exists(path))
-                {
-                    options.IncludeXmlComments(path);
-                }
-            }
-
-            options.AddSecurityDefinition(
-                "bearer",
-                new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    Description = "Your platform's secret key (sk_test_...), or the operator key.",
-                }
-            );
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
-            });
-            options.CustomSchemaIds(type => type.FullName!.Replace("Truust.", string.Empty).Replace('+', '.'));
-        });
-    }
 }

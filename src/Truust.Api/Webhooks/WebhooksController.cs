@@ -91,15 +91,16 @@ public sealed class EventsController(WebhookService webhooks) : ApiControllerBas
 
     /// <summary>Sends the event again to every endpoint that wants it, or only to endpoint_id.</summary>
     [HttpPost("{id}/resend")]
-    public async Task<object> Resend(
+    public async Task<ResendResponse> Resend(
         string id,
         [FromQuery(Name = "endpoint_id")] string? endpointId,
         CancellationToken ct
-    ) =>
-        new
-        {
-            @object = "resend",
-            event_id = id,
-            deliveries = await webhooks.ResendAsync(Caller, id, endpointId, ct),
-        };
+    ) => new(id, await webhooks.ResendAsync(Caller, id, endpointId, ct));
+}
+
+/// <summary>What a resend queued: one delivery per endpoint that wants the event.</summary>
+public sealed record ResendResponse(string EventId, int Deliveries)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Object => "resend";
 }

@@ -86,13 +86,20 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
-    /// <summary>A client without credentials.</summary>
-    public HttpClient AnonymousClient() => CreateClient();
+    /// <summary>A client without credentials. Every answer is checked against docs/openapi.json
+    /// (<see cref="ContractCheck"/>).</summary>
+    public HttpClient AnonymousClient() =>
+        CreateDefaultClient(
+            new Uri("http://localhost"),
+            new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(),
+            new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(),
+            new ContractCheck()
+        );
 
     /// <summary>A client that sends <c>Authorization: Bearer <paramref name="key"/></c>.</summary>
     public HttpClient ClientWithKey(string key)
     {
-        var client = CreateClient();
+        var client = AnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

@@ -1,5 +1,6 @@
-# The escrow lifecycle in curl: paste into a shell while `dotnet run --project src/Truust.Api` runs.
-API=http://localhost:5080/v1
+# The escrow lifecycle in curl: paste into a shell while `dotnet run --project src/Truust.Api` runs, or run it:
+#   bash docs/walkthrough.sh [base URL]     (default: $TRUUST_URL, else http://localhost:5080)
+API=${1:-${TRUUST_URL:-http://localhost:5080}}/v1
 KEY="Authorization: Bearer sk_test_demo_truust_00000000000000000000"
 JSON="Content-Type: application/json"
 id() { grep -o '"id":"[^"]*"' | head -n 1 | cut -d'"' -f4; }   # the id of the object in a response

@@ -4,7 +4,12 @@ using System.Text;
 using System.Text.Json;
 
 // A load generator for a running Truust (see bench/README.md). Every loop is bounded in count and time and
-// targets only the URL given (loopback by default).
+// targets only the URL given (loopback by default). `compare` runs the API against pgbench (bench/run.sh).
+if (args.Length > 0 && args[0] == "compare")
+{
+    return await Compare.RunAsync(args[1..]);
+}
+
 var options = BenchOptions.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency * 2 })
 {
@@ -173,6 +178,7 @@ internal static class Scenarios
         );
         var wallet = await WalletAsync(api, seller);
         var watch = Stopwatch.StartNew();
+        var completed = 0;
         await RunAsync(
             o,
             async _ =>
@@ -207,12 +213,15 @@ internal static class Scenarios
                     "create payout"
                 );
                 await api.PostAsync($"/v1/orders/{order}/validate", null, "validate");
+                Interlocked.Increment(ref completed);
             }
         );
         watch.Stop();
         api.Stats.Print(watch.Elapsed);
+        // What completed, not --count: --max-seconds may have stopped the run early, and failed lifecycles do not count.
         Console.WriteLine(
-            $"{o.Count} lifecycles in {watch.Elapsed.TotalSeconds:F2} s = {o.Count / watch.Elapsed.TotalSeconds:F1} lifecycles/s"
+            $"{completed} lifecycles completed in {watch.Elapsed.TotalSeconds:F2} s = "
+                + $"{completed / watch.Elapsed.TotalSeconds:F1} lifecycles/s"
         );
     }
 

@@ -1,40 +1,62 @@
 using Serilog;
 using Truust.Api;
 using Truust.Api.Persistence;
+using Truust.Api.Telemetry;
 
 Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddTruust(builder.Configuration);
-builder.Services.AddSerilog(
-    (services, logger) =>
-        logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            .WriteTo.Console()
-);
-builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServiceSetup.MaxRequestBodyBytes);
+// One-shot modes: `healthcheck` asks a running instance and exits; `migrate` applies the migrations (and creates the
+// shared Data Protection key) and exits, so a deployment runs it once before instances that set
+// Truust__MigrateOnStartup=false start, instead of every instance racing to migrate.
+if (args is [HealthCheckCommand.Name, .. var probeArgs])
+{
+    return await HealthCheckCommand.RunAsync(probeArgs);
+}
 
-var app = builder.Build();
-LocalPostgres? localDatabase;
+var migrateOnly = args is [DatabaseStartup.MigrateCommand, ..];
+if (migrateOnly)
+{
+    args = args[1..];
+}
+
 try
 {
-    localDatabase = await DatabaseStartup.PrepareAsync(app);
+    var builder = WebApplication.CreateBuilder(args);
+    if (migrateOnly)
+    {
+        builder.Configuration["Truust:MigrateOnStartup"] = "true";
+        builder.Configuration["Workers:Enabled"] = "false";
+    }
+
+    builder.Services.AddTruust(builder.Configuration);
+    builder.Services.AddSerilog((services, logger) => LogSetup.Configure(logger, builder.Configuration, services));
+    builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServiceSetup.MaxRequestBodyBytes);
+
+    var app = builder.Build();
+    var localDatabase = await DatabaseStartup.PrepareAsync(app);
+    if (migrateOnly)
+    {
+        DatabaseStartup.EnsureSharedKey(app);
+        Log.Information("Migrations applied; exiting");
+    }
+    else
+    {
+        app.UseTruust();
+        app.Lifetime.ApplicationStarted.Register(() => ServiceSetup.PrintWelcome(app));
+        await app.RunAsync();
+    }
+
+    if (localDatabase is not null)
+    {
+        await localDatabase.DisposeAsync();
+    }
 }
-catch (LocalPostgresUnavailableException e)
+catch (Exception e) when (StartFailure.Reason(e) is { } reason)
 {
-    Log.Fatal("Cannot start: {Reason}", e.Message);
+    // A setting out of range, or no database to start: say which, in one line, instead of a stack trace.
+    Log.Fatal("Cannot start: {Reason}", reason);
     await Log.CloseAndFlushAsync();
     return 1;
-}
-
-app.UseTruust();
-app.Lifetime.ApplicationStarted.Register(() => ServiceSetup.PrintWelcome(app));
-await app.RunAsync();
-if (localDatabase is not null)
-{
-    await localDatabase.DisposeAsync();
 }
 
 await Log.CloseAndFlushAsync();

@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Serilog;
 using Truust.Api.Campaigns;
 using Truust.Api.Customers;
+using Truust.Api.Disputes;
 using Truust.Api.Gateways;
 using Truust.Api.Gateways.Simulated;
 using Truust.Api.Http;
@@ -22,6 +22,7 @@ using Truust.Api.Platforms;
 using Truust.Api.Reconciliation;
 using Truust.Api.Refunds;
 using Truust.Api.Sandbox;
+using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
@@ -35,12 +36,42 @@ public static class ServiceSetup
 
     public static IServiceCollection AddTruust(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<TruustOptions>(configuration.GetSection("Truust"));
+        services
+            .AddOptions<TruustOptions>()
+            .Bind(configuration.GetSection("Truust"))
+            // Links follow the port Truust runs on (--urls, ASPNETCORE_URLS) unless Truust:PublicBaseUrl says otherwise.
+            .PostConfigure(options =>
+            {
+                if (string.IsNullOrWhiteSpace(options.PublicBaseUrl))
+                {
+                    options.PublicBaseUrl = TruustOptions.BaseUrlFrom(configuration["urls"]);
+                }
+            })
+            .Validate(
+                o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https",
+                "Truust:PublicBaseUrl must be an absolute http(s) URL (the base of every link Truust hands out)."
+            )
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DatabaseConnection>();
+        services.AddSingleton<ReadCacheGeneration>();
+        services.AddHostedService<ReadCacheListener>();
+        // API keys and webhook endpoints are served from memory this long at most (forgotten at once when changed).
+        var readCacheLifetime = TimeSpan.FromSeconds(configuration.GetValue("Truust:ReadCacheSeconds", 5.0));
+        services.AddSingleton(sp => new ReadCache<CachedApiKey?>(
+            sp.GetRequiredService<ReadCacheGeneration>(),
+            readCacheLifetime
+        ));
+        services.AddSingleton(sp => new ReadCache<List<Truust.Domain.Webhooks.WebhookEndpoint>>(
+            sp.GetRequiredService<ReadCacheGeneration>(),
+            readCacheLifetime
+        ));
         services.AddScoped<RequestIdempotency>();
         services.AddScoped<UnitOfWork>();
-        services.AddDbContext<TruustDbContext>(
+        // Pooled: a request rents a context whose options and services are built once, instead of building them per
+        // request. Safe because nothing subscribes to a context's events and its per-use settings (UnitOfWork turns
+        // automatic savepoints off on each rental) are reset when it goes back to the pool.
+        services.AddDbContextPool<TruustDbContext>(
             (sp, options) =>
                 options
                     .UseNpgsql(sp.GetRequiredService<DatabaseConnection>().Required)
@@ -58,6 +89,7 @@ public static class ServiceSetup
                     )
         );
         services.AddSingleton(new MigratedContext(typeof(TruustDbContext)));
+        services.AddSharedKeys();
 
         services
             .AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
@@ -71,6 +103,7 @@ public static class ServiceSetup
             .AddControllers(options =>
             {
                 options.Filters.Add<ValidationFilter>();
+                options.Filters.Add<QueryParameterGuard>();
                 options.ModelBinderProviders.Insert(0, new UtcTimestamps.Binders());
                 options.ModelBinderProviders.Insert(0, new WireEnumBinders());
                 options.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
@@ -88,7 +121,7 @@ public static class ServiceSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
-        services.AddSwagger();
+        services.AddTruustOpenApi();
         services.AddHostedPages();
         services.AddDashboard();
         services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();
@@ -138,13 +171,19 @@ public static class ServiceSetup
         services.AddCampaignJobs();
         services.AddWebhookJobs(configuration);
         services.AddJob<IdempotencyPurgeJob>();
+        services.AddDisputes();
+        services.AddTruustTelemetry(configuration);
+        services.AddProxyHeaders(configuration);
         return services;
     }
 
     public static WebApplication UseTruust(this WebApplication app)
     {
+        // First: everything after it (request log, /metrics, rate limits, links) sees the caller behind the proxy.
+        app.UseForwardedHeaders();
         app.UseStaticFiles();
         app.UseSerilogRequestLogging(LinkTokenMasking.Configure(app.Services));
+        app.UseTruustMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages(context =>
         {
@@ -196,7 +235,9 @@ public static class ServiceSetup
     public static void PrintWelcome(WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TruustOptions>>().Value;
-        var url = app.Urls.FirstOrDefault() ?? options.PublicBaseUrl;
+        // A wildcard binding (http://[::]:8080 in a container, http://+:8080) is no address to open: the public one is.
+        var bound = app.Urls.FirstOrDefault();
+        var url = bound is null || IsWildcard(bound) ? options.PublicBaseUrl.TrimEnd('/') : bound;
         Log.Information("Truust is running at {Url}", url);
         Log.Information("Swagger UI: {Url}/swagger", url);
         if (options.SeedDemo)
@@ -210,46 +251,9 @@ public static class ServiceSetup
         }
     }
 
-    private static void AddSwagger(this IServiceCollection services)
-    {
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc(
-                "v1",
-                new OpenApiInfo
-                {
-                    Title = "Truust API",
-                    Version = "v1",
-                    Description =
-                        "Escrow payments: take a buyer's money, hold it in escrow, release it to the seller "
-                        + "when the platform's conditions are met. Amounts are integers in minor units "
-                        + "(1050 EUR = 10.50 EUR). Authenticate with 'Authorization: Bearer <secret key>'.",
-                }
-            );
-            foreach (var xml in new[] { "Truust.Api.xml", "Truust.Domain.xml" })
-            {
-                var path = Path.Combine(AppContext.BaseDirectory, xml);
-                if (File.Exists(path))
-                {
-                    options.IncludeXmlComments(path);
-                }
-            }
-
-            options.AddSecurityDefinition(
-                "bearer",
-                new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    Description = "Your platform's secret key (sk_test_...), or the operator key.",
-                }
-            );
-            options.AddSecurityRequirement(document => new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
-            });
-            options.CustomSchemaIds(type => type.FullName!.Replace("Truust.", string.Empty).Replace('+', '.'));
-        });
-    }
+    private static bool IsWildcard(string url) =>
+        url.Contains("://+", StringComparison.Ordinal)
+        || url.Contains("://*", StringComparison.Ordinal)
+        || url.Contains("://[::]", StringComparison.Ordinal)
+        || url.Contains("://0.0.0.0", StringComparison.Ordinal);
 }

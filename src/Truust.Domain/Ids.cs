@@ -12,38 +12,44 @@ public static class Ids
     private const string Alphabet = "0123456789abcdefghjkmnpqrstvwxyz"; // Crockford base32, lower case.
 
     private static readonly UInt128 RandomMask = (UInt128.One << 80) - 1;
-    private static readonly Lock Gate = new();
-    private static long _lastMilliseconds;
-    private static UInt128 _lastRandom;
+
+    // The last id handed out, swapped with a compare-and-exchange: no lock, so threads making ids at once never wait
+    // on each other (a global lock here queued every request's inserts behind one another).
+    private static Last _last = new(0, 0);
 
     public static string New(string prefix)
     {
-        long milliseconds;
-        UInt128 random;
-        lock (Gate)
+        // Drawn outside the retry loop: the random bits and the clock are the costly part.
+        var random = RandomBits();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        while (true)
         {
-            milliseconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            random = RandomBits();
-            if (milliseconds <= _lastMilliseconds)
+            var last = Volatile.Read(ref _last);
+            var milliseconds = now;
+            var next = random;
+            if (milliseconds <= last.Milliseconds)
             {
                 // Same millisecond (or the wall clock stepped back): without this, two rows written in one
                 // millisecond (a history's steps, a posting's transfers) would read back in random order. Step
                 // forward by a random amount rather than by one, so an id does not give away its neighbour.
-                milliseconds = _lastMilliseconds;
-                random = _lastRandom + 1 + (random & uint.MaxValue);
-                if (random > RandomMask)
+                milliseconds = last.Milliseconds;
+                next = last.Random + 1 + (random & uint.MaxValue);
+                if (next > RandomMask)
                 {
                     milliseconds++;
-                    random &= RandomMask;
+                    next &= RandomMask;
                 }
             }
 
-            _lastMilliseconds = milliseconds;
-            _lastRandom = random;
+            var made = new Last(milliseconds, next);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _last, made, last), last))
+            {
+                return $"{prefix}_{Encode(milliseconds, next)}";
+            }
         }
-
-        return $"{prefix}_{Encode(milliseconds, random)}";
     }
+
+    private sealed record Last(long Milliseconds, UInt128 Random);
 
     /// <summary>A secret of <paramref name="bytes"/> random bytes in base32, for capability links and keys.</summary>
     public static string Secret(int bytes = 20)

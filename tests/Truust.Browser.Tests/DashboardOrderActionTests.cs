@@ -30,7 +30,7 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             // The actions offered are the API's allowed_actions that the dashboard can take.
             var order = await shop.OrderAsync(id);
             Assert.Equal(
-                ["validate", "cancel"],
+                ["deliver", "open_dispute", "validate", "cancel"],
                 order.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString())
             );
             await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link))
@@ -192,7 +192,9 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
         var reject = Assert.Single(await shop.HistoryAsync(id), c => c.Str("action") == "reject");
         Assert.Equal("PLATFORM", reject.Str("actor"));
         Assert.Equal("Out of stock", reject.Str("reason"));
-        var refund = Assert.Single((await shop.GetAsync($"/v1/orders/{id}/refunds")).EnumerateArray());
+        var refund = Assert.Single(
+            (await shop.GetAsync($"/v1/orders/{id}/refunds")).GetProperty("data").EnumerateArray()
+        );
         Assert.Equal(18_000, refund.Long("amount"));
         Assert.Equal("ADDON", refund.Str("rail"));
         AssertEscrowMatchesOrder(order, await shop.LedgerAsync(id));
@@ -236,7 +238,9 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
         Assert.Equal(["accept", "cancel"], changes.TakeLast(2).Select(c => c.Str("action")));
         Assert.All(changes.TakeLast(2), c => Assert.Equal("PLATFORM", c.Str("actor")));
         Assert.Equal("No stock", changes[^1].Str("reason"));
-        var refund = Assert.Single((await shop.GetAsync($"/v1/orders/{id}/refunds")).EnumerateArray());
+        var refund = Assert.Single(
+            (await shop.GetAsync($"/v1/orders/{id}/refunds")).GetProperty("data").EnumerateArray()
+        );
         Assert.Equal(52_000, refund.Long("amount"));
         AssertEscrowMatchesOrder(order, await shop.LedgerAsync(id));
     }

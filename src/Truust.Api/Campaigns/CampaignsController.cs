@@ -28,8 +28,11 @@ public sealed class CampaignsController(
 
     /// <summary>The campaign's status history, oldest first (the same shape as an order's).</summary>
     [HttpGet("{id}/history")]
-    public Task<IReadOnlyList<CampaignStatusChangeResponse>> History(string id, CancellationToken ct) =>
-        lifecycle.HistoryAsync(Caller, id, ct);
+    public async Task<Page<CampaignStatusChangeResponse>> History(
+        string id,
+        [FromQuery] PageQuery page,
+        CancellationToken ct
+    ) => Paging.Slice(await lifecycle.HistoryAsync(Caller, id, ct), page, h => h.Id);
 
     /// <summary>Lists campaigns, newest first.</summary>
     [HttpGet]

@@ -19,7 +19,8 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<TruustOptions> truust,
-    TruustDbContext db
+    TruustDbContext db,
+    ReadCache<CachedApiKey?> keys
 ) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -73,16 +74,17 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var hash = ApiKey.HashOf(secret);
-        var key = await db
-            .ApiKeys.AsNoTracking()
-            .Where(k => k.Hash == hash && k.RevokedAt == null)
-            .Select(k => new
-            {
-                k.Id,
-                k.PlatformId,
-                k.Prefix,
-            })
-            .FirstOrDefaultAsync();
+        // Served from memory for a few seconds; a revocation commits a change that makes every process forget it at
+        // once (ReadCacheGeneration), so a revoked key is refused by the next request.
+        var key = await keys.GetAsync(
+            hash,
+            () =>
+                db
+                    .ApiKeys.AsNoTracking()
+                    .Where(k => k.Hash == hash && k.RevokedAt == null)
+                    .Select(k => new CachedApiKey(k.Id, k.PlatformId, k.Prefix))
+                    .FirstOrDefaultAsync()
+        );
         if (key is null)
         {
             return AuthenticateResult.Fail("Invalid or revoked API key.");
@@ -122,3 +124,6 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }
+
+/// <summary>What a valid platform key resolves to; cached by <see cref="ApiKeyAuthenticationHandler"/>.</summary>
+public sealed record CachedApiKey(string Id, string PlatformId, string Prefix);

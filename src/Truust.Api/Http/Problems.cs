@@ -51,7 +51,8 @@ public static class Problems
             problem.Extensions["errors"] = errors;
         }
 
-        problem.Extensions["trace_id"] = Activity.Current?.Id ?? context.TraceIdentifier;
+        // The trace id alone (32 hex digits), as trace back-ends search for it; not the whole traceparent.
+        problem.Extensions["trace_id"] = Activity.Current?.TraceId.ToHexString() ?? context.TraceIdentifier;
         return problem;
     }
 

@@ -20,6 +20,16 @@ public sealed class RateLimitOptions
 
     /// <summary>Failed dashboard sign-ins per client address per minute.</summary>
     public int SignInsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// How many instances serve the API behind one load balancer. Every limit above is the total for the whole
+    /// deployment; each instance enforces its share (the limit divided by this, at least 1), so a key spread over N
+    /// instances by a round-robin balancer gets the configured total and no more. Set it with the replica count.
+    /// </summary>
+    public int Instances { get; set; } = 1;
+
+    /// <summary>This instance's share of a deployment-wide <paramref name="limit"/>.</summary>
+    public int Share(int limit) => Math.Max(1, limit / Math.Max(1, Instances));
 }
 
 /// <summary>
@@ -27,13 +37,15 @@ public sealed class RateLimitOptions
 /// header that authenticates as one key shares its bucket. Requests that fail authentication (no key, a wrong or
 /// revoked one) share a smaller bucket per client address, so guessing keys is slow whatever keys are tried. Past a
 /// bucket: 429 problem+json with Retry-After. Runs after authentication, which puts the key id in the principal.
+/// Buckets live in each process: with several instances each takes its share (<see cref="RateLimitOptions.Instances"/>)
+/// rather than a shared counter, which would put a database or Redis round trip in front of every request.
 /// </summary>
 public static class RateLimits
 {
     public static IServiceCollection AddTruustRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.AddSingleton(new SignInThrottle(settings.SignInsPerMinute));
+        services.AddSingleton(new SignInThrottle(settings.Share(settings.SignInsPerMinute)));
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -44,11 +56,15 @@ public static class RateLimits
                 }
 
                 return context.User.FindFirstValue(Caller.KeyIdClaim) is { } keyId
-                    ? TokenBucket("key:" + keyId, settings.Burst, settings.PermitsPerSecond)
+                    ? TokenBucket(
+                        "key:" + keyId,
+                        settings.Share(settings.Burst),
+                        settings.Share(settings.PermitsPerSecond)
+                    )
                     : TokenBucket(
                         "unauthenticated:" + context.Connection.RemoteIpAddress,
-                        settings.UnauthenticatedBurst,
-                        settings.UnauthenticatedPermitsPerSecond
+                        settings.Share(settings.UnauthenticatedBurst),
+                        settings.Share(settings.UnauthenticatedPermitsPerSecond)
                     );
             });
             options.OnRejected = async (context, ct) =>

@@ -120,6 +120,6 @@ public sealed class ValidationFilter(IServiceProvider services) : IAsyncActionFi
     /// A JsonResult, not an ObjectResult: the controllers' [Produces("application/json")] rewrites an ObjectResult's
     /// content type, and these bodies must go out as application/problem+json like every other error.
     /// </summary>
-    private static JsonResult ProblemResult(ProblemDetails problem) =>
+    internal static JsonResult ProblemResult(ProblemDetails problem) =>
         new(problem) { StatusCode = problem.Status, ContentType = "application/problem+json" };
 }

@@ -10,9 +10,14 @@ namespace Truust.Api.Orders;
 
 public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
 {
+    /// <summary>The W3C traceparent of the request that made the order due for release (a shadow property: tracing
+    /// is the workers' business, not the domain's).</summary>
+    public const string ReleaseTraceParent = "ReleaseTraceParent";
+
     public void Configure(EntityTypeBuilder<Order> b)
     {
         b.HasKey(o => o.Id);
+        b.Property<string?>(ReleaseTraceParent).HasMaxLength(55);
         b.Ignore(o => o.Amount);
         b.Property(o => o.Metadata).IsMetadataJson();
         b.HasIndex(o => new { o.PlatformId, o.Id });
@@ -30,6 +35,15 @@ public sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
             .HasDatabaseName("ix_orders_pending_release");
         // The dashboard's filters and search (Pages/Dashboard/OrderSearch.cs).
         b.HasIndex(o => new { o.PlatformId, o.CreatedAt });
+        // The inspection job's claim: delivered orders awaiting validation, by the end of their window.
+        b.HasClaimLease();
+        b.HasIndex(o => o.InspectionEndsAt)
+            .HasFilter($"status = '{WireName.Of(OrderStatus.PendingValidate)}' AND auto_validate")
+            .HasDatabaseName("ix_orders_inspection_due");
+        b.Property(o => o.TrackingCarrier).HasMaxLength(100);
+        b.Property(o => o.TrackingNumber).HasMaxLength(100);
+        b.Property(o => o.TrackingUrl).HasMaxLength(2048);
+        b.Ignore(o => o.Policy);
         b.HasIndex(o => o.Name).HasMethod("gin").HasOperators("gin_trgm_ops").HasDatabaseName("ix_orders_name_trgm");
         b.HasIndex(o => o.Metadata).HasMethod("gin").HasDatabaseName("ix_orders_metadata");
         b.HasOne<Platform>().WithMany().HasForeignKey(o => o.PlatformId);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Http;
+using Truust.Api.Platforms;
 using Truust.Domain;
 using Truust.Domain.Ledger;
 using Truust.Domain.Orders;
@@ -39,6 +40,9 @@ public sealed class CreateOrderRequest
     public List<SplitRequest>? Splits { get; set; }
 
     public Dictionary<string, string>? Metadata { get; set; }
+
+    /// <summary>This order's own release policy; omitted fields take the platform's.</summary>
+    public ReleasePolicyRequest? ReleasePolicy { get; set; }
 }
 
 /// <summary>Part of the order paid at release to another wallet: a fixed amount or a percentage.</summary>
@@ -71,6 +75,9 @@ public sealed class CreateOrderRequestValidator : AbstractValidator<CreateOrderR
         RuleFor(r => r.SellerDeniedUrl).ValidUrl();
         RuleFor(r => r.FeeAmount).InclusiveBetween(0, Domain.Money.MaxAmountMinor);
         RuleFor(r => r.Metadata).ValidMetadata();
+        RuleFor(r => r.ReleasePolicy!)
+            .SetValidator(new ReleasePolicyRequestValidator())
+            .When(r => r.ReleasePolicy is not null);
         RuleFor(r => r.Splits)
             .Must(s => s is null || s.Count <= MaxSplits)
             .WithMessage($"An order takes at most {MaxSplits} splits.");
@@ -132,6 +139,37 @@ public sealed class OrderActionRequestValidator : AbstractValidator<OrderActionR
     public OrderActionRequestValidator() => RuleFor(r => r.Reason).MaximumLength(500);
 }
 
+/// <summary>How the goods travel: all optional.</summary>
+public sealed class TrackingRequest
+{
+    /// <example>DHL</example>
+    public string? Carrier { get; set; }
+
+    /// <example>JD014600006281230000</example>
+    public string? Number { get; set; }
+
+    /// <example>https://www.dhl.com/track?id=JD014600006281230000</example>
+    public string? Url { get; set; }
+}
+
+/// <summary>The seller's delivery, optionally with its tracking.</summary>
+public sealed class DeliverRequest
+{
+    public TrackingRequest? Tracking { get; set; }
+}
+
+public sealed class DeliverRequestValidator : AbstractValidator<DeliverRequest>
+{
+    public DeliverRequestValidator()
+    {
+        RuleFor(r => r.Tracking!.Carrier).MaximumLength(100).When(r => r.Tracking is not null);
+        RuleFor(r => r.Tracking!.Number).MaximumLength(100).When(r => r.Tracking is not null);
+        RuleFor(r => r.Tracking!.Url).ValidUrl().When(r => r.Tracking is not null);
+    }
+}
+
+public sealed record TrackingResponse(string? Carrier, string? Number, string? Url);
+
 public sealed record SplitResponse(string WalletId, long Amount, long? PercentBp);
 
 /// <summary>
@@ -164,7 +202,12 @@ public sealed record OrderResponse(
     Dictionary<string, string> Metadata,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? ReleasedAt
+    DateTimeOffset? ReleasedAt,
+    ReleasePolicyResponse ReleasePolicy,
+    DateTimeOffset? DeliveredAt,
+    DateTimeOffset? InspectionEndsAt,
+    TrackingResponse? Tracking,
+    string? OpenDisputeId
 )
 {
     [JsonPropertyOrder(-1)]

@@ -71,6 +71,7 @@ public sealed class OrderCreationService(
             Metadata = request.Metadata ?? new(),
             FeeMinor = FeeOf(platform, amount, request.FeeAmount),
         };
+        order.SetPolicy(request.ReleasePolicy?.ApplyTo(platform.ReleasePolicy) ?? platform.ReleasePolicy);
         var splits = await ResolveSplitsAsync(platformId, order, request.Splits ?? [], ct);
         db.Orders.Add(order);
         db.OrderSplits.AddRange(splits);

@@ -4,6 +4,7 @@ using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Api.Platforms;
+using Truust.Api.Telemetry;
 using Truust.Api.Webhooks;
 using Truust.Api.Workers;
 using Truust.Domain;
@@ -230,6 +231,57 @@ public sealed class OrderService(
         return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
     }
 
+    /// <summary>
+    /// The seller's delivery: the buyer's inspection window starts now and ends after the order's
+    /// <c>inspection_hours</c>; with <c>auto_validate</c>, its end validates the order (<see cref="InspectionJob"/>).
+    /// </summary>
+    public async Task<OrderResponse> DeliverAsync(
+        Caller caller,
+        string id,
+        OrderActor actor,
+        TrackingRequest? tracking,
+        CancellationToken ct
+    )
+    {
+        var order = await unitOfWork.RunAsync(
+            async () =>
+            {
+                var order = await LockAsync(caller, id, ct);
+                order.Deliver(
+                    actor,
+                    tracking?.Carrier,
+                    tracking?.Number,
+                    tracking?.Url,
+                    await platformClock.NowAsync(order.PlatformId, ct)
+                );
+                // Claimable by the inspection job from now on (the lease is on Truust's own clock).
+                db.Entry(order).Property<DateTimeOffset>(Claims.LeaseProperty).CurrentValue = clock.GetUtcNow();
+                events.Add(
+                    order.PlatformId,
+                    "order.delivered",
+                    order.Id,
+                    new
+                    {
+                        id = order.Id,
+                        @object = "order",
+                        status = WireName.Of(order.Status),
+                        delivered_at = order.DeliveredAt,
+                        inspection_ends_at = order.InspectionEndsAt,
+                        tracking = new
+                        {
+                            carrier = order.TrackingCarrier,
+                            number = order.TrackingNumber,
+                            url = order.TrackingUrl,
+                        },
+                    }
+                );
+                return order;
+            },
+            ct
+        );
+        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+    }
+
     /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no
     /// deadlock).</summary>
     public async Task<List<Order>> LockGroupAsync(Caller caller, string groupId, CancellationToken ct)
@@ -276,6 +328,13 @@ public sealed class OrderService(
     {
         var from = order.Status;
         var change = order.Apply(trigger, actor, platformClock.Now(order.PlatformId), reason, payoutStatus);
+        if (order.Status == OrderStatus.PendingRelease)
+        {
+            // The release worker continues this request's trace: validate → release → payout is one trace.
+            db.Entry(order).Property(OrderConfiguration.ReleaseTraceParent).CurrentValue =
+                TruustTelemetry.CurrentTraceParent();
+        }
+
         db.OrderStatusChanges.Add(change);
         events.OrderStatusChanged(order, from);
         return OrderTransitions.Find(from, trigger)!;
@@ -320,7 +379,14 @@ public sealed class OrderService(
             order.Metadata,
             order.CreatedAt,
             order.UpdatedAt,
-            order.ReleasedAt
+            order.ReleasedAt,
+            ReleasePolicyResponse.From(order.Policy),
+            order.DeliveredAt,
+            order.InspectionEndsAt,
+            order.DeliveredAt is null || (order.TrackingCarrier ?? order.TrackingNumber ?? order.TrackingUrl) is null
+                ? null
+                : new TrackingResponse(order.TrackingCarrier, order.TrackingNumber, order.TrackingUrl),
+            order.OpenDisputeId
         );
     }
 }

@@ -39,13 +39,19 @@ public sealed class OrdersController(
 
     /// <summary>The order's status history, oldest first.</summary>
     [HttpGet("{id}/history")]
-    public Task<IReadOnlyList<OrderStatusChangeResponse>> History(string id, CancellationToken ct) =>
-        orders.HistoryAsync(Caller, id, ct);
+    public async Task<Page<OrderStatusChangeResponse>> History(
+        string id,
+        [FromQuery] PageQuery page,
+        CancellationToken ct
+    ) => Paging.Slice(await orders.HistoryAsync(Caller, id, ct), page, h => h.Id);
 
     /// <summary>The order's money trail: every ledger transfer that touched its escrow.</summary>
     [HttpGet("{id}/ledger")]
-    public Task<IReadOnlyList<LedgerTransferResponse>> Ledger(string id, CancellationToken ct) =>
-        orders.LedgerAsync(Caller, id, ct);
+    public async Task<Page<LedgerTransferResponse>> Ledger(
+        string id,
+        [FromQuery] PageQuery page,
+        CancellationToken ct
+    ) => Paging.Slice(await orders.LedgerAsync(Caller, id, ct), page, t => t.Id);
 
     /// <summary>The seller accepts the paid order (PUBLISHED → ACCEPTED).</summary>
     [HttpPost("{id}/accept")]
@@ -74,6 +80,20 @@ public sealed class OrdersController(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] OrderActionRequest? request,
         CancellationToken ct
     ) => Act(id, OrderTrigger.Validate, request, ct);
+
+    /// <summary>
+    /// The seller delivered (ACCEPTED or PENDING_VALIDATE, once): the buyer's inspection window starts and
+    /// <c>inspection_ends_at</c> says when it ends. With the policy's <c>auto_validate</c>, the window's end
+    /// validates the order (actor <c>system</c>) unless a dispute is open.
+    /// </summary>
+    [HttpPost("{id}/deliver")]
+    [ProducesResponseType<OrderResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
+    public Task<OrderResponse> Deliver(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] DeliverRequest? request,
+        CancellationToken ct
+    ) => orders.DeliverAsync(Caller, id, Actor, request?.Tracking, ct);
 
     /// <summary>Cancels the order; anything held goes back to the buyer along the rail it came by.</summary>
     [HttpPost("{id}/cancel")]
@@ -131,10 +151,10 @@ public sealed class OrdersController(
 
     /// <summary>The order's refunds.</summary>
     [HttpGet("{id}/refunds")]
-    public async Task<IReadOnlyList<RefundResponse>> Refunds(string id, CancellationToken ct)
+    public async Task<Page<RefundResponse>> Refunds(string id, [FromQuery] PageQuery page, CancellationToken ct)
     {
         var order = await orders.FindAsync(Caller, id, ct);
-        return await refunds.ListForOrderAsync(order.Id, ct);
+        return Paging.Slice(await refunds.ListForOrderAsync(order.Id, ct), page, r => r.Id);
     }
 
     private OrderActor Actor => Caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;

@@ -7,6 +7,7 @@ using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Persistence;
 using Truust.Api.Platforms;
+using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
 using Truust.Api.Webhooks;
 using Truust.Domain;
@@ -135,6 +136,9 @@ public sealed class PayoutService(
     public async Task ReleaseAsync(string payoutId, CancellationToken ct)
     {
         var payout = await db.Payouts.AsNoTracking().FirstAsync(p => p.Id == payoutId, ct);
+        using var span = TruustTelemetry.Source.StartActivity("truust.payout");
+        span?.SetTag("truust.payout_id", payoutId);
+        span?.SetTag("truust.payout_type", WireName.Of(payout.Type));
         if (payout.Type == PayoutType.Account)
         {
             await submission.SubmitAsync(new BankRelease(this, db, orders, clock, payoutId, payout.OrderId!), ct);
@@ -277,9 +281,10 @@ public sealed class PayoutService(
         var currency = Currency.Of(order.Currency);
         var escrow = LedgerAccounts.Escrow(order.Id);
         var splits = await orders.SplitsOfAsync(order.Id, ct);
-        var net = NetForSeller(order, splits);
+        var shares = SharesOf(order, splits);
+        var net = shares.SellerMinor;
         var transfers = new List<LedgerTransfer>();
-        if (order.FeeMinor is > 0)
+        if (shares.FeeMinor > 0)
         {
             var feeWallet = await wallets.GetOrCreateFeeWalletAsync(order.PlatformId, order.Currency, ct);
             transfers.Add(
@@ -287,7 +292,7 @@ public sealed class PayoutService(
                     order.PlatformId,
                     escrow,
                     LedgerAccounts.Wallet(feeWallet.Id),
-                    new Money(order.FeeMinor.Value, currency),
+                    new Money(shares.FeeMinor, currency),
                     TransferKind.Fee,
                     payout.Id,
                     order.Id,
@@ -297,16 +302,19 @@ public sealed class PayoutService(
         }
 
         transfers.AddRange(
-            splits.Select(s => new LedgerTransfer(
-                order.PlatformId,
-                escrow,
-                LedgerAccounts.Wallet(s.WalletId),
-                new Money(s.AmountMinor, currency),
-                TransferKind.Split,
-                payout.Id,
-                order.Id,
-                now
-            ))
+            splits
+                .Select((s, i) => (s.WalletId, AmountMinor: shares.SplitsMinor[i]))
+                .Where(s => s.AmountMinor > 0)
+                .Select(s => new LedgerTransfer(
+                    order.PlatformId,
+                    escrow,
+                    LedgerAccounts.Wallet(s.WalletId),
+                    new Money(s.AmountMinor, currency),
+                    TransferKind.Split,
+                    payout.Id,
+                    order.Id,
+                    now
+                ))
         );
         if (net > 0)
         {
@@ -329,13 +337,17 @@ public sealed class PayoutService(
         return net;
     }
 
-    private static long NetForSeller(Order order, IReadOnlyList<OrderSplit> splits)
-    {
-        var net = order.HeldMinor - (order.FeeMinor ?? 0) - splits.Sum(s => s.AmountMinor);
-        return net >= 0
-            ? net
-            : throw new InvalidOperationException($"Order {order.Id}: fee and splits exceed what escrow holds.");
-    }
+    /// <summary>
+    /// What the release pays from what escrow holds: the agreed fee and splits, shrunk pro rata when part of the
+    /// money went back to the buyer first (a dispute's settlement), so no cent is lost or created.
+    /// </summary>
+    private static ReleaseShares SharesOf(Order order, IReadOnlyList<OrderSplit> splits) =>
+        ReleaseShares.Of(
+            checked(order.HeldMinor + order.RefundedMinor),
+            order.HeldMinor,
+            order.FeeMinor ?? 0,
+            splits.Select(s => s.AmountMinor).ToList()
+        );
 
     /// <summary>
     /// An order's ACCOUNT payout through the bank: the order is locked before the payout (the lock order), the
@@ -368,7 +380,7 @@ public sealed class PayoutService(
             if (payout.Status == PayoutStatus.Pending)
             {
                 var account = await db.BankAccounts.AsNoTracking().FirstAsync(a => a.Id == payout.BankAccountId, ct);
-                payout.SetAmount(NetForSeller(_order, await orders.SplitsOfAsync(_order.Id, ct)));
+                payout.SetAmount(SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor);
                 payout.MarkSubmitting(account.Iban, clock.GetUtcNow());
             }
 

@@ -1,5 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Truust.Api.Orders;
 using Truust.Api.Persistence;
+using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
 using Truust.Api.Workers;
 using Truust.Domain;
@@ -37,10 +40,20 @@ public sealed class ReleaseJob(
             Joins = "JOIN orders o ON o.payout_id = p.id",
         };
         var ids = await db.ClaimAsync(releases, now, leaseUntil, batch, ct);
-        foreach (var id in ids)
-        {
-            await payouts.ReleaseAsync(id, ct);
-        }
+        await db.HandleEachAsync(
+            releases,
+            ids,
+            now,
+            leaseUntil,
+            async id =>
+            {
+                using var span = TruustTelemetry.Source.HasListeners()
+                    ? TruustTelemetry.StartWork("truust.release", await TraceParentAsync(id, ct), ("truust.payout_id", id))
+                    : null;
+                await payouts.ReleaseAsync(id, ct);
+            },
+            ct
+        );
 
         // Withdrawals whose request died (or could not reach the bank) before recording the bank's answer.
         var stuckWithdrawals = new ClaimQuery(
@@ -50,11 +63,22 @@ public sealed class ReleaseJob(
             "p.next_attempt_at"
         );
         var stuck = await db.ClaimAsync(stuckWithdrawals, now, leaseUntil, batch, ct);
-        foreach (var id in stuck)
-        {
-            await withdrawals.SubmitWithdrawalAsync(id, ct);
-        }
+        await db.HandleEachAsync(
+            stuckWithdrawals,
+            stuck,
+            now,
+            leaseUntil,
+            id => withdrawals.SubmitWithdrawalAsync(id, ct),
+            ct
+        );
 
         return ids.Count + stuck.Count;
     }
+
+    /// <summary>The trace of the request that made the payout's order due (its validation), to continue it.</summary>
+    private Task<string?> TraceParentAsync(string payoutId, CancellationToken ct) =>
+        db
+            .Orders.Where(o => o.PayoutId == payoutId)
+            .Select(o => EF.Property<string?>(o, OrderConfiguration.ReleaseTraceParent))
+            .FirstOrDefaultAsync(ct);
 }

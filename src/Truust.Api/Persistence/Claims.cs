@@ -67,6 +67,82 @@ public static class Claims
         return db.Database.SqlQuery<string>(FormattableStringFactory.Create(format, arguments)).ToListAsync(ct);
     }
 
+    /// <summary>
+    /// Handles the claimed <paramref name="ids"/> one by one. When the instance shuts down (<paramref name="ct"/>
+    /// cancelled) or a handler throws, the items not handled are released at once (their lease ends now), so another
+    /// instance takes them on its next round instead of waiting for the lease: a deploy or a scale-down delays no
+    /// work. An item whose handler failed keeps its lease, so one bad item is not retried in a tight loop. Releasing
+    /// is fenced on the lease this claim set: a row its handler rescheduled, or another instance claimed since,
+    /// keeps its time. Releasing an item whose work was in fact done is harmless: it is no longer due.
+    /// </summary>
+    public static async Task HandleEachAsync(
+        this TruustDbContext db,
+        ClaimQuery query,
+        IReadOnlyList<string> ids,
+        DateTimeOffset claimedAt,
+        DateTimeOffset leaseUntil,
+        Func<string, Task> handle,
+        CancellationToken ct
+    )
+    {
+        var handled = 0;
+        var failed = false;
+        try
+        {
+            foreach (var id in ids)
+            {
+                ct.ThrowIfCancellationRequested();
+                try
+                {
+                    await handle(id);
+                }
+                catch (Exception) when (!ct.IsCancellationRequested)
+                {
+                    failed = true;
+                    throw;
+                }
+
+                handled++;
+            }
+        }
+        finally
+        {
+            // A handler that failed on its own keeps its item leased; one cut short by the shutdown gives it back.
+            var unhandled = ids.Skip(failed ? handled + 1 : handled).ToArray();
+            if (unhandled.Length > 0)
+            {
+                await ReleaseAsync(db, query.Table, unhandled, claimedAt, leaseUntil);
+            }
+        }
+    }
+
+    /// <summary>Ends the lease of <paramref name="ids"/> now, if it is still the one this instance set.</summary>
+    private static async Task ReleaseAsync(
+        TruustDbContext db,
+        string table,
+        string[] ids,
+        DateTimeOffset claimedAt,
+        DateTimeOffset leaseUntil
+    )
+    {
+        var format = $$"""
+            UPDATE {{Sql(table)}} SET {{LeaseColumn}} = {0} WHERE id = ANY({1}) AND {{LeaseColumn}} = {2}
+            """;
+        try
+        {
+            // Not the stopping token: this runs because it was cancelled. A short timeout bounds the shutdown.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await db.Database.ExecuteSqlAsync(
+                FormattableStringFactory.Create(format, claimedAt, ids, leaseUntil),
+                timeout.Token
+            );
+        }
+        catch (Exception e) when (e is OperationCanceledException || DatabaseOutage.Find(e) is not null)
+        {
+            // The database is out of reach: the leases then end on their own, as after a crash.
+        }
+    }
+
     /// <summary>SQL text written in code, with its braces escaped so the format string keeps it literal.</summary>
     private static string Sql(string text) => text.Replace("{", "{{").Replace("}", "}}");
 }

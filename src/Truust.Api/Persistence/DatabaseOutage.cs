@@ -40,6 +40,10 @@ public static class DatabaseOutage
         {
             // Two requests colliding, not an outage: those are 409s where the code expects them.
             PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => false,
+            // A server that cannot write (25006): a standby being promoted, which the balancer already routes to
+            // while it finishes recovery (seen in deploy/failover-drill.sh), or a connection still on a demoted
+            // primary. Truust never opens a read-only transaction itself, so this is never a bug of its own.
+            PostgresErrorCodes.ReadOnlySqlTransaction => true,
             // Connection exceptions (class 08), shutdowns (57P01 admin, 57P02 crash, 57P03 cannot connect now) and
             // too many connections (53300) are all what Npgsql counts as transient, with 55000 (a database closed to
             // connections) and the other resource shortages of class 53.

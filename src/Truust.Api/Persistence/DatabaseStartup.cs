@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Domain.Platforms;
@@ -7,7 +8,35 @@ namespace Truust.Api.Persistence;
 /// <summary>The connection string in use, decided once at start-up (configured, or the local cluster's).</summary>
 public sealed class DatabaseConnection
 {
-    public string? ConnectionString { get; set; }
+    private string? _connectionString;
+
+    /// <summary>
+    /// The connection string, with Truust's pool settings added where the configured one does not say otherwise:
+    /// <c>No Reset On Close</c> (a pooled connection is not reset with a <c>DISCARD ALL</c> round trip each time EF
+    /// Core closes it: Truust keeps no session state, only transaction-scoped settings) and <c>Max Auto Prepare</c>
+    /// (statements run often are prepared on each physical connection once, then only bound and executed).
+    /// </summary>
+    public string? ConnectionString
+    {
+        get => _connectionString;
+        set => _connectionString = value is null ? null : Tuned(value);
+    }
+
+    public static string Tuned(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 100;
+        }
+
+        return builder.ConnectionString;
+    }
 
     public string Required =>
         ConnectionString ?? throw new InvalidOperationException("The database connection has not been prepared yet.");
@@ -21,6 +50,23 @@ public sealed class DatabaseConnection
 public static class DatabaseStartup
 {
     public const string DemoPlatformName = "Demo platform";
+
+    /// <summary>The first argument that makes the process migrate the database and exit.</summary>
+    public const string MigrateCommand = "migrate";
+
+    /// <summary>
+    /// Creates the Data Protection key if the shared ring has none, so instances started after the one-shot migration
+    /// find one key instead of each creating its own at its first request.
+    /// </summary>
+    public static void EnsureSharedKey(WebApplication app)
+    {
+        var keys = app.Services.GetRequiredService<IKeyManager>();
+        if (keys.GetAllKeys().Count == 0)
+        {
+            var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+            keys.CreateNewKey(now, now.AddDays(90));
+        }
+    }
 
     public static async Task<LocalPostgres?> PrepareAsync(WebApplication app)
     {

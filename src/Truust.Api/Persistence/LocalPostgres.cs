@@ -151,7 +151,11 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
 
         var port = FreePort();
-        var options = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=300";
+        // A throwaway cluster serves a whole parallel test run: dozens of API hosts at once, each with its pool and its
+        // read-cache listener (Persistence/ReadCaches.cs).
+        var maxConnections = throwaway ? 1000 : 300;
+        var options =
+            $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections={maxConnections}";
         if (throwaway)
         {
             // Test databases are thrown away, so durability buys nothing there; these make them much faster.

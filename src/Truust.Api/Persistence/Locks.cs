@@ -3,6 +3,7 @@ using Truust.Domain.Campaigns;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 using Truust.Domain.Platforms;
+using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Persistence;
 
@@ -45,6 +46,11 @@ public static class Locks
 
     public static IQueryable<Refund> Refund(TruustDbContext db, string id) =>
         db.Refunds.FromSqlInterpolated($"SELECT * FROM refunds WHERE id = {id} FOR UPDATE");
+
+    /// <summary>A webhook endpoint, locked only to record a failure or a recovery (a success on a healthy endpoint
+    /// takes no lock): it is never locked together with any of the rows above.</summary>
+    public static IQueryable<WebhookEndpoint> WebhookEndpoint(TruustDbContext db, string id) =>
+        db.WebhookEndpoints.FromSqlInterpolated($"SELECT * FROM webhook_endpoints WHERE id = {id} FOR UPDATE");
 
     /// <summary>Locks a wallet row without changing it (a wallet the ledger both debits and credits by the same
     /// amount must still not change under the posting). Callers go through wallets in <see cref="WalletOrder"/>.

@@ -3,6 +3,7 @@ using Truust.Api.Persistence.Records;
 using Truust.Domain.Banking;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Customers;
+using Truust.Domain.Disputes;
 using Truust.Domain.Events;
 using Truust.Domain.Ledger;
 using Truust.Domain.Orders;
@@ -74,6 +75,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<IncomingWire> IncomingWires => Set<IncomingWire>();
 
+    public DbSet<Dispute> Disputes => Set<Dispute>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         StoredByName<OrderStatus>(builder);
@@ -96,6 +99,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         StoredByName<CampaignActor>(builder);
         StoredByName<ContributionStatus>(builder);
         StoredByName<RefundStatus>(builder);
+        StoredByName<SilenceWinner>(builder);
+        StoredByName<DisputeStatus>(builder);
+        StoredByName<SellerAnswer>(builder);
     }
 
     protected override void OnModelCreating(ModelBuilder model)

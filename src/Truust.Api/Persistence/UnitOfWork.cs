@@ -1,5 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Truust.Api.Persistence.Records;
+using Truust.Domain.Platforms;
+using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Persistence;
 
@@ -20,14 +23,16 @@ public sealed class UnitOfWork
 {
     private readonly TruustDbContext _db;
     private readonly RequestIdempotency _idempotency;
+    private readonly ReadCacheGeneration _readCaches;
     private readonly HashSet<ICommitSignal> _wakeAfterCommit = [];
     private IDbContextTransaction? _request;
     private bool _doomed;
 
-    public UnitOfWork(TruustDbContext db, RequestIdempotency idempotency)
+    public UnitOfWork(TruustDbContext db, RequestIdempotency idempotency, ReadCacheGeneration readCaches)
     {
         _db = db;
         _idempotency = idempotency;
+        _readCaches = readCaches;
         // EF Core wraps a SaveChanges inside an open transaction in a savepoint, so the caller could carry on after
         // a failed save. Truust never does (a failed unit fails its whole transaction): the savepoint would only
         // cost two round trips per save.
@@ -52,6 +57,7 @@ public sealed class UnitOfWork
                     _idempotency.EffectPending = true;
                 }
 
+                NoteCachedRowChanges();
                 await _db.SaveChangesAsync(ct);
                 return joined;
             }
@@ -70,6 +76,7 @@ public sealed class UnitOfWork
         {
             var result = await work();
             var marked = await MarkFencedAsync(ct);
+            NoteCachedRowChanges();
             await _db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
             ForgetCommitted();
@@ -247,6 +254,23 @@ public sealed class UnitOfWork
 
         await IdempotencyStore.MarkEffectAsync(_db, _idempotency, ct);
         return true;
+    }
+
+    /// <summary>
+    /// API keys and webhook endpoints are served from memory for a few seconds (<see cref="ReadCacheGeneration"/>): a
+    /// unit that changes one makes this process forget them the moment it commits, so a revoked key is refused by the
+    /// very next request (other processes learn it from the database's notification).
+    /// </summary>
+    private void NoteCachedRowChanges()
+    {
+        foreach (var entry in _db.ChangeTracker.Entries())
+        {
+            if (entry.State != EntityState.Unchanged && entry.Entity is ApiKey or WebhookEndpoint)
+            {
+                _wakeAfterCommit.Add(_readCaches);
+                return;
+            }
+        }
     }
 
     private async Task EndRequestAsync(bool commit, CancellationToken ct)

@@ -10,6 +10,7 @@ public sealed class PlatformConfiguration : IEntityTypeConfiguration<Platform>
     {
         b.HasKey(p => p.Id);
         b.Property(p => p.Name).HasMaxLength(200);
+        b.Ignore(p => p.ReleasePolicy);
         b.ToTable(t =>
         {
             t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0");

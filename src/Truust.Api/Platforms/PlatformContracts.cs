@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using FluentValidation;
+using Truust.Domain.Orders;
 using Truust.Domain.Platforms;
 
 namespace Truust.Api.Platforms;
@@ -33,6 +34,9 @@ public sealed class UpdatePlatformRequest
     public long? FeePercentBp { get; set; }
 
     public long? FeeFixed { get; set; }
+
+    /// <summary>The release policy new orders take by default; omitted fields keep their value.</summary>
+    public ReleasePolicyRequest? ReleasePolicy { get; set; }
 }
 
 public sealed class UpdatePlatformRequestValidator : AbstractValidator<UpdatePlatformRequest>
@@ -41,7 +45,63 @@ public sealed class UpdatePlatformRequestValidator : AbstractValidator<UpdatePla
     {
         RuleFor(r => r.FeePercentBp).InclusiveBetween(0, 10_000);
         RuleFor(r => r.FeeFixed).InclusiveBetween(0, Domain.Money.MaxAmountMinor);
+        RuleFor(r => r.ReleasePolicy!)
+            .SetValidator(new ReleasePolicyRequestValidator())
+            .When(r => r.ReleasePolicy is not null);
     }
+}
+
+/// <summary>
+/// When an order's money may go to the seller without the platform saying so, and how disputes are timed. Every
+/// field is optional: an omitted one keeps the current (or the platform's) value.
+/// </summary>
+public sealed class ReleasePolicyRequest
+{
+    /// <summary>Hours the buyer has to inspect the goods once delivered (0 to 8760).</summary>
+    /// <example>72</example>
+    public int? InspectionHours { get; set; }
+
+    /// <summary>Whether the inspection window's end validates the order by itself (actor <c>system</c>).</summary>
+    /// <example>true</example>
+    public bool? AutoValidate { get; set; }
+
+    /// <summary>Hours the seller has to answer a dispute (1 to 8760).</summary>
+    /// <example>72</example>
+    public int? SellerResponseHours { get; set; }
+
+    /// <summary>Hours the buyer has to answer the seller (1 to 8760).</summary>
+    /// <example>72</example>
+    public int? BuyerResponseHours { get; set; }
+
+    /// <summary>Who wins when the party a dispute waits for stays silent: COUNTERPARTY (the silent one loses),
+    /// BUYER or SELLER.</summary>
+    public SilenceWinner? SilenceWinner { get; set; }
+
+    public ReleasePolicy ApplyTo(ReleasePolicy current) =>
+        current.With(InspectionHours, AutoValidate, SellerResponseHours, BuyerResponseHours, SilenceWinner);
+}
+
+public sealed class ReleasePolicyRequestValidator : AbstractValidator<ReleasePolicyRequest>
+{
+    public ReleasePolicyRequestValidator()
+    {
+        RuleFor(r => r.InspectionHours).InclusiveBetween(0, ReleasePolicy.MaxHours);
+        RuleFor(r => r.SellerResponseHours).InclusiveBetween(1, ReleasePolicy.MaxHours);
+        RuleFor(r => r.BuyerResponseHours).InclusiveBetween(1, ReleasePolicy.MaxHours);
+        RuleFor(r => r.SilenceWinner).IsInEnum();
+    }
+}
+
+public sealed record ReleasePolicyResponse(
+    int InspectionHours,
+    bool AutoValidate,
+    int SellerResponseHours,
+    int BuyerResponseHours,
+    SilenceWinner SilenceWinner
+)
+{
+    public static ReleasePolicyResponse From(ReleasePolicy p) =>
+        new(p.InspectionHours, p.AutoValidate, p.SellerResponseHours, p.BuyerResponseHours, p.SilenceWinner);
 }
 
 public sealed class CreateApiKeyRequest
@@ -68,13 +128,15 @@ public sealed record PlatformResponse(
     string Name,
     long FeePercentBp,
     long FeeFixed,
+    ReleasePolicyResponse ReleasePolicy,
     DateTimeOffset CreatedAt
 )
 {
     [JsonPropertyOrder(-1)]
     public string Object => "platform";
 
-    public static PlatformResponse From(Platform p) => new(p.Id, p.Name, p.FeePercentBp, p.FeeFixedMinor, p.CreatedAt);
+    public static PlatformResponse From(Platform p) =>
+        new(p.Id, p.Name, p.FeePercentBp, p.FeeFixedMinor, ReleasePolicyResponse.From(p.ReleasePolicy), p.CreatedAt);
 }
 
 /// <summary>An API key. <c>secret</c> is present only in the response that created it.</summary>

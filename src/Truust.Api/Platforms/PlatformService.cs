@@ -30,6 +30,11 @@ public sealed class PlatformService(TruustDbContext db, UnitOfWork unitOfWork, T
     {
         var platform = await GetAsync(id, ct);
         platform.SetFees(request.FeePercentBp ?? platform.FeePercentBp, request.FeeFixed ?? platform.FeeFixedMinor);
+        if (request.ReleasePolicy is { } policy)
+        {
+            platform.SetReleasePolicy(policy.ApplyTo(platform.ReleasePolicy));
+        }
+
         await unitOfWork.SaveAsync(ct);
         return PlatformResponse.From(platform);
     }

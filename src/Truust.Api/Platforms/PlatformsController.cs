@@ -37,8 +37,8 @@ public sealed class PlatformsController(PlatformService platforms) : ApiControll
 
     /// <summary>Lists the platform's keys (prefixes only, never secrets).</summary>
     [HttpGet("{id}/api_keys")]
-    public Task<IReadOnlyList<ApiKeyResponse>> ListKeys(string id, CancellationToken ct) =>
-        platforms.ListKeysAsync(id, ct);
+    public async Task<Page<ApiKeyResponse>> ListKeys(string id, [FromQuery] PageQuery page, CancellationToken ct) =>
+        Paging.Slice(await platforms.ListKeysAsync(id, ct), page, k => k.Id);
 
     /// <summary>Revokes a key: it stops working at once.</summary>
     [HttpDelete("{id}/api_keys/{keyId}")]

@@ -69,51 +69,27 @@ public sealed class WalletFlowService(
     {
         var platformId = caller.RequirePlatform();
         var ids = legs.SelectMany(l => new[] { l.FromWalletId, l.ToWalletId }).Distinct().ToList();
-        var wallets = await db
-            .Wallets.AsNoTracking()
-            .Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
-            .ToDictionaryAsync(w => w.Id, ct);
         var now = clock.GetUtcNow();
-        var transfers = new List<WalletTransfer>(legs.Count);
-        for (var i = 0; i < legs.Count; i++)
-        {
-            var leg = legs[i];
-            var prefix = batchId is null ? string.Empty : $"legs[{i}].";
-            if (!wallets.TryGetValue(leg.FromWalletId, out var from))
-            {
-                throw new NotFoundException("wallet", leg.FromWalletId);
-            }
-
-            if (!wallets.TryGetValue(leg.ToWalletId, out var to))
-            {
-                throw new NotFoundException("wallet", leg.ToWalletId);
-            }
-
-            if (from.Currency != to.Currency)
-            {
-                throw new BusinessRuleException(
-                    "currency_mismatch",
-                    $"Wallet {from.Id} holds {from.Currency} and wallet {to.Id} holds {to.Currency}.",
-                    prefix + "to_wallet_id"
-                );
-            }
-
-            transfers.Add(
-                new WalletTransfer(
-                    platformId,
-                    from.Id,
-                    to.Id,
-                    Money.Positive(leg.AmountMinor, from.Currency, prefix + "amount"),
-                    description,
-                    batchId,
-                    now
-                )
-            );
-        }
-
-        await unitOfWork.RunAsync(
+        List<WalletTransfer> transfers = [];
+        // The wallets are read inside the unit: one transaction (one commit) per transfer instead of a read of its own
+        // first. A refusal (unknown wallet, currencies differ, bad amount) leaves the unit without a change and is
+        // thrown after it, so it never dooms a request transaction.
+        var refusal = await unitOfWork.RunAsync(
             async () =>
             {
+                var wallets = await db
+                    .Wallets.AsNoTracking()
+                    .Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
+                    .ToDictionaryAsync(w => w.Id, ct);
+                try
+                {
+                    transfers = Build(wallets);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    return System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+                }
+
                 db.WalletTransfers.AddRange(transfers);
                 await ledger.PostAsync(
                     transfers
@@ -135,11 +111,54 @@ public sealed class WalletFlowService(
                     events.Add(platformId, "transfer.created", transfer.Id, TransferResponse.From(transfer));
                 }
 
-                return;
+                return null;
             },
             ct
         );
+        refusal?.Throw();
         return transfers.Select(TransferResponse.From).ToList();
+
+        List<WalletTransfer> Build(Dictionary<string, Wallet> wallets)
+        {
+            var built = new List<WalletTransfer>(legs.Count);
+            for (var i = 0; i < legs.Count; i++)
+            {
+                var leg = legs[i];
+                var prefix = batchId is null ? string.Empty : $"legs[{i}].";
+                if (!wallets.TryGetValue(leg.FromWalletId, out var from))
+                {
+                    throw new NotFoundException("wallet", leg.FromWalletId);
+                }
+
+                if (!wallets.TryGetValue(leg.ToWalletId, out var to))
+                {
+                    throw new NotFoundException("wallet", leg.ToWalletId);
+                }
+
+                if (from.Currency != to.Currency)
+                {
+                    throw new BusinessRuleException(
+                        "currency_mismatch",
+                        $"Wallet {from.Id} holds {from.Currency} and wallet {to.Id} holds {to.Currency}.",
+                        prefix + "to_wallet_id"
+                    );
+                }
+
+                built.Add(
+                    new WalletTransfer(
+                        platformId,
+                        from.Id,
+                        to.Id,
+                        Money.Positive(leg.AmountMinor, from.Currency, prefix + "amount"),
+                        description,
+                        batchId,
+                        now
+                    )
+                );
+            }
+
+            return built;
+        }
     }
 
     /// <summary>A top-up: a card or wire payin whose money goes to the wallet once confirmed

@@ -22,9 +22,17 @@ public sealed class EventOutbox
     private readonly Dictionary<string, List<WebhookEndpoint>> _endpoints = new();
     private readonly UnitOfWork _unitOfWork;
     private readonly WorkerSignals _signals;
+    private readonly ReadCache<List<WebhookEndpoint>> _cache;
 
-    public EventOutbox(TruustDbContext db, TimeProvider clock, UnitOfWork unitOfWork, WorkerSignals signals)
+    public EventOutbox(
+        TruustDbContext db,
+        TimeProvider clock,
+        UnitOfWork unitOfWork,
+        WorkerSignals signals,
+        ReadCache<List<WebhookEndpoint>> cache
+    )
     {
+        _cache = cache;
         _db = db;
         _clock = clock;
         _unitOfWork = unitOfWork;
@@ -114,11 +122,13 @@ public sealed class EventOutbox
     {
         if (!_endpoints.TryGetValue(platformId, out var endpoints))
         {
-            // Read once per request: endpoints change rarely, and a request writes several events.
-            endpoints = _db
-                .WebhookEndpoints.AsNoTracking()
-                .Where(w => w.PlatformId == platformId && w.Status == WebhookEndpointStatus.Enabled)
-                .ToList();
+            // Endpoints change rarely and every event needs them: served from memory for a few seconds, forgotten at
+            // once when one changes (ReadCacheGeneration). The entities are shared between requests: read only. A
+            // disabled endpoint still gets its events queued: they are delivered once it is enabled again.
+            endpoints = _cache.Get(
+                platformId,
+                () => _db.WebhookEndpoints.AsNoTracking().Where(w => w.PlatformId == platformId).ToList()
+            );
             _endpoints[platformId] = endpoints;
         }
 

@@ -28,7 +28,25 @@ public sealed class CreateWebhookEndpointRequestValidator : AbstractValidator<Cr
     }
 }
 
-/// <summary>A webhook endpoint. <c>secret</c> is present only when created or rolled.</summary>
+public sealed class RollSecretRequest
+{
+    /// <summary>How long the old secret keeps signing next to the new one, in seconds (0 to 604800; 0 ends it at
+    /// once). Default: the configured <c>Webhooks:SecretGracePeriodSeconds</c>, 24 hours.</summary>
+    /// <example>86400</example>
+    public int? GracePeriodSeconds { get; set; }
+}
+
+public sealed class RollSecretRequestValidator : AbstractValidator<RollSecretRequest>
+{
+    public RollSecretRequestValidator() =>
+        RuleFor(r => r.GracePeriodSeconds).InclusiveBetween(0, (int)WebhookOptions.MaxSecretGracePeriod.TotalSeconds);
+}
+
+/// <summary>
+/// A webhook endpoint. <c>secret</c> is present only when created or rolled. <c>previous_secret_expires_at</c>: until
+/// when the secret before the last roll still signs deliveries (each then carries two signatures).
+/// <c>failing_since</c>: when the endpoint's current run of failed attempts began (null while it answers).
+/// </summary>
 public sealed record WebhookEndpointResponse(
     string Id,
     string Url,
@@ -36,6 +54,8 @@ public sealed record WebhookEndpointResponse(
     WebhookEndpointStatus Status,
     string? DisabledReason,
     string? Secret,
+    DateTimeOffset? PreviousSecretExpiresAt,
+    DateTimeOffset? FailingSince,
     DateTimeOffset CreatedAt
 )
 {
@@ -43,7 +63,17 @@ public sealed record WebhookEndpointResponse(
     public string Object => "webhook_endpoint";
 
     public static WebhookEndpointResponse From(WebhookEndpoint w, bool withSecret = false) =>
-        new(w.Id, w.Url, w.EventTypes, w.Status, w.DisabledReason, withSecret ? w.Secret : null, w.CreatedAt);
+        new(
+            w.Id,
+            w.Url,
+            w.EventTypes,
+            w.Status,
+            w.DisabledReason,
+            withSecret ? w.Secret : null,
+            w.PreviousSecret is null ? null : w.PreviousSecretExpiresAt,
+            w.FailingSince,
+            w.CreatedAt
+        );
 }
 
 public sealed record WebhookAttemptResponse(

@@ -1,43 +1,43 @@
-using System.Diagnostics;
-using System.Text.Json;
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Truust.Api.Http;
 using Truust.Api.Persistence;
 using Truust.Api.Workers;
 using Truust.Domain;
-using Truust.Domain.Events;
 using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Webhooks;
 
 /// <summary>
-/// Delivers pending webhook deliveries. An object's events reach an endpoint in sequence order: a delivery is
-/// only claimed when no earlier event of the same object is still pending for that endpoint.
+/// Delivers pending webhook deliveries. An object's events reach an endpoint in sequence order: a delivery is only
+/// claimed when no earlier event of the same object is still pending for that endpoint. Each round claims the first
+/// queued event of up to a batch of (endpoint, object) queues and works through those queues in parallel, each one's
+/// events back to back (<see cref="WebhookSender.DeliverInOrderAsync"/>), so a backlog after an outage drains as fast
+/// as the endpoint answers instead of one event per object per poll.
 /// </summary>
 public sealed class WebhookDeliveryJob(
     TruustDbContext db,
-    UnitOfWork unitOfWork,
-    IHttpClientFactory http,
+    IServiceScopeFactory scopes,
     TimeProvider clock,
     IOptions<WebhookOptions> options,
-    IOptions<WorkerOptions> workerOptions,
-    ILogger<WebhookDeliveryJob> log
+    IOptions<WorkerOptions> workerOptions
 ) : IWorkerJob
 {
     public const string HttpClientName = "webhooks";
 
     public string Name => "webhooks";
 
-    public async Task<int> RunOnceAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var leaseUntil = now.AddSeconds(Math.Max(workerOptions.Value.LeaseSeconds, options.Value.TimeoutSeconds * 2));
-        var pending = new ClaimQuery(
+    /// <summary>The first due event of each (endpoint, object) queue whose endpoint is enabled and not throttled;
+    /// with <paramref name="endpointId"/> and <paramref name="objectId"/>, of that one queue only.</summary>
+    public static ClaimQuery Due(DateTimeOffset now, string? endpointId = null, string? objectId = null) =>
+        new(
             "webhook_deliveries",
             "d",
             $"""
             d.status = {WireName.Of(WebhookDeliveryStatus.Pending)}
+            AND w.status = {WireName.Of(WebhookEndpointStatus.Enabled)}
+            AND (w.throttled_until IS NULL OR w.throttled_until <= {now})
+            AND ({endpointId}::text IS NULL OR (d.endpoint_id = {endpointId} AND e.object_id = {objectId}))
             AND NOT EXISTS (
                 SELECT 1 FROM webhook_deliveries d2 JOIN events e2 ON e2.id = d2.event_id
                 WHERE d2.endpoint_id = d.endpoint_id AND d2.status = {WireName.Of(WebhookDeliveryStatus.Pending)}
@@ -46,102 +46,50 @@ public sealed class WebhookDeliveryJob(
             "e.sequence"
         )
         {
-            Joins = "JOIN events e ON e.id = d.event_id",
+            Joins = "JOIN events e ON e.id = d.event_id JOIN webhook_endpoints w ON w.id = d.endpoint_id",
         };
-        var ids = await db.ClaimAsync(pending, now, leaseUntil, workerOptions.Value.BatchSize, ct);
-        foreach (var id in ids)
-        {
-            await DeliverAsync(id, ct);
-        }
 
-        return ids.Count;
-    }
+    /// <summary>How long a claimed delivery stays leased: long enough for the request and its record.</summary>
+    public static TimeSpan Lease(WebhookOptions webhooks, WorkerOptions workers) =>
+        TimeSpan.FromSeconds(Math.Max(workers.LeaseSeconds, webhooks.TimeoutSeconds * 2));
 
-    private async Task DeliverAsync(string deliveryId, CancellationToken ct)
+    public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var delivery = await db.WebhookDeliveries.FirstAsync(d => d.Id == deliveryId, ct);
-        var endpoint = await db.WebhookEndpoints.FirstAsync(w => w.Id == delivery.EndpointId, ct);
-        var e = await db.Events.AsNoTracking().FirstAsync(x => x.Id == delivery.EventId, ct);
         var now = clock.GetUtcNow();
-        if (endpoint.Status != WebhookEndpointStatus.Enabled)
-        {
-            delivery.Abandon("endpoint disabled");
-            await unitOfWork.SaveAsync(ct);
-            return;
-        }
-
-        var body = JsonSerializer.Serialize(EventResponse.From(e), JsonDefaults.Options);
-        var timestamp = now.ToUnixTimeSeconds();
-        int? statusCode = null;
-        string? error = null;
-        var watch = Stopwatch.StartNew();
+        var lease = Lease(options.Value, workerOptions.Value);
+        var heads = await db.ClaimAsync(Due(now), now, now + lease, workerOptions.Value.BatchSize, ct);
+        var started = new ConcurrentDictionary<string, bool>();
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
-            {
-                Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
-            };
-            request.Headers.Add("webhook-id", e.Id);
-            request.Headers.Add("webhook-timestamp", timestamp.ToString());
-            request.Headers.Add("webhook-signature", WebhookSignature.Sign(endpoint.Secret, e.Id, timestamp, body));
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            statusCode = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
-            {
-                error = $"endpoint answered {statusCode}";
-            }
-        }
-        catch (Exception ex)
-            when (ex is HttpRequestException or TaskCanceledException or OperationCanceledException
-                && !ct.IsCancellationRequested
-            )
-        {
-            // The platform reads this text: the socket's own words would tell a refused port from an open one, and
-            // a refused internal address from an unreachable public one. The log keeps the detail.
-            error = ex is HttpRequestException ? "connection failed" : "timed out";
-            log.LogInformation(
-                "Webhook delivery {DeliveryId} to endpoint {EndpointId}: {Error} ({Detail})",
-                delivery.Id,
-                endpoint.Id,
-                error,
-                ex.InnerException?.Message ?? ex.Message
+            await Parallel.ForEachAsync(
+                heads,
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.Parallelism, CancellationToken = ct },
+                async (id, _) =>
+                {
+                    started[id] = true;
+                    await using var scope = scopes.CreateAsyncScope();
+                    await scope.ServiceProvider.GetRequiredService<WebhookSender>().DeliverInOrderAsync(id, ct);
+                }
             );
         }
-
-        watch.Stop();
-        db.WebhookAttempts.Add(
-            new WebhookAttempt
-            {
-                Id = Ids.New("wha"),
-                DeliveryId = delivery.Id,
-                EndpointId = endpoint.Id,
-                EventId = e.Id,
-                Number = delivery.Attempts + 1,
-                StatusCode = statusCode,
-                Error = error,
-                DurationMs = watch.ElapsedMilliseconds,
-                At = now,
-            }
-        );
-        if (error is null)
+        finally
         {
-            delivery.RecordSuccess(statusCode!.Value, now);
-        }
-        else
-        {
-            var schedule = options.Value.EffectiveRetryScheduleSeconds;
-            DateTimeOffset? retryAt =
-                delivery.Attempts < schedule.Count ? now.AddSeconds(schedule[delivery.Attempts]) : null;
-            delivery.RecordFailure(statusCode, error, retryAt);
-            if (retryAt is null)
+            // Claimed but never started (the instance is stopping): the next instance may take them at once instead
+            // of after their lease.
+            var unstarted = heads.Where(id => !started.ContainsKey(id)).ToList();
+            if (unstarted.Count > 0)
             {
-                endpoint.Disable($"Delivery {delivery.Id} failed {delivery.Attempts} times; last error: {error}", now);
-                log.LogWarning("Webhook endpoint {EndpointId} disabled after repeated failures", endpoint.Id);
+                await ReleaseAsync(db, unstarted, clock.GetUtcNow());
             }
         }
 
-        await unitOfWork.SaveAsync(ct);
+        return heads.Count;
     }
+
+    /// <summary>Ends the lease of claimed deliveries that were not sent, so they are due again now.</summary>
+    public static Task ReleaseAsync(TruustDbContext db, IReadOnlyCollection<string> ids, DateTimeOffset now) =>
+        // Not cancellable: it runs while the instance stops, and a release that never lands costs a whole lease.
+        db
+            .WebhookDeliveries.Where(d => ids.Contains(d.Id) && d.Status == WebhookDeliveryStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, now), CancellationToken.None);
 }

@@ -2,56 +2,21 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Workers;
 using Truust.Domain;
 using Truust.Domain.Events;
 using Truust.Domain.Webhooks;
 
 namespace Truust.Api.Webhooks;
 
-public sealed class WebhookOptions
-{
-    /// <summary>The schedule used when none is configured: it adds up to about three days.</summary>
-    public static readonly int[] DefaultRetryScheduleSeconds =
-    [
-        5,
-        300,
-        1800,
-        7200,
-        18000,
-        36000,
-        36000,
-        36000,
-        36000,
-        36000,
-        36000,
-        36000,
-    ];
-
-    /// <summary>
-    /// Seconds to wait after each failed attempt; when they run out the delivery fails and the endpoint is
-    /// disabled. Empty means <see cref="DefaultRetryScheduleSeconds"/>: the configuration binder appends configured
-    /// items to an array that already has some, so a default here would be prefixed to every configured schedule.
-    /// </summary>
-    public int[] RetryScheduleSeconds { get; set; } = [];
-
-    public IReadOnlyList<int> EffectiveRetryScheduleSeconds =>
-        RetryScheduleSeconds.Length > 0 ? RetryScheduleSeconds : DefaultRetryScheduleSeconds;
-
-    public int TimeoutSeconds { get; set; } = 10;
-
-    /// <summary>
-    /// Lets webhooks reach loopback, private and link-local addresses: for local development only (a receiver on
-    /// localhost). Off, a platform cannot make Truust send requests into its own network.
-    /// </summary>
-    public bool AllowPrivateNetworks { get; set; }
-}
-
 /// <summary>Webhook endpoints, their deliveries, and the event feed.</summary>
 public sealed class WebhookService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     TimeProvider clock,
-    IOptions<WebhookOptions> options
+    WorkerSignals signals,
+    IOptions<WebhookOptions> options,
+    IOptions<WorkerOptions> workerOptions
 )
 {
     public const int MaxEndpointsPerPlatform = 20;
@@ -122,21 +87,80 @@ public sealed class WebhookService(
         );
     }
 
-    public async Task<WebhookEndpointResponse> RollSecretAsync(Caller caller, string id, CancellationToken ct)
+    /// <summary>
+    /// Replaces the signing secret. The old one keeps signing next to the new one for the grace period (the request's,
+    /// or the configured default), so deliveries verify while the platform deploys the new secret.
+    /// </summary>
+    public async Task<WebhookEndpointResponse> RollSecretAsync(
+        Caller caller,
+        string id,
+        RollSecretRequest? request,
+        CancellationToken ct
+    )
     {
         var endpoint = await FindAsync(caller, id, ct);
-        endpoint.RollSecret(clock.GetUtcNow());
+        var grace = TimeSpan.FromSeconds(request?.GracePeriodSeconds ?? options.Value.SecretGracePeriodSeconds);
+        endpoint.RollSecret(clock.GetUtcNow(), grace);
         await unitOfWork.SaveAsync(ct);
         return WebhookEndpointResponse.From(endpoint, withSecret: true);
     }
 
-    /// <summary>Re-enables a disabled endpoint; deliveries resume for events from now on.</summary>
+    /// <summary>
+    /// Enables an endpoint again. The events it missed while disabled are still queued: they are delivered from now
+    /// on, each object's in order, with a fresh retry schedule.
+    /// </summary>
     public async Task<WebhookEndpointResponse> EnableAsync(Caller caller, string id, CancellationToken ct)
     {
         var endpoint = await FindAsync(caller, id, ct);
-        endpoint.Enable(clock.GetUtcNow());
-        await unitOfWork.SaveAsync(ct);
+        var now = clock.GetUtcNow();
+        endpoint.Enable(now);
+        await unitOfWork.RunAsync(() => RestartAsync(endpoint.Id, WebhookDeliveryStatus.Pending, null, now, ct), ct);
         return WebhookEndpointResponse.From(endpoint);
+    }
+
+    /// <summary>
+    /// Queues again every event given up for this endpoint (created at or after <paramref name="since"/>, if given):
+    /// the bulk resend after a receiver's bug is fixed. Returns how many.
+    /// </summary>
+    public async Task<int> RetryFailedAsync(Caller caller, string id, DateTimeOffset? since, CancellationToken ct)
+    {
+        var endpoint = await FindAsync(caller, id, ct);
+        return await unitOfWork.RunAsync(
+            () => RestartAsync(endpoint.Id, WebhookDeliveryStatus.Failed, since, clock.GetUtcNow(), ct),
+            ct
+        );
+    }
+
+    /// <summary>Makes the endpoint's deliveries in <paramref name="status"/> pending with a fresh retry schedule, due
+    /// now (or, for one that may be in flight, when its lease ends).</summary>
+    private Task<int> RestartAsync(
+        string endpointId,
+        WebhookDeliveryStatus status,
+        DateTimeOffset? since,
+        DateTimeOffset now,
+        CancellationToken ct
+    )
+    {
+        unitOfWork.WakeAfterCommit(signals.Webhooks);
+        var beyondLeases = now + WebhookDeliveryJob.Lease(options.Value, workerOptions.Value);
+        return db
+            .WebhookDeliveries.Where(d =>
+                d.EndpointId == endpointId && d.Status == status && (since == null || d.CreatedAt >= since)
+            )
+            .ExecuteUpdateAsync(
+                u =>
+                    u.SetProperty(d => d.Status, WebhookDeliveryStatus.Pending)
+                        .SetProperty(
+                            d => d.NextAttemptAt,
+                            d =>
+                                status == WebhookDeliveryStatus.Failed || d.NextAttemptAt > beyondLeases
+                                    ? now
+                                    : d.NextAttemptAt
+                        )
+                        .SetProperty(d => d.ConsecutiveFailures, 0)
+                        .SetProperty(d => d.FailingSince, (DateTimeOffset?)null),
+                ct
+            );
     }
 
     public async Task<Page<WebhookDeliveryResponse>> DeliveriesAsync(

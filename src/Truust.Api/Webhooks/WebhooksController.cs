@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Truust.Api.Http;
 
 namespace Truust.Api.Webhooks;
@@ -34,15 +35,35 @@ public sealed class WebhooksController(WebhookService webhooks) : ApiControllerB
         return NoContent();
     }
 
-    /// <summary>Replaces the signing secret; the new one is shown once, in this response.</summary>
+    /// <summary>Replaces the signing secret; the new one is shown once, in this response. The old one keeps
+    /// signing, next to it in <c>webhook-signature</c>, for the grace period.</summary>
     [HttpPost("{id}/roll_secret")]
-    public Task<WebhookEndpointResponse> RollSecret(string id, CancellationToken ct) =>
-        webhooks.RollSecretAsync(Caller, id, ct);
+    public Task<WebhookEndpointResponse> RollSecret(
+        string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RollSecretRequest? request,
+        CancellationToken ct
+    ) => webhooks.RollSecretAsync(Caller, id, request, ct);
 
-    /// <summary>Re-enables an endpoint that was disabled after repeated failures.</summary>
+    /// <summary>Re-enables an endpoint that was disabled (it failed for the whole retry window, or answered 410).
+    /// The events queued meanwhile are delivered, each object's in order.</summary>
     [HttpPost("{id}/enable")]
     public Task<WebhookEndpointResponse> Enable(string id, CancellationToken ct) =>
         webhooks.EnableAsync(Caller, id, ct);
+
+    /// <summary>Queues again every event given up for this endpoint (those created at or after
+    /// <c>since</c>, if given): a bulk resend once the receiver is fixed.</summary>
+    [HttpPost("{id}/retry_failed")]
+    public async Task<object> RetryFailed(
+        string id,
+        [FromQuery(Name = "since")] DateTimeOffset? since,
+        CancellationToken ct
+    ) =>
+        new
+        {
+            @object = "retry_failed",
+            endpoint_id = id,
+            deliveries = await webhooks.RetryFailedAsync(Caller, id, since, ct),
+        };
 
     /// <summary>The endpoint's deliveries, newest first, each with every attempt and what the endpoint
     /// answered.</summary>
@@ -70,15 +91,16 @@ public sealed class EventsController(WebhookService webhooks) : ApiControllerBas
 
     /// <summary>Sends the event again to every endpoint that wants it, or only to endpoint_id.</summary>
     [HttpPost("{id}/resend")]
-    public async Task<object> Resend(
+    public async Task<ResendResponse> Resend(
         string id,
         [FromQuery(Name = "endpoint_id")] string? endpointId,
         CancellationToken ct
-    ) =>
-        new
-        {
-            @object = "resend",
-            event_id = id,
-            deliveries = await webhooks.ResendAsync(Caller, id, endpointId, ct),
-        };
+    ) => new(id, await webhooks.ResendAsync(Caller, id, endpointId, ct));
+}
+
+/// <summary>What a resend queued: one delivery per endpoint that wants the event.</summary>
+public sealed record ResendResponse(string EventId, int Deliveries)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Object => "resend";
 }

@@ -20,6 +20,7 @@ public sealed class JobRunner<TJob>(
             return;
         }
 
+        var idleRounds = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             var taken = 0;
@@ -52,16 +53,20 @@ public sealed class JobRunner<TJob>(
                 continue;
             }
 
-            var pause = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
+            // Nothing to do: poll less and less often (up to IdlePollMilliseconds), so an idle instance does not keep
+            // the database busy; a request that makes work wakes the signalled jobs at once, and any work found
+            // brings the pace back.
+            idleRounds = taken > 0 ? 0 : idleRounds + 1;
+            var pause = options.Value.PauseAfter(idleRounds);
             try
             {
                 if (signal is null)
                 {
                     await Task.Delay(pause, stoppingToken);
                 }
-                else
+                else if (await signal.WaitAsync(pause, stoppingToken))
                 {
-                    await signal.WaitAsync(pause, stoppingToken);
+                    idleRounds = 0;
                 }
             }
             catch (OperationCanceledException)

@@ -21,11 +21,9 @@ public abstract class LeasedJob(TruustDbContext db, TimeProvider clock, IOptions
     {
         var now = clock.GetUtcNow();
         var lease = now.AddSeconds(options.Value.LeaseSeconds);
-        var ids = await db.ClaimAsync(Due(now), now, lease, options.Value.BatchSize, ct);
-        foreach (var id in ids)
-        {
-            await HandleAsync(id, ct);
-        }
+        var due = Due(now);
+        var ids = await db.ClaimAsync(due, now, lease, options.Value.BatchSize, ct);
+        await db.HandleEachAsync(due, ids, now, lease, id => HandleAsync(id, ct), ct);
 
         return ids.Count;
     }

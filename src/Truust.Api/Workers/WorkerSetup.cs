@@ -5,7 +5,11 @@ public static class WorkerSetup
     /// <summary>What every job shares: the worker options and the signals requests wake workers with.</summary>
     public static IServiceCollection AddWorkers(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<WorkerOptions>(configuration.GetSection("Workers"));
+        services
+            .AddOptions<WorkerOptions>()
+            .Bind(configuration.GetSection("Workers"))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
         services.AddSingleton<WorkerSignals>();
         return services;
     }

@@ -12,8 +12,9 @@ public sealed class InvalidTransitionException(
     Enum status,
     Enum trigger,
     IReadOnlyList<Enum> allowed,
-    string message
-) : ConflictException("invalid_transition", message)
+    string message,
+    string code = "invalid_transition"
+) : ConflictException(code, message)
 {
     /// <summary>What the lifecycle belongs to: <c>Order</c>, <c>Campaign</c>.</summary>
     public string Noun { get; } = noun;

@@ -10,7 +10,14 @@ namespace Truust.Domain.Lifecycle;
 /// <param name="Name">What must be true, in words, for the move to go ahead.</param>
 /// <param name="Holds">Whether the condition holds for this subject now.</param>
 /// <param name="Refusal">The error to raise when it does not.</param>
-public sealed record Guard<TSubject>(string Name, Func<TSubject, bool> Holds, Func<TSubject, DomainException> Refusal);
+public sealed record Guard<TSubject>(string Name, Func<TSubject, bool> Holds, Func<TSubject, DomainException> Refusal)
+{
+    /// <summary>
+    /// Whether the refusal is a 409 that lists the actions allowed now, like a refused transition, with the
+    /// refusal's own code and message (an open dispute holds the order: the body says what may still be done).
+    /// </summary>
+    public bool ListsAllowedActions { get; init; }
+}
 
 /// <summary>A guard on a trigger whatever the status it is fired from, checked before the table's rows.</summary>
 public sealed record TriggerGuard<TTrigger, TSubject>(TTrigger Trigger, Guard<TSubject> Guard)

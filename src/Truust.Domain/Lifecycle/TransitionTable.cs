@@ -98,7 +98,7 @@ public sealed class TransitionTable<TStatus, TTrigger, TActor, TEffect, TSubject
     {
         if (GuardsOf(trigger).FirstOrDefault(g => !g.Holds(subject)) is { } triggerGuard)
         {
-            throw triggerGuard.Refusal(subject);
+            throw Refuse(subject, trigger, actor, triggerGuard);
         }
 
         var row = Find(statusOf(subject), trigger);
@@ -109,7 +109,7 @@ public sealed class TransitionTable<TStatus, TTrigger, TActor, TEffect, TSubject
 
         if (row.Guard is { } rowGuard && !rowGuard.Holds(subject))
         {
-            throw rowGuard.Refusal(subject);
+            throw Refuse(subject, trigger, actor, rowGuard);
         }
 
         return row;
@@ -125,6 +125,31 @@ public sealed class TransitionTable<TStatus, TTrigger, TActor, TEffect, TSubject
 
     private bool GuardsHold(TSubject subject, Transition<TStatus, TTrigger, TActor, TEffect, TSubject> row) =>
         GuardsOf(row.Trigger).All(g => g.Holds(subject)) && (row.Guard?.Holds(subject) ?? true);
+
+    private DomainException Refuse(TSubject subject, TTrigger trigger, TActor actor, Guard<TSubject> guard)
+    {
+        var refusal = guard.Refusal(subject);
+        if (!guard.ListsAllowedActions)
+        {
+            return refusal;
+        }
+
+        var allowed = Allowed(subject, actor);
+        return new InvalidTransitionException(
+            Noun,
+            idOf(subject),
+            statusOf(subject),
+            trigger,
+            allowed.Select(t => (Enum)t).ToList(),
+            refusal.Message
+                + (
+                    allowed.Count == 0
+                        ? " No action is allowed now."
+                        : $" Allowed now: {string.Join(", ", allowed.Select(t => WireName.Action(t)))}."
+                ),
+            refusal.Code
+        );
+    }
 
     private InvalidTransitionException Refuse(TSubject subject, TTrigger trigger, TActor actor)
     {

@@ -91,6 +91,79 @@ public sealed class Order : IHasId
 
     public DateTimeOffset? ReleasedAt { get; private set; }
 
+    /// <summary>Hours the buyer has to inspect the goods once delivered (a copy of the policy at creation).</summary>
+    public int InspectionHours { get; private set; } = ReleasePolicy.Default.InspectionHours;
+
+    /// <summary>Whether the inspection window's end validates the order (actor <c>system</c>).</summary>
+    public bool AutoValidate { get; private set; } = ReleasePolicy.Default.AutoValidate;
+
+    public int SellerResponseHours { get; private set; } = ReleasePolicy.Default.SellerResponseHours;
+
+    public int BuyerResponseHours { get; private set; } = ReleasePolicy.Default.BuyerResponseHours;
+
+    public SilenceWinner SilenceWinner { get; private set; } = ReleasePolicy.Default.SilenceWinner;
+
+    public ReleasePolicy Policy =>
+        new(InspectionHours, AutoValidate, SellerResponseHours, BuyerResponseHours, SilenceWinner);
+
+    public DateTimeOffset? DeliveredAt { get; private set; }
+
+    /// <summary>When the buyer's inspection window ends; set by the delivery.</summary>
+    public DateTimeOffset? InspectionEndsAt { get; private set; }
+
+    public string? TrackingCarrier { get; private set; }
+
+    public string? TrackingNumber { get; private set; }
+
+    public string? TrackingUrl { get; private set; }
+
+    /// <summary>The dispute holding the order, while one is open: validate, release and cancel wait for it.</summary>
+    public string? OpenDisputeId { get; private set; }
+
+    /// <summary>Takes the release policy the order runs under (at creation).</summary>
+    public void SetPolicy(ReleasePolicy policy)
+    {
+        InspectionHours = policy.InspectionHours;
+        AutoValidate = policy.AutoValidate;
+        SellerResponseHours = policy.SellerResponseHours;
+        BuyerResponseHours = policy.BuyerResponseHours;
+        SilenceWinner = policy.SilenceWinner;
+    }
+
+    /// <summary>
+    /// The seller declares the goods delivered: the inspection window starts now (the table decides whether the
+    /// order may be delivered, and only once).
+    /// </summary>
+    public void Deliver(OrderActor actor, string? carrier, string? number, string? url, DateTimeOffset now)
+    {
+        EnsureCan(OrderTrigger.Deliver, actor);
+        DeliveredAt = now;
+        InspectionEndsAt = now.AddHours(InspectionHours);
+        TrackingCarrier = carrier;
+        TrackingNumber = number;
+        TrackingUrl = url;
+        UpdatedAt = now;
+    }
+
+    /// <summary>A dispute now holds the order (the table refuses a second one).</summary>
+    public void HoldForDispute(string disputeId, OrderActor actor, DateTimeOffset now)
+    {
+        EnsureCan(OrderTrigger.OpenDispute, actor);
+        OpenDisputeId = disputeId;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The dispute is settled: the order is free to move again (its settlement moves it next).</summary>
+    public void EndDispute(string disputeId)
+    {
+        if (OpenDisputeId != disputeId)
+        {
+            throw new InvalidOperationException($"Order {Id} is not held by dispute {disputeId}.");
+        }
+
+        OpenDisputeId = null;
+    }
+
     /// <summary>
     /// What <paramref name="actor"/> may do now, in table order: the rows and their guards agree (this is
     /// <c>allowed_actions</c>). Pass the payout's status when it is loaded; without it, the payout guard holds.

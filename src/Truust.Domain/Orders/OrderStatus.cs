@@ -44,7 +44,8 @@ public enum OrderTrigger
     RefuseRelease,
     Unblock,
 
-    /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer.</summary>
+    /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer; also the partial
+    /// refund that settles a dispute.</summary>
     Refund,
 
     /// <summary>The cardholder's bank reversed the card payment (a chargeback) while the escrow held it.</summary>
@@ -52,6 +53,12 @@ public enum OrderTrigger
 
     /// <summary>The order's buyer became known (given at creation, or saying who they are on the buyer link).</summary>
     IdentifyBuyer,
+    /// <summary>The seller says the goods are delivered (optionally with tracking): the inspection window
+    /// starts.</summary>
+    Deliver,
+
+    /// <summary>The buyer reports a problem: a dispute holds the order until it is settled.</summary>
+    OpenDispute,
 }
 
 /// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator

@@ -59,7 +59,23 @@ public static class OrderTransitions
         new(Block, ReleaseNotInProgress("blocked")),
         new(OrderTrigger.Cancel, ReleaseNotInProgress("cancelled")),
         new(Chargeback, ReleaseNotInProgress("charged back")),
+        new(Validate, NoOpenDispute("validated")),
+        new(OrderTrigger.Cancel, NoOpenDispute("cancelled")),
+        new(Release, NoOpenDispute("released")),
+        new(OrderTrigger.OpenDispute, NoOpenDispute("disputed again")),
+        // A sandbox chargeback while a dispute holds the order is refused: the platform settles the dispute first.
+        new(Chargeback, NoOpenDispute("charged back")),
     ];
+
+    /// <summary>A delivery is declared once: it starts the one inspection window.</summary>
+    public static readonly Guard<OrderFacts> NotDeliveredYet = new(
+        "the delivery has not been declared yet",
+        f => f.Order.DeliveredAt is null,
+        f => new ConflictException("already_delivered", $"Order {f.Order.Id} was already delivered.")
+    )
+    {
+        ListsAllowedActions = true,
+    };
 
     public static readonly IReadOnlyList<OrderTransition> Table =
     [
@@ -80,9 +96,27 @@ public static class OrderTransitions
         new(Published, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties),
         new(Rejected, OrderTrigger.Refund, Rejected, EscrowEffect.RefundPart, Platform | Operator, HoldsMoney),
         new(Accepted, CreatePayout, PendingValidate, EscrowEffect.None, Platform | Seller | Operator),
+        new(Accepted, Deliver, Accepted, EscrowEffect.None, Platform | Seller | Operator, NotDeliveredYet),
         new(Accepted, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties),
-        new(PendingValidate, Validate, PendingRelease, EscrowEffect.None, Platform | Operator),
-        new(PendingValidate, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties),
+        new(
+            PendingValidate,
+            Deliver,
+            PendingValidate,
+            EscrowEffect.None,
+            Platform | Seller | Operator,
+            NotDeliveredYet
+        ),
+        new(PendingValidate, OrderTrigger.OpenDispute, PendingValidate, EscrowEffect.None, Platform | Buyer),
+        new(PendingValidate, Validate, PendingRelease, EscrowEffect.None, Platform | Operator | OrderActor.System),
+        new(
+            PendingValidate,
+            OrderTrigger.Refund,
+            PendingValidate,
+            EscrowEffect.RefundPart,
+            OrderActor.System,
+            HoldsMoney
+        ),
+        new(PendingValidate, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties | OrderActor.System),
         new(PendingRelease, Release, Released, EscrowEffect.PaySeller, OrderActor.System),
         new(PendingRelease, Block, BlockedRelease, EscrowEffect.None, Operator),
         new(PendingRelease, RefuseRelease, BlockedRelease, EscrowEffect.None, Gateway),
@@ -148,6 +182,20 @@ public static class OrderTransitions
     /// </summary>
     public static bool HoldsFunds(OrderStatus status) =>
         status is Published or Accepted or Rejected or PendingValidate or PendingRelease or BlockedRelease;
+
+    private static Guard<OrderFacts> NoOpenDispute(string refused) =>
+        new(
+            "no dispute is open",
+            f => f.Order.OpenDisputeId is null,
+            f => new ConflictException(
+                "dispute_open",
+                $"Order {f.Order.Id} has an open dispute ({f.Order.OpenDisputeId}); it cannot be {refused} until the "
+                    + "dispute is settled."
+            )
+        )
+        {
+            ListsAllowedActions = true,
+        };
 
     private static Guard<OrderFacts> ReleaseNotInProgress(string refused) =>
         new(

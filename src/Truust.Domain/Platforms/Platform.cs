@@ -1,3 +1,5 @@
+using Truust.Domain.Orders;
+
 namespace Truust.Domain.Platforms;
 
 /// <summary>
@@ -29,6 +31,29 @@ public sealed class Platform : IHasId
     public long FeeFixedMinor { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    public int InspectionHours { get; private set; } = ReleasePolicy.Default.InspectionHours;
+
+    public bool AutoValidate { get; private set; } = ReleasePolicy.Default.AutoValidate;
+
+    public int SellerResponseHours { get; private set; } = ReleasePolicy.Default.SellerResponseHours;
+
+    public int BuyerResponseHours { get; private set; } = ReleasePolicy.Default.BuyerResponseHours;
+
+    public SilenceWinner SilenceWinner { get; private set; } = ReleasePolicy.Default.SilenceWinner;
+
+    /// <summary>The release policy new orders take unless they name their own.</summary>
+    public ReleasePolicy ReleasePolicy =>
+        new(InspectionHours, AutoValidate, SellerResponseHours, BuyerResponseHours, SilenceWinner);
+
+    public void SetReleasePolicy(ReleasePolicy policy)
+    {
+        InspectionHours = policy.InspectionHours;
+        AutoValidate = policy.AutoValidate;
+        SellerResponseHours = policy.SellerResponseHours;
+        BuyerResponseHours = policy.BuyerResponseHours;
+        SilenceWinner = policy.SilenceWinner;
+    }
 
     /// <summary>
     /// How far the platform's sandbox clock runs ahead of real time, in seconds (0 = real time). Every timer of the

@@ -5,12 +5,14 @@ public enum WebhookDeliveryStatus
     Pending,
     Succeeded,
 
-    /// <summary>Gave up after the retry schedule ran out (the endpoint is disabled then).</summary>
+    /// <summary>
+    /// Given up: the retry schedule ran out while the endpoint accepted other events meanwhile, so this event (not the
+    /// endpoint) is what fails. It can be sent again by hand; the endpoint stays enabled and its other events flow.
+    /// </summary>
     Failed,
 }
 
-/// <summary>One event on its way to one endpoint, retried with backoff until it lands or the schedule runs
-/// out.</summary>
+/// <summary>One event on its way to one endpoint, retried with backoff until it lands or is given up.</summary>
 public sealed class WebhookDelivery : IHasId
 {
     private WebhookDelivery()
@@ -35,7 +37,15 @@ public sealed class WebhookDelivery : IHasId
 
     public WebhookDeliveryStatus Status { get; private set; }
 
+    /// <summary>Every attempt ever made, for the delivery log.</summary>
     public int Attempts { get; private set; }
+
+    /// <summary>Failed attempts since the last fresh start (creation, re-enable, retry by hand): the position in the
+    /// retry schedule.</summary>
+    public int ConsecutiveFailures { get; private set; }
+
+    /// <summary>When the first of <see cref="ConsecutiveFailures"/> happened.</summary>
+    public DateTimeOffset? FailingSince { get; private set; }
 
     public DateTimeOffset NextAttemptAt { get; set; }
 
@@ -56,25 +66,18 @@ public sealed class WebhookDelivery : IHasId
         DeliveredAt = now;
     }
 
-    /// <summary>Records a failed attempt: retried at <paramref name="retryAt"/>, or given up when it is null.</summary>
-    public void RecordFailure(int? statusCode, string error, DateTimeOffset? retryAt)
+    /// <summary>Records a failed attempt at <paramref name="now"/>; <see cref="Retry"/> or <see cref="GiveUp"/>
+    /// says what comes next.</summary>
+    public void RecordFailure(int? statusCode, string error, DateTimeOffset now)
     {
         Attempts++;
+        ConsecutiveFailures++;
+        FailingSince ??= now;
         LastStatusCode = statusCode;
         LastError = error;
-        if (retryAt is { } at)
-        {
-            NextAttemptAt = at;
-        }
-        else
-        {
-            Status = WebhookDeliveryStatus.Failed;
-        }
     }
 
-    public void Abandon(string reason)
-    {
-        Status = WebhookDeliveryStatus.Failed;
-        LastError = reason;
-    }
+    public void Retry(DateTimeOffset at) => NextAttemptAt = at;
+
+    public void GiveUp() => Status = WebhookDeliveryStatus.Failed;
 }

@@ -163,7 +163,9 @@ public sealed class AuthenticationTests(TruustApiFactory factory) : IClassFixtur
         Assert.Equal(1, await factory.CountAsync("api_keys", $"id = '{platform.ApiKeyId}' AND hash = '{hash}'"));
 
         using var operatorClient = factory.OperatorClient();
-        var keys = await operatorClient.GetJsonAsync<List<ApiKeyResponse>>($"/v1/platforms/{platform.Id}/api_keys");
+        var keys = (
+            await operatorClient.GetJsonAsync<Page<ApiKeyResponse>>($"/v1/platforms/{platform.Id}/api_keys")
+        ).Data;
         var key = Assert.Single(keys);
         Assert.Null(key.Secret);
         Assert.Equal(platform.Secret[..12], key.Prefix);

@@ -1,5 +1,6 @@
 using System.Net;
 using Truust.Api.Campaigns;
+using Truust.Api.Http;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Campaigns;
 
@@ -133,8 +134,10 @@ public sealed class CampaignHistoryTests(NoWorkersApiFactory factory) : IClassFi
         );
     }
 
-    private static Task<List<CampaignStatusChangeResponse>> HistoryAsync(HttpClient client, string campaignId) =>
-        client.GetJsonAsync<List<CampaignStatusChangeResponse>>($"/v1/campaigns/{campaignId}/history");
+    private static async Task<List<CampaignStatusChangeResponse>> HistoryAsync(HttpClient client, string campaignId) =>
+        (
+            await client.GetJsonAsync<Page<CampaignStatusChangeResponse>>($"/v1/campaigns/{campaignId}/history")
+        ).Data.ToList();
 
     private static string Wire<TEnum>(TEnum value)
         where TEnum : struct, Enum => Domain.WireName.Of(value);

@@ -127,6 +127,28 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops a container or a deploy replaces an instance: the host shuts down in order.
+    /// Returns once the process has exited, or throws after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        const int SigTerm = 15;
+        if (SendSignal(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed.");
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        lock (LiveGate)
+        {
+            Live.Remove(_process);
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>The last lines the API wrote, for failure messages.</summary>
     public string RecentOutput()
     {

@@ -85,6 +85,10 @@ public sealed class TestDatabaseServer
             Database = name,
             Pooling = true,
             MaxPoolSize = 100,
+            // Many test classes hold a factory at once and the cluster's connections are shared by all of them: a
+            // connection idle for two seconds is closed instead of kept for the default five minutes.
+            ConnectionIdleLifetime = 2,
+            ConnectionPruningInterval = 1,
         }.ConnectionString;
     }
 
@@ -196,7 +200,7 @@ public sealed class TestDatabaseServer
                     "-c",
                     "full_page_writes=off",
                     "-c",
-                    "max_connections=300"
+                    "max_connections=1000"
                 )
                 .Build();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
@@ -336,6 +340,10 @@ public sealed class TestDatabaseServer
         SimulatorDbContext.UseDatabase(simulatorOptions, template.ConnectionString);
         await using var simulator = new SimulatorDbContext(simulatorOptions.Options);
         await simulator.Database.MigrateAsync();
+        var keysOptions = new DbContextOptionsBuilder<SharedKeysDbContext>();
+        SharedKeysDbContext.UseDatabase(keysOptions, template.ConnectionString);
+        await using var keys = new SharedKeysDbContext(keysOptions.Options);
+        await keys.Database.MigrateAsync();
     }
 
     private void StopAtProcessExit() =>

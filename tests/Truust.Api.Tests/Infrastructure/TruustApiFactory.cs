@@ -31,9 +31,16 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The application's only clock. Starts at the real current time; tests call Advance/SetUtcNow.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
-    /// <summary>The connection string of this factory's own database.</summary>
+    /// <summary>
+    /// The connection string of this factory's own database, with the pool settings the API adds to it: the tests'
+    /// own connections then share the API's pool instead of keeping a second one open (the cluster's connections are
+    /// shared by every test class running in parallel).
+    /// </summary>
     public string ConnectionString =>
-        _connectionString ?? throw new InvalidOperationException("The factory has not been initialised by xunit yet.");
+        Truust.Api.Persistence.DatabaseConnection.Tuned(
+            _connectionString
+                ?? throw new InvalidOperationException("The factory has not been initialised by xunit yet.")
+        );
 
     public string DatabaseName => new NpgsqlConnectionStringBuilder(ConnectionString).Database!;
 
@@ -79,13 +86,20 @@ public class TruustApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
-    /// <summary>A client without credentials.</summary>
-    public HttpClient AnonymousClient() => CreateClient();
+    /// <summary>A client without credentials. Every answer is checked against docs/openapi.json
+    /// (<see cref="ContractCheck"/>).</summary>
+    public HttpClient AnonymousClient() =>
+        CreateDefaultClient(
+            new Uri("http://localhost"),
+            new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(),
+            new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(),
+            new ContractCheck()
+        );
 
     /// <summary>A client that sends <c>Authorization: Bearer <paramref name="key"/></c>.</summary>
     public HttpClient ClientWithKey(string key)
     {
-        var client = CreateClient();
+        var client = AnonymousClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

@@ -37,4 +37,16 @@ public sealed class WebhookOptionsTests(TruustApiFactory factory) : IClassFixtur
             await ((IAsyncLifetime)configured).DisposeAsync();
         }
     }
+
+    [Fact]
+    public void A_retry_waits_its_scheduled_time_lengthened_by_at_most_the_jitter_and_the_last_interval_past_the_end()
+    {
+        var options = new WebhookOptions { RetryScheduleSeconds = [10, 100], RetryJitter = 0.2 };
+
+        Assert.Equal(TimeSpan.FromSeconds(10), options.RetryDelay(1, random: 0));
+        Assert.Equal(TimeSpan.FromSeconds(11), options.RetryDelay(1, random: 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(12), options.RetryDelay(1, random: 1));
+        Assert.Equal(TimeSpan.FromSeconds(100), options.RetryDelay(2, random: 0));
+        Assert.Equal(TimeSpan.FromSeconds(110), options.RetryDelay(9, random: 0.5));
+    }
 }

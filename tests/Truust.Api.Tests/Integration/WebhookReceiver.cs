@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -10,6 +9,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StandardWebhooks;
+using StandardWebhooks.Diagnostics;
 
 namespace Truust.Api.Tests.Integration;
 
@@ -35,20 +36,52 @@ public sealed record ReceivedWebhook(
     public long Sequence => Root.GetProperty("sequence").GetInt64();
 
     public JsonElement Data => Root.GetProperty("data").Clone();
+
+    /// <summary>Whether the Standard Webhooks reference library accepts this request with
+    /// <paramref name="secret"/>.</summary>
+    public bool VerifiesWith(string secret) => Signature.Split(' ').Any(signature => Verifies(secret, signature));
+
+    private bool Verifies(string secret, string signature)
+    {
+        var headers = new HeaderDictionary
+        {
+            ["webhook-id"] = Id,
+            ["webhook-timestamp"] = Timestamp.ToString(),
+            ["webhook-signature"] = signature,
+        };
+        try
+        {
+            new StandardWebhook(secret).Verify(Body, headers);
+            return true;
+        }
+        catch (WebhookVerificationException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>What the receiver answers to one request: a status, maybe a Retry-After, maybe after a
+/// delay.</summary>
+public sealed record ReceiverAnswer(int Status, int? RetryAfterSeconds = null, TimeSpan? Delay = null)
+{
+    public static readonly ReceiverAnswer Ok = new(200);
 }
 
 /// <summary>
-/// A real HTTP server on a loopback port that plays a platform's webhook endpoint: it checks every request's
-/// Standard Webhooks signature against the secret registered for its path (its own HMAC code, independent of
-/// Truust's), records what came, and answers 200, or 500 while a path is told to fail.
+/// A real HTTP server on a loopback port that plays a platform's webhook endpoint: it checks every request with the
+/// README's verification example (the Standard Webhooks reference library, NuGet StandardWebhooks) against the
+/// secret registered for its path, records what came, and answers 200, or what a test told it to answer.
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _secrets = new();
+    private readonly ConcurrentDictionary<string, Func<ReceivedWebhook, ReceiverAnswer>> _rules = new();
     private readonly Dictionary<string, int> _failuresLeft = new();
     private readonly Lock _gate = new();
     private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
+    private readonly ConcurrentQueue<string> _started = new();
 
     private WebhookReceiver(WebApplication app, string baseUrl)
     {
@@ -89,7 +122,24 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers requests to <paramref name="path"/> as <paramref name="rule"/> says (null: the default
+    /// again).</summary>
+    public void Answer(string path, Func<ReceivedWebhook, ReceiverAnswer>? rule)
+    {
+        if (rule is null)
+        {
+            _rules.TryRemove(path, out _);
+        }
+        else
+        {
+            _rules[path] = rule;
+        }
+    }
+
     public IReadOnlyList<ReceivedWebhook> ReceivedAt(string path) => _received.Where(r => r.Path == path).ToList();
+
+    /// <summary>Paths of requests that have arrived, answered or not yet.</summary>
+    public IReadOnlyList<string> Started => _started.ToList();
 
     /// <summary>Waits until the requests to <paramref name="path"/> satisfy <paramref name="done"/>.</summary>
     public async Task<IReadOnlyList<ReceivedWebhook>> WaitAsync(
@@ -117,50 +167,102 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Standard Webhooks: "v1," + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")), the key being the secret's
-    /// base64 part (after "whsec_").
-    /// </summary>
-    public static bool Verify(string secret, string id, string timestamp, string body, string header)
-    {
-        var key = Convert.FromBase64String(
-            secret.StartsWith("whsec_", StringComparison.Ordinal) ? secret[6..] : secret
-        );
-        using var hmac = new HMACSHA256(key);
-        var mac = hmac.ComputeHash(Encoding.UTF8.GetBytes($"{id}.{timestamp}.{body}"));
-        var expected = "v1," + Convert.ToBase64String(mac);
-        return header.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(s => s == expected);
-    }
-
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
 
-    private async Task HandleAsync(HttpContext context)
+    // begin-snippet: verify-webhook
+    // Reads a Truust webhook and checks it with the Standard Webhooks library (NuGet StandardWebhooks 1.1.2): the
+    // signature, and webhook-timestamp within five minutes of now. While a rolled secret is in its grace period,
+    // webhook-signature carries two signatures ("v1,... v1,..."); this library version compares only the first one,
+    // so each is checked on its own. Returns the body, or null when the request is not genuine.
+    static async Task<string?> ReadVerifiedWebhookAsync(HttpRequest request, string secret)
     {
-        var path = context.Request.Path.Value!;
-        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        var id = context.Request.Headers["webhook-id"].ToString();
-        var timestamp = context.Request.Headers["webhook-timestamp"].ToString();
-        var signature = context.Request.Headers["webhook-signature"].ToString();
-        var valid = _secrets.TryGetValue(path, out var secret) && Verify(secret, id, timestamp, body, signature);
-        bool fail;
-        lock (_gate)
+        var webhook = new StandardWebhook(secret);
+        foreach (var signature in request.Headers["webhook-signature"].ToString().Split(' '))
         {
-            fail = _failuresLeft.TryGetValue(path, out var left) && left > 0;
-            if (fail)
+            var headers = new HeaderDictionary
             {
-                _failuresLeft[path] = left - 1;
+                ["webhook-id"] = request.Headers["webhook-id"],
+                ["webhook-timestamp"] = request.Headers["webhook-timestamp"],
+                ["webhook-signature"] = signature,
+            };
+            try
+            {
+                webhook.Verify(body, headers);
+                return body;
+            }
+            catch (WebhookVerificationException)
+            {
+                // Signed with another secret, or not by Truust: try the next signature.
             }
         }
 
-        var status = fail ? 500 : 200;
-        _received.Enqueue(
-            new ReceivedWebhook(path, id, long.TryParse(timestamp, out var t) ? t : -1, signature, body, valid, status)
+        return null;
+    }
+
+    // end-snippet
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value!;
+        _started.Enqueue(path);
+        context.Request.EnableBuffering();
+        string body;
+        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8, leaveOpen: true))
+        {
+            body = await reader.ReadToEndAsync();
+        }
+
+        context.Request.Body.Position = 0;
+        var verified = _secrets.TryGetValue(path, out var secret)
+            ? await ReadVerifiedWebhookAsync(context.Request, secret)
+            : null;
+        var id = context.Request.Headers["webhook-id"].ToString();
+        var timestamp = context.Request.Headers["webhook-timestamp"].ToString();
+        var signature = context.Request.Headers["webhook-signature"].ToString();
+        var seen = new ReceivedWebhook(
+            path,
+            id,
+            long.TryParse(timestamp, out var t) ? t : -1,
+            signature,
+            body,
+            verified == body,
+            0
         );
-        context.Response.StatusCode = status;
+        var answer = _rules.TryGetValue(path, out var rule) ? rule(seen) : ReceiverAnswer.Ok;
+        lock (_gate)
+        {
+            if (_failuresLeft.TryGetValue(path, out var left) && left > 0)
+            {
+                _failuresLeft[path] = left - 1;
+                answer = new ReceiverAnswer(500);
+            }
+        }
+
+        if (answer.Delay is { } delay)
+        {
+            try
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                // The sender gave up on this request: it was never answered, so it is not recorded as received.
+                return;
+            }
+        }
+
+        _received.Enqueue(seen with { AnsweredStatus = answer.Status });
+        if (answer.RetryAfterSeconds is { } retryAfter)
+        {
+            context.Response.Headers.RetryAfter = retryAfter.ToString();
+        }
+
+        context.Response.StatusCode = answer.Status;
     }
 }

@@ -122,43 +122,201 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task An_endpoint_that_fails_past_the_retry_schedule_is_disabled_with_the_reason_until_enabled_again()
+    public async Task An_endpoint_failing_for_the_whole_retry_window_is_disabled_and_gets_its_kept_events_once_enabled()
     {
         using var client = await factory.CreatePlatformAsync();
         const string path = "/retry/down";
         var endpoint = await RegisterAsync(client, path, "order.created");
         _receiver.FailNext(path, int.MaxValue);
         var parties = await client.CreatePartiesAsync();
-        await client.CreateOrderAsync(parties, 5_000);
+        var first = await client.CreateOrderAsync(parties, 5_000);
 
+        // Past the schedule's end the event is retried at its last interval: the endpoint is down, not the event.
         await WaitForDeliveryAsync(client, endpoint.Id, d => d.Attempts == 1);
-        for (var i = 0; i < FastWebhooksApiFactory.RetryScheduleSeconds.Length; i++)
+        var elapsed = 0;
+        for (var attempt = 2; elapsed < FastWebhooksApiFactory.DisableAfterSeconds; attempt++)
         {
-            factory.Clock.Advance(TimeSpan.FromSeconds(FastWebhooksApiFactory.RetryScheduleSeconds[i]));
-            await WaitForDeliveryAsync(client, endpoint.Id, d => d.Attempts == i + 2);
+            var wait = FastWebhooksApiFactory.RetryScheduleSeconds[
+                Math.Min(attempt - 2, FastWebhooksApiFactory.RetryScheduleSeconds.Length - 1)
+            ];
+            factory.Clock.Advance(TimeSpan.FromSeconds(wait));
+            elapsed += wait;
+            var delivery = await WaitForDeliveryAsync(client, endpoint.Id, d => d.Attempts == attempt);
+            Assert.Equal(WebhookDeliveryStatus.Pending, delivery.Status);
         }
 
-        var given = await WaitForDeliveryAsync(client, endpoint.Id, d => d.Status == WebhookDeliveryStatus.Failed);
-        Assert.Equal(FastWebhooksApiFactory.RetryScheduleSeconds.Length + 1, given.Attempts);
-        Assert.Equal(given.Attempts, _receiver.ReceivedAt(path).Count);
         var disabled = await client.GetJsonAsync<WebhookEndpointResponse>($"/v1/webhook_endpoints/{endpoint.Id}");
         Assert.Equal(WebhookEndpointStatus.Disabled, disabled.Status);
-        Assert.Contains("failed 3 times", disabled.DisabledReason);
+        Assert.Contains("Every delivery failed from", disabled.DisabledReason);
+        Assert.NotNull(disabled.FailingSince);
+        var kept = await WaitForDeliveryAsync(client, endpoint.Id, d => true);
+        Assert.Equal(WebhookDeliveryStatus.Pending, kept.Status);
+        var sentWhileUp = _receiver.ReceivedAt(path).Count;
+        Assert.True(sentWhileUp > FastWebhooksApiFactory.RetryScheduleSeconds.Length + 1);
 
-        await client.CreateOrderAsync(parties, 6_000);
-        Assert.Equal(1, await factory.CountAsync("webhook_deliveries", $"endpoint_id = '{endpoint.Id}'"));
+        // Events raised while it is disabled are queued, and nothing is sent to it.
+        var second = await client.CreateOrderAsync(parties, 6_000);
+        Assert.Equal(2, await factory.CountAsync("webhook_deliveries", $"endpoint_id = '{endpoint.Id}'"));
+        factory.Clock.Advance(TimeSpan.FromSeconds(60));
+        await Task.Delay(300);
+        Assert.Equal(sentWhileUp, _receiver.ReceivedAt(path).Count);
 
+        _receiver.FailNext(path, 0);
         var enabled = await (
             await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/enable", new { })
         ).ReadAsync<WebhookEndpointResponse>();
-        Assert.Equal((WebhookEndpointStatus.Enabled, (string?)null), (enabled.Status, enabled.DisabledReason));
-        _receiver.FailNext(path, 0);
-        var later = await client.CreateOrderAsync(parties, 7_000);
+        Assert.Equal(
+            (WebhookEndpointStatus.Enabled, (string?)null, (DateTimeOffset?)null),
+            (enabled.Status, enabled.DisabledReason, enabled.FailingSince)
+        );
+        var delivered = await _receiver.WaitAsync(
+            path,
+            r => r.Count(x => x.AnsweredStatus == 200) == 2,
+            "both kept events after enabling"
+        );
+        Assert.Equal(
+            new[] { first.Id, second.Id }.Order(StringComparer.Ordinal),
+            delivered.Where(x => x.AnsweredStatus == 200).Select(x => x.ObjectId).Order(StringComparer.Ordinal)
+        );
+        Assert.All(delivered, r => Assert.True(r.SignatureValid));
+    }
+
+    [Fact]
+    public async Task One_event_the_receiver_always_refuses_is_given_up_while_the_endpoint_keeps_receiving_the_others()
+    {
+        using var client = await factory.CreatePlatformAsync();
+        const string path = "/poison";
+        var endpoint = await RegisterAsync(client, path, "*");
+        var parties = await client.CreatePartiesAsync();
+        const long poisonAmount = 5_123;
+        _receiver.Answer(
+            path,
+            r => new ReceiverAnswer(
+                r.Type == "order.created" && r.Data.GetProperty("amount").GetInt64() == poisonAmount ? 500 : 200
+            )
+        );
+        var poisoned = await client.CreateOrderAsync(parties, poisonAmount);
+        await client.ActAsync(poisoned.Id, "cancel");
+        await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == poisoned.Id), "the first refusal");
+
+        // The endpoint answers other events between the refused event's retries.
+        var healthy = await client.CreateOrderAsync(parties, 6_000);
+        await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == healthy.Id && x.AnsweredStatus == 200), "ok");
+        for (var i = 0; i < FastWebhooksApiFactory.RetryScheduleSeconds.Length; i++)
+        {
+            factory.Clock.Advance(TimeSpan.FromSeconds(FastWebhooksApiFactory.RetryScheduleSeconds[i]));
+            var other = await client.CreateOrderAsync(parties, 7_000 + i);
+            await _receiver.WaitAsync(
+                path,
+                r =>
+                    r.Count(x => x.ObjectId == poisoned.Id) == i + 2
+                    && r.Any(x => x.ObjectId == other.Id && x.AnsweredStatus == 200),
+                $"retry {i + 1} of the refused event and another event"
+            );
+        }
+
+        var given = await WaitAsync(
+            () => DeliveriesAsync(client, endpoint.Id),
+            all => all.Any(d => d.Status == WebhookDeliveryStatus.Failed),
+            "the refused event given up"
+        );
+        var failed = Assert.Single(given, d => d.Status == WebhookDeliveryStatus.Failed);
+        Assert.Equal(
+            ("order.created", FastWebhooksApiFactory.RetryScheduleSeconds.Length + 1),
+            (failed.EventType, failed.Attempts)
+        );
+        var stillEnabled = await client.GetJsonAsync<WebhookEndpointResponse>($"/v1/webhook_endpoints/{endpoint.Id}");
+        Assert.Equal(WebhookEndpointStatus.Enabled, stillEnabled.Status);
+
+        // The object's next event is no longer held behind the one given up.
         await _receiver.WaitAsync(
             path,
-            r => r.Any(x => x.ObjectId == later.Id && x.AnsweredStatus == 200),
+            r => r.Any(x => x.ObjectId == poisoned.Id && x.Type == "order.status_changed" && x.AnsweredStatus == 200),
+            "the refused object's next event"
+        );
+
+        // Once the receiver is fixed, the bulk resend delivers what was given up.
+        _receiver.Answer(path, null);
+        var retried = await (
+            await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/retry_failed", new { })
+        ).ReadJsonAsync();
+        Assert.Equal(1, retried.GetProperty("deliveries").GetInt32());
+        await _receiver.WaitAsync(
+            path,
+            r => r.Any(x => x.EventId == failed.EventId && x.AnsweredStatus == 200),
+            "the given-up event resent"
+        );
+    }
+
+    [Fact]
+    public async Task An_endpoint_answering_410_Gone_is_disabled_at_once_and_its_event_waits_for_it()
+    {
+        using var client = await factory.CreatePlatformAsync();
+        const string path = "/gone";
+        var endpoint = await RegisterAsync(client, path, "order.created");
+        _receiver.Answer(path, _ => new ReceiverAnswer(410));
+        var parties = await client.CreatePartiesAsync();
+        var order = await client.CreateOrderAsync(parties, 5_000);
+
+        var attempt = await WaitForDeliveryAsync(client, endpoint.Id, d => d.Attempts == 1);
+        var gone = await WaitAsync(
+            () => client.GetJsonAsync<WebhookEndpointResponse>($"/v1/webhook_endpoints/{endpoint.Id}"),
+            e => e.Status == WebhookEndpointStatus.Disabled,
+            "the endpoint disabled"
+        );
+        Assert.Contains("410 Gone", gone.DisabledReason);
+        Assert.Equal((WebhookDeliveryStatus.Pending, 410), (attempt.Status, attempt.LastStatusCode));
+        factory.Clock.Advance(TimeSpan.FromSeconds(FastWebhooksApiFactory.RetryScheduleSeconds[^1] * 2));
+        await Task.Delay(300);
+        Assert.Single(_receiver.ReceivedAt(path));
+
+        _receiver.Answer(path, null);
+        await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/enable", new { });
+        await _receiver.WaitAsync(
+            path,
+            r => r.Any(x => x.ObjectId == order.Id && x.AnsweredStatus == 200),
             "the event after enabling"
         );
+    }
+
+    [Fact]
+    public async Task A_429_with_Retry_After_holds_every_delivery_to_the_endpoint_until_then()
+    {
+        using var client = await factory.CreatePlatformAsync();
+        const string path = "/throttled";
+        var endpoint = await RegisterAsync(client, path, "order.created");
+        var answered = 0;
+        _receiver.Answer(
+            path,
+            _ =>
+                Interlocked.Increment(ref answered) == 1
+                    ? new ReceiverAnswer(429, RetryAfterSeconds: 20)
+                    : ReceiverAnswer.Ok
+        );
+        var parties = await client.CreatePartiesAsync();
+        var first = await client.CreateOrderAsync(parties, 5_000);
+
+        var throttled = await WaitForDeliveryAsync(client, endpoint.Id, d => d.Attempts == 1);
+        Assert.Equal(429, throttled.LastStatusCode);
+        Assert.Equal(throttled.AttemptLog[0].At.AddSeconds(20), throttled.NextAttemptAt);
+
+        // Another object's event is held too: the endpoint asked to be left alone for 20 s.
+        var second = await client.CreateOrderAsync(parties, 6_000);
+        factory.Clock.Advance(TimeSpan.FromSeconds(19));
+        await Task.Delay(300);
+        Assert.Single(_receiver.ReceivedAt(path));
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(1));
+        var both = await _receiver.WaitAsync(
+            path,
+            r => r.Count(x => x.AnsweredStatus == 200) == 2,
+            "both events once the Retry-After has passed"
+        );
+        Assert.Equal(
+            new[] { first.Id, second.Id }.Order(StringComparer.Ordinal),
+            both.Where(x => x.AnsweredStatus == 200).Select(x => x.ObjectId).Order(StringComparer.Ordinal)
+        );
+        Assert.Equal(2, _receiver.ReceivedAt(path).Count(x => x.ObjectId == first.Id));
     }
 
     [Fact]
@@ -197,7 +355,7 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task A_rolled_secret_signs_the_next_deliveries_and_the_old_one_no_longer_verifies()
+    public async Task A_secret_rolled_without_grace_signs_the_next_deliveries_alone()
     {
         using var client = await factory.CreatePlatformAsync();
         const string path = "/roll";
@@ -210,8 +368,17 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
             "an event signed with the first secret"
         );
 
+        await (
+            await client.PostJsonAsync(
+                $"/v1/webhook_endpoints/{endpoint.Id}/roll_secret",
+                new { grace_period_seconds = 604_801 }
+            )
+        ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "validation_failed");
         var rolled = await (
-            await client.PostJsonAsync($"/v1/webhook_endpoints/{endpoint.Id}/roll_secret", new { })
+            await client.PostJsonAsync(
+                $"/v1/webhook_endpoints/{endpoint.Id}/roll_secret",
+                new { grace_period_seconds = 0 }
+            )
         ).ReadAsync<WebhookEndpointResponse>();
         _receiver.Expect(path, rolled.Secret!);
         var second = await client.CreateOrderAsync(parties, 6_000);
@@ -222,13 +389,42 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
             await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == second.Id), "an event after the roll")
         ).Single(x => x.ObjectId == second.Id);
         Assert.True(after.SignatureValid);
-        Assert.False(
-            WebhookReceiver.Verify(endpoint.Secret!, after.Id, after.Timestamp.ToString(), after.Body, after.Signature)
-        );
+        Assert.Null(rolled.PreviousSecretExpiresAt);
+        Assert.False(after.VerifiesWith(endpoint.Secret!));
+        Assert.Single(after.Signature.Split(' '));
         var fetched = await client.GetJsonAsync<WebhookEndpointResponse>($"/v1/webhook_endpoints/{endpoint.Id}");
         Assert.Null(fetched.Secret);
         var listed = await client.GetJsonAsync<Page<WebhookEndpointResponse>>("/v1/webhook_endpoints");
         Assert.All(listed.Data, e => Assert.Null(e.Secret));
+    }
+
+    [Fact]
+    public async Task A_rolled_secret_signs_next_to_the_old_one_for_the_grace_period_and_alone_after_it()
+    {
+        using var client = await factory.CreatePlatformAsync();
+        const string path = "/roll/grace";
+        var endpoint = await RegisterAsync(client, path, "order.created");
+        var parties = await client.CreatePartiesAsync();
+
+        var rolled = await (
+            await client.PostJsonAsync(
+                $"/v1/webhook_endpoints/{endpoint.Id}/roll_secret",
+                new { grace_period_seconds = 30 }
+            )
+        ).ReadAsync<WebhookEndpointResponse>();
+        Assert.Equal(factory.Clock.GetUtcNow().AddSeconds(30), rolled.PreviousSecretExpiresAt);
+        var during = await client.CreateOrderAsync(parties, 5_000);
+        var inGrace = (await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == during.Id), "an event")).Single();
+        Assert.Equal(2, inGrace.Signature.Split(' ').Length);
+        Assert.True(inGrace.VerifiesWith(endpoint.Secret!), "the old secret is refused in its grace period");
+        Assert.True(inGrace.VerifiesWith(rolled.Secret!), "the new secret is refused");
+
+        factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        var after = await client.CreateOrderAsync(parties, 6_000);
+        var late = (await _receiver.WaitAsync(path, r => r.Any(x => x.ObjectId == after.Id), "an event")).Last();
+        Assert.Single(late.Signature.Split(' '));
+        Assert.False(late.VerifiesWith(endpoint.Secret!), "the old secret still verifies after its grace period");
+        Assert.True(late.VerifiesWith(rolled.Secret!));
     }
 
     [Fact]
@@ -286,6 +482,33 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
         ).ReadAsync<WebhookEndpointResponse>(HttpStatusCode.Created);
         _receiver.Expect(path, endpoint.Secret!);
         return endpoint;
+    }
+
+    private static async Task<IReadOnlyList<WebhookDeliveryResponse>> DeliveriesAsync(
+        HttpClient client,
+        string endpointId
+    ) =>
+        (
+            await client.GetJsonAsync<Page<WebhookDeliveryResponse>>(
+                $"/v1/webhook_endpoints/{endpointId}/deliveries?limit=100"
+            )
+        ).Data;
+
+    /// <summary>Reads with <paramref name="read"/> until <paramref name="done"/> holds.</summary>
+    public static async Task<T> WaitAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"Timed out waiting for {what}");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>

@@ -78,12 +78,12 @@ public sealed class IllegalActionTests(TruustApiFactory factory) : IClassFixture
         AssertBody(
             await RefusedAsync(() => flow.PostActionAsync(order.Id, "accept")),
             "ACCEPTED",
-            ["create_payout", "cancel"]
+            ["create_payout", "deliver", "cancel"]
         );
         AssertBody(
             await RefusedAsync(() => flow.PostActionAsync(order.Id, "reject")),
             "ACCEPTED",
-            ["create_payout", "cancel"]
+            ["create_payout", "deliver", "cancel"]
         );
 
         var current = await flow.GetOrderAsync(order.Id);

@@ -199,14 +199,14 @@ public sealed class OrderFlow(
 
     public Task<WalletResponse> GetWalletAsync(string id) => Client.GetJsonAsync<WalletResponse>($"/v1/wallets/{id}");
 
-    public Task<List<LedgerTransferResponse>> LedgerAsync(string orderId) =>
-        Client.GetJsonAsync<List<LedgerTransferResponse>>($"/v1/orders/{orderId}/ledger");
+    public async Task<List<LedgerTransferResponse>> LedgerAsync(string orderId) =>
+        (await Client.GetJsonAsync<Page<LedgerTransferResponse>>($"/v1/orders/{orderId}/ledger")).Data.ToList();
 
-    public Task<List<OrderStatusChangeResponse>> HistoryAsync(string orderId) =>
-        Client.GetJsonAsync<List<OrderStatusChangeResponse>>($"/v1/orders/{orderId}/history");
+    public async Task<List<OrderStatusChangeResponse>> HistoryAsync(string orderId) =>
+        (await Client.GetJsonAsync<Page<OrderStatusChangeResponse>>($"/v1/orders/{orderId}/history")).Data.ToList();
 
-    public Task<List<RefundResponse>> RefundsAsync(string orderId) =>
-        Client.GetJsonAsync<List<RefundResponse>>($"/v1/orders/{orderId}/refunds");
+    public async Task<List<RefundResponse>> RefundsAsync(string orderId) =>
+        (await Client.GetJsonAsync<Page<RefundResponse>>($"/v1/orders/{orderId}/refunds")).Data.ToList();
 
     /// <summary>The history as "FROM->TO:action" steps, for one readable assertion.</summary>
     public async Task<List<string>> StepsAsync(string orderId) =>

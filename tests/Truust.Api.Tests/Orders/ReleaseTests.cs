@@ -46,13 +46,13 @@ public sealed class ReleaseTests(TruustApiFactory factory) : IClassFixture<Truus
         var released = await flow.WaitForStatusAsync(order.Id, OrderStatus.Released);
 
         Assert.Equal(OrderStatus.Accepted, accepted.Status);
-        Assert.Equal(["create_payout", "cancel"], accepted.AllowedActions);
+        Assert.Equal(["create_payout", "deliver", "cancel"], accepted.AllowedActions);
         Assert.Equal(
             (PayoutType.Account, PayoutStatus.Pending, account.Id, flow.Seller.Id),
             (payout.Type, payout.Status, payout.BankaccountId, payout.CustomerId)
         );
         Assert.Equal((OrderStatus.PendingValidate, payout.Id), (awaiting.Status, awaiting.PayoutId));
-        Assert.Equal(["validate", "cancel"], awaiting.AllowedActions);
+        Assert.Equal(["deliver", "open_dispute", "validate", "cancel"], awaiting.AllowedActions);
         Assert.Equal(OrderStatus.PendingRelease, validated.Status);
         Assert.Equal((0L, 0L), (released.Held, released.Refunded));
         Assert.NotNull(released.ReleasedAt);

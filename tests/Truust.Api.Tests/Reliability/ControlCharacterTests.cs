@@ -1,5 +1,6 @@
 using System.Net;
 using Truust.Api.Customers;
+using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Orders;
@@ -169,10 +170,10 @@ public sealed class ControlCharacterTests(TruustApiFactory factory) : IClassFixt
         ).ReadAsync<OrderResponse>();
 
         Assert.Equal(OrderStatus.Cancelled, cancelled.Status);
-        var history = await _platform.Client.GetJsonAsync<List<OrderStatusChangeResponse>>(
+        var history = await _platform.Client.GetJsonAsync<Page<OrderStatusChangeResponse>>(
             $"/v1/orders/{order.Id}/history"
         );
-        Assert.Equal(reason, history[^1].Reason);
+        Assert.Equal(reason, history.Data[^1].Reason);
     }
 
     [Theory]

@@ -41,7 +41,9 @@ public sealed class CrashTests(ITestOutputHelper output)
     /// </summary>
     private static readonly TimeSpan KillBudget = TimeSpan.FromSeconds(35);
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>A start normally takes 2 to 9 s; on two cores saturated by other work (load average 60 and more) the
+    /// first start of a run has taken over 30 s.</summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 

@@ -116,6 +116,47 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageFactory factor
         Assert.Equal(HttpStatusCode.OK, (await platform.Client.GetAsync("/health/ready")).StatusCode);
     }
 
+    [Fact]
+    public async Task A_database_that_cannot_write_yet_answers_503_like_a_standby_being_promoted()
+    {
+        var platform = await factory.CreateTestPlatformAsync();
+        var server = await TestDatabaseServer.GetAsync();
+        await using var admin = new NpgsqlConnection(server.AdminConnectionString);
+        await admin.OpenAsync();
+
+        async Task ReadOnlyAsync(bool readOnly)
+        {
+            // New sessions start read-only, as every session on a server in recovery does; open ones are dropped.
+            await using var alter = new NpgsqlCommand(
+                $"ALTER DATABASE \"{factory.DatabaseName}\" SET default_transaction_read_only = {(readOnly ? "on" : "off")}",
+                admin
+            );
+            await alter.ExecuteNonQueryAsync();
+            NpgsqlConnection.ClearAllPools();
+        }
+
+        await ReadOnlyAsync(true);
+        try
+        {
+            var response = await platform.Client.PostJsonAsync(
+                "/v1/customers",
+                new { name = "Ada", email = "ada@example.com" }
+            );
+            await response.ReadProblemAsync(HttpStatusCode.ServiceUnavailable, "service_unavailable");
+            Assert.NotNull(response.Headers.RetryAfter);
+        }
+        finally
+        {
+            await ReadOnlyAsync(false);
+        }
+
+        var created = await platform.Client.PostJsonAsync(
+            "/v1/customers",
+            new { name = "Ada", email = "ada@example.com" }
+        );
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
     /// <summary>
     /// Closes the factory's database to new connections and kills the open ones (what a restart or a failover does
     /// to the API), or opens it again.

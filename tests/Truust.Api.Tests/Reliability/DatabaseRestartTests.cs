@@ -49,13 +49,17 @@ public sealed class DatabaseRestartTests(DatabaseRestartTests.OwnCluster cluster
             // which would drop acknowledged commits and blame the API for what a test setting did.
             _postgres = await LocalPostgres.StartAsync(Path.Combine(_runDirectory, "data"), throwaway: false);
             await _postgres.EnsureDatabaseAsync("truust");
-            ConnectionString = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString("truust"))
-            {
-                // A stopped server refuses at once; these only bound a server that hangs, so the class stays short.
-                Timeout = 5,
-                CommandTimeout = 10,
-                MaxPoolSize = 50,
-            }.ConnectionString;
+            // Tuned as the API tunes it, so this test's connections share the API's pool (as they did before the API
+            // added its pool settings) and a kill that empties one empties both.
+            ConnectionString = DatabaseConnection.Tuned(
+                new NpgsqlConnectionStringBuilder(_postgres.ConnectionString("truust"))
+                {
+                    // A stopped server refuses at once; these only bound a server that hangs, so the class stays short.
+                    Timeout = 5,
+                    CommandTimeout = 10,
+                    MaxPoolSize = 50,
+                }.ConnectionString
+            );
             Factory = new ClusterApiFactory(ConnectionString);
             await Factory.InitializeAsync();
         }

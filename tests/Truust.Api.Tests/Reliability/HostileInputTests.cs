@@ -276,7 +276,10 @@ public sealed partial class HostileInputTests(HostileInputApiFactory factory, IT
 
         await payin.ReadJsonAsync(HttpStatusCode.Created);
         var history = await platform.Client.GetJsonAsync<JsonElement>($"/v1/orders/{order.Id}/history");
-        var payment = history.EnumerateArray().Single(c => c.GetProperty("action").GetString() == "pay");
+        var payment = history
+            .GetProperty("data")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("action").GetString() == "pay");
         Assert.Equal(
             ("PENDING_PUBLISH", "OPERATOR"),
             (payment.GetProperty("to").GetString(), payment.GetProperty("actor").GetString())

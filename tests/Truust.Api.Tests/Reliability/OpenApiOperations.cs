@@ -102,6 +102,12 @@ public static class OpenApiOperations
             schema = schemas.GetProperty(reference.GetString()!.Split('/')[^1]);
         }
 
+        if (schema.TryGetProperty("allOf", out var all) && all.GetArrayLength() == 1)
+        {
+            // A reference with its own description or nullability: { "allOf": [ { "$ref": ... } ], ... }.
+            return Shape(all[0], schemas, depth);
+        }
+
         if (schema.TryGetProperty("enum", out var names))
         {
             return new ValueShape(

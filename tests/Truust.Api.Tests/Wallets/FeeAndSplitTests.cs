@@ -1,4 +1,5 @@
 using System.Net;
+using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
@@ -138,7 +139,9 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         var cancelled = await client.ActAsync(order.Id, "cancel");
 
         Assert.Equal((OrderStatus.Cancelled, 0L, 20_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
-        var refund = Assert.Single(await client.GetJsonAsync<List<RefundResponse>>($"/v1/orders/{order.Id}/refunds"));
+        var refund = Assert.Single(
+            (await client.GetJsonAsync<Page<RefundResponse>>($"/v1/orders/{order.Id}/refunds")).Data
+        );
         Assert.Equal(
             (20_000L, PayinType.Addon, RefundStatus.Succeeded, payin.Id),
             (refund.Amount, refund.Rail, refund.Status, refund.PayinId)
@@ -180,7 +183,7 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
         );
         var payout = await client.GetJsonAsync<PayoutResponse>($"/v1/payouts/{released.PayoutId}");
         Assert.Equal(7_450, payout.Amount);
-        var trail = await client.GetJsonAsync<List<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger");
+        var trail = (await client.GetJsonAsync<Page<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger")).Data;
         Assert.Equal(
             [(LedgerAccounts.Wallet(agent.Id), 1_000L), (LedgerAccounts.Wallet(partner.Id), 1_250L)],
             trail

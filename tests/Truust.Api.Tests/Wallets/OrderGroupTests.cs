@@ -1,6 +1,7 @@
 using System.Net;
 using Npgsql;
 using Truust.Api.Customers;
+using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Tests.Infrastructure;
@@ -86,7 +87,9 @@ public sealed class OrderGroupTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(2_850, await client.BalanceAsync(sellers[0].Wallet.Id));
         Assert.Equal(150, await client.FeeBalanceAsync());
         Assert.Equal((OrderStatus.Cancelled, 0L, 4_500L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
-        var refund = Assert.Single(await client.GetJsonAsync<List<RefundResponse>>($"/v1/orders/{books.Id}/refunds"));
+        var refund = Assert.Single(
+            (await client.GetJsonAsync<Page<RefundResponse>>($"/v1/orders/{books.Id}/refunds")).Data
+        );
         Assert.Equal(
             (PayinType.Addon, RefundStatus.Succeeded, 4_500L, payin.Id),
             (refund.Rail, refund.Status, refund.Amount, refund.PayinId)

@@ -1,4 +1,5 @@
 using System.Net;
+using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Sandbox;
@@ -36,7 +37,7 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(250, await client.FeeBalanceAsync());
         Assert.Equal(0, await client.BalanceAsync(parties.BuyerWallet.Id));
         var feeWallet = (await client.FeeWalletAsync())!;
-        var trail = await client.GetJsonAsync<List<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger");
+        var trail = (await client.GetJsonAsync<Page<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger")).Data;
         Assert.Equal(
             [
                 (TransferKind.Payin, LedgerAccounts.CardRail, LedgerAccounts.Escrow(order.Id), 10_000L, payin.Id),
@@ -117,7 +118,7 @@ public sealed class WalletFlowTests(TruustApiFactory factory) : IClassFixture<Tr
         Assert.Equal(PayoutStatus.Paid, settled.Status);
         Assert.Equal(5_000, await client.BalanceAsync(parties.BuyerWallet.Id));
         Assert.Equal(0, await client.BalanceAsync(parties.SellerWallet.Id));
-        var trail = await client.GetJsonAsync<List<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger");
+        var trail = (await client.GetJsonAsync<Page<LedgerTransferResponse>>($"/v1/orders/{order.Id}/ledger")).Data;
         Assert.Equal(
             [
                 (TransferKind.Payin, LedgerAccounts.Wallet(parties.BuyerWallet.Id), 10_000L),

@@ -52,10 +52,10 @@ public sealed class PlatformApi(HttpClient client, string platformId, string sec
     public Task<JsonElement> OrderAsync(string id) => GetAsync($"/v1/orders/{id}");
 
     public async Task<List<JsonElement>> LedgerAsync(string orderId) =>
-        (await GetAsync($"/v1/orders/{orderId}/ledger")).EnumerateArray().ToList();
+        (await GetAsync($"/v1/orders/{orderId}/ledger")).GetProperty("data").EnumerateArray().ToList();
 
     public async Task<List<JsonElement>> HistoryAsync(string orderId) =>
-        (await GetAsync($"/v1/orders/{orderId}/history")).EnumerateArray().ToList();
+        (await GetAsync($"/v1/orders/{orderId}/history")).GetProperty("data").EnumerateArray().ToList();
 
     /// <summary>Pays the order by card through the API, as a platform's own checkout would: it ends PUBLISHED.
     /// </summary>

@@ -13,6 +13,7 @@ public partial class LayeringTests
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
         ["Truust.Api.Persistence"] = [],
+        ["Truust.Api.Telemetry"] = ["Truust.Api.Persistence"],
         ["Truust.Api.Workers"] = ["Truust.Api.Persistence"],
         ["Truust.Api.Gateways"] = ["Truust.Api.Persistence"],
         ["Truust.Api.Http"] = ["Truust.Api.Persistence", "Truust.Api.Workers"],
@@ -32,6 +33,7 @@ public partial class LayeringTests
         "Truust.Api.Platforms",
         "Truust.Api.Sandbox",
         "Truust.Api.Ledger",
+        "Truust.Api.Disputes",
     ];
 
     [Fact]
@@ -160,7 +162,10 @@ public partial class LayeringTests
 
     private sealed record SourceFile(string Path, string Namespace, string ExpectedNamespace, string Text);
 
-    [GeneratedRegex(@"^\s*(?:global\s+)?using\s+(?:static\s+)?(?<ns>Truust[\w.]*|System[\w.]*|[\w.]+)\s*;", RegexOptions.Multiline)]
+    [GeneratedRegex(
+        @"^\s*(?:global\s+)?using\s+(?:static\s+)?(?<ns>Truust[\w.]*|System[\w.]*|[\w.]+)\s*;",
+        RegexOptions.Multiline
+    )]
     private static partial Regex UsingPattern();
 
     [GeneratedRegex(@"^namespace\s+(?<ns>[\w.]+)\s*;", RegexOptions.Multiline)]

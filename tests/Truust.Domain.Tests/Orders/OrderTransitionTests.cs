@@ -45,8 +45,19 @@ public sealed class OrderTransitionTests
         (Rejected, OrderTrigger.Refund, Rejected, OrderActor.Platform | OrderActor.Operator),
         (Accepted, CreatePayout, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (Accepted, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
-        (PendingValidate, Validate, PendingRelease, OrderActor.Platform | OrderActor.Operator),
-        (PendingValidate, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        // In place: the delivery starts the inspection window (once); a dispute holds the order.
+        (Accepted, Deliver, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
+        (PendingValidate, Deliver, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
+        (PendingValidate, OpenDispute, PendingValidate, OrderActor.Platform | OrderActor.Buyer),
+        // The system validates at the inspection window's end, and settles a dispute (refund part, or cancel).
+        (PendingValidate, Validate, PendingRelease, OrderActor.Platform | OrderActor.Operator | OrderActor.System),
+        (PendingValidate, OrderTrigger.Refund, PendingValidate, OrderActor.System),
+        (
+            PendingValidate,
+            Cancel,
+            Cancelled,
+            OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator | OrderActor.System
+        ),
         (PendingRelease, Release, Released, OrderActor.System),
         (PendingRelease, Block, BlockedRelease, OrderActor.Operator),
         (PendingRelease, RefuseRelease, BlockedRelease, OrderActor.Gateway),
@@ -80,12 +91,12 @@ public sealed class OrderTransitionTests
     public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
 
     [Fact]
-    public void The_walk_covers_all_eleven_statuses_fifteen_triggers_and_six_actors()
+    public void The_walk_covers_all_eleven_statuses_seventeen_triggers_and_six_actors()
     {
         Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
-        Assert.Equal(15, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(17, Enum.GetValues<OrderTrigger>().Length);
         Assert.Equal(6, Actors.Length);
-        Assert.Equal(11 * 15 * 6, EveryCombination().Count);
+        Assert.Equal(11 * 17 * 6, EveryCombination().Count);
     }
 
     [Fact]
@@ -117,6 +128,14 @@ public sealed class OrderTransitionTests
             order.AttachPayin("pay_under_way");
             var twice = Assert.Throws<ConflictException>(() => order.EnsureCan(trigger, actor));
             Assert.Equal("payment_in_progress", twice.Code);
+            Assert.Equal(status, order.Status);
+            Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
+        }
+        else if (legal != default && legal.From == legal.To && trigger != OrderTrigger.Refund)
+        {
+            // An action in place without a money guard (deliver, open a dispute): allowed, with no status to apply.
+            order.EnsureCan(trigger, actor);
+            Assert.Throws<InvalidOperationException>(() => order.Apply(trigger, actor, Later, "because"));
             Assert.Equal(status, order.Status);
             Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
         }

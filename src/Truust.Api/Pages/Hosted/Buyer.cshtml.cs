@@ -214,11 +214,13 @@ public sealed class BuyerModel(
         }
         else if (!order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.Pay))
         {
-            return LinkGone(
-                order.Status == OrderStatus.Cancelled
-                    ? $"The order \u201c{order.Name}\u201d was cancelled, so there is nothing to pay."
-                    : $"The order \u201c{order.Name}\u201d has already been paid. There is nothing more to do here."
-            );
+            return order.Status == OrderStatus.Cancelled
+                ? LinkGone($"The order \u201c{order.Name}\u201d was cancelled, so there is nothing to pay.")
+                : LinkGone(
+                    $"The order \u201c{order.Name}\u201d has already been paid. There is nothing more to pay here.",
+                    "Delivery, or report a problem",
+                    Url.Page("/Hosted/Problem", new { token = Token })
+                );
         }
 
         Summary = await summaries.OfAsync(order, ct);

@@ -135,7 +135,9 @@ public sealed class SellerModel(
         }
 
         await payouts.CreateForOrderAsync(caller, payout, OrderActor.Seller, ct);
-        return Redirect(HostedPages.SellerReturnUrl(order, accepted: true, Url.Page("/Hosted/SellerDone", new { token })!));
+        return Redirect(
+            HostedPages.SellerReturnUrl(order, accepted: true, Url.Page("/Hosted/SellerDone", new { token })!)
+        );
     }
 
     public async Task<IActionResult> OnPostRejectAsync(string token, CancellationToken ct)
@@ -154,7 +156,9 @@ public sealed class SellerModel(
         }
 
         await orders.ActAsync(CallerFor(order), order.Id, OrderTrigger.Reject, OrderActor.Seller, reason, ct);
-        return Redirect(HostedPages.SellerReturnUrl(order, accepted: false, Url.Page("/Hosted/SellerDone", new { token })!));
+        return Redirect(
+            HostedPages.SellerReturnUrl(order, accepted: false, Url.Page("/Hosted/SellerDone", new { token })!)
+        );
     }
 
     private async Task CheckNewAccountAsync(CreateBankAccountRequest account, CancellationToken ct)
@@ -193,10 +197,13 @@ public sealed class SellerModel(
                 return LinkGone($"You rejected the order \u201c{order.Name}\u201d. The buyer gets their money back.");
             case OrderStatus.Cancelled:
                 return LinkGone($"The order \u201c{order.Name}\u201d was cancelled.");
-            case OrderStatus.PendingValidate
-            or OrderStatus.PendingRelease
-            or OrderStatus.BlockedRelease
-            or OrderStatus.Released:
+            case OrderStatus.PendingValidate:
+                return LinkGone(
+                    $"You already accepted the order \u201c{order.Name}\u201d and chose where to be paid.",
+                    "Delivery and problems",
+                    Url.Page("/Hosted/Delivery", new { token = Token })
+                );
+            case OrderStatus.PendingRelease or OrderStatus.BlockedRelease or OrderStatus.Released:
                 return LinkGone(
                     $"You already accepted the order \u201c{order.Name}\u201d and chose where to be paid.",
                     "See the details",

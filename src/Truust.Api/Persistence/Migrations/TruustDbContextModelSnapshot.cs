@@ -595,6 +595,118 @@ namespace Truust.Api.Persistence.Migrations
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("Truust.Domain.Disputes.Dispute", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<int>("BuyerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyer_response_hours");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset?>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_at");
+
+                    b.Property<string>("Entries")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("entries");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<long?>("OfferedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("offered_minor");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<string>("SellerAnswer")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("seller_answer");
+
+                    b.Property<int>("SellerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("seller_response_hours");
+
+                    b.Property<string>("SilenceWinner")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("silence_winner");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disputes");
+
+                    b.HasIndex("DeadlineAt")
+                        .HasDatabaseName("ix_disputes_open_deadline")
+                        .HasFilter("status IN ('AWAITING_SELLER', 'AWAITING_BUYER')");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_disputes_order_id");
+
+                    b.HasIndex("PlatformId", "OrderId")
+                        .HasDatabaseName("ix_disputes_platform_id_order_id");
+
+                    b.ToTable("disputes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_disputes_amounts_non_negative", "(offered_minor IS NULL OR offered_minor > 0) AND (refunded_minor IS NULL OR refunded_minor >= 0)");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Domain.Events.Event", b =>
                 {
                     b.Property<string>("Id")
@@ -732,6 +844,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount_minor");
 
+                    b.Property<bool>("AutoValidate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_validate");
+
                     b.Property<string>("BlockedReason")
                         .HasColumnType("text")
                         .HasColumnName("blocked_reason");
@@ -748,6 +864,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("buyer_id");
 
+                    b.Property<int>("BuyerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyer_response_hours");
+
                     b.Property<string>("BuyerToken")
                         .IsRequired()
                         .HasColumnType("text")
@@ -762,6 +882,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("currency");
 
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
                     b.Property<long?>("FeeMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("fee_minor");
@@ -769,6 +893,14 @@ namespace Truust.Api.Persistence.Migrations
                     b.Property<long>("HeldMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("held_minor");
+
+                    b.Property<DateTimeOffset?>("InspectionEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("inspection_ends_at");
+
+                    b.Property<int>("InspectionHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("inspection_hours");
 
                     b.Property<string>("Metadata")
                         .IsRequired()
@@ -779,6 +911,16 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("OpenDisputeId")
+                        .HasColumnType("text")
+                        .HasColumnName("open_dispute_id");
 
                     b.Property<string>("OrderGroupId")
                         .HasColumnType("text")
@@ -801,6 +943,11 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("refunded_minor");
 
+                    b.Property<string>("ReleaseTraceParent")
+                        .HasMaxLength(55)
+                        .HasColumnType("character varying(55)")
+                        .HasColumnName("release_trace_parent");
+
                     b.Property<DateTimeOffset?>("ReleasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("released_at");
@@ -818,16 +965,41 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("seller_id");
 
+                    b.Property<int>("SellerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("seller_response_hours");
+
                     b.Property<string>("SellerToken")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("seller_token");
+
+                    b.Property<string>("SilenceWinner")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("silence_winner");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
+
+                    b.Property<string>("TrackingCarrier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_carrier");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<string>("TrackingUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("tracking_url");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -842,6 +1014,10 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("BuyerToken")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_buyer_token");
+
+                    b.HasIndex("InspectionEndsAt")
+                        .HasDatabaseName("ix_orders_inspection_due")
+                        .HasFilter("status = 'PENDING_VALIDATE' AND auto_validate");
 
                     b.HasIndex("Metadata")
                         .HasDatabaseName("ix_orders_metadata");
@@ -1411,6 +1587,14 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<bool>("AutoValidate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_validate");
+
+                    b.Property<int>("BuyerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyer_response_hours");
+
                     b.Property<long>("ClockOffsetSeconds")
                         .HasColumnType("bigint")
                         .HasColumnName("clock_offset_seconds");
@@ -1427,11 +1611,25 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("fee_percent_bp");
 
+                    b.Property<int>("InspectionHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("inspection_hours");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
+
+                    b.Property<int>("SellerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("seller_response_hours");
+
+                    b.Property<string>("SilenceWinner")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("silence_winner");
 
                     b.HasKey("Id")
                         .HasName("pk_platforms");
@@ -1620,6 +1818,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("attempts");
 
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1637,6 +1839,10 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("event_id");
+
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text")
@@ -1691,10 +1897,22 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text[]")
                         .HasColumnName("event_types");
 
+                    b.Property<DateTimeOffset?>("FailingSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("failing_since");
+
                     b.Property<string>("PlatformId")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("platform_id");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasColumnType("text")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<DateTimeOffset?>("PreviousSecretExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("previous_secret_expires_at");
 
                     b.Property<string>("Secret")
                         .IsRequired()
@@ -1706,6 +1924,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("ThrottledUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("throttled_until");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1807,6 +2029,23 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_customers_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Disputes.Dispute", b =>
+                {
+                    b.HasOne("Truust.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_disputes_orders_order_id");
+
+                    b.HasOne("Truust.Domain.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_disputes_platforms_platform_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Orders.Order", b =>

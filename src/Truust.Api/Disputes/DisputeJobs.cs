@@ -1,0 +1,14 @@
+using Truust.Api.Orders;
+using Truust.Api.Workers;
+
+namespace Truust.Api.Disputes;
+
+public static class DisputeJobs
+{
+    /// <summary>The service, the inspection job (validates at a window's end) and the dispute deadline job.</summary>
+    public static IServiceCollection AddDisputes(this IServiceCollection services) =>
+        services
+            .AddScoped<DisputeService>()
+            .AddJob<InspectionJob>(signals => signals.Inspections)
+            .AddJob<DisputeDeadlineJob>(signals => signals.DisputeDeadlines);
+}

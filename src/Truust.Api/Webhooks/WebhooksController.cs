@@ -53,17 +53,11 @@ public sealed class WebhooksController(WebhookService webhooks) : ApiControllerB
     /// <summary>Queues again every event given up for this endpoint (those created at or after
     /// <c>since</c>, if given): a bulk resend once the receiver is fixed.</summary>
     [HttpPost("{id}/retry_failed")]
-    public async Task<object> RetryFailed(
+    public async Task<RetryFailedResponse> RetryFailed(
         string id,
         [FromQuery(Name = "since")] DateTimeOffset? since,
         CancellationToken ct
-    ) =>
-        new
-        {
-            @object = "retry_failed",
-            endpoint_id = id,
-            deliveries = await webhooks.RetryFailedAsync(Caller, id, since, ct),
-        };
+    ) => new(id, await webhooks.RetryFailedAsync(Caller, id, since, ct));
 
     /// <summary>The endpoint's deliveries, newest first, each with every attempt and what the endpoint
     /// answered.</summary>
@@ -99,6 +93,13 @@ public sealed class EventsController(WebhookService webhooks) : ApiControllerBas
 }
 
 /// <summary>What a resend queued: one delivery per endpoint that wants the event.</summary>
+/// <summary>How many given-up deliveries of an endpoint were queued again.</summary>
+public sealed record RetryFailedResponse(string EndpointId, int Deliveries)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Object => "retry_failed";
+}
+
 public sealed record ResendResponse(string EventId, int Deliveries)
 {
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]

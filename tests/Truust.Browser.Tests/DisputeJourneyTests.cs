@@ -96,7 +96,7 @@ public sealed class DisputeJourneyTests(BrowserHost host, ITestOutputHelper outp
         Assert.Equal((6_000L, 0L), (released.Long("refunded"), released.Long("held")));
         // 140.00 left; the 10.00 fee shrinks to 7.00; the seller gets 133.00.
         Assert.Equal(13_300, (await shop.GetAsync($"/v1/wallets/{wallet.Str("id")}")).Long("balance"));
-        var refunds = (await shop.GetAsync($"/v1/orders/{id}/refunds")).EnumerateArray().ToList();
+        var refunds = (await shop.GetAsync($"/v1/orders/{id}/refunds")).GetProperty("data").EnumerateArray().ToList();
         Assert.Equal(
             ("ADDON", 6_000L, "SUCCEEDED"),
             (refunds[0].Str("rail"), refunds[0].Long("amount"), refunds[0].Str("status"))

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Truust.Api.Campaigns;
+using Truust.Api.Http;
 using Truust.Api.Payins;
 using Truust.Api.Platforms;
 using Truust.Api.Sandbox;
@@ -66,9 +67,9 @@ public sealed class SandboxClockTests(SleepyWorkersApiFactory factory) : IClassF
         );
         Assert.Equal(0, await CampaignWork.EscrowBalanceAsync(factory, campaign.Id));
         // The history is written in the platform's time: the expiry happened 31 days from now, after the deadline.
-        var history = await client.GetJsonAsync<List<CampaignStatusChangeResponse>>(
-            $"/v1/campaigns/{campaign.Id}/history"
-        );
+        var history = (
+            await client.GetJsonAsync<Page<CampaignStatusChangeResponse>>($"/v1/campaigns/{campaign.Id}/history")
+        ).Data;
         Assert.True(history[^1].At > deadline, $"The expiry was recorded at {history[^1].At:O}, before the deadline.");
 
         // The other platform's clock did not move: its campaign is still open and holds its money.

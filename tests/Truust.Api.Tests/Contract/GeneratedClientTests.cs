@@ -55,7 +55,8 @@ public sealed class GeneratedClientTests(TruustApiFactory factory) : IClassFixtu
                 }
             )
         ).Result;
-        Assert.Equal(OrderStatus.DRAFT, order.Status);
+        // The buyer is identified at creation: "buyer identified, pending payment".
+        Assert.Equal(OrderStatus.PENDING_PUBLISH, order.Status);
 
         var payin = (
             await payins.CreateAsync(null, new CreatePayinRequest { Order_id = order.Id, Type = PayinType.ADDON })

@@ -121,6 +121,7 @@ public static class ServiceSetup
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
         services.AddTruustOpenApi();
+        services.ConfigureSwaggerGen(options => options.DocumentFilter<EventSchemas>());
         services.AddHostedPages();
         services.AddDashboard();
         services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();

@@ -28,11 +28,15 @@ public sealed class DisputesController(DisputeService disputes, OrderService ord
     /// <summary>The order's disputes, newest first.</summary>
     [HttpGet("v1/orders/{id}/disputes")]
     [ProducesResponseType<Page<DisputeResponse>>(StatusCodes.Status200OK)]
-    public async Task<ActionResult<Page<DisputeResponse>>> ListForOrder(string id, CancellationToken ct)
+    public async Task<ActionResult<Page<DisputeResponse>>> ListForOrder(
+        string id,
+        [FromQuery] PageQuery page,
+        CancellationToken ct
+    )
     {
         var order = await orders.FindAsync(Caller, id, ct);
         var list = await disputes.ForOrderAsync(order.Id, ct);
-        return new Page<DisputeResponse>(list.Select(d => DisputeResponse.From(d, Actor)).ToList(), false);
+        return Paging.Slice(list.Select(d => DisputeResponse.From(d, Actor)).ToList(), page, d => d.Id);
     }
 
     /// <summary>A dispute with its evidence, its deadline and the actions allowed now.</summary>

@@ -8,6 +8,7 @@ using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Truust.Domain;
 using Truust.Domain.Campaigns;
+using Truust.Domain.Disputes;
 using Truust.Domain.Events;
 using Truust.Domain.Orders;
 
@@ -107,6 +108,9 @@ public static class OpenApiContract
 
     public static IEnumerable<string> CampaignActions =>
         Enum.GetValues<CampaignTrigger>().Select(t => WireName.Action(t));
+
+    public static IEnumerable<string> DisputeActions =>
+        Enum.GetValues<DisputeTrigger>().Select(t => WireName.Action(t));
 
     internal static JsonNode Node(string value) => JsonValue.Create(value);
 }
@@ -397,6 +401,10 @@ public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFil
                     "CampaignAction",
                     OpenApiContract.CampaignActions
                 ),
+                "allowed_actions" when context.Type.Name.StartsWith("Dispute", StringComparison.Ordinal) => (
+                    "DisputeAction",
+                    OpenApiContract.DisputeActions
+                ),
                 "allowed_actions" => ("OrderAction", OpenApiContract.OrderActions),
                 "event_types" => ("EventTypeSubscription", EventTypes.All.Append("*")),
                 "type" when context.Type.Name is "EventResponse" => ("EventType", EventTypes.All),
@@ -506,7 +514,9 @@ public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFil
             actions.Items = NamedEnum(
                 repository,
                 "AllowedAction",
-                OpenApiContract.OrderActions.Concat(OpenApiContract.CampaignActions)
+                OpenApiContract
+                    .OrderActions.Concat(OpenApiContract.CampaignActions)
+                    .Concat(OpenApiContract.DisputeActions)
             );
         }
 

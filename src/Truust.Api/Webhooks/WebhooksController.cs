@@ -53,17 +53,11 @@ public sealed class WebhooksController(WebhookService webhooks) : ApiControllerB
     /// <summary>Queues again every event given up for this endpoint (those created at or after
     /// <c>since</c>, if given): a bulk resend once the receiver is fixed.</summary>
     [HttpPost("{id}/retry_failed")]
-    public async Task<object> RetryFailed(
+    public async Task<RetryFailedResponse> RetryFailed(
         string id,
         [FromQuery(Name = "since")] DateTimeOffset? since,
         CancellationToken ct
-    ) =>
-        new
-        {
-            @object = "retry_failed",
-            endpoint_id = id,
-            deliveries = await webhooks.RetryFailedAsync(Caller, id, since, ct),
-        };
+    ) => new(id, await webhooks.RetryFailedAsync(Caller, id, since, ct));
 
     /// <summary>The endpoint's deliveries, newest first, each with every attempt and what the endpoint
     /// answered.</summary>

@@ -81,7 +81,8 @@ public sealed class EventSchemas : IDocumentFilter
                             OperationId = $"Webhooks_{family.Schema}",
                             Summary = $"Truust delivers {string.Join(", ", family.Types)} to the endpoint's url.",
                             Description =
-                                "Signed with the endpoint's secret (webhook-id, webhook-timestamp, webhook-signature). Answer 2xx, "
+                                "Signed with the endpoint's secret (webhook-id, webhook-timestamp, "
+                                + "webhook-signature). Answer 2xx, "
                                 + "or the delivery is retried later.",
                             Tags = new HashSet<OpenApiTagReference> { new("Webhooks") },
                             RequestBody = new OpenApiRequestBody

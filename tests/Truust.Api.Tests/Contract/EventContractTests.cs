@@ -40,7 +40,7 @@ public sealed class EventContractTests(TruustApiFactory factory) : IClassFixture
     }
 
     [Fact]
-    public async Task The_events_of_an_order_paid_released_to_a_wallet_and_transferred_on_validate_against_their_family()
+    public async Task The_events_of_an_order_paid_released_and_transferred_on_validate_against_their_family()
     {
         using var client = await factory.CreatePlatformAsync();
         var parties = await client.CreatePartiesAsync();

@@ -122,6 +122,11 @@ public static class ServiceSetup
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
         services.AddTruustOpenApi();
+        services.ConfigureSwaggerGen(options =>
+        {
+            options.DocumentFilter<EventSchemas>();
+            options.SchemaFilter<OpenApiExampleFilter>();
+        });
         services.AddHostedPages();
         services.AddDashboard();
         services.AddSingleton<Serilog.Core.ILogEventEnricher, LinkTokenMasking>();

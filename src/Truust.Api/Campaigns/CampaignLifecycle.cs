@@ -34,16 +34,14 @@ public sealed class CampaignLifecycle(TruustDbContext db, EventOutbox events, Pl
             campaign.PlatformId,
             "campaign.status_changed",
             campaign.Id,
-            new
-            {
-                id = campaign.Id,
-                @object = "campaign",
-                status = WireName.Of(campaign.Status),
-                previous_status = WireName.Of(change.From),
-                raised = campaign.RaisedMinor,
-                target = campaign.TargetMinor,
-                currency = campaign.Currency,
-            }
+            new CampaignStatusChangedEventData(
+                campaign.Id,
+                campaign.Status,
+                change.From,
+                campaign.RaisedMinor,
+                campaign.TargetMinor,
+                campaign.Currency
+            )
         );
         return change;
     }

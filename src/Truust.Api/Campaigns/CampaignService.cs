@@ -76,12 +76,7 @@ public sealed class CampaignService(
             TermMonths = request.TermMonths,
         };
         db.Campaigns.Add(campaign);
-        events.Add(
-            campaign.PlatformId,
-            "campaign.created",
-            campaign.Id,
-            new { id = campaign.Id, @object = "campaign" }
-        );
+        events.Add(campaign.PlatformId, "campaign.created", campaign.Id, new CampaignCreatedEventData(campaign.Id));
         await unitOfWork.SaveAsync(ct);
         return ToResponse(campaign);
     }

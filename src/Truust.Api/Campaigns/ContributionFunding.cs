@@ -58,15 +58,13 @@ public sealed class ContributionFunding(
             campaign.PlatformId,
             "contribution.confirmed",
             contribution.Id,
-            new
-            {
-                id = contribution.Id,
-                @object = "contribution",
-                campaign_id = campaign.Id,
-                amount = contribution.AmountMinor,
-                currency = contribution.Currency,
-                raised = campaign.RaisedMinor,
-            }
+            new ContributionEventData(
+                contribution.Id,
+                campaign.Id,
+                contribution.AmountMinor,
+                contribution.Currency,
+                campaign.RaisedMinor
+            )
         );
 
         if (!CampaignTransitions.AcceptsContributions(campaign.Status))

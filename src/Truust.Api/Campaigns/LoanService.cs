@@ -138,14 +138,7 @@ public sealed class LoanService(
                     campaign.PlatformId,
                     "campaign.repayment",
                     repayment.Id,
-                    new
-                    {
-                        id = repayment.Id,
-                        @object = "repayment",
-                        campaign_id = campaign.Id,
-                        principal,
-                        interest,
-                    }
+                    new CampaignRepaymentEventData(repayment.Id, campaign.Id, principal, interest)
                 );
                 return (repayment, shares, campaign.Status);
             },

@@ -319,24 +319,7 @@ public sealed class DisputeService(
     }
 
     private void Publish(Dispute dispute, string type) =>
-        events.Add(
-            dispute.PlatformId,
-            type,
-            dispute.Id,
-            new
-            {
-                id = dispute.Id,
-                @object = "dispute",
-                order_id = dispute.OrderId,
-                status = WireName.Of(dispute.Status),
-                seller_answer = dispute.SellerAnswer is { } a ? WireName.Of(a) : null,
-                offered_amount = dispute.OfferedMinor,
-                refunded_amount = dispute.RefundedMinor,
-                currency = dispute.Currency,
-                outcome = dispute.Outcome,
-                deadline_at = dispute.DeadlineAt,
-            }
-        );
+        events.Add(dispute.PlatformId, type, dispute.Id, DisputeEventData.Of(dispute));
 
     private static OrderActor ToOrderActor(DisputeActor actor) =>
         actor switch

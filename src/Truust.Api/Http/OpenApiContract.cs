@@ -42,7 +42,9 @@ public static class OpenApiContract
                         + "when the platform's conditions are met. Amounts are integers in minor units "
                         + "(1050 EUR = 10.50 EUR). Authenticate with 'Authorization: Bearer <secret key>'. "
                         + "Errors are RFC 9457 application/problem+json with a stable 'code'. A webhook "
-                        + "delivery's body is an 'EventResponse', the same as GET /v1/events/{id} answers.",
+                        + "delivery's body is an 'EventResponse', the same as GET /v1/events/{id} answers; its 'data' per "
+                        + "event type is described by the event schemas (OrderEvent, PayinEvent, ...) and the "
+                        + "callbacks of POST /v1/webhook_endpoints.",
                     Contact = new OpenApiContact { Name = "Truust", Url = new Uri("https://docs.truust.dev") },
                 }
             );

@@ -110,12 +110,7 @@ public sealed class OrderService(
                     order.PlatformId,
                     "order.buyer_identified",
                     order.Id,
-                    new
-                    {
-                        id = order.Id,
-                        @object = "order",
-                        buyer_id = customer.Id,
-                    }
+                    new OrderBuyerIdentifiedEventData(order.Id, customer.Id)
                 );
                 return order;
             },
@@ -260,20 +255,13 @@ public sealed class OrderService(
                     order.PlatformId,
                     "order.delivered",
                     order.Id,
-                    new
-                    {
-                        id = order.Id,
-                        @object = "order",
-                        status = WireName.Of(order.Status),
-                        delivered_at = order.DeliveredAt,
-                        inspection_ends_at = order.InspectionEndsAt,
-                        tracking = new
-                        {
-                            carrier = order.TrackingCarrier,
-                            number = order.TrackingNumber,
-                            url = order.TrackingUrl,
-                        },
-                    }
+                    new OrderDeliveredEventData(
+                        order.Id,
+                        order.Status,
+                        order.DeliveredAt,
+                        order.InspectionEndsAt,
+                        new EventTracking(order.TrackingCarrier, order.TrackingNumber, order.TrackingUrl)
+                    )
                 );
                 return order;
             },

@@ -39,72 +39,20 @@ public sealed class EventOutbox
         _signals = signals;
     }
 
-    public void OrderCreated(Order order) => Add(order.PlatformId, "order.created", order.Id, Snapshot(order, null));
+    public void OrderCreated(Order order) =>
+        Add(order.PlatformId, "order.created", order.Id, OrderEventData.Of(order, null));
 
     public void OrderStatusChanged(Order order, OrderStatus from) =>
-        Add(order.PlatformId, "order.status_changed", order.Id, Snapshot(order, from));
+        Add(order.PlatformId, "order.status_changed", order.Id, OrderEventData.Of(order, from));
 
     public void PayinChanged(Payin payin) =>
-        Add(
-            payin.PlatformId,
-            payin.Status switch
-            {
-                PayinStatus.Succeeded => "payin.confirmed",
-                PayinStatus.Failed => "payin.denied",
-                PayinStatus.RequiresAction => "payin.requires_action",
-                PayinStatus.Expired => "payin.expired",
-                PayinStatus.Cancelled => "payin.cancelled",
-                PayinStatus.ChargedBack => "payin.charged_back",
-                _ => "payin.created",
-            },
-            payin.Id,
-            new
-            {
-                id = payin.Id,
-                @object = "payin",
-                order_id = payin.OrderId,
-                type = WireName.Of(payin.Type),
-                status = WireName.Of(payin.Status),
-                amount = payin.AmountMinor,
-                currency = payin.Currency,
-                failure_code = payin.FailureCode,
-            }
-        );
+        Add(payin.PlatformId, PayinEventData.TypeOf(payin.Status), payin.Id, PayinEventData.Of(payin));
 
     public void PayoutChanged(Payout payout) =>
-        Add(
-            payout.PlatformId,
-            $"payout.{WireName.Of(payout.Status).ToLowerInvariant()}",
-            payout.Id,
-            new
-            {
-                id = payout.Id,
-                @object = "payout",
-                order_id = payout.OrderId,
-                type = WireName.Of(payout.Type),
-                status = WireName.Of(payout.Status),
-                amount = payout.AmountMinor,
-                currency = payout.Currency,
-                failure_reason = payout.FailureReason,
-            }
-        );
+        Add(payout.PlatformId, PayoutEventData.TypeOf(payout.Status), payout.Id, PayoutEventData.Of(payout));
 
     public void RefundChanged(Refund refund) =>
-        Add(
-            refund.PlatformId,
-            $"refund.{WireName.Of(refund.Status).ToLowerInvariant()}",
-            refund.Id,
-            new
-            {
-                id = refund.Id,
-                @object = "refund",
-                order_id = refund.OrderId,
-                payin_id = refund.PayinId,
-                status = WireName.Of(refund.Status),
-                amount = refund.AmountMinor,
-                currency = refund.Currency,
-            }
-        );
+        Add(refund.PlatformId, RefundEventData.TypeOf(refund.Status), refund.Id, RefundEventData.Of(refund));
 
     public void Add(string platformId, string type, string objectId, object snapshot)
     {
@@ -134,19 +82,4 @@ public sealed class EventOutbox
 
         return endpoints;
     }
-
-    private static object Snapshot(Order order, OrderStatus? from) =>
-        new
-        {
-            id = order.Id,
-            @object = "order",
-            status = WireName.Of(order.Status),
-            previous_status = from is { } f ? WireName.Of(f) : null,
-            amount = order.AmountMinor,
-            currency = order.Currency,
-            held = order.HeldMinor,
-            buyer_id = order.BuyerId,
-            seller_id = order.SellerId,
-            metadata = order.Metadata,
-        };
 }

@@ -146,3 +146,12 @@ public sealed record EventResponse(
             e.CreatedAt
         );
 }
+
+/// <summary>What POST /v1/webhook_endpoints/{id}/retry_failed queued again.</summary>
+/// <param name="EndpointId">The endpoint.</param>
+/// <param name="Deliveries">How many given-up deliveries are queued again.</param>
+public sealed record RetryFailedResponse(string EndpointId, int Deliveries)
+{
+    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
+    public string Object => "retry_failed";
+}

@@ -93,13 +93,6 @@ public sealed class EventsController(WebhookService webhooks) : ApiControllerBas
 }
 
 /// <summary>What a resend queued: one delivery per endpoint that wants the event.</summary>
-/// <summary>How many given-up deliveries of an endpoint were queued again.</summary>
-public sealed record RetryFailedResponse(string EndpointId, int Deliveries)
-{
-    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
-    public string Object => "retry_failed";
-}
-
 public sealed record ResendResponse(string EventId, int Deliveries)
 {
     [System.Text.Json.Serialization.JsonPropertyOrder(-1)]

@@ -1,6 +1,7 @@
 using System.Net;
 using Truust.Api.Campaigns;
 using Truust.Api.Http;
+using Truust.Api.Tests.Contract;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Campaigns;
 
@@ -114,6 +115,16 @@ public sealed class CampaignHistoryTests(NoWorkersApiFactory factory) : IClassFi
             (await HistoryAsync(client, loan.Id)).Select(c =>
                 $"{Wire(c.From)}->{Wire(c.To)}:{c.Action} by {Wire(c.Actor)}"
             )
+        );
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "campaign.created",
+                "campaign.status_changed",
+                "contribution.confirmed",
+                "campaign.repayment",
+            },
+            await EventContractTests.AssertEventsMatchTheirFamiliesAsync(client)
         );
         await LedgerInvariants.AssertAsync(factory);
     }

@@ -111,6 +111,23 @@ public sealed class OpenApiContractDocument
             return $"{id} {status}: the body is not JSON ({e.Message})";
         }
 
+        return Errors(schema, instance) is { } errors
+            ? $"{id} {status}: the body does not match its schema: {errors}"
+            : null;
+    }
+
+    /// <summary>What is wrong with <paramref name="instance"/> as a <c>components/schemas</c> entry, or null.</summary>
+    public string? Validate(string schemaName, JsonNode? instance)
+    {
+        var schema = _schemas.GetOrAdd(
+            $"#/components/schemas/{schemaName}",
+            reference => Compile(new JsonObject { ["$ref"] = reference })
+        );
+        return Errors(schema, instance);
+    }
+
+    private static string? Errors(JsonSchema schema, JsonNode? instance)
+    {
         var result = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (result.IsValid)
         {
@@ -122,7 +139,7 @@ public sealed class OpenApiContractDocument
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))
             .Distinct()
             .Take(8);
-        return $"{id} {status}: the body does not match its schema: {string.Join("; ", errors)}";
+        return string.Join("; ", errors);
     }
 
     private JsonSchema Compile(JsonNode schema)

@@ -1,6 +1,7 @@
 using System.Net;
 using Truust.Api.Disputes;
 using Truust.Api.Orders;
+using Truust.Api.Tests.Contract;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Wallets;
 using Truust.Domain.Disputes;
@@ -83,6 +84,11 @@ public sealed class DisputeTests(TruustApiFactory factory) : IClassFixture<Truus
         Assert.Equal(
             ["dispute.opened", "dispute.seller_answered", "dispute.buyer_accepted", "dispute.settled"],
             await EventTypesAsync(dispute.Id)
+        );
+        // Every event of the lifecycle (order, payin, delivery, dispute, refund, payout) matches its family schema.
+        Assert.Superset(
+            new HashSet<string> { "order.delivered", "dispute.settled", "refund.succeeded" },
+            await EventContractTests.AssertEventsMatchTheirFamiliesAsync(flow.Client)
         );
         var validation = (await flow.HistoryAsync(order.Id)).Single(c => c.Action == "validate");
         Assert.Equal(OrderActor.System, validation.Actor);

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using FluentValidation;
 using FluentValidation.Validators;
 using Microsoft.AspNetCore.Mvc;

@@ -209,7 +209,10 @@ public sealed class WebhookTests(FastWebhooksApiFactory factory) : IClassFixture
             await _receiver.WaitAsync(
                 path,
                 r =>
-                    r.Count(x => x.ObjectId == poisoned.Id) == i + 2
+                    // Attempts of the refused event itself: once it is given up (after the last retry), the
+                    // object's later events follow at once, so they are not counted here.
+                    r.Count(x => x.ObjectId == poisoned.Id && x.Type == "order.created")
+                        == i + 2
                     && r.Any(x => x.ObjectId == other.Id && x.AnsweredStatus == 200),
                 $"retry {i + 1} of the refused event and another event"
             );

@@ -10,7 +10,7 @@ SELLER=$(curl -s $API/customers -H "$KEY" -H "$JSON" -d '{"name":"Sam Seller","e
 BUYER=$(curl -s $API/customers -H "$KEY" -H "$JSON" -d '{"name":"Bea Buyer","email":"bea@example.com"}' | id)
 WALLET=$(curl -s $API/wallets -H "$KEY" -H "$JSON" -d "{\"customer_id\":\"$SELLER\",\"currency\":\"EUR\"}" | id)
 
-# 2. An order of 150.00 EUR: DRAFT, with buyer_link and seller_link.
+# 2. An order of 150.00 EUR: PENDING_PUBLISH (its buyer is identified), with buyer_link and seller_link.
 ORDER=$(curl -s $API/orders -H "$KEY" -H "$JSON" \
   -d "{\"name\":\"Vintage bicycle\",\"amount\":15000,\"currency\":\"EUR\",\"buyer_id\":\"$BUYER\",\"seller_id\":\"$SELLER\"}" | id)
 

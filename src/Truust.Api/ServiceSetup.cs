@@ -242,7 +242,7 @@ public static class ServiceSetup
         var options = app.Services.GetRequiredService<IOptions<TruustOptions>>().Value;
         // A wildcard binding (http://[::]:8080 in a container, http://+:8080) is no address to open: the public one is.
         var bound = app.Urls.FirstOrDefault();
-        var url = bound is null || IsWildcard(bound) ? options.PublicBaseUrl.TrimEnd('/') : bound;
+        var url = bound is null || TruustOptions.IsWildcard(bound) ? options.PublicBaseUrl.TrimEnd('/') : bound;
         Log.Information("Truust is running at {Url}", url);
         Log.Information("Swagger UI: {Url}/swagger", url);
         if (options.SeedDemo)
@@ -255,10 +255,4 @@ public static class ServiceSetup
             Log.Information("Operator key (development only): {Key}", options.OperatorKey);
         }
     }
-
-    private static bool IsWildcard(string url) =>
-        url.Contains("://+", StringComparison.Ordinal)
-        || url.Contains("://*", StringComparison.Ordinal)
-        || url.Contains("://[::]", StringComparison.Ordinal)
-        || url.Contains("://0.0.0.0", StringComparison.Ordinal);
 }

@@ -30,11 +30,18 @@ public sealed class TruustOptions
         }
 
         var url = first[0].TrimEnd('/');
-        foreach (var wildcard in new[] { "://+", "://*", "://0.0.0.0", "://[::]" })
+        foreach (var wildcard in WildcardHosts)
         {
             url = url.Replace(wildcard, "://localhost", StringComparison.Ordinal);
         }
 
         return url;
     }
+
+    /// <summary>Whether <paramref name="url"/> binds every address (http://+:8080, http://[::]:8080): no address
+    /// to open.</summary>
+    public static bool IsWildcard(string url) =>
+        WildcardHosts.Any(wildcard => url.Contains(wildcard, StringComparison.Ordinal));
+
+    private static readonly string[] WildcardHosts = ["://+", "://*", "://0.0.0.0", "://[::]"];
 }

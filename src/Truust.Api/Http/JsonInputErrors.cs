@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Reflection;
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace Truust.Api.Http;

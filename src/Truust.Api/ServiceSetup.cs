@@ -164,6 +164,7 @@ public static class ServiceSetup
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
         services.AddTruustRateLimits(configuration);
         services.AddScoped<WalletFlowService>();
+        services.AddScoped<WalletHistory>();
         services.AddReconciliation();
 
         services.Configure<BankwireOptions>(configuration.GetSection("Gateways:Bankwire"));

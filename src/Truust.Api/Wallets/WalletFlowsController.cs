@@ -34,9 +34,9 @@ public sealed partial class WalletsController
     public Task<Page<WalletTransactionResponse>> Transactions(
         string id,
         [FromQuery] PageQuery page,
-        [FromServices] WalletFlowService flows,
+        [FromServices] WalletHistory history,
         CancellationToken ct
-    ) => flows.TransactionsAsync(Caller, id, page, ct);
+    ) => history.TransactionsAsync(Caller, id, page, ct);
 }
 
 /// <summary>Wallet-to-wallet transfers: one at a time, or batches of up to 1,000 legs applied all or nothing.</summary>

@@ -8,8 +8,12 @@ using Truust.Domain.Wallets;
 namespace Truust.Api.Wallets;
 
 /// <summary>Wallets: one per customer and currency, balances kept by the ledger.</summary>
-public sealed class WalletService(TruustDbContext db,
-    UnitOfWork unitOfWork, CustomerService customers, TimeProvider clock)
+public sealed class WalletService(
+    TruustDbContext db,
+    UnitOfWork unitOfWork,
+    CustomerService customers,
+    TimeProvider clock
+)
 {
     public async Task<WalletResponse> CreateAsync(Caller caller, CreateWalletRequest request, CancellationToken ct)
     {

@@ -6,7 +6,7 @@ using Truust.Domain.Wallets;
 namespace Truust.Api.Pages.Dashboard;
 
 /// <summary><c>/dashboard/wallets/{id}</c>: a wallet's balance and its movements with the balance after each.</summary>
-public sealed class WalletModel(WalletService wallets, WalletFlowService flows, CustomerService customers)
+public sealed class WalletModel(WalletService wallets, WalletHistory history, CustomerService customers)
     : DashboardPageModel
 {
     public const int PageSize = 50;
@@ -21,7 +21,7 @@ public sealed class WalletModel(WalletService wallets, WalletFlowService flows, 
     {
         Wallet = await wallets.FindAsync(Caller, id, ct);
         OwnerName = Wallet.CustomerId is null ? null : (await customers.FindAsync(Caller, Wallet.CustomerId, ct)).Name;
-        Movements = await flows.TransactionsAsync(
+        Movements = await history.TransactionsAsync(
             Caller,
             id,
             new PageQuery { Limit = PageSize, StartingAfter = after is { Length: > 0 and <= 64 } ? after : null },

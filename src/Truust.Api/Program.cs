@@ -29,7 +29,12 @@ try
     }
 
     builder.Services.AddTruust(builder.Configuration);
-    builder.Services.AddSerilog((services, logger) => LogSetup.Configure(logger, builder.Configuration, services));
+    // The host's logger is its own (preserveStaticLogger): the static one is shared by every host in the process,
+    // so writing through it sent one host's lines to another's sinks, and a host's end closed it for all of them.
+    builder.Services.AddSerilog(
+        (services, logger) => LogSetup.Configure(logger, builder.Configuration, services),
+        preserveStaticLogger: true
+    );
     builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = ServiceSetup.MaxRequestBodyBytes);
 
     var app = builder.Build();
@@ -37,7 +42,7 @@ try
     if (migrateOnly)
     {
         DatabaseStartup.EnsureSharedKey(app);
-        Log.Information("Migrations applied; exiting");
+        app.Services.GetRequiredService<Serilog.ILogger>().Information("Migrations applied; exiting");
     }
     else
     {

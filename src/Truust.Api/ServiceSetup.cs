@@ -241,19 +241,20 @@ public static class ServiceSetup
     public static void PrintWelcome(WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TruustOptions>>().Value;
+        var log = app.Services.GetRequiredService<Serilog.ILogger>();
         // A wildcard binding (http://[::]:8080 in a container, http://+:8080) is no address to open: the public one is.
         var bound = app.Urls.FirstOrDefault();
         var url = bound is null || TruustOptions.IsWildcard(bound) ? options.PublicBaseUrl.TrimEnd('/') : bound;
-        Log.Information("Truust is running at {Url}", url);
-        Log.Information("Swagger UI: {Url}/swagger", url);
+        log.Information("Truust is running at {Url:l}", url);
+        log.Information("Swagger UI: {Url:l}/swagger", url);
         if (options.SeedDemo)
         {
-            Log.Information("Demo platform API key: {Key}", options.DemoApiKey);
+            log.Information("Demo platform API key: {Key:l}", options.DemoApiKey);
         }
 
         if (options.OperatorKey.Length > 0 && app.Environment.IsDevelopment())
         {
-            Log.Information("Operator key (development only): {Key}", options.OperatorKey);
+            log.Information("Operator key (development only): {Key:l}", options.OperatorKey);
         }
     }
 }

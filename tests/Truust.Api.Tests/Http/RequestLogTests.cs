@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Serilog.Core;
 using Serilog.Events;
 using Truust.Api.Http;
@@ -70,6 +71,38 @@ public sealed class RequestLogTests(RequestLogTests.LoggedFactory factory)
         Assert.Equal("GET", properties["RequestMethod"]);
         Assert.Equal(200, properties["StatusCode"]);
         Assert.Equal(12.5, properties["Elapsed"]);
+    }
+
+    [Fact]
+    public async Task A_host_keeps_its_own_log_when_another_host_starts_in_the_same_process()
+    {
+        // Serilog's static logger is one per process: a host that wrote through it lost its lines to whichever host
+        // started last (seen in CI as DatabaseOutageTests missing its own warnings while other classes started).
+        IAsyncLifetime other = new TruustApiFactory();
+        await other.InitializeAsync();
+        try
+        {
+            var marker = Guid.NewGuid().ToString("N");
+            factory
+                .Services.GetRequiredService<ILogger<RequestLogTests>>()
+                .LogWarning("Isolation marker {Marker}", marker);
+            Assert.Contains(
+                factory.Sink.Events,
+                e => e.Properties.TryGetValue("Marker", out var value) && value.ToString() == $"\"{marker}\""
+            );
+        }
+        finally
+        {
+            // Stopping it must not silence this host either (Serilog's static logger is closed at a host's end).
+            await other.DisposeAsync();
+        }
+
+        var after = Guid.NewGuid().ToString("N");
+        factory.Services.GetRequiredService<ILogger<RequestLogTests>>().LogWarning("Isolation marker {Marker}", after);
+        Assert.Contains(
+            factory.Sink.Events,
+            e => e.Properties.TryGetValue("Marker", out var value) && value.ToString() == $"\"{after}\""
+        );
     }
 
     [Fact]

@@ -21,6 +21,7 @@ using Truust.Api.Persistence.Records;
 using Truust.Api.Platforms;
 using Truust.Api.Reconciliation;
 using Truust.Api.Refunds;
+using Truust.Api.Reports;
 using Truust.Api.Sandbox;
 using Truust.Api.Telemetry;
 using Truust.Api.Wallets;
@@ -164,6 +165,7 @@ public static class ServiceSetup
         services.Configure<IdempotencyOptions>(configuration.GetSection("Idempotency"));
         services.AddTruustRateLimits(configuration);
         services.AddScoped<WalletFlowService>();
+        services.AddReports();
         services.AddScoped<WalletHistory>();
         services.AddReconciliation();
 

@@ -16,6 +16,14 @@ public sealed class LedgerTransferConfiguration : IEntityTypeConfiguration<Ledge
         b.HasIndex(t => t.CreditAccount);
         b.HasIndex(t => t.OrderId);
         b.HasIndex(t => t.Reference);
+        // The journal's keyset (GET /v1/journal pages in posting order per platform) and the reports' date ranges.
+        b.HasIndex(t => new
+        {
+            t.PlatformId,
+            t.PostingSequence,
+            t.Id,
+        });
+        b.HasIndex(t => new { t.PlatformId, t.CreatedAt });
         b.ToTable(t =>
         {
             t.HasCheckConstraint("ck_ledger_transfers_amount_positive", "amount_minor > 0");

@@ -89,6 +89,10 @@ public sealed class PayinListQueryValidator : AbstractValidator<PayinListQuery>
         RuleFor(q => q.OrderGroupId).MaximumLength(64);
         RuleFor(q => q.Status).IsInEnum();
         RuleFor(q => q.Type).IsInEnum();
+        RuleFor(q => q.CreatedLt)
+            .GreaterThan(q => q.CreatedGte)
+            .When(q => q.CreatedGte is not null && q.CreatedLt is not null)
+            .WithMessage("created_lt must be after created_gte.");
     }
 }
 

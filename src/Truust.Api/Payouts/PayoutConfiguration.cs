@@ -11,6 +11,8 @@ public sealed class PayoutConfiguration : IEntityTypeConfiguration<Payout>
     {
         b.HasKey(p => p.Id);
         b.HasIndex(p => p.OrderId);
+        // GET /v1/payouts: a platform's payouts newest first.
+        b.HasIndex(p => new { p.PlatformId, p.Id });
         b.HasIndex(p => p.SettlesAt)
             .HasFilter($"status = '{WireName.Of(PayoutStatus.InTransit)}'")
             .HasDatabaseName("ix_payouts_in_transit");

@@ -1,14 +1,23 @@
 using Microsoft.AspNetCore.Mvc;
 using Truust.Api.Http;
 using Truust.Api.Payins;
+using Truust.Api.Reports;
 using Truust.Domain.Orders;
 
 namespace Truust.Api.Payouts;
 
 /// <summary>Payouts: where the seller is paid at release.</summary>
 [Route("v1/payouts")]
-public sealed class PayoutsController(PayoutService payouts) : ApiControllerBase
+public sealed class PayoutsController(PayoutService payouts, ReportListService lists) : ApiControllerBase
 {
+    /// <summary>Lists payouts, newest first. Filters: order_id, status, type, created_gte, created_lt.</summary>
+    [HttpGet]
+    [ProducesResponseType(typeof(Page<PayoutResponse>), StatusCodes.Status200OK)]
+    public async Task<ActionResult<Page<PayoutResponse>>> List(
+        [FromQuery] PayoutListQuery query,
+        CancellationToken ct
+    ) => await lists.PayoutsAsync(Caller, query, ct);
+
     /// <summary>
     /// Says where the seller of an ACCEPTED order is paid (→ PENDING_VALIDATE): one of the seller's bank accounts
     /// (ACCOUNT) or the seller's wallet in the order's currency (WALLET).

@@ -11,6 +11,8 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
     {
         b.HasKey(r => r.Id);
         b.HasIndex(r => r.OrderId);
+        // GET /v1/refunds: a platform's refunds newest first.
+        b.HasIndex(r => new { r.PlatformId, r.Id });
         b.HasIndex(r => r.CampaignId);
         b.HasIndex(r => r.NextAttemptAt)
             .HasFilter($"status = '{WireName.Of(RefundStatus.Pending)}'")

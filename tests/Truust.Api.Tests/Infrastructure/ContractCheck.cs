@@ -101,6 +101,26 @@ public sealed class OpenApiContractDocument
         }
 
         var schema = _schemas.GetOrAdd($"{id} {status} {mediaType}", _ => Compile(media["schema"]!));
+        if (mediaType == "text/csv")
+        {
+            // A streamed report: its columns are the NDJSON rows' members, checked through that format.
+            return body.Length > 0 ? null : $"{id} {status}: a CSV report has at least its header line";
+        }
+
+        if (mediaType == "application/x-ndjson")
+        {
+            var lines = System.Text.Encoding.UTF8.GetString(body).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var (line, index) in lines.Select((l, i) => (l, i)))
+            {
+                if (Errors(schema, JsonNode.Parse(line)) is { } lineErrors)
+                {
+                    return $"{id} {status}: line {index + 1} does not match its schema: {lineErrors}";
+                }
+            }
+
+            return null;
+        }
+
         JsonNode? instance;
         try
         {

@@ -34,6 +34,7 @@ public partial class LayeringTests
         "Truust.Api.Sandbox",
         "Truust.Api.Ledger",
         "Truust.Api.Disputes",
+        "Truust.Api.Reports",
     ];
 
     [Fact]

@@ -826,6 +826,12 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("Reference")
                         .HasDatabaseName("ix_ledger_transfers_reference");
 
+                    b.HasIndex("PlatformId", "CreatedAt")
+                        .HasDatabaseName("ix_ledger_transfers_platform_id_created_at");
+
+                    b.HasIndex("PlatformId", "PostingSequence", "Id")
+                        .HasDatabaseName("ix_ledger_transfers_platform_id_posting_sequence_id");
+
                     b.ToTable("ledger_transfers", null, t =>
                         {
                             t.HasCheckConstraint("ck_ledger_transfers_amount_positive", "amount_minor > 0");
@@ -1433,6 +1439,9 @@ namespace Truust.Api.Persistence.Migrations
                         .HasDatabaseName("ix_payouts_in_transit")
                         .HasFilter("status = 'IN_TRANSIT'");
 
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_payouts_platform_id_id");
+
                     b.ToTable("payouts", null, t =>
                         {
                             t.HasCheckConstraint("ck_payouts_amount_non_negative", "amount_minor >= 0");
@@ -1528,6 +1537,9 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_refunds_order_id");
+
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_refunds_platform_id_id");
 
                     b.ToTable("refunds", null, t =>
                         {

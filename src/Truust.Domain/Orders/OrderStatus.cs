@@ -44,15 +44,20 @@ public enum OrderTrigger
     RefuseRelease,
     Unblock,
 
-    /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer; also the partial
-    /// refund that settles a dispute.</summary>
+    /// <summary>The platform sends part or all of what the order holds back to the buyer while it holds money; also
+    /// the partial refund that settles a dispute. The status stays (see <see cref="RefundAll"/>).</summary>
     Refund,
+
+    /// <summary>A refund emptied the escrow of an order on its way to release: the order ends CANCELLED. Fired by
+    /// the system in the refund's own commit, never asked for directly (a REJECTED order stays REJECTED).</summary>
+    RefundAll,
 
     /// <summary>The cardholder's bank reversed the card payment (a chargeback) while the escrow held it.</summary>
     Chargeback,
 
     /// <summary>The order's buyer became known (given at creation, or saying who they are on the buyer link).</summary>
     IdentifyBuyer,
+
     /// <summary>The seller says the goods are delivered (optionally with tracking): the inspection window
     /// starts.</summary>
     Deliver,

@@ -75,6 +75,17 @@ public sealed class OrderRefundService(
         var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
         // The table allows the refund (money held, no dispute, the payout not being handed to the bank) or refuses it.
         order.EnsureCan(OrderTrigger.Refund, actor, payout?.Status);
+        if (order.HasMilestones)
+        {
+            // Whose money a refund returns decides what each milestone still releases: it names its milestone.
+            throw new ConflictException(
+                "order_has_milestones",
+                $"Order {order.Id} is paid in milestones: refund a milestone "
+                    + "(POST /v1/orders/{id}/milestones/{milestone_id}/refunds), or cancel the order to refund all "
+                    + "that is unreleased."
+            );
+        }
+
         var amountMinor = request.Amount ?? order.HeldMinor;
         var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
         var emptied = amountMinor == order.HeldMinor;
@@ -122,6 +133,24 @@ public sealed class OrderRefundService(
                 var payout = order.PayoutId is null
                     ? null
                     : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+                if (order.HasMilestones && order.ReleasedMinor > 0)
+                {
+                    // Some milestones were already paid out: cancelling refunds only what is unreleased, and the order
+                    // ends RELEASED (something was released, nothing is held), not CANCELLED.
+                    order.EnsureCan(OrderTrigger.Cancel, actor, payout?.Status);
+                    var paidBy = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+                    var rest = order.HeldMinor;
+                    await CancelMilestonesAsync(order, reason, ct);
+                    refund = await refunds.StartAsync(order, paidBy, rest, reason ?? "order cancelled", ct);
+                    orders.Apply(
+                        order,
+                        OrderTrigger.FinishMilestones,
+                        OrderActor.System,
+                        $"cancelled by the {WireName.Action(actor)}: {rest} unreleased refunded in {refund.Id}"
+                    );
+                    return order;
+                }
+
                 var transition = orders.Apply(order, OrderTrigger.Cancel, actor, reason, payout?.Status);
                 var payin = order.PayinId is null ? null : await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
                 switch (transition.Effect)
@@ -145,6 +174,7 @@ public sealed class OrderRefundService(
 
                         break;
                     case EscrowEffect.RefundBuyer when order.HeldMinor > 0:
+                        await CancelMilestonesAsync(order, reason, ct);
                         refund = await refunds.StartAsync(
                             order,
                             payin!,
@@ -165,7 +195,34 @@ public sealed class OrderRefundService(
             await refunds.ExecuteAsync(refund.Id, ct);
         }
 
-        return orders.ToResponse(order, await orders.SplitsOfAsync(order.Id, ct), caller);
+        return await orders.ResponseAsync(order, caller, ct);
+    }
+
+    /// <summary>Every milestone still open ends CANCELLED, what it held going back with the order's refund.</summary>
+    private async Task CancelMilestonesAsync(Order order, string? reason, CancellationToken ct)
+    {
+        if (!order.HasMilestones)
+        {
+            return;
+        }
+
+        var open = await db
+            .Milestones.Where(m =>
+                m.OrderId == order.Id && (m.Status == MilestoneStatus.Pending || m.Status == MilestoneStatus.Delivered)
+            )
+            .OrderBy(m => m.Position)
+            .ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var milestone in open)
+        {
+            milestone.Refund(milestone.RemainingMinor, OrderActor.System, now, cancelling: true);
+            events.Add(
+                order.PlatformId,
+                "order.milestone.cancelled",
+                milestone.Id,
+                MilestoneEventData.Of(milestone, reason ?? "order cancelled")
+            );
+        }
     }
 
     /// <summary>

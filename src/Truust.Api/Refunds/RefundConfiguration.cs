@@ -12,6 +12,7 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         b.HasKey(r => r.Id);
         b.HasIndex(r => r.OrderId);
         b.HasIndex(r => r.CampaignId);
+        b.HasIndex(r => r.MilestoneId);
         b.HasIndex(r => r.NextAttemptAt)
             .HasFilter($"status = '{WireName.Of(RefundStatus.Pending)}'")
             .HasDatabaseName("ix_refunds_pending");

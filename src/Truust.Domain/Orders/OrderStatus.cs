@@ -64,6 +64,17 @@ public enum OrderTrigger
 
     /// <summary>The buyer reports a problem: a dispute holds the order until it is settled.</summary>
     OpenDispute,
+
+    /// <summary>The seller delivers one milestone of an order paid in stages (the milestone's own table decides
+    /// which).</summary>
+    DeliverMilestone,
+
+    /// <summary>One milestone is validated and released: its money leaves escrow, the rest stays held.</summary>
+    ReleaseMilestone,
+
+    /// <summary>The last money of an order paid in stages left escrow and some of it was released: the order is
+    /// RELEASED (fired by the system in that commit).</summary>
+    FinishMilestones,
 }
 
 /// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator
@@ -102,4 +113,11 @@ public enum EscrowEffect
 
     /// <summary>Everything held goes back to the card: the card processor already took it (a chargeback).</summary>
     ChargeBack,
+
+    /// <summary>One milestone's money goes to the seller, less its part of the fee and splits; the rest stays
+    /// held.</summary>
+    PayMilestone,
+
+    /// <summary>Nothing is left in escrow: every milestone was released, refunded or cancelled.</summary>
+    MilestonesSettled,
 }

@@ -70,7 +70,19 @@ public static class OrderTransitions
         new(RefundAll, NoOpenDispute("refunded")),
         // A sandbox chargeback while a dispute holds the order is refused: the platform settles the dispute first.
         new(Chargeback, NoOpenDispute("charged back")),
+        new(ReleaseMilestone, NoOpenDispute("released")),
+        // An order paid in stages is delivered and validated milestone by milestone.
+        new(Deliver, NoMilestones("delivered")),
+        new(Validate, NoMilestones("validated")),
     ];
+
+    /// <summary>The milestone actions exist only on an order paid in stages.</summary>
+    private static Guard<OrderFacts> OnlyMilestones() =>
+        new(
+            "the order is paid in milestones",
+            f => f.Order.HasMilestones,
+            f => new ConflictException("no_milestones", $"Order {f.Order.Id} has no milestones.")
+        );
 
     /// <summary>A delivery is declared once: it starts the one inspection window.</summary>
     public static readonly Guard<OrderFacts> NotDeliveredYet = new(
@@ -117,6 +129,26 @@ public static class OrderTransitions
             NotDeliveredYet
         ),
         new(PendingValidate, OrderTrigger.OpenDispute, PendingValidate, EscrowEffect.None, Platform | Buyer),
+        // An order paid in stages: its milestones are delivered once it is accepted, released once the seller said
+        // where to be paid; when the last money leaves escrow and some was released, the order is RELEASED.
+        new(Accepted, DeliverMilestone, Accepted, EscrowEffect.None, Platform | Seller | Operator, OnlyMilestones()),
+        new(
+            PendingValidate,
+            DeliverMilestone,
+            PendingValidate,
+            EscrowEffect.None,
+            Platform | Seller | Operator,
+            OnlyMilestones()
+        ),
+        new(
+            PendingValidate,
+            ReleaseMilestone,
+            PendingValidate,
+            EscrowEffect.PayMilestone,
+            Platform | Operator | OrderActor.System,
+            OnlyMilestones()
+        ),
+        new(PendingValidate, FinishMilestones, Released, EscrowEffect.MilestonesSettled, OrderActor.System),
         new(PendingValidate, Validate, PendingRelease, EscrowEffect.None, Platform | Operator | OrderActor.System),
         new(
             PendingValidate,
@@ -225,6 +257,17 @@ public static class OrderTransitions
         {
             ListsAllowedActions = true,
         };
+
+    private static Guard<OrderFacts> NoMilestones(string refused) =>
+        new(
+            "the order is not paid in milestones",
+            f => !f.Order.HasMilestones,
+            f => new ConflictException(
+                "order_has_milestones",
+                $"Order {f.Order.Id} is paid in milestones; it is {refused} milestone by milestone "
+                    + "(/v1/orders/{id}/milestones/{milestone_id}/...)."
+            )
+        );
 
     private static Guard<OrderFacts> ReleaseNotInProgress(string refused) =>
         new(

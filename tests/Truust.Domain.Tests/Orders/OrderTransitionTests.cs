@@ -66,6 +66,22 @@ public sealed class OrderTransitionTests
         (Accepted, Deliver, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (PendingValidate, Deliver, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (PendingValidate, OpenDispute, PendingValidate, OrderActor.Platform | OrderActor.Buyer),
+        // An order paid in stages: milestones are delivered once accepted, released once the payout is known; the
+        // system ends it RELEASED when the last money left escrow and some was released.
+        (Accepted, DeliverMilestone, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
+        (
+            PendingValidate,
+            DeliverMilestone,
+            PendingValidate,
+            OrderActor.Platform | OrderActor.Seller | OrderActor.Operator
+        ),
+        (
+            PendingValidate,
+            ReleaseMilestone,
+            PendingValidate,
+            OrderActor.Platform | OrderActor.Operator | OrderActor.System
+        ),
+        (PendingValidate, FinishMilestones, Released, OrderActor.System),
         // The system validates at the inspection window's end, and settles a dispute (refund part, or cancel).
         (PendingValidate, Validate, PendingRelease, OrderActor.Platform | OrderActor.Operator | OrderActor.System),
         (
@@ -107,12 +123,12 @@ public sealed class OrderTransitionTests
     public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
 
     [Fact]
-    public void The_walk_covers_all_eleven_statuses_eighteen_triggers_and_six_actors()
+    public void The_walk_covers_all_eleven_statuses_twenty_one_triggers_and_six_actors()
     {
         Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
-        Assert.Equal(18, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(21, Enum.GetValues<OrderTrigger>().Length);
         Assert.Equal(6, Actors.Length);
-        Assert.Equal(11 * 18 * 6, EveryCombination().Count);
+        Assert.Equal(11 * 21 * 6, EveryCombination().Count);
     }
 
     [Fact]
@@ -144,6 +160,16 @@ public sealed class OrderTransitionTests
             order.AttachPayin("pay_under_way");
             var twice = Assert.Throws<ConflictException>(() => order.EnsureCan(trigger, actor));
             Assert.Equal("payment_in_progress", twice.Code);
+            Assert.Equal(status, order.Status);
+            Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
+        }
+        else if (legal != default && trigger is DeliverMilestone or ReleaseMilestone)
+        {
+            // A milestone action: refused on an order that is not paid in stages, allowed on one that is.
+            var plain = Assert.Throws<ConflictException>(() => order.EnsureCan(trigger, actor));
+            Assert.Equal("no_milestones", plain.Code);
+            order.UseMilestones();
+            order.EnsureCan(trigger, actor);
             Assert.Equal(status, order.Status);
             Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
         }
@@ -207,8 +233,9 @@ public sealed class OrderTransitionTests
                 .Select(t => t.Trigger)
                 .OrderBy(t => t)
                 .ToList();
-            // A freshly walked order holds no money, so its refund's guard refuses.
-            var expected = rows.Where(t => t != OrderTrigger.Refund).ToList();
+            // A freshly walked order holds no money, so its refund's guard refuses; it has no milestones either.
+            var expected = rows.Where(t => t is not (OrderTrigger.Refund or DeliverMilestone or ReleaseMilestone))
+                .ToList();
 
             Assert.Equal(expected, OrderIn(status).AllowedTriggers(actor).OrderBy(t => t).ToList());
             Assert.Equal(expected, AllowedByTrial(status, actor).OrderBy(t => t).ToList());
@@ -239,7 +266,10 @@ public sealed class OrderTransitionTests
                 case EscrowEffect.FundEscrow:
                     Assert.True(!OrderTransitions.HoldsFunds(t.From) && OrderTransitions.HoldsFunds(t.To), $"{t}");
                     break;
-                case EscrowEffect.RefundBuyer or EscrowEffect.PaySeller or EscrowEffect.ChargeBack:
+                case EscrowEffect.RefundBuyer
+                or EscrowEffect.PaySeller
+                or EscrowEffect.ChargeBack
+                or EscrowEffect.MilestonesSettled:
                     Assert.True(OrderTransitions.HoldsFunds(t.From) && !OrderTransitions.HoldsFunds(t.To), $"{t}");
                     break;
                 default:

@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Truust.Api.Customers;
@@ -69,7 +69,8 @@ public static class OpenApiExamples
                 null,
                 null,
                 null,
-                null
+                null,
+                []
             ),
             new PayinResponse(
                 Payin,

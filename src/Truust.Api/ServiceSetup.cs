@@ -141,6 +141,7 @@ public static class ServiceSetup
         services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
         services.AddScoped<OrderRefundService>();
+        services.AddScoped<MilestoneService>();
         services.AddScoped<OrderChargebackService>();
         services.AddScoped<OrderCreationService>();
         services.AddScoped<PayinService>();

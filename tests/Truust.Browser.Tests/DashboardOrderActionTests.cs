@@ -30,7 +30,7 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             // The actions offered are the API's allowed_actions that the dashboard can take.
             var order = await shop.OrderAsync(id);
             Assert.Equal(
-                ["deliver", "open_dispute", "validate", "cancel"],
+                ["deliver", "open_dispute", "validate", "refund", "cancel"],
                 order.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString())
             );
             await Expect(page.GetByTestId("actions").GetByRole(AriaRole.Link))

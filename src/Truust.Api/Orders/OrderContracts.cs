@@ -43,6 +43,12 @@ public sealed class CreateOrderRequest
 
     /// <summary>This order's own release policy; omitted fields take the platform's.</summary>
     public ReleasePolicyRequest? ReleasePolicy { get; set; }
+
+    /// <summary>
+    /// Optional: the order is paid in stages. One payin funds them all; each is delivered, validated and released
+    /// (its own payout, the fee and splits pro rata), refunded or cancelled on its own.
+    /// </summary>
+    public List<MilestoneRequest>? Milestones { get; set; }
 }
 
 /// <summary>Part of the order paid at release to another wallet: a fixed amount or a percentage.</summary>
@@ -78,6 +84,13 @@ public sealed class CreateOrderRequestValidator : AbstractValidator<CreateOrderR
         RuleFor(r => r.ReleasePolicy!)
             .SetValidator(new ReleasePolicyRequestValidator())
             .When(r => r.ReleasePolicy is not null);
+        RuleFor(r => r.Milestones)
+            .Must(m => m is null || m.Count <= MilestonePlan.MaxMilestones)
+            .WithMessage($"An order takes at most {MilestonePlan.MaxMilestones} milestones.");
+        RuleForEach(r => r.Milestones)
+            .NotNull()
+            .WithMessage("milestones holds a null; each milestone is an object.")
+            .SetValidator(new MilestoneRequestValidator());
         RuleFor(r => r.Splits)
             .Must(s => s is null || s.Count <= MaxSplits)
             .WithMessage($"An order takes at most {MaxSplits} splits.");
@@ -207,7 +220,8 @@ public sealed record OrderResponse(
     DateTimeOffset? DeliveredAt,
     DateTimeOffset? InspectionEndsAt,
     TrackingResponse? Tracking,
-    string? OpenDisputeId
+    string? OpenDisputeId,
+    IReadOnlyList<MilestoneResponse> Milestones
 )
 {
     [JsonPropertyOrder(-1)]

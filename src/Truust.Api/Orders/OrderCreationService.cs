@@ -28,9 +28,16 @@ public sealed class OrderCreationService(
             await customers.FindAsync(caller, request.BuyerId, ct);
         }
 
-        var (order, splits) = await AddAsync(caller, request, request.BuyerId, request.Currency!, groupId: null, ct);
+        var (order, splits, milestones) = await AddAsync(
+            caller,
+            request,
+            request.BuyerId,
+            request.Currency!,
+            groupId: null,
+            ct
+        );
         await unitOfWork.SaveAsync(ct);
-        return orders.ToResponse(order, splits, caller);
+        return orders.ToResponse(order, splits, caller, milestones);
     }
 
     /// <summary>Creates an order of a cart inside the caller's transaction; the caller saves.</summary>
@@ -48,7 +55,7 @@ public sealed class OrderCreationService(
 
     /// <summary>Builds an order with its fee and splits and adds it (and its order.created event) to the unit of
     /// work. A cart's order takes its buyer and currency from the cart, not from its own part of the request.</summary>
-    private async Task<(Order Order, List<OrderSplit> Splits)> AddAsync(
+    private async Task<(Order Order, List<OrderSplit> Splits, List<Milestone> Milestones)> AddAsync(
         Caller caller,
         CreateOrderRequest request,
         string? buyerId,
@@ -73,8 +80,10 @@ public sealed class OrderCreationService(
         };
         order.SetPolicy(request.ReleasePolicy?.ApplyTo(platform.ReleasePolicy) ?? platform.ReleasePolicy);
         var splits = await ResolveSplitsAsync(platformId, order, request.Splits ?? [], ct);
+        var milestones = MilestonesOf(order, groupId, request.Milestones);
         db.Orders.Add(order);
         db.OrderSplits.AddRange(splits);
+        db.Milestones.AddRange(milestones);
         events.OrderCreated(order);
         if (buyerId is not null)
         {
@@ -87,7 +96,40 @@ public sealed class OrderCreationService(
             );
         }
 
-        return (order, splits);
+        return (order, splits, milestones);
+    }
+
+    /// <summary>
+    /// The order's milestones, their amounts summing to the order's by <see cref="MilestonePlan"/>; none when the
+    /// request names none. A cart's order is paid in one piece: milestones there are refused.
+    /// </summary>
+    private List<Milestone> MilestonesOf(Order order, string? groupId, List<MilestoneRequest>? requested)
+    {
+        if (requested is null)
+        {
+            return [];
+        }
+
+        if (groupId is not null)
+        {
+            throw new BusinessRuleException(
+                "invalid_milestones",
+                "An order of a cart cannot have milestones.",
+                "milestones"
+            );
+        }
+
+        var amounts = MilestonePlan.Amounts(
+            order.AmountMinor,
+            requested.Select(m => (m.Amount, m.BasisPoints)).ToList()
+        );
+        order.UseMilestones();
+        var now = clock.GetUtcNow();
+        return requested
+            .Select(
+                (m, i) => new Milestone(order, i + 1, m.Name!.Trim(), amounts[i], m.BasisPoints, m.InspectionHours, now)
+            )
+            .ToList();
     }
 
     /// <summary>

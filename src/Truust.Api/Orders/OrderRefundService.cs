@@ -4,6 +4,7 @@ using Truust.Api.Payins;
 using Truust.Api.Persistence;
 using Truust.Api.Refunds;
 using Truust.Api.Webhooks;
+using Truust.Domain;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
 
@@ -26,10 +27,14 @@ public sealed class OrderRefundService(
 )
 {
     /// <summary>
-    /// A platform's explicit refund of a REJECTED order: partial or full, never more than it holds. (Cancelling
-    /// refunds the other paid statuses.)
+    /// The one entry point of <c>POST /v1/orders/{id}/refunds</c>: a platform's (or the operator's) refund of part or
+    /// all of what the order holds, along the payin's rail, in any status that holds money (the table's
+    /// <c>refund</c> rows). The rest stays held and is released as usual, the fee and splits shrunk pro rata
+    /// (<see cref="ReleaseShares"/>). A refund that empties the escrow of an order on its way to release ends it
+    /// CANCELLED (<see cref="OrderTrigger.RefundAll"/>); a REJECTED order stays REJECTED. Never more than is held:
+    /// the order row lock serialises concurrent refunds, and the loser sees what the winner left.
     /// </summary>
-    public async Task<RefundResponse> RefundRejectedAsync(
+    public async Task<RefundResponse> RefundAsync(
         Caller caller,
         string id,
         CreateRefundRequest request,
@@ -40,16 +45,63 @@ public sealed class OrderRefundService(
             async () =>
             {
                 var order = await orders.LockAsync(caller, id, ct);
-                // A refund keeps the order REJECTED: the table allows it (REJECTED, money still held) or refuses it,
-                // and there is no status to apply.
-                order.EnsureCan(OrderTrigger.Refund, caller.IsOperator ? OrderActor.Operator : OrderActor.Platform);
-                var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
-                return await refunds.StartAsync(order, payin, request.Amount ?? order.HeldMinor, request.Reason, ct);
+                if (order.Status == OrderStatus.Released)
+                {
+                    // The dispatch point for money that has already left escrow (a refund after release).
+                    throw new ConflictException(
+                        "order_released",
+                        $"Order {order.Id} is RELEASED: its money has left escrow, and a refund after release is not "
+                            + "supported yet."
+                    );
+                }
+
+                return await RefundHeldAsync(caller, order, request, ct);
             },
             ct
         );
         await refunds.ExecuteAsync(refund.Id, ct);
         return RefundResponse.From(await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refund.Id, ct));
+    }
+
+    /// <summary>Inside the caller's transaction, the order locked: refunds part or all of what it holds.</summary>
+    private async Task<Refund> RefundHeldAsync(
+        Caller caller,
+        Order order,
+        CreateRefundRequest request,
+        CancellationToken ct
+    )
+    {
+        var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
+        var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+        // The table allows the refund (money held, no dispute, the payout not being handed to the bank) or refuses it.
+        order.EnsureCan(OrderTrigger.Refund, actor, payout?.Status);
+        if (order.HasMilestones)
+        {
+            // Whose money a refund returns decides what each milestone still releases: it names its milestone.
+            throw new ConflictException(
+                "order_has_milestones",
+                $"Order {order.Id} is paid in milestones: refund a milestone "
+                    + "(POST /v1/orders/{id}/milestones/{milestone_id}/refunds), or cancel the order to refund all "
+                    + "that is unreleased."
+            );
+        }
+
+        var amountMinor = request.Amount ?? order.HeldMinor;
+        var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+        var emptied = amountMinor == order.HeldMinor;
+        var refund = await refunds.StartAsync(order, payin, amountMinor, request.Reason, ct);
+        if (emptied && order.Status != OrderStatus.Rejected)
+        {
+            orders.Apply(
+                order,
+                OrderTrigger.RefundAll,
+                OrderActor.System,
+                $"refund {refund.Id} by the {WireName.Action(actor)} returned everything held",
+                payout?.Status
+            );
+        }
+
+        return refund;
     }
 
     /// <summary>
@@ -81,6 +133,24 @@ public sealed class OrderRefundService(
                 var payout = order.PayoutId is null
                     ? null
                     : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+                if (order.HasMilestones && order.ReleasedMinor > 0)
+                {
+                    // Some milestones were already paid out: cancelling refunds only what is unreleased, and the order
+                    // ends RELEASED (something was released, nothing is held), not CANCELLED.
+                    order.EnsureCan(OrderTrigger.Cancel, actor, payout?.Status);
+                    var paidBy = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+                    var rest = order.HeldMinor;
+                    await CancelMilestonesAsync(order, reason, ct);
+                    refund = await refunds.StartAsync(order, paidBy, rest, reason ?? "order cancelled", ct);
+                    orders.Apply(
+                        order,
+                        OrderTrigger.FinishMilestones,
+                        OrderActor.System,
+                        $"cancelled by the {WireName.Action(actor)}: {rest} unreleased refunded in {refund.Id}"
+                    );
+                    return order;
+                }
+
                 var transition = orders.Apply(order, OrderTrigger.Cancel, actor, reason, payout?.Status);
                 var payin = order.PayinId is null ? null : await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
                 switch (transition.Effect)
@@ -104,6 +174,7 @@ public sealed class OrderRefundService(
 
                         break;
                     case EscrowEffect.RefundBuyer when order.HeldMinor > 0:
+                        await CancelMilestonesAsync(order, reason, ct);
                         refund = await refunds.StartAsync(
                             order,
                             payin!,
@@ -124,7 +195,34 @@ public sealed class OrderRefundService(
             await refunds.ExecuteAsync(refund.Id, ct);
         }
 
-        return orders.ToResponse(order, await orders.SplitsOfAsync(order.Id, ct), caller);
+        return await orders.ResponseAsync(order, caller, ct);
+    }
+
+    /// <summary>Every milestone still open ends CANCELLED, what it held going back with the order's refund.</summary>
+    private async Task CancelMilestonesAsync(Order order, string? reason, CancellationToken ct)
+    {
+        if (!order.HasMilestones)
+        {
+            return;
+        }
+
+        var open = await db
+            .Milestones.Where(m =>
+                m.OrderId == order.Id && (m.Status == MilestoneStatus.Pending || m.Status == MilestoneStatus.Delivered)
+            )
+            .OrderBy(m => m.Position)
+            .ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        foreach (var milestone in open)
+        {
+            milestone.Refund(milestone.RemainingMinor, OrderActor.System, now, cancelling: true);
+            events.Add(
+                order.PlatformId,
+                "order.milestone.cancelled",
+                milestone.Id,
+                MilestoneEventData.Of(milestone, reason ?? "order cancelled")
+            );
+        }
     }
 
     /// <summary>

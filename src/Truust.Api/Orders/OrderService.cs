@@ -40,7 +40,7 @@ public sealed class OrderService(
     public async Task<OrderResponse> GetAsync(Caller caller, string id, CancellationToken ct)
     {
         var order = await FindAsync(caller, id, ct);
-        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+        return await ResponseAsync(order, caller, ct);
     }
 
     public async Task<Order> FindAsync(Caller caller, string id, CancellationToken ct)
@@ -151,8 +151,9 @@ public sealed class OrderService(
         var splits = (await db.OrderSplits.AsNoTracking().Where(s => ids.Contains(s.OrderId)).ToListAsync(ct)).ToLookup(
             s => s.OrderId
         );
+        var milestones = await MilestonesOfAsync(ids, ct);
         return new Page<OrderResponse>(
-            page.Data.Select(o => ToResponse(o, splits[o.Id].ToList(), caller)).ToList(),
+            page.Data.Select(o => ToResponse(o, splits[o.Id].ToList(), caller, milestones[o.Id].ToList())).ToList(),
             page.HasMore
         );
     }
@@ -223,7 +224,7 @@ public sealed class OrderService(
             ct
         );
 
-        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+        return await ResponseAsync(order, caller, ct);
     }
 
     /// <summary>
@@ -267,7 +268,7 @@ public sealed class OrderService(
             },
             ct
         );
-        return ToResponse(order, await SplitsOfAsync(order.Id, ct), caller);
+        return await ResponseAsync(order, caller, ct);
     }
 
     /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no
@@ -331,13 +332,46 @@ public sealed class OrderService(
     public async Task<List<OrderSplit>> SplitsOfAsync(string orderId, CancellationToken ct) =>
         await db.OrderSplits.AsNoTracking().Where(s => s.OrderId == orderId).OrderBy(s => s.Id).ToListAsync(ct);
 
-    public OrderResponse ToResponse(Order order, IReadOnlyList<OrderSplit> splits, Caller caller)
+    /// <summary>The milestones of these orders, in position order (none for an order not paid in stages).</summary>
+    public async Task<ILookup<string, Milestone>> MilestonesOfAsync(
+        IReadOnlyList<string> orderIds,
+        CancellationToken ct
+    ) =>
+        (
+            await db
+                .Milestones.AsNoTracking()
+                .Where(m => orderIds.Contains(m.OrderId))
+                .OrderBy(m => m.OrderId)
+                .ThenBy(m => m.Position)
+                .ToListAsync(ct)
+        ).ToLookup(m => m.OrderId);
+
+    /// <summary>The order's response for <paramref name="caller"/>, with its splits and milestones.</summary>
+    public async Task<OrderResponse> ResponseAsync(Order order, Caller caller, CancellationToken ct) =>
+        ToResponse(
+            order,
+            await SplitsOfAsync(order.Id, ct),
+            caller,
+            order.HasMilestones ? (await MilestonesOfAsync([order.Id], ct))[order.Id].ToList() : []
+        );
+
+    public OrderResponse ToResponse(
+        Order order,
+        IReadOnlyList<OrderSplit> splits,
+        Caller caller,
+        IReadOnlyList<Milestone>? milestones = null
+    )
     {
         var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
-        return ToResponse(order, splits, actor);
+        return ToResponse(order, splits, actor, milestones);
     }
 
-    public OrderResponse ToResponse(Order order, IReadOnlyList<OrderSplit> splits, OrderActor actor)
+    public OrderResponse ToResponse(
+        Order order,
+        IReadOnlyList<OrderSplit> splits,
+        OrderActor actor,
+        IReadOnlyList<Milestone>? milestones = null
+    )
     {
         var actions = order.AllowedTriggers(actor).Select(t => WireName.Action(t)).ToList();
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
@@ -374,7 +408,8 @@ public sealed class OrderService(
             order.DeliveredAt is null || (order.TrackingCarrier ?? order.TrackingNumber ?? order.TrackingUrl) is null
                 ? null
                 : new TrackingResponse(order.TrackingCarrier, order.TrackingNumber, order.TrackingUrl),
-            order.OpenDisputeId
+            order.OpenDisputeId,
+            (milestones ?? []).Select(m => MilestoneResponse.From(m, order, actor)).ToList()
         );
     }
 }

@@ -122,14 +122,19 @@ public sealed class OrdersController(
         CancellationToken ct
     ) => Act(id, OrderTrigger.Unblock, request, ct);
 
-    /// <summary>Refunds a REJECTED order, partly or fully; never more than it holds.</summary>
+    /// <summary>
+    /// Refunds part or all of what the order holds (any paid status before release) along the rail it was paid by;
+    /// without an amount, everything held. The rest stays held and is released as usual, the fee and splits shrunk
+    /// pro rata. A refund that empties the escrow ends the order CANCELLED (a REJECTED order stays REJECTED). Never
+    /// more than is held: 422 <c>refund_exceeds_held</c>; a RELEASED order is 409 <c>order_released</c>.
+    /// </summary>
     [HttpPost("{id}/refunds")]
     [ProducesResponseType<RefundResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Refund(
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
         CancellationToken ct
-    ) => StatusCode(201, await refunding.RefundRejectedAsync(Caller, id, request ?? new(), ct));
+    ) => StatusCode(201, await refunding.RefundAsync(Caller, id, request ?? new(), ct));
 
     /// <summary>
     /// Every payment attempt of the order (and of its cart), newest first, with cursor paging: a declined card or an

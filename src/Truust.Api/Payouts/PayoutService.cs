@@ -48,6 +48,17 @@ public sealed class PayoutService(
             {
                 var order = await orders.LockAsync(caller, request.OrderId!, ct);
                 order.EnsureCan(OrderTrigger.CreatePayout, actor);
+                if (order.HasMilestones && request.Type == PayoutType.Account)
+                {
+                    // Each milestone is paid when it is validated, in that commit: to a wallet. (A bank payout per
+                    // milestone would need its own bank submission; not built yet.)
+                    throw new BusinessRuleException(
+                        "milestones_pay_to_wallet",
+                        "An order paid in milestones pays each milestone to the seller's wallet: use type WALLET.",
+                        "type"
+                    );
+                }
+
                 string? bankAccountId = null,
                     walletId = null;
                 if (request.Type == PayoutType.Account)
@@ -277,11 +288,31 @@ public sealed class PayoutService(
     /// </summary>
     private async Task<long> PaySellerSideAsync(Order order, string sellerAccount, Payout payout, CancellationToken ct)
     {
+        var splits = await orders.SplitsOfAsync(order.Id, ct);
+        var shares = SharesOf(order, splits);
+        await PaySharesAsync(order, shares, splits, sellerAccount, payout.Id, ct);
+        order.ReleaseHeld(order.HeldMinor);
+        return shares.SellerMinor;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="shares"/> out of the order's escrow in one ledger posting: the fee to the platform's fee
+    /// wallet, each split to its wallet, the seller's part to <paramref name="sellerAccount"/>, each transfer
+    /// referencing <paramref name="payoutId"/>. The caller records what left escrow on the order, in the same commit.
+    /// Used by the whole order's release and by one milestone's.
+    /// </summary>
+    public async Task PaySharesAsync(
+        Order order,
+        ReleaseShares shares,
+        IReadOnlyList<OrderSplit> splits,
+        string sellerAccount,
+        string payoutId,
+        CancellationToken ct
+    )
+    {
         var now = clock.GetUtcNow();
         var currency = Currency.Of(order.Currency);
         var escrow = LedgerAccounts.Escrow(order.Id);
-        var splits = await orders.SplitsOfAsync(order.Id, ct);
-        var shares = SharesOf(order, splits);
         var net = shares.SellerMinor;
         var transfers = new List<LedgerTransfer>();
         if (shares.FeeMinor > 0)
@@ -294,7 +325,7 @@ public sealed class PayoutService(
                     LedgerAccounts.Wallet(feeWallet.Id),
                     new Money(shares.FeeMinor, currency),
                     TransferKind.Fee,
-                    payout.Id,
+                    payoutId,
                     order.Id,
                     now
                 )
@@ -311,7 +342,7 @@ public sealed class PayoutService(
                     LedgerAccounts.Wallet(s.WalletId),
                     new Money(s.AmountMinor, currency),
                     TransferKind.Split,
-                    payout.Id,
+                    payoutId,
                     order.Id,
                     now
                 ))
@@ -325,7 +356,7 @@ public sealed class PayoutService(
                     sellerAccount,
                     new Money(net, currency),
                     TransferKind.Release,
-                    payout.Id,
+                    payoutId,
                     order.Id,
                     now
                 )
@@ -333,8 +364,6 @@ public sealed class PayoutService(
         }
 
         await ledger.PostAsync(transfers, ct);
-        order.ReleaseHeld(order.HeldMinor);
-        return net;
     }
 
     /// <summary>

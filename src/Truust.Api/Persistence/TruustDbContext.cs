@@ -41,6 +41,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<OrderSplit> OrderSplits => Set<OrderSplit>();
 
+    public DbSet<Milestone> Milestones => Set<Milestone>();
+
     public DbSet<OrderGroup> OrderGroups => Set<OrderGroup>();
 
     public DbSet<WalletTransfer> WalletTransfers => Set<WalletTransfer>();
@@ -80,6 +82,7 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         StoredByName<OrderStatus>(builder);
+        StoredByName<MilestoneStatus>(builder);
         StoredByName<OrderTrigger>(builder);
         StoredByName<OrderActor>(builder);
         StoredByName<CustomerType>(builder);

@@ -14,6 +14,7 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         // GET /v1/refunds: a platform's refunds newest first.
         b.HasIndex(r => new { r.PlatformId, r.Id });
         b.HasIndex(r => r.CampaignId);
+        b.HasIndex(r => r.MilestoneId);
         b.HasIndex(r => r.NextAttemptAt)
             .HasFilter($"status = '{WireName.Of(RefundStatus.Pending)}'")
             .HasDatabaseName("ix_refunds_pending");

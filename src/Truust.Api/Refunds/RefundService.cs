@@ -42,7 +42,8 @@ public sealed class RefundService(
         Payin payin,
         long amountMinor,
         string? reason,
-        CancellationToken ct
+        CancellationToken ct,
+        string? milestoneId = null
     )
     {
         order.Refund(amountMinor);
@@ -53,7 +54,7 @@ public sealed class RefundService(
             payin,
             amountMinor,
             reason,
-            refund => { },
+            refund => refund.MilestoneId = milestoneId,
             ct
         );
     }

@@ -22,6 +22,16 @@ public static class EventPayloads
         new("OrderBuyerIdentifiedEvent", typeof(OrderBuyerIdentifiedEventData), ["order.buyer_identified"]),
         new("OrderDeliveredEvent", typeof(OrderDeliveredEventData), ["order.delivered"]),
         new(
+            "OrderMilestoneEvent",
+            typeof(MilestoneEventData),
+            [
+                "order.milestone.delivered",
+                "order.milestone.released",
+                "order.milestone.refunded",
+                "order.milestone.cancelled",
+            ]
+        ),
+        new(
             "PayinEvent",
             typeof(PayinEventData),
             [
@@ -105,6 +115,40 @@ public sealed record OrderDeliveredEventData(
 {
     [JsonPropertyOrder(-1)]
     public string Object => "order";
+}
+
+/// <summary>A milestone of an order paid in stages, after it was delivered, released, refunded or cancelled.</summary>
+public sealed record MilestoneEventData(
+    string Id,
+    string OrderId,
+    int Position,
+    string Name,
+    MilestoneStatus Status,
+    long Amount,
+    long Refunded,
+    long Released,
+    string? PayoutId,
+    DateTimeOffset? InspectionEndsAt,
+    string? Reason
+)
+{
+    [JsonPropertyOrder(-1)]
+    public string Object => "milestone";
+
+    public static MilestoneEventData Of(Milestone m, string? reason) =>
+        new(
+            m.Id,
+            m.OrderId,
+            m.Position,
+            m.Name,
+            m.Status,
+            m.AmountMinor,
+            m.RefundedMinor,
+            m.ReleasedMinor,
+            m.PayoutId,
+            m.InspectionEndsAt,
+            reason
+        );
 }
 
 /// <summary>The shipment's tracking, each member null when the seller gave none.</summary>

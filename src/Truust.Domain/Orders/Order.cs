@@ -55,6 +55,13 @@ public sealed class Order : IHasId
     /// <summary>Total refunded to the buyer so far.</summary>
     public long RefundedMinor { get; private set; }
 
+    /// <summary>Total that left escrow to the seller side (fee and splits included) so far.</summary>
+    public long ReleasedMinor { get; private set; }
+
+    /// <summary>Whether the order is paid in stages (<see cref="Milestone"/>): then each milestone is delivered,
+    /// validated, released and refunded on its own, and the order-level deliver and validate are refused.</summary>
+    public bool HasMilestones { get; private set; }
+
     /// <summary>Fee the platform takes at release; null means the platform's default applies.</summary>
     public long? FeeMinor { get; set; }
 
@@ -210,6 +217,9 @@ public sealed class Order : IHasId
 
     public void AttachPayin(string payinId) => PayinId = payinId;
 
+    /// <summary>At creation: the order is paid in stages.</summary>
+    public void UseMilestones() => HasMilestones = true;
+
     public void AttachPayout(string payoutId) => PayoutId = payoutId;
 
     public void IdentifyBuyer(string buyerId)
@@ -239,6 +249,7 @@ public sealed class Order : IHasId
         }
 
         HeldMinor -= amountMinor;
+        ReleasedMinor = checked(ReleasedMinor + amountMinor);
     }
 
     /// <summary>Records that a chargeback took everything held back to the card; returns how much that was.</summary>

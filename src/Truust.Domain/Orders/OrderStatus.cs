@@ -44,21 +44,37 @@ public enum OrderTrigger
     RefuseRelease,
     Unblock,
 
-    /// <summary>The platform sends part or all of a REJECTED order's money back to the buyer; also the partial
-    /// refund that settles a dispute.</summary>
+    /// <summary>The platform sends part or all of what the order holds back to the buyer while it holds money; also
+    /// the partial refund that settles a dispute. The status stays (see <see cref="RefundAll"/>).</summary>
     Refund,
+
+    /// <summary>A refund emptied the escrow of an order on its way to release: the order ends CANCELLED. Fired by
+    /// the system in the refund's own commit, never asked for directly (a REJECTED order stays REJECTED).</summary>
+    RefundAll,
 
     /// <summary>The cardholder's bank reversed the card payment (a chargeback) while the escrow held it.</summary>
     Chargeback,
 
     /// <summary>The order's buyer became known (given at creation, or saying who they are on the buyer link).</summary>
     IdentifyBuyer,
+
     /// <summary>The seller says the goods are delivered (optionally with tracking): the inspection window
     /// starts.</summary>
     Deliver,
 
     /// <summary>The buyer reports a problem: a dispute holds the order until it is settled.</summary>
     OpenDispute,
+
+    /// <summary>The seller delivers one milestone of an order paid in stages (the milestone's own table decides
+    /// which).</summary>
+    DeliverMilestone,
+
+    /// <summary>One milestone is validated and released: its money leaves escrow, the rest stays held.</summary>
+    ReleaseMilestone,
+
+    /// <summary>The last money of an order paid in stages left escrow and some of it was released: the order is
+    /// RELEASED (fired by the system in that commit).</summary>
+    FinishMilestones,
 }
 
 /// <summary>Who may fire a trigger. A platform acts through its API key; the operator through the operator
@@ -97,4 +113,11 @@ public enum EscrowEffect
 
     /// <summary>Everything held goes back to the card: the card processor already took it (a chargeback).</summary>
     ChargeBack,
+
+    /// <summary>One milestone's money goes to the seller, less its part of the fee and splits; the rest stays
+    /// held.</summary>
+    PayMilestone,
+
+    /// <summary>Nothing is left in escrow: every milestone was released, refunded or cancelled.</summary>
+    MilestonesSettled,
 }

@@ -29,7 +29,7 @@ public static class OrderTransitions
 {
     private const OrderActor Parties = Platform | Buyer | Operator;
 
-    /// <summary>A REJECTED order is refunded explicitly, and only while it still holds money.</summary>
+    /// <summary>An order is refunded explicitly only while it still holds money.</summary>
     public static readonly Guard<OrderFacts> HoldsMoney = new(
         "the order still holds money",
         f => f.Order.HeldMinor > 0,
@@ -58,14 +58,31 @@ public static class OrderTransitions
     [
         new(Block, ReleaseNotInProgress("blocked")),
         new(OrderTrigger.Cancel, ReleaseNotInProgress("cancelled")),
+        new(OrderTrigger.Refund, ReleaseNotInProgress("refunded")),
+        new(RefundAll, ReleaseNotInProgress("refunded")),
         new(Chargeback, ReleaseNotInProgress("charged back")),
         new(Validate, NoOpenDispute("validated")),
         new(OrderTrigger.Cancel, NoOpenDispute("cancelled")),
         new(Release, NoOpenDispute("released")),
         new(OrderTrigger.OpenDispute, NoOpenDispute("disputed again")),
+        // The dispute decides how much goes back: its settlement ends the dispute before it refunds.
+        new(OrderTrigger.Refund, NoOpenDispute("refunded")),
+        new(RefundAll, NoOpenDispute("refunded")),
         // A sandbox chargeback while a dispute holds the order is refused: the platform settles the dispute first.
         new(Chargeback, NoOpenDispute("charged back")),
+        new(ReleaseMilestone, NoOpenDispute("released")),
+        // An order paid in stages is delivered and validated milestone by milestone.
+        new(Deliver, NoMilestones("delivered")),
+        new(Validate, NoMilestones("validated")),
     ];
+
+    /// <summary>The milestone actions exist only on an order paid in stages.</summary>
+    private static Guard<OrderFacts> OnlyMilestones() =>
+        new(
+            "the order is paid in milestones",
+            f => f.Order.HasMilestones,
+            f => new ConflictException("no_milestones", $"Order {f.Order.Id} has no milestones.")
+        );
 
     /// <summary>A delivery is declared once: it starts the one inspection window.</summary>
     public static readonly Guard<OrderFacts> NotDeliveredYet = new(
@@ -94,10 +111,15 @@ public static class OrderTransitions
         new(Published, Accept, Accepted, EscrowEffect.None, Platform | Seller | Operator),
         new(Published, Reject, Rejected, EscrowEffect.None, Platform | Seller | Operator),
         new(Published, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties),
+        // A partial refund leaves the rest held and releasable; one that empties the escrow ends the order (RefundAll).
+        new(Published, OrderTrigger.Refund, Published, EscrowEffect.RefundPart, Platform | Operator, HoldsMoney),
+        new(Published, RefundAll, Cancelled, EscrowEffect.RefundBuyer, OrderActor.System),
         new(Rejected, OrderTrigger.Refund, Rejected, EscrowEffect.RefundPart, Platform | Operator, HoldsMoney),
         new(Accepted, CreatePayout, PendingValidate, EscrowEffect.None, Platform | Seller | Operator),
         new(Accepted, Deliver, Accepted, EscrowEffect.None, Platform | Seller | Operator, NotDeliveredYet),
         new(Accepted, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties),
+        new(Accepted, OrderTrigger.Refund, Accepted, EscrowEffect.RefundPart, Platform | Operator, HoldsMoney),
+        new(Accepted, RefundAll, Cancelled, EscrowEffect.RefundBuyer, OrderActor.System),
         new(
             PendingValidate,
             Deliver,
@@ -107,21 +129,60 @@ public static class OrderTransitions
             NotDeliveredYet
         ),
         new(PendingValidate, OrderTrigger.OpenDispute, PendingValidate, EscrowEffect.None, Platform | Buyer),
+        // An order paid in stages: its milestones are delivered once it is accepted, released once the seller said
+        // where to be paid; when the last money leaves escrow and some was released, the order is RELEASED.
+        new(Accepted, DeliverMilestone, Accepted, EscrowEffect.None, Platform | Seller | Operator, OnlyMilestones()),
+        new(
+            PendingValidate,
+            DeliverMilestone,
+            PendingValidate,
+            EscrowEffect.None,
+            Platform | Seller | Operator,
+            OnlyMilestones()
+        ),
+        new(
+            PendingValidate,
+            ReleaseMilestone,
+            PendingValidate,
+            EscrowEffect.PayMilestone,
+            Platform | Operator | OrderActor.System,
+            OnlyMilestones()
+        ),
+        new(PendingValidate, FinishMilestones, Released, EscrowEffect.MilestonesSettled, OrderActor.System),
         new(PendingValidate, Validate, PendingRelease, EscrowEffect.None, Platform | Operator | OrderActor.System),
         new(
             PendingValidate,
             OrderTrigger.Refund,
             PendingValidate,
             EscrowEffect.RefundPart,
-            OrderActor.System,
+            Platform | Operator | OrderActor.System,
             HoldsMoney
         ),
+        new(PendingValidate, RefundAll, Cancelled, EscrowEffect.RefundBuyer, OrderActor.System),
         new(PendingValidate, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties | OrderActor.System),
         new(PendingRelease, Release, Released, EscrowEffect.PaySeller, OrderActor.System),
         new(PendingRelease, Block, BlockedRelease, EscrowEffect.None, Operator),
         new(PendingRelease, RefuseRelease, BlockedRelease, EscrowEffect.None, Gateway),
+        new(
+            PendingRelease,
+            OrderTrigger.Refund,
+            PendingRelease,
+            EscrowEffect.RefundPart,
+            Platform | Operator,
+            HoldsMoney
+        ),
+        new(PendingRelease, RefundAll, Cancelled, EscrowEffect.RefundBuyer, OrderActor.System),
         new(BlockedRelease, Unblock, PendingRelease, EscrowEffect.None, Operator),
         new(BlockedRelease, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Operator),
+        new(
+            BlockedRelease,
+            OrderTrigger.Refund,
+            BlockedRelease,
+            EscrowEffect.RefundPart,
+            Platform | Operator,
+            HoldsMoney
+        ),
+        new(BlockedRelease, RefundAll, Cancelled, EscrowEffect.RefundBuyer, OrderActor.System),
         // A chargeback is the card processor's: the money has already gone back to the card, and the order ends
         // CANCELLED with an empty escrow. REJECTED stays final: its money goes back by the platform's explicit
         // refund, and a chargeback there is refused.
@@ -139,7 +200,7 @@ public static class OrderTransitions
             TriggerGuards = TriggerGuards,
             RefusalExplanations = new Dictionary<OrderTrigger, string>
             {
-                [OrderTrigger.Refund] = "only a REJECTED order is refunded explicitly (cancelling refunds the others).",
+                [OrderTrigger.Refund] = "only an order that holds money (paid, not yet released) is refunded.",
             },
             RefusalListsAllowedActions = true,
         };
@@ -196,6 +257,17 @@ public static class OrderTransitions
         {
             ListsAllowedActions = true,
         };
+
+    private static Guard<OrderFacts> NoMilestones(string refused) =>
+        new(
+            "the order is not paid in milestones",
+            f => !f.Order.HasMilestones,
+            f => new ConflictException(
+                "order_has_milestones",
+                $"Order {f.Order.Id} is paid in milestones; it is {refused} milestone by milestone "
+                    + "(/v1/orders/{id}/milestones/{milestone_id}/...)."
+            )
+        );
 
     private static Guard<OrderFacts> ReleaseNotInProgress(string refused) =>
         new(

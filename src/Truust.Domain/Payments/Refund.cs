@@ -51,6 +51,9 @@ public sealed class Refund : IHasId
 
     public string? CampaignId { get; set; }
 
+    /// <summary>The milestone of an order paid in stages whose money this refund returned.</summary>
+    public string? MilestoneId { get; set; }
+
     public string? ContributionId { get; set; }
 
     /// <summary>The rail the money goes back by: the payin's type.</summary>

@@ -95,14 +95,29 @@ public static class LedgerInvariants
             WHERE o.status = ANY(@statuses) AND o.held_minor <> 0
             """
         ),
-        // Between payment and release the escrow keeps the buyer's money, all of it but what went back to them.
+        // Between payment and release the escrow keeps the buyer's money, all of it but what went back to them and
+        // what milestones already released.
         (
-            "orders that hold funds by their status hold the amount less refunds",
+            "orders that hold funds by their status hold the amount less refunds and releases",
             """
             SELECT o.id || ' (' || o.status || '): held_minor ' || o.held_minor || ', amount_minor '
-                   || o.amount_minor || ' less refunded_minor ' || o.refunded_minor
+                   || o.amount_minor || ' less refunded_minor ' || o.refunded_minor || ' and released_minor '
+                   || o.released_minor
             FROM orders o
-            WHERE o.status = ANY(@holding) AND o.held_minor <> o.amount_minor - o.refunded_minor
+            WHERE o.status = ANY(@holding) AND o.held_minor <> o.amount_minor - o.refunded_minor - o.released_minor
+            """
+        ),
+        // An order paid in stages is exactly the sum of its milestones: their amounts, refunds and releases.
+        (
+            "an order's milestones sum to its amount, refunds and releases",
+            """
+            SELECT o.id || ': milestones sum to ' || sum(m.amount_minor) || '/' || sum(m.refunded_minor) || '/'
+                   || sum(m.released_minor) || ', the order says ' || o.amount_minor || '/' || o.refunded_minor
+                   || '/' || o.released_minor
+            FROM orders o JOIN order_milestones m ON m.order_id = o.id
+            GROUP BY o.id
+            HAVING sum(m.amount_minor) <> o.amount_minor OR sum(m.refunded_minor) <> o.refunded_minor
+                OR sum(m.released_minor) <> o.released_minor
             """
         ),
         // A campaign's raised_minor decides what is released or refunded; it must be exactly what its escrow holds.

@@ -35,7 +35,7 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         var (order, payout) = await flow.AwaitingValidationAsync(7_000, walletId: sellerWallet.Id);
         var validated = await flow.ActAsync(order.Id, "validate");
         Assert.Equal(OrderStatus.PendingRelease, validated.Status);
-        Assert.Empty(validated.AllowedActions);
+        Assert.Equal(["refund"], validated.AllowedActions);
 
         var platformBlock = await factory.AssertUnchangedAsync(async () =>
             await (await flow.PostActionAsync(order.Id, "block")).ReadProblemAsync(
@@ -50,7 +50,7 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
             (OrderStatus.BlockedRelease, "KYC review of the seller", 7_000L),
             (blocked.Status, blocked.BlockedReason, blocked.Held)
         );
-        Assert.Equal(["unblock", "cancel"], blocked.AllowedActions);
+        Assert.Equal(["unblock", "cancel", "refund"], blocked.AllowedActions);
         Assert.Equal(0, await flow.RunJobAsync<ReleaseJob>());
         var stillBlocked = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.BlockedRelease, 7_000L), (stillBlocked.Status, stillBlocked.Held));
@@ -67,7 +67,10 @@ public sealed class BlockTests(ManualWorkersFactory factory) : IClassFixture<Man
         var unblocked = await OperatorActAsync(operatorClient, order.Id, "unblock", "KYC passed");
 
         Assert.Equal("BLOCKED_RELEASE", platformUnblock.Body.GetProperty("current_status").GetString());
-        Assert.Empty(platformUnblock.Body.GetProperty("allowed_actions").EnumerateArray());
+        Assert.Equal(
+            ["refund"],
+            platformUnblock.Body.GetProperty("allowed_actions").EnumerateArray().Select(a => a.GetString())
+        );
         Assert.Equal((OrderStatus.PendingRelease, (string?)null), (unblocked.Status, unblocked.BlockedReason));
         Assert.Equal(1, await flow.RunJobAsync<ReleaseJob>());
         var released = await flow.GetOrderAsync(order.Id);

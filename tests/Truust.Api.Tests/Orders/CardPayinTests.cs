@@ -28,7 +28,7 @@ public sealed class CardPayinTests(TruustApiFactory factory) : IClassFixture<Tru
         Assert.Equal((PayinStatus.Succeeded, "visa", "4242"), (paid.Status, paid.Card!.Brand, paid.Card.Last4));
         var published = await flow.GetOrderAsync(order.Id);
         Assert.Equal((OrderStatus.Published, 12_345L, 0L), (published.Status, published.Held, published.Refunded));
-        Assert.Equal(["accept", "reject", "cancel"], published.AllowedActions);
+        Assert.Equal(["accept", "reject", "cancel", "refund"], published.AllowedActions);
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 12345"], Trail(await flow.LedgerAsync(order.Id)));
         Assert.Equal(payin.Id, Assert.Single(await flow.LedgerAsync(order.Id)).Reference);
         Assert.Equal(

@@ -9,7 +9,7 @@ namespace Truust.Domain.Tests.Orders;
 /// <summary>
 /// Walks every (status, trigger, actor) combination through <see cref="Order.Apply"/>: the legal ones land where
 /// <see cref="OrderTransitions.Table"/> says, every other one is refused and leaves the order exactly as it was.
-/// The one action in place (refunding a REJECTED order) is asked with <see cref="Order.EnsureCan"/>.
+/// The actions in place (a refund, a delivery) are asked with <see cref="Order.EnsureCan"/>.
 /// </summary>
 public sealed class OrderTransitionTests
 {
@@ -41,6 +41,23 @@ public sealed class OrderTransitionTests
         (Published, Accept, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (Published, Reject, Rejected, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (Published, Cancel, Cancelled, OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator),
+        // In place: part of what a paid order holds goes back and the rest stays held; a refund that empties the
+        // escrow of an order on its way to release ends it CANCELLED (the system fires refund_all in its commit).
+        (Published, OrderTrigger.Refund, Published, OrderActor.Platform | OrderActor.Operator),
+        (Published, RefundAll, Cancelled, OrderActor.System),
+        (Accepted, OrderTrigger.Refund, Accepted, OrderActor.Platform | OrderActor.Operator),
+        (Accepted, RefundAll, Cancelled, OrderActor.System),
+        (
+            PendingValidate,
+            OrderTrigger.Refund,
+            PendingValidate,
+            OrderActor.Platform | OrderActor.Operator | OrderActor.System
+        ),
+        (PendingValidate, RefundAll, Cancelled, OrderActor.System),
+        (PendingRelease, OrderTrigger.Refund, PendingRelease, OrderActor.Platform | OrderActor.Operator),
+        (PendingRelease, RefundAll, Cancelled, OrderActor.System),
+        (BlockedRelease, OrderTrigger.Refund, BlockedRelease, OrderActor.Platform | OrderActor.Operator),
+        (BlockedRelease, RefundAll, Cancelled, OrderActor.System),
         // In place: part or all of what a rejected order holds goes back, and it stays REJECTED.
         (Rejected, OrderTrigger.Refund, Rejected, OrderActor.Platform | OrderActor.Operator),
         (Accepted, CreatePayout, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
@@ -49,9 +66,24 @@ public sealed class OrderTransitionTests
         (Accepted, Deliver, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (PendingValidate, Deliver, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (PendingValidate, OpenDispute, PendingValidate, OrderActor.Platform | OrderActor.Buyer),
+        // An order paid in stages: milestones are delivered once accepted, released once the payout is known; the
+        // system ends it RELEASED when the last money left escrow and some was released.
+        (Accepted, DeliverMilestone, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
+        (
+            PendingValidate,
+            DeliverMilestone,
+            PendingValidate,
+            OrderActor.Platform | OrderActor.Seller | OrderActor.Operator
+        ),
+        (
+            PendingValidate,
+            ReleaseMilestone,
+            PendingValidate,
+            OrderActor.Platform | OrderActor.Operator | OrderActor.System
+        ),
+        (PendingValidate, FinishMilestones, Released, OrderActor.System),
         // The system validates at the inspection window's end, and settles a dispute (refund part, or cancel).
         (PendingValidate, Validate, PendingRelease, OrderActor.Platform | OrderActor.Operator | OrderActor.System),
-        (PendingValidate, OrderTrigger.Refund, PendingValidate, OrderActor.System),
         (
             PendingValidate,
             Cancel,
@@ -91,12 +123,12 @@ public sealed class OrderTransitionTests
     public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
 
     [Fact]
-    public void The_walk_covers_all_eleven_statuses_seventeen_triggers_and_six_actors()
+    public void The_walk_covers_all_eleven_statuses_twenty_one_triggers_and_six_actors()
     {
         Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
-        Assert.Equal(17, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(21, Enum.GetValues<OrderTrigger>().Length);
         Assert.Equal(6, Actors.Length);
-        Assert.Equal(11 * 17 * 6, EveryCombination().Count);
+        Assert.Equal(11 * 21 * 6, EveryCombination().Count);
     }
 
     [Fact]
@@ -128,6 +160,16 @@ public sealed class OrderTransitionTests
             order.AttachPayin("pay_under_way");
             var twice = Assert.Throws<ConflictException>(() => order.EnsureCan(trigger, actor));
             Assert.Equal("payment_in_progress", twice.Code);
+            Assert.Equal(status, order.Status);
+            Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
+        }
+        else if (legal != default && trigger is DeliverMilestone or ReleaseMilestone)
+        {
+            // A milestone action: refused on an order that is not paid in stages, allowed on one that is.
+            var plain = Assert.Throws<ConflictException>(() => order.EnsureCan(trigger, actor));
+            Assert.Equal("no_milestones", plain.Code);
+            order.UseMilestones();
+            order.EnsureCan(trigger, actor);
             Assert.Equal(status, order.Status);
             Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
         }
@@ -191,8 +233,9 @@ public sealed class OrderTransitionTests
                 .Select(t => t.Trigger)
                 .OrderBy(t => t)
                 .ToList();
-            // A freshly walked order holds no money, so its refund's guard refuses.
-            var expected = rows.Where(t => t != OrderTrigger.Refund).ToList();
+            // A freshly walked order holds no money, so its refund's guard refuses; it has no milestones either.
+            var expected = rows.Where(t => t is not (OrderTrigger.Refund or DeliverMilestone or ReleaseMilestone))
+                .ToList();
 
             Assert.Equal(expected, OrderIn(status).AllowedTriggers(actor).OrderBy(t => t).ToList());
             Assert.Equal(expected, AllowedByTrial(status, actor).OrderBy(t => t).ToList());
@@ -223,7 +266,10 @@ public sealed class OrderTransitionTests
                 case EscrowEffect.FundEscrow:
                     Assert.True(!OrderTransitions.HoldsFunds(t.From) && OrderTransitions.HoldsFunds(t.To), $"{t}");
                     break;
-                case EscrowEffect.RefundBuyer or EscrowEffect.PaySeller or EscrowEffect.ChargeBack:
+                case EscrowEffect.RefundBuyer
+                or EscrowEffect.PaySeller
+                or EscrowEffect.ChargeBack
+                or EscrowEffect.MilestonesSettled:
                     Assert.True(OrderTransitions.HoldsFunds(t.From) && !OrderTransitions.HoldsFunds(t.To), $"{t}");
                     break;
                 default:
@@ -306,32 +352,31 @@ public sealed class OrderTransitionTests
     }
 
     [Fact]
-    public void Refunding_an_order_that_is_not_rejected_says_where_a_refund_applies_and_what_is_allowed()
+    public void Refunding_an_order_that_holds_no_money_by_its_status_says_where_a_refund_applies()
     {
-        var order = OrderIn(Published);
+        var order = OrderIn(Failure);
 
         var refused = Assert.Throws<InvalidTransitionException>(() =>
             order.EnsureCan(OrderTrigger.Refund, OrderActor.Platform)
         );
 
         Assert.Equal(
-            $"Order {order.Id} is PUBLISHED; only a REJECTED order is refunded explicitly (cancelling refunds the "
-                + "others).",
+            $"Order {order.Id} is FAILURE; only an order that holds money (paid, not yet released) is refunded.",
             refused.Message
         );
-        Assert.Equal("PUBLISHED", refused.CurrentStatus);
-        Assert.Equal(["accept", "reject", "cancel"], refused.AllowedActions);
+        Assert.Equal("FAILURE", refused.CurrentStatus);
+        Assert.Equal(["pay", "cancel"], refused.AllowedActions);
     }
 
     [Theory]
     [MemberData(nameof(EveryStatus))]
-    public void While_the_payout_is_handed_to_the_bank_nobody_may_block_cancel_or_charge_back_from_any_status(
+    public void While_the_payout_is_handed_to_the_bank_nobody_may_block_cancel_refund_or_charge_back_from_any_status(
         OrderStatus status
     )
     {
         foreach (var actor in Actors)
         {
-            foreach (var trigger in new[] { Block, Cancel, Chargeback })
+            foreach (var trigger in new[] { Block, Cancel, Chargeback, RefundAll })
             {
                 var order = OrderIn(status);
                 var refused = Assert.Throws<ConflictException>(() =>
@@ -345,7 +390,9 @@ public sealed class OrderTransitionTests
 
             var allowed = OrderIn(status).AllowedTriggers(actor, PayoutStatus.Submitting);
             Assert.Equal(
-                OrderIn(status).AllowedTriggers(actor).Where(t => t is not (Block or Cancel or Chargeback)),
+                OrderIn(status)
+                    .AllowedTriggers(actor)
+                    .Where(t => t is not (Block or Cancel or Chargeback or RefundAll)),
                 allowed
             );
         }

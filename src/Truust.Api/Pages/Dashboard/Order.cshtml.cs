@@ -198,7 +198,7 @@ public sealed class OrderModel(
                     await refunding.CancelAsync(Caller, id, Actor, reason, ct);
                     break;
                 case "refund":
-                    await refunding.RefundRejectedAsync(Caller, id, new CreateRefundRequest { Reason = reason }, ct);
+                    await refunding.RefundAsync(Caller, id, new CreateRefundRequest { Reason = reason }, ct);
                     break;
                 default:
                     return await RefusedAsync(
@@ -259,7 +259,10 @@ public sealed class OrderModel(
         Payins = await reads.PayinsOfOrderAsync(Order.Id, Order.OrderGroupId, ct);
         Payouts = await reads.PayoutsOfOrderAsync(Order.Id, ct);
         Shares = ShareText.For(Order, PlatformName, SellerName, BuyerName);
-        Actions = Supported.Where(a => Order.AllowedActions.Contains(a.Name)).ToList();
-        OtherActions = Order.AllowedActions.Where(a => Supported.All(s => s.Name != a)).ToList();
+        // The dashboard's refund returns everything held: it offers it for a REJECTED order only, where nothing else
+        // can; elsewhere cancelling does the same, and a partial refund is the API's.
+        var allowed = Order.AllowedActions.Where(a => a != "refund" || Order.Status == OrderStatus.Rejected).ToList();
+        Actions = Supported.Where(a => allowed.Contains(a.Name)).ToList();
+        OtherActions = allowed.Where(a => Supported.All(s => s.Name != a)).ToList();
     }
 }

@@ -840,6 +840,107 @@ namespace Truust.Api.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Truust.Domain.Orders.Milestone", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long?>("BasisPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("basis_points");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<DateTimeOffset?>("InspectionEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("inspection_ends_at");
+
+                    b.Property<int?>("InspectionHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("inspection_hours");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PayoutId")
+                        .HasColumnType("text")
+                        .HasColumnName("payout_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<long>("ReleasedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("released_minor");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_milestones");
+
+                    b.HasIndex("InspectionEndsAt")
+                        .HasDatabaseName("ix_order_milestones_inspection_due")
+                        .HasFilter("status = 'DELIVERED' AND inspection_ends_at IS NOT NULL");
+
+                    b.HasIndex("OrderId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_milestones_order_id_position");
+
+                    b.ToTable("order_milestones", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_milestones_amount_positive", "amount_minor > 0");
+
+                            t.HasCheckConstraint("ck_order_milestones_within_amount", "refunded_minor >= 0 AND released_minor >= 0 AND refunded_minor + released_minor <= amount_minor");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Domain.Orders.Order", b =>
                 {
                     b.Property<string>("Id")
@@ -895,6 +996,10 @@ namespace Truust.Api.Persistence.Migrations
                     b.Property<long?>("FeeMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("fee_minor");
+
+                    b.Property<bool>("HasMilestones")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_milestones");
 
                     b.Property<long>("HeldMinor")
                         .HasColumnType("bigint")
@@ -957,6 +1062,10 @@ namespace Truust.Api.Persistence.Migrations
                     b.Property<DateTimeOffset?>("ReleasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("released_at");
+
+                    b.Property<long>("ReleasedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("released_minor");
 
                     b.Property<string>("SellerConfirmedUrl")
                         .HasColumnType("text")
@@ -1487,6 +1596,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("failure_reason");
 
+                    b.Property<string>("MilestoneId")
+                        .HasColumnType("text")
+                        .HasColumnName("milestone_id");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
@@ -1530,6 +1643,9 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.HasIndex("CampaignId")
                         .HasDatabaseName("ix_refunds_campaign_id");
+
+                    b.HasIndex("MilestoneId")
+                        .HasDatabaseName("ix_refunds_milestone_id");
 
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_refunds_pending")
@@ -2058,6 +2174,16 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_disputes_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Orders.Milestone", b =>
+                {
+                    b.HasOne("Truust.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_milestones_orders_order_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Orders.Order", b =>

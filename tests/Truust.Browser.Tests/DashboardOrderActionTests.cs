@@ -299,7 +299,7 @@ public sealed class DashboardOrderActionTests(BrowserHost host, ITestOutputHelpe
             Assert.Equal(409, forced.Status);
             await Expect(page.GetByTestId("action-error"))
                 .ToHaveTextAsync(
-                    $"Order {id} is PENDING_RELEASE; 'block' is not allowed now. No action is allowed any more."
+                    $"Order {id} is PENDING_RELEASE; 'block' is not allowed now. Allowed now: refund."
                 );
             Assert.Equal("PENDING_RELEASE", await market.StatusAsync(id));
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();

@@ -5,10 +5,12 @@ namespace Truust.Api.Disputes;
 
 public static class DisputeJobs
 {
-    /// <summary>The service, the inspection job (validates at a window's end) and the dispute deadline job.</summary>
+    /// <summary>The service, the inspection jobs (validate an order or a milestone at its window's end) and the
+    /// dispute deadline job.</summary>
     public static IServiceCollection AddDisputes(this IServiceCollection services) =>
         services
             .AddScoped<DisputeService>()
             .AddJob<InspectionJob>(signals => signals.Inspections)
+            .AddJob<MilestoneInspectionJob>(signals => signals.MilestoneInspections)
             .AddJob<DisputeDeadlineJob>(signals => signals.DisputeDeadlines);
 }

@@ -125,6 +125,43 @@ public sealed class MilestoneService(
     }
 
     /// <summary>
+    /// The inspection job's work on one claimed milestone: under the order lock, checks again that its window ended
+    /// (a validation, refund or dispute may have come first) and that its order lets it be released, then releases it
+    /// as the system.
+    /// </summary>
+    public async Task AutoValidateAsync(string milestoneId, CancellationToken ct)
+    {
+        var orderId = await db.Milestones.Where(m => m.Id == milestoneId).Select(m => m.OrderId).SingleAsync(ct);
+        await unitOfWork.RunAsync(
+            async () =>
+            {
+                var order = await orders.LockAsync(orderId, ct);
+                var milestone = await db.Milestones.SingleAsync(m => m.Id == milestoneId, ct);
+                var now = await platformClock.NowAsync(order.PlatformId, ct);
+                if (
+                    milestone.Status != MilestoneStatus.Delivered
+                    || milestone.InspectionEndsAt is not { } endsAt
+                    || endsAt > now
+                    || order.Status != OrderStatus.PendingValidate
+                    || order.OpenDisputeId is not null
+                )
+                {
+                    return;
+                }
+
+                await ReleaseAsync(
+                    order,
+                    milestone,
+                    OrderActor.System,
+                    $"inspection window ended at {endsAt:yyyy-MM-ddTHH:mm:ssZ} with no dispute",
+                    ct
+                );
+            },
+            ct
+        );
+    }
+
+    /// <summary>
     /// Inside the caller's transaction, the order locked: releases the milestone (a validation by the platform, or
     /// by the system when its inspection window ended).
     /// </summary>

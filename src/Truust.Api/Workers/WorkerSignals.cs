@@ -41,10 +41,12 @@ public sealed class WorkerSignals
 
     public WorkerSignal Inspections { get; } = new();
 
+    public WorkerSignal MilestoneInspections { get; } = new();
+
     public WorkerSignal DisputeDeadlines { get; } = new();
 
     /// <summary>The jobs whose work is a deadline: a sandbox clock advance wakes them all, so what it made due is
     /// handled at once instead of at the next poll.</summary>
     public IEnumerable<WorkerSignal> Timers =>
-        [WireExpiry, Settlement, CampaignDeadlines, Inspections, DisputeDeadlines];
+        [WireExpiry, Settlement, CampaignDeadlines, Inspections, MilestoneInspections, DisputeDeadlines];
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
+using Truust.Api.Tests.Contract;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
@@ -119,6 +120,56 @@ public sealed class MilestoneTests(TruustApiFactory factory) : IClassFixture<Tru
     }
 
     [Fact]
+    public async Task A_delivered_milestone_is_validated_by_the_system_when_its_window_ends_on_the_platform_clock()
+    {
+        using var flow = await StartAsync(factory);
+        var sellerWallet = await flow.Client.CreateWalletAsync(flow.Seller.Id);
+        var order = await CreateAsync(
+            flow,
+            5_000,
+            new
+            {
+                name = "Prototype",
+                amount = 2_000,
+                inspection_hours = 48,
+            },
+            new { name = "Series", amount = 3_000 }
+        );
+        await flow.PayCardAsync((await flow.CreatePayinAsync(order.Id, "ADDON")).Id, SuccessCard);
+        await flow.ActAsync(order.Id, "accept");
+        await flow.CreatePayoutAsync(order.Id, walletId: sellerWallet.Id);
+        var prototype = order.Milestones[0].Id;
+
+        var delivered = (await MilestoneActAsync(flow, order.Id, prototype, "deliver")).Milestones[0];
+        Assert.Equal(MilestoneStatus.Delivered, delivered.Status);
+        Assert.Equal(delivered.DeliveredAt!.Value.AddHours(48), delivered.InspectionEndsAt);
+        await AdvanceClockAsync(flow, hours: 47);
+        await flow.RunJobAsync<MilestoneInspectionJob>();
+        Assert.Equal(MilestoneStatus.Delivered, (await flow.GetOrderAsync(order.Id)).Milestones[0].Status);
+
+        await AdvanceClockAsync(flow, hours: 1);
+        await flow.RunJobAsync<MilestoneInspectionJob>();
+        var after = await flow.GetOrderAsync(order.Id);
+
+        Assert.Equal(
+            (MilestoneStatus.Released, 2_000L, MilestoneStatus.Pending, OrderStatus.PendingValidate, 3_000L),
+            (
+                after.Milestones[0].Status,
+                after.Milestones[0].Released,
+                after.Milestones[1].Status,
+                after.Status,
+                after.Held
+            )
+        );
+        Assert.Equal(2_000, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
+        Assert.Superset(
+            new HashSet<string> { "order.milestone.delivered", "order.milestone.released" },
+            await EventContractTests.AssertEventsMatchTheirFamiliesAsync(flow.Client)
+        );
+        await LedgerInvariants.AssertAsync(factory);
+    }
+
+    [Fact]
     public async Task Bad_milestones_and_unknown_or_foreign_milestone_ids_are_clear_problems_that_change_nothing()
     {
         using var flow = await StartAsync(factory);
@@ -208,6 +259,9 @@ public sealed class MilestoneTests(TruustApiFactory factory) : IClassFixture<Tru
         );
         await LedgerInvariants.AssertAsync(factory);
     }
+
+    private static async Task AdvanceClockAsync(OrderFlow flow, int hours) =>
+        await (await flow.Client.PostJsonAsync("/v1/sandbox/clock/advance", new { hours })).ReadJsonAsync();
 
     private static string Short(string trail) => $"{trail.Split(' ')[0]} {trail.Split(' ')[^1]}";
 

@@ -1,5 +1,7 @@
 using Truust.Api.Customers;
+using Truust.Api.Orders;
 using Truust.Api.Platforms;
+using Truust.Domain;
 using Truust.Domain.Orders;
 
 namespace Truust.Api.Pages.Hosted;
@@ -12,7 +14,8 @@ public sealed record OrderSummary(
     string SellerName,
     string? BuyerName,
     string PlatformName,
-    OrderStatus Status
+    OrderStatus Status,
+    IReadOnlyList<MilestoneRow> Milestones
 )
 {
     public string StatusText => HostedPages.Describe(Status);
@@ -20,8 +23,56 @@ public sealed record OrderSummary(
     public string StatusTone => HostedPages.Tone(Status);
 }
 
+/// <summary>One milestone's progress as the hosted pages and the dashboard show it (money already formatted).</summary>
+public sealed record MilestoneRow(
+    int Position,
+    string Name,
+    string Amount,
+    MilestoneStatus Status,
+    string Released,
+    string Refunded
+)
+{
+    public string StatusText => WireName.Of(Status);
+
+    /// <summary>The rows of an order's milestones, in order.</summary>
+    public static IReadOnlyList<MilestoneRow> Of(IEnumerable<Milestone> milestones, string currency)
+    {
+        var unit = Currency.Of(currency);
+        string Format(long minor) => new Money(minor, unit).ToString();
+        return milestones
+            .OrderBy(m => m.Position)
+            .Select(m => new MilestoneRow(
+                m.Position,
+                m.Name,
+                Format(m.AmountMinor),
+                m.Status,
+                Format(m.ReleasedMinor),
+                Format(m.RefundedMinor)
+            ))
+            .ToList();
+    }
+
+    /// <summary>The same rows from an API response (the dashboard reads orders through the API's service).</summary>
+    public static IReadOnlyList<MilestoneRow> Of(IEnumerable<MilestoneResponse> milestones, string currency)
+    {
+        var unit = Currency.Of(currency);
+        string Format(long minor) => new Money(minor, unit).ToString();
+        return milestones
+            .Select(m => new MilestoneRow(
+                m.Position,
+                m.Name,
+                Format(m.Amount),
+                m.Status,
+                Format(m.Released),
+                Format(m.Refunded)
+            ))
+            .ToList();
+    }
+}
+
 /// <summary>Builds <see cref="OrderSummary"/> for a page, reading as the order's own platform.</summary>
-public sealed class OrderSummaries(CustomerService customers, PlatformService platforms)
+public sealed class OrderSummaries(CustomerService customers, PlatformService platforms, OrderService orders)
 {
     public async Task<OrderSummary> OfAsync(Order order, CancellationToken ct)
     {
@@ -36,7 +87,10 @@ public sealed class OrderSummaries(CustomerService customers, PlatformService pl
             seller.Name,
             buyer?.Name,
             platform.Name,
-            order.Status
+            order.Status,
+            order.HasMilestones
+                ? MilestoneRow.Of((await orders.MilestonesOfAsync([order.Id], ct))[order.Id], order.Currency)
+                : []
         );
     }
 }

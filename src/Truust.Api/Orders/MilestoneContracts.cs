@@ -93,7 +93,8 @@ public sealed record MilestoneResponse(
         );
     }
 
-    /// <summary>The order trigger a milestone action fires on its order (the order's table must allow it too).</summary>
+    /// <summary>The order trigger a milestone action fires on its order (the order's table must allow it
+    /// too).</summary>
     public static OrderTrigger OrderTriggerOf(MilestoneTrigger trigger) =>
         trigger switch
         {

@@ -105,7 +105,8 @@ public sealed class OrderCreationService(
     /// </summary>
     private List<Milestone> MilestonesOf(Order order, string? groupId, List<MilestoneRequest>? requested)
     {
-        if (requested is null)
+        // An empty list is no milestones, as an empty splits list is no splits (generated clients send []).
+        if (requested is null or { Count: 0 })
         {
             return [];
         }

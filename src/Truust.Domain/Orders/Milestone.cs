@@ -136,7 +136,8 @@ public sealed class Milestone : IHasId
         InspectionEndsAt = InspectionHours is { } hours ? now.AddHours(hours) : null;
     }
 
-    /// <summary>Records the release of everything the milestone still holds, paid by <paramref name="payoutId"/>.</summary>
+    /// <summary>Records the release of everything the milestone still holds, paid by
+    /// <paramref name="payoutId"/>.</summary>
     public long Release(OrderActor actor, string payoutId, DateTimeOffset now)
     {
         Apply(MilestoneTrigger.Validate, actor, now);

@@ -74,6 +74,9 @@ public static class OrderTransitions
         // An order paid in stages is delivered and validated milestone by milestone.
         new(Deliver, NoMilestones("delivered")),
         new(Validate, NoMilestones("validated")),
+        // A dispute's settlement refunds and validates the whole order; one naming a milestone is not built yet, so
+        // a dispute on an order paid in milestones is refused rather than left unable to settle.
+        new(OrderTrigger.OpenDispute, NoMilestonesToDispute()),
     ];
 
     /// <summary>The milestone actions exist only on an order paid in stages.</summary>
@@ -257,6 +260,17 @@ public static class OrderTransitions
         {
             ListsAllowedActions = true,
         };
+
+    private static Guard<OrderFacts> NoMilestonesToDispute() =>
+        new(
+            "the order is not paid in milestones",
+            f => !f.Order.HasMilestones,
+            f => new ConflictException(
+                "order_has_milestones",
+                $"Order {f.Order.Id} is paid in milestones; a dispute on it is not supported yet. Refund the milestone "
+                    + "at fault (/v1/orders/{id}/milestones/{milestone_id}/refunds) or cancel what is unreleased."
+            )
+        );
 
     private static Guard<OrderFacts> NoMilestones(string refused) =>
         new(

@@ -97,8 +97,8 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
 
         var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
         Assert.Equal(
-            "orders that hold funds by their status hold the amount less refunds: "
-                + $"ord_1 ({status}): held_minor 300, amount_minor 500 less refunded_minor 100",
+            "orders that hold funds by their status hold the amount less refunds and releases: "
+                + $"ord_1 ({status}): held_minor 300, amount_minor 500 less refunded_minor 100 and released_minor 0",
             violation
         );
     }

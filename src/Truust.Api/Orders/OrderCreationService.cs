@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
+using Truust.Api.Platforms;
 using Truust.Api.Webhooks;
 using Truust.Domain;
 using Truust.Domain.Orders;
@@ -18,6 +19,7 @@ public sealed class OrderCreationService(
     OrderService orders,
     CustomerService customers,
     EventOutbox events,
+    PlatformClock platformClock,
     TimeProvider clock
 )
 {
@@ -66,6 +68,7 @@ public sealed class OrderCreationService(
     {
         var platformId = caller.RequirePlatform();
         var platform = await db.Platforms.AsNoTracking().FirstAsync(p => p.Id == platformId, ct);
+        platformClock.Remember(platform);
         var amount = Money.Positive(request.Amount!.Value, currency);
         var seller = await customers.FindAsync(caller, request.SellerId!, ct);
         var order = new Order(platformId, request.Name!, amount, buyerId, seller.Id, clock.GetUtcNow())

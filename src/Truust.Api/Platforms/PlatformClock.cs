@@ -48,6 +48,13 @@ public sealed class PlatformClock(TruustDbContext db, TimeProvider clock)
         return clock.GetUtcNow().AddSeconds(offset);
     }
 
+    /// <summary>
+    /// Takes the offset from a platform row this scope has just read (creating an order reads the platform for its
+    /// fee and policy), so the transition that follows does not read it again, synchronously. An offset this scope
+    /// already holds is kept: one scope, one "now".
+    /// </summary>
+    public void Remember(Platform platform) => _offsets.TryAdd(platform.Id, platform.ClockOffsetSeconds);
+
     private IQueryable<long> Offset(string platformId) =>
         db.Platforms.AsNoTracking().Where(p => p.Id == platformId).Select(p => p.ClockOffsetSeconds);
 }

@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
+using Truust.Api.Payouts;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Wallets;
 using Truust.Domain.Ledger;
@@ -81,6 +83,57 @@ public sealed class FeeAndSplitTests(TruustApiFactory factory) : IClassFixture<T
 
         Assert.Equal(500, await client.FeeBalanceAsync());
         Assert.Equal(19_500, await client.BalanceAsync(parties.SellerWallet.Id));
+        await LedgerInvariants.AssertAsync(factory);
+    }
+
+    [Fact]
+    public async Task Parallel_releases_of_one_platforms_orders_credit_each_fee_to_its_fee_wallet_exactly_once()
+    {
+        using var client = await factory.CreatePlatformAsync(feePercentBp: 250, feeFixedMinor: 300);
+        var parties = await client.CreatePartiesAsync();
+        var orders = new List<OrderResponse>();
+        var payouts = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            var order = await client.CreateOrderAsync(parties, 10_000 + i * 1_111);
+            await client.PayOrderByCardAsync(order.Id);
+            await client.ActAsync(order.Id, "accept");
+            var payout = await (
+                await client.PostJsonAsync(
+                    "/v1/payouts",
+                    new
+                    {
+                        order_id = order.Id,
+                        type = "WALLET",
+                        wallet_id = parties.SellerWallet.Id,
+                    }
+                )
+            ).ReadAsync<PayoutResponse>(HttpStatusCode.Created);
+            orders.Add(order);
+            payouts.Add(payout.Id);
+        }
+
+        // All validated at once, then every release executed again from parallel scopes while the worker runs them:
+        // real concurrent release transactions of one platform, all crediting one fee wallet (created by the first).
+        await Task.WhenAll(orders.Select(o => client.ActAsync(o.Id, "validate")));
+        await Task.WhenAll(
+            payouts.Select(async id =>
+            {
+                await using var scope = factory.Services.CreateAsyncScope();
+                await scope
+                    .ServiceProvider.GetRequiredService<PayoutService>()
+                    .ReleaseAsync(id, CancellationToken.None);
+            })
+        );
+        foreach (var order in orders)
+        {
+            await client.WaitForOrderAsync(order.Id, OrderStatus.Released);
+        }
+
+        var fees = orders.Sum(o => o.FeeAmount!.Value);
+        Assert.All(orders, o => Assert.True(o.FeeAmount >= 300));
+        Assert.Equal(fees, await client.FeeBalanceAsync());
+        Assert.Equal(orders.Sum(o => o.Amount) - fees, await client.BalanceAsync(parties.SellerWallet.Id));
         await LedgerInvariants.AssertAsync(factory);
     }
 

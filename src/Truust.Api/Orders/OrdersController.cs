@@ -122,14 +122,20 @@ public sealed class OrdersController(
         CancellationToken ct
     ) => Act(id, OrderTrigger.Unblock, request, ct);
 
-    /// <summary>Refunds a REJECTED order, partly or fully; never more than it holds.</summary>
+    /// <summary>
+    /// Refunds a REJECTED order, partly or fully, never more than it holds; or a RELEASED order (a refund after
+    /// release: the money comes back from the seller's wallet, the splits pro rata, the fee when
+    /// <c>refund_fee</c>, and the platform's reserve for any shortfall, which becomes the seller's debt), never more
+    /// than was paid across all refunds.
+    /// </summary>
     [HttpPost("{id}/refunds")]
     [ProducesResponseType<RefundResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Refund(
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
+        [FromServices] ReleasedOrderRefunds releasedRefunds,
         CancellationToken ct
-    ) => StatusCode(201, await refunding.RefundRejectedAsync(Caller, id, request ?? new(), ct));
+    ) => StatusCode(201, await releasedRefunds.RefundAsync(Caller, id, request ?? new(), ct));
 
     /// <summary>
     /// Every payment attempt of the order (and of its cart), newest first, with cursor paging: a declined card or an

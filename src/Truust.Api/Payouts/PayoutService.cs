@@ -32,6 +32,7 @@ public sealed class PayoutService(
     EventOutbox events,
     IBankGateway bank,
     BankSubmission submission,
+    SellerHoldbacks holdbacks,
     TimeProvider clock,
     PlatformClock platformClock
 )
@@ -141,7 +142,10 @@ public sealed class PayoutService(
         span?.SetTag("truust.payout_type", WireName.Of(payout.Type));
         if (payout.Type == PayoutType.Account)
         {
-            await submission.SubmitAsync(new BankRelease(this, db, orders, clock, payoutId, payout.OrderId!), ct);
+            await submission.SubmitAsync(
+                new BankRelease(this, db, orders, holdbacks, clock, payoutId, payout.OrderId!),
+                ct
+            );
             return;
         }
 
@@ -159,6 +163,7 @@ public sealed class PayoutService(
                     order,
                     LedgerAccounts.Wallet(tracked.DestinationWalletId!),
                     tracked,
+                    null,
                     ct
                 );
                 tracked.SetAmount(net);
@@ -273,9 +278,17 @@ public sealed class PayoutService(
 
     /// <summary>
     /// Empties the escrow at release: the fee to the platform's fee wallet, each split to its wallet, the rest to
-    /// <paramref name="sellerAccount"/>. Returns the seller's part.
+    /// <paramref name="sellerAccount"/> less what <see cref="SellerHoldbacks"/> keeps back (the rolling reserve's
+    /// hold, <paramref name="holdMinor"/> when the intent fixed it; a wallet payout's debt recoveries). Returns what
+    /// the seller is paid.
     /// </summary>
-    private async Task<long> PaySellerSideAsync(Order order, string sellerAccount, Payout payout, CancellationToken ct)
+    private async Task<long> PaySellerSideAsync(
+        Order order,
+        string sellerAccount,
+        Payout payout,
+        long? holdMinor,
+        CancellationToken ct
+    )
     {
         var now = clock.GetUtcNow();
         var currency = Currency.Of(order.Currency);
@@ -316,6 +329,8 @@ public sealed class PayoutService(
                     now
                 ))
         );
+        var toBank = sellerAccount == LedgerAccounts.BankPayoutRail;
+        net -= await holdbacks.TakeAsync(order, payout, net, holdMinor, !toBank, transfers, ct);
         if (net > 0)
         {
             transfers.Add(
@@ -357,6 +372,7 @@ public sealed class PayoutService(
         PayoutService service,
         TruustDbContext db,
         OrderService orders,
+        SellerHoldbacks holdbacks,
         TimeProvider clock,
         string payoutId,
         string orderId
@@ -380,7 +396,9 @@ public sealed class PayoutService(
             if (payout.Status == PayoutStatus.Pending)
             {
                 var account = await db.BankAccounts.AsNoTracking().FirstAsync(a => a.Id == payout.BankAccountId, ct);
-                payout.SetAmount(SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor);
+                // The rolling reserve's hold is fixed here with the amount the bank is sent.
+                var seller = SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+                payout.SetAmount(seller - await holdbacks.HoldOfAsync(_order.PlatformId, seller, ct));
                 payout.MarkSubmitting(account.Iban, clock.GetUtcNow());
             }
 
@@ -389,7 +407,14 @@ public sealed class PayoutService(
 
         public async Task AcceptedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
         {
-            await service.PaySellerSideAsync(_order, LedgerAccounts.BankPayoutRail, payout, ct);
+            var seller = SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+            await service.PaySellerSideAsync(
+                _order,
+                LedgerAccounts.BankPayoutRail,
+                payout,
+                seller - payout.AmountMinor,
+                ct
+            );
             orders.Apply(_order, OrderTrigger.Release, OrderActor.System);
         }
 

@@ -53,6 +53,7 @@ public enum OrderTrigger
 
     /// <summary>The order's buyer became known (given at creation, or saying who they are on the buyer link).</summary>
     IdentifyBuyer,
+
     /// <summary>The seller says the goods are delivered (optionally with tracking): the inspection window
     /// starts.</summary>
     Deliver,
@@ -97,4 +98,8 @@ public enum EscrowEffect
 
     /// <summary>Everything held goes back to the card: the card processor already took it (a chargeback).</summary>
     ChargeBack,
+
+    /// <summary>After release: the refund comes back from the seller side (and the platform's reserve for any
+    /// shortfall) and goes to the buyer; nothing stays held.</summary>
+    ClawBack,
 }

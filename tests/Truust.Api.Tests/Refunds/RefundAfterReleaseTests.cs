@@ -202,10 +202,30 @@ public sealed class RefundAfterReleaseTests(TruustApiFactory factory) : IClassFi
             ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "insufficient_funds")
         );
 
-        await WithdrawAsync(flow, sellerWallet.Id, account.Id, 14_000);
+        // Four at once: the debt is repaid exactly once, and two withdrawals fit in the 14000 left.
+        var withdrawals = await Task.WhenAll(
+            Enumerable
+                .Range(0, 4)
+                .Select(_ =>
+                    flow.Client.PostJsonAsync(
+                        $"/v1/wallets/{sellerWallet.Id}/withdrawals",
+                        new { bankaccount_id = account.Id, amount = 5_000 }
+                    )
+                )
+        );
 
-        Assert.Equal(0L, await flow.Client.BalanceAsync(sellerWallet.Id));
-        Assert.Equal(SellerDebtStatus.Settled, Assert.Single(await DebtsAsync(flow)).Status);
+        Assert.Equal(
+            [
+                HttpStatusCode.Created,
+                HttpStatusCode.Created,
+                HttpStatusCode.UnprocessableEntity,
+                HttpStatusCode.UnprocessableEntity,
+            ],
+            withdrawals.Select(r => r.StatusCode).Order()
+        );
+        Assert.Equal(4_000L, await flow.Client.BalanceAsync(sellerWallet.Id));
+        var settled = Assert.Single(await DebtsAsync(flow));
+        Assert.Equal((SellerDebtStatus.Settled, 6_000L), (settled.Status, settled.Recovered));
         Assert.Equal(10_000L, (await ReserveAsync(flow)).Available);
         await LedgerInvariants.AssertAsync(factory);
     }

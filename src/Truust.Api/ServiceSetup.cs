@@ -157,6 +157,7 @@ public static class ServiceSetup
         services.AddScoped<PayoutService>();
         services.AddScoped<BankSubmission>();
         services.AddScoped<RefundService>();
+        services.AddRefundsAfterRelease();
         services.AddScoped<OrderGroupService>();
         services.AddScoped<CampaignService>();
         services.AddScoped<CampaignLifecycle>();

@@ -191,18 +191,20 @@ public sealed class MilestoneService(
             splits.Select(s => s.AmountMinor).ToList()
         );
         var payout = await PayoutForAsync(order, destination!, ct);
-        await payouts.PaySharesAsync(
+        // The seller's part less the rolling reserve's hold and the seller's debts, recovered as at any release.
+        var net = await payouts.PaySharesAsync(
             order,
             shares,
             splits,
             LedgerAccounts.Wallet(payout.DestinationWalletId!),
-            payout.Id,
+            payout,
+            null,
             ct
         );
         var now = clock.GetUtcNow();
         order.ReleaseHeld(shares.TotalMinor);
         milestone.Release(actor, payout.Id, now);
-        payout.SetAmount(shares.SellerMinor);
+        payout.SetAmount(net);
         payout.MarkPaid(now);
         events.PayoutChanged(payout);
         Publish(order, milestone, "order.milestone.released", reason);

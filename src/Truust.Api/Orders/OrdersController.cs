@@ -126,15 +126,18 @@ public sealed class OrdersController(
     /// Refunds part or all of what the order holds (any paid status before release) along the rail it was paid by;
     /// without an amount, everything held. The rest stays held and is released as usual, the fee and splits shrunk
     /// pro rata. A refund that empties the escrow ends the order CANCELLED (a REJECTED order stays REJECTED). Never
-    /// more than is held: 422 <c>refund_exceeds_held</c>; a RELEASED order is 409 <c>order_released</c>.
+    /// more than is held: 422 <c>refund_exceeds_held</c>. On a RELEASED order it is a refund after release: the money
+    /// comes back from the seller's wallet, the splits pro rata, the fee when <c>refund_fee</c>, and the platform's
+    /// reserve for any shortfall, which becomes the seller's debt; never more than was paid across all refunds.
     /// </summary>
     [HttpPost("{id}/refunds")]
     [ProducesResponseType<RefundResponse>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Refund(
         string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRefundRequest? request,
+        [FromServices] ReleasedOrderRefunds releasedRefunds,
         CancellationToken ct
-    ) => StatusCode(201, await refunding.RefundAsync(Caller, id, request ?? new(), ct));
+    ) => StatusCode(201, await releasedRefunds.RefundAsync(Caller, id, request ?? new(), ct));
 
     /// <summary>
     /// Every payment attempt of the order (and of its cart), newest first, with cursor paging: a declined card or an

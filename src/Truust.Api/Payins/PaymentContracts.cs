@@ -200,6 +200,10 @@ public sealed class CreateRefundRequest
     public long? Amount { get; set; }
 
     public string? Reason { get; set; }
+
+    /// <summary>After release only: whether the platform's fee wallet gives back the platform's part of the refund
+    /// (else the platform's reserve pays that part).</summary>
+    public bool? RefundFee { get; set; }
 }
 
 public sealed class CreateRefundRequestValidator : AbstractValidator<CreateRefundRequest>

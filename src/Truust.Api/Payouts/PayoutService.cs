@@ -32,6 +32,7 @@ public sealed class PayoutService(
     EventOutbox events,
     IBankGateway bank,
     BankSubmission submission,
+    SellerHoldbacks holdbacks,
     TimeProvider clock,
     PlatformClock platformClock
 )
@@ -152,7 +153,10 @@ public sealed class PayoutService(
         span?.SetTag("truust.payout_type", WireName.Of(payout.Type));
         if (payout.Type == PayoutType.Account)
         {
-            await submission.SubmitAsync(new BankRelease(this, db, orders, clock, payoutId, payout.OrderId!), ct);
+            await submission.SubmitAsync(
+                new BankRelease(this, db, orders, holdbacks, clock, payoutId, payout.OrderId!),
+                ct
+            );
             return;
         }
 
@@ -170,6 +174,7 @@ public sealed class PayoutService(
                     order,
                     LedgerAccounts.Wallet(tracked.DestinationWalletId!),
                     tracked,
+                    null,
                     ct
                 );
                 tracked.SetAmount(net);
@@ -284,32 +289,43 @@ public sealed class PayoutService(
 
     /// <summary>
     /// Empties the escrow at release: the fee to the platform's fee wallet, each split to its wallet, the rest to
-    /// <paramref name="sellerAccount"/>. Returns the seller's part.
+    /// <paramref name="sellerAccount"/> less what <see cref="SellerHoldbacks"/> keeps back (the rolling reserve's
+    /// hold, <paramref name="holdMinor"/> when the intent fixed it; a wallet payout's debt recoveries). Returns what
+    /// the seller is paid.
     /// </summary>
-    private async Task<long> PaySellerSideAsync(Order order, string sellerAccount, Payout payout, CancellationToken ct)
+    private async Task<long> PaySellerSideAsync(
+        Order order,
+        string sellerAccount,
+        Payout payout,
+        long? holdMinor,
+        CancellationToken ct
+    )
     {
         var splits = await orders.SplitsOfAsync(order.Id, ct);
-        var shares = SharesOf(order, splits);
-        await PaySharesAsync(order, shares, splits, sellerAccount, payout.Id, ct);
+        var net = await PaySharesAsync(order, SharesOf(order, splits), splits, sellerAccount, payout, holdMinor, ct);
         order.ReleaseHeld(order.HeldMinor);
-        return shares.SellerMinor;
+        return net;
     }
 
     /// <summary>
     /// Moves <paramref name="shares"/> out of the order's escrow in one ledger posting: the fee to the platform's fee
-    /// wallet, each split to its wallet, the seller's part to <paramref name="sellerAccount"/>, each transfer
-    /// referencing <paramref name="payoutId"/>. The caller records what left escrow on the order, in the same commit.
-    /// Used by the whole order's release and by one milestone's.
+    /// wallet, each split to its wallet, the seller's part to <paramref name="sellerAccount"/> less what
+    /// <see cref="SellerHoldbacks"/> keeps back (the rolling reserve's hold, <paramref name="holdMinor"/> when the
+    /// intent fixed it; a wallet payout's debt recoveries), each transfer referencing the payout. Returns what the
+    /// seller is paid. The caller records what left escrow on the order, in the same commit. Used by the whole order's
+    /// release and by one milestone's.
     /// </summary>
-    public async Task PaySharesAsync(
+    public async Task<long> PaySharesAsync(
         Order order,
         ReleaseShares shares,
         IReadOnlyList<OrderSplit> splits,
         string sellerAccount,
-        string payoutId,
+        Payout payout,
+        long? holdMinor,
         CancellationToken ct
     )
     {
+        var payoutId = payout.Id;
         var now = clock.GetUtcNow();
         var currency = Currency.Of(order.Currency);
         var escrow = LedgerAccounts.Escrow(order.Id);
@@ -347,6 +363,8 @@ public sealed class PayoutService(
                     now
                 ))
         );
+        var toBank = sellerAccount == LedgerAccounts.BankPayoutRail;
+        net -= await holdbacks.TakeAsync(order, payout, net, holdMinor, !toBank, transfers, ct);
         if (net > 0)
         {
             transfers.Add(
@@ -364,6 +382,7 @@ public sealed class PayoutService(
         }
 
         await ledger.PostAsync(transfers, ct);
+        return net;
     }
 
     /// <summary>
@@ -386,6 +405,7 @@ public sealed class PayoutService(
         PayoutService service,
         TruustDbContext db,
         OrderService orders,
+        SellerHoldbacks holdbacks,
         TimeProvider clock,
         string payoutId,
         string orderId
@@ -409,7 +429,9 @@ public sealed class PayoutService(
             if (payout.Status == PayoutStatus.Pending)
             {
                 var account = await db.BankAccounts.AsNoTracking().FirstAsync(a => a.Id == payout.BankAccountId, ct);
-                payout.SetAmount(SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor);
+                // The rolling reserve's hold is fixed here with the amount the bank is sent.
+                var seller = SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+                payout.SetAmount(seller - await holdbacks.HoldOfAsync(_order.PlatformId, seller, ct));
                 payout.MarkSubmitting(account.Iban, clock.GetUtcNow());
             }
 
@@ -418,7 +440,14 @@ public sealed class PayoutService(
 
         public async Task AcceptedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
         {
-            await service.PaySellerSideAsync(_order, LedgerAccounts.BankPayoutRail, payout, ct);
+            var seller = SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+            await service.PaySellerSideAsync(
+                _order,
+                LedgerAccounts.BankPayoutRail,
+                payout,
+                seller - payout.AmountMinor,
+                ct
+            );
             orders.Apply(_order, OrderTrigger.Release, OrderActor.System);
         }
 

@@ -79,6 +79,10 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<Dispute> Disputes => Set<Dispute>();
 
+    public DbSet<SellerDebt> SellerDebts => Set<SellerDebt>();
+
+    public DbSet<ReserveHold> ReserveHolds => Set<ReserveHold>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
         StoredByName<OrderStatus>(builder);
@@ -105,6 +109,8 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
         StoredByName<SilenceWinner>(builder);
         StoredByName<DisputeStatus>(builder);
         StoredByName<SellerAnswer>(builder);
+        StoredByName<SellerDebtStatus>(builder);
+        StoredByName<ReserveHoldStatus>(builder);
     }
 
     protected override void OnModelCreating(ModelBuilder model)

@@ -37,6 +37,31 @@ public sealed class UpdatePlatformRequest
 
     /// <summary>The release policy new orders take by default; omitted fields keep their value.</summary>
     public ReleasePolicyRequest? ReleasePolicy { get; set; }
+
+    /// <summary>The rolling reserve: the share of each seller's release kept back in the platform's reserve, freed
+    /// to the seller after the days pass. A share of 0 turns it off.</summary>
+    public RollingReserveRequest? RollingReserve { get; set; }
+}
+
+public sealed class RollingReserveRequest
+{
+    /// <summary>Basis points of the seller's part of each release (0 to 5000).</summary>
+    /// <example>1000</example>
+    public int? ShareBp { get; set; }
+
+    /// <summary>Days each hold is kept, by the platform's clock (1 to 366).</summary>
+    /// <example>30</example>
+    public int? Days { get; set; }
+}
+
+public sealed class RollingReserveRequestValidator : AbstractValidator<RollingReserveRequest>
+{
+    public RollingReserveRequestValidator()
+    {
+        RuleFor(r => r.ShareBp).NotNull().InclusiveBetween(0, Platform.MaxRollingReserveBp);
+        RuleFor(r => r.Days).InclusiveBetween(1, Platform.MaxRollingReserveDays);
+        RuleFor(r => r.Days).NotNull().When(r => r.ShareBp > 0);
+    }
 }
 
 public sealed class UpdatePlatformRequestValidator : AbstractValidator<UpdatePlatformRequest>
@@ -48,6 +73,9 @@ public sealed class UpdatePlatformRequestValidator : AbstractValidator<UpdatePla
         RuleFor(r => r.ReleasePolicy!)
             .SetValidator(new ReleasePolicyRequestValidator())
             .When(r => r.ReleasePolicy is not null);
+        RuleFor(r => r.RollingReserve!)
+            .SetValidator(new RollingReserveRequestValidator())
+            .When(r => r.RollingReserve is not null);
     }
 }
 
@@ -129,6 +157,7 @@ public sealed record PlatformResponse(
     long FeePercentBp,
     long FeeFixed,
     ReleasePolicyResponse ReleasePolicy,
+    RollingReserveResponse RollingReserve,
     DateTimeOffset CreatedAt
 )
 {
@@ -136,7 +165,15 @@ public sealed record PlatformResponse(
     public string Object => "platform";
 
     public static PlatformResponse From(Platform p) =>
-        new(p.Id, p.Name, p.FeePercentBp, p.FeeFixedMinor, ReleasePolicyResponse.From(p.ReleasePolicy), p.CreatedAt);
+        new(
+            p.Id,
+            p.Name,
+            p.FeePercentBp,
+            p.FeeFixedMinor,
+            ReleasePolicyResponse.From(p.ReleasePolicy),
+            new RollingReserveResponse(p.RollingReserveBp, p.RollingReserveDays),
+            p.CreatedAt
+        );
 }
 
 /// <summary>An API key. <c>secret</c> is present only in the response that created it.</summary>

@@ -35,6 +35,11 @@ public sealed class PlatformService(TruustDbContext db, UnitOfWork unitOfWork, T
             platform.SetReleasePolicy(policy.ApplyTo(platform.ReleasePolicy));
         }
 
+        if (request.RollingReserve is { } rolling)
+        {
+            platform.SetRollingReserve(rolling.ShareBp!.Value, rolling.Days ?? 0);
+        }
+
         await unitOfWork.SaveAsync(ct);
         return PlatformResponse.From(platform);
     }

@@ -55,7 +55,8 @@ public sealed class PlatformController(PlatformService platforms) : ApiControlle
     public async Task<PlatformResponse> Get(CancellationToken ct) =>
         PlatformResponse.From(await platforms.GetAsync(Caller.RequirePlatform(), ct));
 
-    /// <summary>Sets the default fee: the higher of fee_percent_bp of the amount and fee_fixed applies.</summary>
+    /// <summary>Sets the default fee (the higher of fee_percent_bp of the amount and fee_fixed applies), the default
+    /// release policy and the rolling reserve.</summary>
     [HttpPatch]
     public Task<PlatformResponse> Update(UpdatePlatformRequest request, CancellationToken ct) =>
         platforms.UpdateFeesAsync(Caller.RequirePlatform(), request, ct);

@@ -62,6 +62,15 @@ public static class ReconciliationKinds
     public const string CardRail = "card";
     public const string BankRail = "bank";
 
+    /// <summary>The platform's reserve: sellers' debts and the rolling reserve's holds against the ledger.</summary>
+    public const string ReserveRail = "reserve";
+
+    /// <summary>A seller debt's amount or recovery differs from the reserve's transfers under its id.</summary>
+    public const string DebtDiffers = "debt_differs_from_ledger";
+
+    /// <summary>The rolling reserve's open holds differ from its ledger account's balance.</summary>
+    public const string ReserveHeldDiffers = "reserve_held_differs_from_ledger";
+
     /// <summary>The processor holds an approved charge (less voids) that the ledger never took in.</summary>
     public const string ChargeNotInLedger = "charge_not_in_ledger";
 

@@ -107,6 +107,25 @@ public sealed record BankLine(
         );
 }
 
+/// <summary>
+/// One record of the platform's reserve against the ledger (ADR 0012): a seller debt's amount against the reserve's
+/// cover transfers under its id, its recovered amount against the repayments under its id, or the holds a
+/// platform's rolling reserve keeps (in one currency) against its <c>reserve_held</c> account's balance.
+/// </summary>
+public sealed record ReserveLine(
+    string Reference,
+    string? PlatformId,
+    string Currency,
+    string What,
+    long RecordMinor,
+    long LedgerMinor
+)
+{
+    public const string DebtAmount = "debt_amount";
+    public const string DebtRecovered = "debt_recovered";
+    public const string HeldBalance = "held_balance";
+}
+
 /// <summary>A reconciliation finding: a mismatch, or a difference an operation under way will close.</summary>
 public sealed record Finding(bool InFlight, ReconciliationItem Item);
 
@@ -342,6 +361,40 @@ public static class ReconciliationRules
             ),
         };
         return Mismatch(line.Item(kind, detail));
+    }
+
+    /// <summary>
+    /// The reserve. A debt, its cover and its repayments, and a hold and its transfers, are each written in one
+    /// commit, so nothing is ever in flight: any difference is a mismatch.
+    /// </summary>
+    public static Finding? Classify(ReserveLine line)
+    {
+        if (line.RecordMinor == line.LedgerMinor)
+        {
+            return null;
+        }
+
+        var detail = line.What switch
+        {
+            ReserveLine.DebtAmount =>
+                $"Seller debt {line.Reference} is {line.RecordMinor}; the reserve covered {line.LedgerMinor} for it.",
+            ReserveLine.DebtRecovered =>
+                $"Seller debt {line.Reference} recovered {line.RecordMinor}; the ledger repaid {line.LedgerMinor}.",
+            _ => $"The rolling reserve's holds add up to {line.RecordMinor} {line.Currency}; {line.Reference} holds "
+                + $"{line.LedgerMinor}.",
+        };
+        return Mismatch(
+            new ReconciliationItem(
+                line.What == ReserveLine.HeldBalance ? ReserveHeldDiffers : DebtDiffers,
+                ReserveRail,
+                line.Reference,
+                line.RecordMinor,
+                line.LedgerMinor,
+                line.Currency,
+                line.PlatformId,
+                detail
+            )
+        );
     }
 
     private static Finding Mismatch(ReconciliationItem item) => new(false, item);

@@ -110,6 +110,39 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
         WHERE @platform IS NULL OR coalesce(l.platform_id, o.platform_id, f.platform_id) = @platform
         """;
 
+    // The reserve's records against the ledger: each seller debt (amount, recovered) and, per platform and currency,
+    // the rolling reserve's open holds against the balance of its reserve_held account.
+    private const string ReserveSql = """
+        WITH covers AS (
+            SELECT reference, kind, sum(amount_minor)::bigint AS total FROM ledger_transfers
+            WHERE kind IN (@reserve_cover, @debt_repayment) GROUP BY reference, kind
+        ), held_ledger AS (
+            SELECT account, currency, min(platform_id) AS platform_id, sum(delta)::bigint AS balance
+            FROM (SELECT credit_account AS account, currency, platform_id, amount_minor AS delta
+                  FROM ledger_transfers WHERE credit_account LIKE 'reserve_held:%'
+                  UNION ALL
+                  SELECT debit_account, currency, platform_id, -amount_minor
+                  FROM ledger_transfers WHERE debit_account LIKE 'reserve_held:%') moves
+            GROUP BY account, currency
+        ), held_records AS (
+            SELECT 'reserve_held:' || platform_id AS account, currency, platform_id, sum(amount_minor)::bigint AS held
+            FROM reserve_holds WHERE status = @held GROUP BY platform_id, currency
+        ), lines AS (
+            SELECT d.id AS reference, d.platform_id, d.currency, @debt_amount AS what, d.amount_minor AS record,
+                   coalesce(c.total, 0) AS ledger
+            FROM seller_debts d LEFT JOIN covers c ON c.reference = d.id AND c.kind = @reserve_cover
+            UNION ALL
+            SELECT d.id, d.platform_id, d.currency, @debt_recovered, d.recovered_minor, coalesce(c.total, 0)
+            FROM seller_debts d LEFT JOIN covers c ON c.reference = d.id AND c.kind = @debt_repayment
+            UNION ALL
+            SELECT coalesce(l.account, r.account), coalesce(l.platform_id, r.platform_id),
+                   coalesce(l.currency, r.currency), @held_balance, coalesce(r.held, 0), coalesce(l.balance, 0)
+            FROM held_ledger l FULL JOIN held_records r ON r.account = l.account AND r.currency = l.currency
+        )
+        SELECT reference, platform_id, currency, what, record, ledger FROM lines
+        WHERE @platform IS NULL OR platform_id = @platform
+        """;
+
     /// <summary>
     /// Reconciles what <paramref name="caller"/> may see: a platform its own records; the operator every
     /// platform's (records no Truust row ties to a platform included), or the one <paramref name="platformId"/>
@@ -133,12 +166,14 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
             var charges = await ReadAsync(connection, transaction, ChargeSql, scope, ReadCharge, ct);
             var refunds = await ReadAsync(connection, transaction, CardRefundSql, scope, ReadCardRefund, ct);
             var bank = await ReadAsync(connection, transaction, BankSql, scope, ReadBank, ct);
+            var reserve = await ReadAsync(connection, transaction, ReserveSql, scope, ReadReserve, ct);
             await transaction.CommitAsync(ct);
 
             var findings = charges
                 .Select(c => Classify(c, now))
                 .Concat(refunds.Select(Classify))
                 .Concat(bank.Select(Classify))
+                .Concat(reserve.Select(Classify))
                 .OfType<Finding>()
                 .OrderBy(f => f.Item.Rail, StringComparer.Ordinal)
                 .ThenBy(f => f.Item.Reference, StringComparer.Ordinal)
@@ -233,6 +268,15 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
         parameters.AddWithValue("submitting", WireName.Of(PayoutStatus.Submitting));
         parameters.AddWithValue("refused", RefusedTransfer);
         parameters.AddWithValue("returned", ReturnedTransfer);
+        if (sql == ReserveSql)
+        {
+            parameters.AddWithValue("reserve_cover", WireName.Of(TransferKind.ReserveCover));
+            parameters.AddWithValue("debt_repayment", WireName.Of(TransferKind.DebtRepayment));
+            parameters.AddWithValue("held", WireName.Of(ReserveHoldStatus.Held));
+            parameters.AddWithValue("debt_amount", ReserveLine.DebtAmount);
+            parameters.AddWithValue("debt_recovered", ReserveLine.DebtRecovered);
+            parameters.AddWithValue("held_balance", ReserveLine.HeldBalance);
+        }
         await using var reader = await command.ExecuteReaderAsync(ct);
         var rows = new List<T>();
         while (await reader.ReadAsync(ct))
@@ -285,6 +329,9 @@ public sealed class ReconciliationService(TruustDbContext db, TimeProvider clock
             r.GetInt64(10),
             Text(r, 11)
         );
+
+    private static ReserveLine ReadReserve(NpgsqlDataReader r) =>
+        new(r.GetString(0), Text(r, 1), r.GetString(2), r.GetString(3), r.GetInt64(4), r.GetInt64(5));
 
     private static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

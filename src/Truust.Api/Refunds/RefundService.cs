@@ -59,6 +59,34 @@ public sealed class RefundService(
         );
     }
 
+    /// <summary>
+    /// A refund after release (inside the caller's transaction, the order locked): <paramref name="sources"/> bring
+    /// the money back into the order's escrow from the seller side and the reserve, and the refund takes it out to
+    /// the payer, all in one posting, so the escrow ends as empty as it was.
+    /// </summary>
+    public async Task<Refund> StartAfterReleaseAsync(
+        Order order,
+        Payin payin,
+        long amountMinor,
+        string? reason,
+        Func<Refund, Task<IReadOnlyList<LedgerTransfer>>> sources,
+        CancellationToken ct
+    )
+    {
+        order.RefundAfterRelease(amountMinor);
+        return await StartCoreAsync(
+            order.PlatformId,
+            LedgerAccounts.Escrow(order.Id),
+            order.Id,
+            payin,
+            amountMinor,
+            reason,
+            refund => { },
+            ct,
+            sources
+        );
+    }
+
     /// <summary>Sends a campaign contribution back to its contributor (inside the caller's transaction).</summary>
     public async Task<Refund> StartForContributionAsync(
         Campaign campaign,
@@ -95,7 +123,8 @@ public sealed class RefundService(
         long amountMinor,
         string? reason,
         Action<Refund> configure,
-        CancellationToken ct
+        CancellationToken ct,
+        Func<Refund, Task<IReadOnlyList<LedgerTransfer>>>? sources = null
     )
     {
         var now = clock.GetUtcNow();
@@ -111,6 +140,7 @@ public sealed class RefundService(
         db.Refunds.Add(refund);
         await ledger.PostAsync(
             [
+                .. sources is null ? [] : await sources(refund),
                 new LedgerTransfer(
                     platformId,
                     escrowAccount,

@@ -107,7 +107,10 @@ public sealed class SandboxClockAdvanceRequest
     /// <example>31</example>
     public long? Days { get; set; }
 
-    /// <summary>The advance in seconds (after validation: exactly one unit is set, and it is in range).</summary>
+    /// <summary>The advance in seconds (after validation: exactly one unit is set, and it is in range). Not part of
+    /// the request body: in the document, a client (or the hostile-input test) would send it and see it ignored.
+    /// </summary>
+    [JsonIgnore]
     public long TotalSeconds => Seconds ?? (Hours is { } h ? h * 3600 : Days!.Value * 86_400);
 }
 

@@ -23,6 +23,7 @@ public sealed class WalletFlowService(
     EventOutbox events,
     PayinService payins,
     BankSubmission submission,
+    SellerDebts debts,
     TimeProvider clock
 )
 {
@@ -267,21 +268,22 @@ public sealed class WalletFlowService(
                 // Leased to this request: if it dies before the bank answers, the release worker resumes it after this.
                 payout.NextAttemptAt = now.AddMinutes(1);
                 db.Payouts.Add(payout);
-                await ledger.PostAsync(
-                    [
-                        new LedgerTransfer(
-                            wallet.PlatformId,
-                            LedgerAccounts.Wallet(wallet.Id),
-                            LedgerAccounts.BankPayoutRail,
-                            amount,
-                            TransferKind.Withdrawal,
-                            payout.Id,
-                            null,
-                            now
-                        ),
-                    ],
-                    ct
+                // The owner's debts to the platform's reserve are repaid first, in the same posting (ADR 0012).
+                var transfers = new List<LedgerTransfer>();
+                await debts.RecoverBeforeWithdrawalAsync(wallet, amount.AmountMinor, transfers, ct);
+                transfers.Add(
+                    new LedgerTransfer(
+                        wallet.PlatformId,
+                        LedgerAccounts.Wallet(wallet.Id),
+                        LedgerAccounts.BankPayoutRail,
+                        amount,
+                        TransferKind.Withdrawal,
+                        payout.Id,
+                        null,
+                        now
+                    )
                 );
+                await ledger.PostAsync(transfers, ct);
                 events.PayoutChanged(payout);
                 return payout;
             },

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Truust.Api.Payouts;
 using Truust.Api.Wallets;
 using Truust.Domain.Campaigns;
 using Truust.Domain.Disputes;
@@ -64,6 +65,8 @@ public static class EventPayloads
                 "dispute.settled",
             ]
         ),
+        new("SellerDebtEvent", typeof(SellerDebtResponse), ["seller_debt.created", "seller_debt.recovered"]),
+        new("ReserveHoldEvent", typeof(ReserveHoldResponse), ["reserve_hold.created", "reserve_hold.freed"]),
     ];
 }
 

@@ -45,8 +45,18 @@ public sealed class WorkerSignals
 
     public WorkerSignal DisputeDeadlines { get; } = new();
 
+    public WorkerSignal RollingReserve { get; } = new();
+
     /// <summary>The jobs whose work is a deadline: a sandbox clock advance wakes them all, so what it made due is
     /// handled at once instead of at the next poll.</summary>
     public IEnumerable<WorkerSignal> Timers =>
-        [WireExpiry, Settlement, CampaignDeadlines, Inspections, MilestoneInspections, DisputeDeadlines];
+        [
+            WireExpiry,
+            Settlement,
+            CampaignDeadlines,
+            Inspections,
+            MilestoneInspections,
+            DisputeDeadlines,
+            RollingReserve,
+        ];
 }

@@ -39,5 +39,9 @@ public static class EventTypes
         "dispute.resolved",
         "dispute.expired",
         "dispute.settled",
+        "seller_debt.created",
+        "seller_debt.recovered",
+        "reserve_hold.created",
+        "reserve_hold.freed",
     ];
 }

@@ -15,6 +15,10 @@ public static class LedgerAccounts
 
     public static string Escrow(string orderId) => $"escrow:{orderId}";
 
+    /// <summary>The platform's rolling reserve: money kept back from releases until it is freed to the seller.
+    /// </summary>
+    public static string ReserveHeld(string platformId) => $"reserve_held:{platformId}";
+
     public static string CampaignEscrow(string campaignId) => $"escrow:{campaignId}";
 
     public static bool IsWallet(string account) => account.StartsWith("wallet:", StringComparison.Ordinal);
@@ -40,6 +44,25 @@ public enum TransferKind
 
     /// <summary>Escrowed money the card processor took back for the cardholder's bank.</summary>
     Chargeback,
+
+    /// <summary>Money taken back from the seller side (seller, splits, fee) for a refund after release.</summary>
+    Clawback,
+
+    /// <summary>The platform's reserve pays what the seller side could not give back for a refund after release.
+    /// </summary>
+    ReserveCover,
+
+    /// <summary>A seller's debt to the reserve, repaid out of a release, a freed hold or a withdrawal.</summary>
+    DebtRepayment,
+
+    /// <summary>Money the platform puts into its reserve.</summary>
+    ReserveTopup,
+
+    /// <summary>The rolling reserve keeps part of a release back.</summary>
+    ReserveHold,
+
+    /// <summary>The rolling reserve frees a hold to the seller.</summary>
+    ReserveFree,
 }
 
 /// <summary>

@@ -286,6 +286,35 @@ public sealed class Order : IHasId
         RefundedMinor = checked(RefundedMinor + amountMinor);
     }
 
+    /// <summary>
+    /// Records a refund after release: the money comes back into escrow from the seller side and leaves it for the
+    /// buyer in the same commit, so nothing stays held. Across all refunds, never more than was paid.
+    /// </summary>
+    public void RefundAfterRelease(long amountMinor)
+    {
+        if (Status != OrderStatus.Released)
+        {
+            throw new InvalidOperationException($"Order {Id} is {Status}; only a released order is clawed back.");
+        }
+
+        if (amountMinor <= 0)
+        {
+            throw new BusinessRuleException("invalid_amount", "A refund must be a positive amount.", "amount");
+        }
+
+        if (amountMinor > AmountMinor - RefundedMinor)
+        {
+            throw new BusinessRuleException(
+                "refund_exceeds_paid",
+                $"Order {Id} was paid {AmountMinor} minor units and {RefundedMinor} were refunded already; a refund "
+                    + $"of {amountMinor} is more than the {AmountMinor - RefundedMinor} left.",
+                "amount"
+            );
+        }
+
+        RefundedMinor = checked(RefundedMinor + amountMinor);
+    }
+
     /// <summary>The refusal of a refund when the escrow is empty (also the refund row's guard).</summary>
     internal static BusinessRuleException NothingLeftToRefund(string orderId) =>
         new("refund_exceeds_held", $"Order {orderId} holds nothing any more to refund.", "amount");

@@ -120,4 +120,8 @@ public enum EscrowEffect
 
     /// <summary>Nothing is left in escrow: every milestone was released, refunded or cancelled.</summary>
     MilestonesSettled,
+
+    /// <summary>After release: the refund comes back from the seller side (and the platform's reserve for any
+    /// shortfall) and goes to the buyer; nothing stays held.</summary>
+    ClawBack,
 }

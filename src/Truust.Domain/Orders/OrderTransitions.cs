@@ -36,6 +36,17 @@ public static class OrderTransitions
         f => Order.NothingLeftToRefund(f.Order.Id)
     );
 
+    /// <summary>A released order is refunded (clawed back) while less than what was paid has gone back.</summary>
+    public static readonly Guard<OrderFacts> NotFullyRefunded = new(
+        "less than what was paid has been refunded",
+        f => f.Order.RefundedMinor < f.Order.AmountMinor,
+        f => new BusinessRuleException(
+            "refund_exceeds_paid",
+            $"Order {f.Order.Id} was refunded everything it was paid already.",
+            "amount"
+        )
+    );
+
     /// <summary>
     /// An order whose buyer is identified waits in PENDING_PUBLISH for its first payment: paying starts it in place,
     /// once. A second payin while one is under way is refused; after a failed one the order is in FAILURE.
@@ -164,6 +175,7 @@ public static class OrderTransitions
         new(PendingValidate, RefundAll, Cancelled, EscrowEffect.RefundBuyer, OrderActor.System),
         new(PendingValidate, OrderTrigger.Cancel, Cancelled, EscrowEffect.RefundBuyer, Parties | OrderActor.System),
         new(PendingRelease, Release, Released, EscrowEffect.PaySeller, OrderActor.System),
+        new(Released, OrderTrigger.Refund, Released, EscrowEffect.ClawBack, Platform | Operator, NotFullyRefunded),
         new(PendingRelease, Block, BlockedRelease, EscrowEffect.None, Operator),
         new(PendingRelease, RefuseRelease, BlockedRelease, EscrowEffect.None, Gateway),
         new(
@@ -203,7 +215,8 @@ public static class OrderTransitions
             TriggerGuards = TriggerGuards,
             RefusalExplanations = new Dictionary<OrderTrigger, string>
             {
-                [OrderTrigger.Refund] = "only an order that holds money (paid, not yet released) is refunded.",
+                [OrderTrigger.Refund] =
+                    "only an order that holds money, or a RELEASED one not yet fully refunded, is refunded.",
             },
             RefusalListsAllowedActions = true,
         };

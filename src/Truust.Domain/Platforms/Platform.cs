@@ -99,6 +99,44 @@ public sealed class Platform : IHasId
         ClockOffsetSeconds += seconds;
     }
 
+    /// <summary>Share of each seller's part of a release the rolling reserve keeps back, in basis points (0 = none).
+    /// </summary>
+    public int RollingReserveBp { get; private set; }
+
+    /// <summary>Days the rolling reserve keeps each hold, by the platform's clock.</summary>
+    public int RollingReserveDays { get; private set; }
+
+    /// <summary>The largest share a rolling reserve may keep (half): a bank payout always pays something.</summary>
+    public const int MaxRollingReserveBp = 5_000;
+
+    /// <summary>The most days a rolling reserve may keep a hold.</summary>
+    public const int MaxRollingReserveDays = 366;
+
+    /// <summary>Sets the rolling reserve: a share of 0 turns it off (holds already taken are still freed).</summary>
+    public void SetRollingReserve(int shareBp, int days)
+    {
+        if (shareBp is < 0 or > MaxRollingReserveBp)
+        {
+            throw new BusinessRuleException(
+                "invalid_rolling_reserve",
+                $"rolling_reserve.share_bp must be between 0 and {MaxRollingReserveBp}.",
+                "rolling_reserve.share_bp"
+            );
+        }
+
+        if (days is < 0 or > MaxRollingReserveDays || (shareBp > 0 && days == 0))
+        {
+            throw new BusinessRuleException(
+                "invalid_rolling_reserve",
+                $"rolling_reserve.days must be between 1 and {MaxRollingReserveDays} when a share is held.",
+                "rolling_reserve.days"
+            );
+        }
+
+        RollingReserveBp = shareBp;
+        RollingReserveDays = days;
+    }
+
     public void SetFees(long percentBp, long fixedMinor)
     {
         if (percentBp is < 0 or > 10_000)

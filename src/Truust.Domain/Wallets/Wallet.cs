@@ -1,10 +1,13 @@
 namespace Truust.Domain.Wallets;
 
-/// <summary>Who a wallet belongs to: a customer, or the platform itself (where its fees are collected).</summary>
+/// <summary>Who a wallet belongs to: a customer, or the platform itself (its fees, its reserve).</summary>
 public enum WalletKind
 {
     Customer,
     PlatformFees,
+
+    /// <summary>The platform's reserve: pays buyers what sellers cannot give back after a release.</summary>
+    PlatformReserve,
 }
 
 /// <summary>

@@ -91,6 +91,8 @@ public sealed class OrderTransitionTests
             OrderActor.Platform | OrderActor.Buyer | OrderActor.Operator | OrderActor.System
         ),
         (PendingRelease, Release, Released, OrderActor.System),
+        // In place: a refund after release claws the money back from the seller side (ADR 0012).
+        (Released, OrderTrigger.Refund, Released, OrderActor.Platform | OrderActor.Operator),
         (PendingRelease, Block, BlockedRelease, OrderActor.Operator),
         (PendingRelease, RefuseRelease, BlockedRelease, OrderActor.Gateway),
         (BlockedRelease, Unblock, PendingRelease, OrderActor.Operator),
@@ -183,10 +185,15 @@ public sealed class OrderTransitionTests
         }
         else if (legal != default && legal.From == legal.To)
         {
-            // An action in place: its guard wants money held, which this freshly walked order does not hold.
-            var empty = Assert.Throws<BusinessRuleException>(() => order.EnsureCan(trigger, actor));
-            Assert.Equal("refund_exceeds_held", empty.Code);
-            order.Hold(order.AmountMinor);
+            // An action in place: its guard wants money held, which this freshly walked order does not hold (a
+            // released order's refund wants only that less than was paid went back, which holds).
+            if (status != Released)
+            {
+                var empty = Assert.Throws<BusinessRuleException>(() => order.EnsureCan(trigger, actor));
+                Assert.Equal("refund_exceeds_held", empty.Code);
+                order.Hold(order.AmountMinor);
+            }
+
             order.EnsureCan(trigger, actor);
             Assert.Throws<InvalidOperationException>(() => order.Apply(trigger, actor, Later, "because"));
             Assert.Equal(status, order.Status);
@@ -233,8 +240,11 @@ public sealed class OrderTransitionTests
                 .Select(t => t.Trigger)
                 .OrderBy(t => t)
                 .ToList();
-            // A freshly walked order holds no money, so its refund's guard refuses; it has no milestones either.
-            var expected = rows.Where(t => t is not (OrderTrigger.Refund or DeliverMilestone or ReleaseMilestone))
+            // A freshly walked order holds no money, so its refund's guard refuses (but after release, where the
+            // guard asks only that less than was paid went back); it has no milestones either.
+            var expected = rows.Where(t =>
+                    t is not (DeliverMilestone or ReleaseMilestone) && (t != OrderTrigger.Refund || status == Released)
+                )
                 .ToList();
 
             Assert.Equal(expected, OrderIn(status).AllowedTriggers(actor).OrderBy(t => t).ToList());
@@ -249,7 +259,19 @@ public sealed class OrderTransitionTests
         var final = Enum.GetValues<OrderStatus>().Where(OrderTransitions.IsFinal).ToList();
 
         Assert.Equal([Cancelled, Rejected, Released], final.OrderBy(s => s));
-        Assert.All(final, s => Assert.All(Actors, a => Assert.Empty(OrderIn(s).AllowedTriggers(a))));
+        // A final status is never left; only a released order may still be refunded, in place.
+        Assert.All(
+            final,
+            s =>
+                Assert.All(
+                    Actors,
+                    a =>
+                        Assert.All(
+                            OrderIn(s).AllowedTriggers(a),
+                            t => Assert.Equal((Released, OrderTrigger.Refund), (s, t))
+                        )
+                )
+        );
     }
 
     [Fact]
@@ -361,7 +383,8 @@ public sealed class OrderTransitionTests
         );
 
         Assert.Equal(
-            $"Order {order.Id} is FAILURE; only an order that holds money (paid, not yet released) is refunded.",
+            $"Order {order.Id} is FAILURE; only an order that holds money, or a RELEASED one not yet fully "
+                + "refunded, is refunded.",
             refused.Message
         );
         Assert.Equal("FAILURE", refused.CurrentStatus);
@@ -416,7 +439,7 @@ public sealed class OrderTransitionTests
             fromDraft.Message
         );
         Assert.Equal(
-            $"Order {released.Id} is RELEASED; 'validate' is not allowed now. No action is allowed any more.",
+            $"Order {released.Id} is RELEASED; 'validate' is not allowed now. Allowed now: refund.",
             fromReleased.Message
         );
     }

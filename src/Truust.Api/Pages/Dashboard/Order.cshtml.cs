@@ -31,6 +31,7 @@ public sealed class OrderModel(
     OrderService orders,
     OrderRefundService refunding,
     RefundService refunds,
+    ReleasedOrderRefunds releasedRefunds,
     CustomerService customers,
     DashboardReads reads
 ) : DashboardPageModel
@@ -84,7 +85,8 @@ public sealed class OrderModel(
             "refund",
             "Refund the buyer",
             "Refund the buyer?",
-            "Everything the order still holds goes back to the buyer, along the way it was paid.",
+            "Everything the order still holds goes back to the buyer, along the way it was paid (after release: "
+                + "everything not refunded yet, from the seller's wallet, the splits and the platform's reserve).",
             "The buyer is being refunded.",
             true
         ),
@@ -198,7 +200,7 @@ public sealed class OrderModel(
                     await refunding.CancelAsync(Caller, id, Actor, reason, ct);
                     break;
                 case "refund":
-                    await refunding.RefundAsync(Caller, id, new CreateRefundRequest { Reason = reason }, ct);
+                    await releasedRefunds.RefundAsync(Caller, id, new CreateRefundRequest { Reason = reason }, ct);
                     break;
                 default:
                     return await RefusedAsync(

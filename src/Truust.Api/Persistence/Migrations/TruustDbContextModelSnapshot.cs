@@ -1663,6 +1663,160 @@ namespace Truust.Api.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Truust.Domain.Payments.ReserveHold", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset?>("FreedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("freed_at");
+
+                    b.Property<DateTimeOffset>("HeldUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_until");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PayoutId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payout_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("WalletId")
+                        .HasColumnType("text")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reserve_holds");
+
+                    b.HasIndex("HeldUntil")
+                        .HasDatabaseName("ix_reserve_holds_held")
+                        .HasFilter("status = 'HELD'");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_reserve_holds_order_id");
+
+                    b.ToTable("reserve_holds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_reserve_holds_amount_positive", "amount_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Payments.SellerDebt", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("RecoveredMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recovered_minor");
+
+                    b.Property<string>("RefundId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("refund_id");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_seller_debts");
+
+                    b.HasIndex("CustomerId", "Id")
+                        .HasDatabaseName("ix_seller_debts_customer_id_id");
+
+                    b.HasIndex("PlatformId", "CustomerId", "Currency")
+                        .HasDatabaseName("ix_seller_debts_open")
+                        .HasFilter("status = 'OPEN'");
+
+                    b.ToTable("seller_debts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_seller_debts_amount_positive", "amount_minor > 0");
+
+                            t.HasCheckConstraint("ck_seller_debts_recovered_within_amount", "recovered_minor >= 0 AND recovered_minor <= amount_minor");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Domain.Platforms.ApiKey", b =>
                 {
                     b.Property<string>("Id")
@@ -1749,6 +1903,14 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<int>("RollingReserveBp")
+                        .HasColumnType("integer")
+                        .HasColumnName("rolling_reserve_bp");
+
+                    b.Property<int>("RollingReserveDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("rolling_reserve_days");
+
                     b.Property<int>("SellerResponseHours")
                         .HasColumnType("integer")
                         .HasColumnName("seller_response_hours");
@@ -1819,6 +1981,11 @@ namespace Truust.Api.Persistence.Migrations
 
                     b.HasIndex("PlatformId", "Id")
                         .HasDatabaseName("ix_wallets_platform_id_id");
+
+                    b.HasIndex(new[] { "PlatformId", "Currency" }, "ux_wallets_platform_reserve_currency")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wallets_platform_reserve_currency")
+                        .HasFilter("kind = 'PLATFORM_RESERVE'");
 
                     b.ToTable("wallets", null, t =>
                         {

@@ -47,11 +47,12 @@ public sealed class OrderRefundService(
                 var order = await orders.LockAsync(caller, id, ct);
                 if (order.Status == OrderStatus.Released)
                 {
-                    // The dispatch point for money that has already left escrow (a refund after release).
+                    // Released since the caller looked (ReleasedOrderRefunds sends a RELEASED order to the refund
+                    // after release): the same request sent again is that refund.
                     throw new ConflictException(
                         "order_released",
-                        $"Order {order.Id} is RELEASED: its money has left escrow, and a refund after release is not "
-                            + "supported yet."
+                        $"Order {order.Id} was released while this refund was being made: its money has left escrow. "
+                            + "Send the request again to refund it after release."
                     );
                 }
 

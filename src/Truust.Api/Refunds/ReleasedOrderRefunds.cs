@@ -51,17 +51,6 @@ public sealed class ReleasedOrderRefunds(
             return await refunding.RefundAsync(caller, id, request, ct);
         }
 
-        if (found.HasMilestones)
-        {
-            // Each milestone was paid by a payout of its own, and the clawback below reads the order's one payout.
-            throw new ConflictException(
-                "order_has_milestones",
-                $"Order {found.Id} was paid in milestones: a refund after release of such an order is not supported "
-                    + "yet. Refund milestones before they are released, or cancel the order to refund all that is "
-                    + "unreleased."
-            );
-        }
-
         var refund = await unitOfWork.RunAsync(
             async () =>
             {

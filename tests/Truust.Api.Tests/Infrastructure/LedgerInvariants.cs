@@ -107,17 +107,22 @@ public static class LedgerInvariants
             WHERE o.status = ANY(@holding) AND o.held_minor <> o.amount_minor - o.refunded_minor - o.released_minor
             """
         ),
-        // An order paid in stages is exactly the sum of its milestones: their amounts, refunds and releases.
+        // An order paid in stages is exactly the sum of its milestones: their amounts, refunds and releases. A refund
+        // after release is the order's, not a milestone's: what it clawed back into escrow is added to theirs.
         (
             "an order's milestones sum to its amount, refunds and releases",
             """
-            SELECT o.id || ': milestones sum to ' || sum(m.amount_minor) || '/' || sum(m.refunded_minor) || '/'
-                   || sum(m.released_minor) || ', the order says ' || o.amount_minor || '/' || o.refunded_minor
-                   || '/' || o.released_minor
-            FROM orders o JOIN order_milestones m ON m.order_id = o.id
-            GROUP BY o.id
-            HAVING sum(m.amount_minor) <> o.amount_minor OR sum(m.refunded_minor) <> o.refunded_minor
-                OR sum(m.released_minor) <> o.released_minor
+            SELECT o.id || ': milestones sum to ' || m.amount || '/' || m.refunded || '+' || coalesce(c.total, 0)
+                   || ' clawed back/' || m.released || ', the order says ' || o.amount_minor || '/'
+                   || o.refunded_minor || '/' || o.released_minor
+            FROM orders o
+            JOIN (SELECT order_id, sum(amount_minor) amount, sum(refunded_minor) refunded,
+                         sum(released_minor) released
+                  FROM order_milestones GROUP BY order_id) m ON m.order_id = o.id
+            LEFT JOIN (SELECT credit_account a, sum(amount_minor) total FROM ledger_transfers
+                       WHERE kind IN ('CLAWBACK', 'RESERVE_COVER') GROUP BY 1) c ON c.a = 'escrow:' || o.id
+            WHERE m.amount <> o.amount_minor OR m.refunded + coalesce(c.total, 0) <> o.refunded_minor
+                OR m.released <> o.released_minor
             """
         ),
         // A campaign's raised_minor decides what is released or refunded; it must be exactly what its escrow holds.

@@ -67,7 +67,7 @@ public sealed class MilestoneTests(TruustApiFactory factory) : IClassFixture<Tru
         );
         Assert.Equal([30_000L, 20_000L, 0L], ended.Milestones.Select(m => m.Released));
         Assert.Equal([0L, 10_000L, 40_000L], ended.Milestones.Select(m => m.Refunded));
-        Assert.Empty(ended.AllowedActions);
+        Assert.Equal(["refund"], ended.AllowedActions); // a refund after release, below
         Assert.Equal(2, await factory.CountAsync("payouts", $"order_id = '{order.Id}' AND status = 'PAID'"));
         Assert.Equal(0, await factory.CountAsync("payouts", $"order_id = '{order.Id}' AND status <> 'PAID'"));
         var refunds = await flow.RefundsAsync(order.Id);
@@ -83,6 +83,15 @@ public sealed class MilestoneTests(TruustApiFactory factory) : IClassFixture<Tru
         var trail = Trail(await flow.LedgerAsync(order.Id));
         Assert.Equal(["FEE 1500", "FEE 1000"], trail.Where(t => t.StartsWith("FEE ")).Select(Short));
         Assert.Equal("PENDING_VALIDATE->RELEASED:finish_milestones", (await flow.StepsAsync(order.Id))[^1]);
+
+        // A refund after release of an order paid in milestones claws back from the wallet both releases paid.
+        var after = await (
+            await flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 6_000 })
+        ).ReadAsync<RefundResponse>(HttpStatusCode.Created);
+        Assert.Equal((PayinType.Bankwire, RefundStatus.Succeeded), (after.Rail, after.Status));
+        Assert.Equal(28_500 + 19_000 - 6_000, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
+        var refunded = await flow.GetOrderAsync(order.Id);
+        Assert.Equal((OrderStatus.Released, 0L, 56_000L), (refunded.Status, refunded.Held, refunded.Refunded));
         await LedgerInvariants.AssertAsync(factory);
     }
 

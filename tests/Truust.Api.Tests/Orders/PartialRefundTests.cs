@@ -140,26 +140,6 @@ public sealed class PartialRefundTests(TruustApiFactory factory) : IClassFixture
         await LedgerInvariants.AssertAsync(factory);
     }
 
-    [Fact]
-    public async Task A_released_order_is_not_refunded_here_and_nothing_changes()
-    {
-        using var flow = await StartAsync(factory);
-        var sellerWallet = await flow.Client.CreateWalletAsync(flow.Seller.Id);
-        var (order, _) = await flow.AwaitingValidationAsync(4_000, walletId: sellerWallet.Id);
-        await flow.ActAsync(order.Id, "validate");
-        await flow.WaitForStatusAsync(order.Id, OrderStatus.Released);
-
-        var problem = await factory.AssertUnchangedAsync(async () =>
-            await (
-                await flow.Client.PostJsonAsync($"/v1/orders/{order.Id}/refunds", new { amount = 100 })
-            ).ReadProblemAsync(HttpStatusCode.Conflict, "order_released")
-        );
-
-        Assert.Contains("RELEASED", problem.Detail);
-        Assert.Equal(4_000, (await flow.GetWalletAsync(sellerWallet.Id)).Balance);
-        await LedgerInvariants.AssertAsync(factory);
-    }
-
     private static async Task<RefundResponse> RefundAsync(OrderFlow flow, string orderId, object body) =>
         await (await flow.Client.PostJsonAsync($"/v1/orders/{orderId}/refunds", body)).ReadAsync<RefundResponse>(
             HttpStatusCode.Created

@@ -261,9 +261,11 @@ public sealed class OrderModel(
         Payins = await reads.PayinsOfOrderAsync(Order.Id, Order.OrderGroupId, ct);
         Payouts = await reads.PayoutsOfOrderAsync(Order.Id, ct);
         Shares = ShareText.For(Order, PlatformName, SellerName, BuyerName);
-        // The dashboard's refund returns everything held: it offers it for a REJECTED order only, where nothing else
-        // can; elsewhere cancelling does the same, and a partial refund is the API's.
-        var allowed = Order.AllowedActions.Where(a => a != "refund" || Order.Status == OrderStatus.Rejected).ToList();
+        // The dashboard's refund returns everything: it offers it for a REJECTED order, where nothing else can, and a
+        // RELEASED one (a refund after release); elsewhere cancelling does the same, and a partial refund is the API's.
+        var allowed = Order
+            .AllowedActions.Where(a => a != "refund" || Order.Status is OrderStatus.Rejected or OrderStatus.Released)
+            .ToList();
         Actions = Supported.Where(a => allowed.Contains(a.Name)).ToList();
         OtherActions = allowed.Where(a => Supported.All(s => s.Name != a)).ToList();
     }

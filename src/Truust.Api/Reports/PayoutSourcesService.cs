@@ -84,6 +84,8 @@ public sealed class PayoutSourcesService(TruustDbContext db, PayoutService payou
                 TransferKind.Split when ofThisPayout => PayoutSourceKind.Split,
                 TransferKind.Refund => PayoutSourceKind.Refund,
                 TransferKind.Chargeback => PayoutSourceKind.Chargeback,
+                TransferKind.ReserveHold => PayoutSourceKind.ReserveHold,
+                TransferKind.DebtRepayment => PayoutSourceKind.DebtRepayment,
                 TransferKind.Release or TransferKind.Fee or TransferKind.Split when !ofThisPayout =>
                     PayoutSourceKind.EarlierPayout,
                 _ => PayoutSourceKind.Other,

@@ -259,6 +259,12 @@ public enum PayoutSourceKind
     /// <summary>Still held in the escrow after this payout, for a later release or refund.</summary>
     StillHeld,
 
+    /// <summary>Held back by the platform's rolling reserve at this release, freed to the seller later.</summary>
+    ReserveHold,
+
+    /// <summary>Taken at this release to repay the seller's debt (from an earlier refund after release).</summary>
+    DebtRepayment,
+
     /// <summary>Any other movement on the escrow (its transfer kind is in the journal).</summary>
     Other,
 }

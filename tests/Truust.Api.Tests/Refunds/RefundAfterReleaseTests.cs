@@ -5,6 +5,7 @@ using Truust.Api.Orders;
 using Truust.Api.Payins;
 using Truust.Api.Payouts;
 using Truust.Api.Platforms;
+using Truust.Api.Reports;
 using Truust.Api.Tests.Infrastructure;
 using Truust.Api.Tests.Orders;
 using Truust.Api.Tests.Wallets;
@@ -149,6 +150,12 @@ public sealed class RefundAfterReleaseTests(TruustApiFactory factory) : IClassFi
 
         Assert.Equal(9_000L, (await flow.GetPayoutAsync(order.PayoutId!)).Amount);
         Assert.Equal(9_000L, await flow.Client.BalanceAsync(sellerWallet.Id));
+        // The payout's sources name the hold, and still sum to the payout.
+        var sources = await flow.Client.GetJsonAsync<PayoutSourcesResponse>($"/v1/payouts/{order.PayoutId}/sources");
+        Assert.Equal(
+            [(PayoutSourceKind.Payin, 10_000L), (PayoutSourceKind.ReserveHold, -1_000L)],
+            sources.Sources.Select(s => (s.Kind, s.Amount))
+        );
         var held = Assert.Single((await ReserveAsync(flow, full: true)).Balances);
         Assert.Equal((1_000L, 0L), (held.Held, held.Available));
         await LedgerInvariants.AssertAsync(factory);

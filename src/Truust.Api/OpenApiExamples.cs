@@ -144,6 +144,7 @@ public static class OpenApiExamples
             new DisputeResponse(
                 "dsp_06h3rg2gh1r3t5v7x9z2c4e6hj",
                 Order,
+                null,
                 DisputeStatus.AwaitingBuyer,
                 "damaged",
                 "buyer",

@@ -19,6 +19,11 @@ public sealed class OpenDisputeRequest
 
     /// <summary>Links to evidence (photos, messages), at most 10.</summary>
     public List<string>? Links { get; set; }
+
+    /// <summary>The milestone disputed: required on an order paid in milestones (only a PENDING or DELIVERED one),
+    /// refused on any other order. The dispute then holds and settles only that milestone's money.</summary>
+    /// <example>mil_01JD6Z8V3Q4R5S6T7U8V9W0X1Y</example>
+    public string? MilestoneId { get; set; }
 }
 
 /// <summary>The seller's answer: REFUND_IN_FULL, PARTIAL_REFUND (with <c>amount</c>) or CONTEST.</summary>
@@ -74,6 +79,7 @@ public sealed class OpenDisputeRequestValidator : AbstractValidator<OpenDisputeR
     public OpenDisputeRequestValidator()
     {
         RuleFor(r => r.Reason).NotEmpty().MaximumLength(200);
+        RuleFor(r => r.MilestoneId).NotEmpty().MaximumLength(64).When(r => r.MilestoneId is not null);
         DisputeRules.Statement(this, r => r.Text, r => r.Links);
     }
 }
@@ -122,12 +128,13 @@ public sealed record DisputeEntryResponse(
 }
 
 /// <summary>
-/// A dispute over an order's money. <c>deadline_at</c> is when the party it waits for (<c>awaiting</c>) must have
+/// A dispute over an order's money (or, with <c>milestone_id</c>, over one milestone's). <c>deadline_at</c> is when the party it waits for (<c>awaiting</c>) must have
 /// answered; <c>evidence</c> lists every statement, oldest first; <c>allowed_actions</c> what the caller may do now.
 /// </summary>
 public sealed record DisputeResponse(
     string Id,
     string OrderId,
+    string? MilestoneId,
     DisputeStatus Status,
     string Reason,
     string? Awaiting,
@@ -151,6 +158,7 @@ public sealed record DisputeResponse(
         new(
             d.Id,
             d.OrderId,
+            d.MilestoneId,
             d.Status,
             d.Reason,
             d.Status switch

@@ -18,13 +18,15 @@ namespace Truust.Api.Disputes;
 /// buyer, decided by the platform or the operator, or expired by the deadline job. Every move locks the order first
 /// (then the dispute), so a dispute move and an order action never interleave. The move that settles a dispute
 /// settles the order in the same commit: the refund leaves escrow towards the payer's rail, and the order is then
-/// validated (the release worker pays the rest, fee and splits pro rata) or, for a full refund, cancelled. A card
+/// validated (the release worker pays the rest, fee and splits pro rata) or, for a full refund, cancelled. A dispute
+/// naming a milestone holds and settles only that milestone (refund, then release of the rest, in one commit). A card
 /// or bank refund is handed to its rail after that commit (decision 3), as cancelling does.
 /// </summary>
 public sealed class DisputeService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
+    MilestoneService milestones,
     RefundService refunds,
     EventOutbox events,
     WorkerSignals signals,
@@ -48,8 +50,19 @@ public sealed class DisputeService(
             {
                 var order = await orders.LockAsync(caller, orderId, ct);
                 var now = Now(order.PlatformId);
-                var dispute = new Dispute(order, request.Reason!.Trim(), now);
-                order.HoldForDispute(dispute.Id, ToOrderActor(actor), now);
+                var milestone = await DisputedMilestoneAsync(order, request.MilestoneId, ct);
+                var dispute = new Dispute(order, request.Reason!.Trim(), now, milestone?.Id);
+                if (milestone is null)
+                {
+                    order.HoldForDispute(dispute.Id, ToOrderActor(actor), now);
+                }
+                else
+                {
+                    // Only this milestone is held: the order's others are delivered, released and refunded meanwhile.
+                    order.EnsureCan(OrderTrigger.DisputeMilestone, ToOrderActor(actor));
+                    milestone.HoldForDispute(dispute.Id, now);
+                }
+
                 dispute.Apply(
                     DisputeTrigger.Open,
                     actor,
@@ -57,7 +70,7 @@ public sealed class DisputeService(
                     request.Text,
                     request.Links ?? [],
                     null,
-                    order.HeldMinor,
+                    milestone?.RemainingMinor ?? order.HeldMinor,
                     now
                 );
                 db.Disputes.Add(dispute);
@@ -250,6 +263,9 @@ public sealed class DisputeService(
             {
                 var order = await orders.LockAsync(caller, orderId, ct);
                 var dispute = await db.Disputes.FirstAsync(d => d.Id == id, ct);
+                var milestone = dispute.MilestoneId is null
+                    ? null
+                    : await db.Milestones.FirstAsync(m => m.Id == dispute.MilestoneId, ct);
                 var now = Now(order.PlatformId);
                 if (trigger == DisputeTrigger.Expire && (dispute.DeadlineAt is not { } deadline || deadline > now))
                 {
@@ -263,13 +279,15 @@ public sealed class DisputeService(
                     text,
                     links ?? [],
                     amountMinor,
-                    order.HeldMinor,
+                    milestone?.RemainingMinor ?? order.HeldMinor,
                     now
                 );
                 Publish(dispute, eventType);
                 if (settledRefund is { } refundMinor)
                 {
-                    refund = await SettleAsync(order, dispute, refundMinor, ct);
+                    refund = milestone is null
+                        ? await SettleAsync(order, dispute, refundMinor, ct)
+                        : await SettleMilestoneAsync(order, milestone, dispute, refundMinor, ct);
                 }
 
                 return dispute;
@@ -316,6 +334,70 @@ public sealed class DisputeService(
 
         Publish(dispute, "dispute.settled");
         return refund;
+    }
+
+    /// <summary>
+    /// Inside the dispute's commit: frees the milestone and settles its money with the milestones' own code. The
+    /// refund leaves escrow towards the payer's rail; what the milestone still holds is released to the seller (its
+    /// own payout, its part of the fee and splits pro rata). The order ends when nothing is held any more.
+    /// </summary>
+    private async Task<Refund?> SettleMilestoneAsync(
+        Order order,
+        Milestone milestone,
+        Dispute dispute,
+        long refundMinor,
+        CancellationToken ct
+    )
+    {
+        milestone.EndDispute(dispute.Id);
+        var reason = $"dispute {dispute.Id} {dispute.Outcome}: {refundMinor} of milestone {milestone.Id} refunded";
+        Refund? refund = null;
+        if (refundMinor > 0)
+        {
+            refund = await milestones.RefundHeldAsync(order, milestone, refundMinor, OrderActor.System, reason, ct);
+        }
+
+        if (milestone.RemainingMinor > 0)
+        {
+            await milestones.ReleaseAsync(order, milestone, OrderActor.System, reason, ct);
+        }
+
+        Publish(dispute, "dispute.settled");
+        return refund;
+    }
+
+    /// <summary>
+    /// The milestone a new dispute names: required on an order paid in milestones, refused on any other, and one of
+    /// this order's (422 otherwise, naming <c>milestone_id</c>).
+    /// </summary>
+    private async Task<Milestone?> DisputedMilestoneAsync(Order order, string? milestoneId, CancellationToken ct)
+    {
+        if (milestoneId is null)
+        {
+            return order.HasMilestones
+                ? throw new BusinessRuleException(
+                    "milestone_required",
+                    $"Order {order.Id} is paid in milestones; a dispute names the milestone it is about.",
+                    "milestone_id"
+                )
+                : null;
+        }
+
+        if (!order.HasMilestones)
+        {
+            throw new BusinessRuleException(
+                "no_milestones",
+                $"Order {order.Id} is not paid in milestones; a dispute on it names no milestone_id.",
+                "milestone_id"
+            );
+        }
+
+        return await db.Milestones.FirstOrDefaultAsync(m => m.Id == milestoneId && m.OrderId == order.Id, ct)
+            ?? throw new BusinessRuleException(
+                "unknown_milestone",
+                $"Order {order.Id} has no milestone {milestoneId}.",
+                "milestone_id"
+            );
     }
 
     private void Publish(Dispute dispute, string type) =>

@@ -99,29 +99,50 @@ public sealed class MilestoneService(
             async () =>
             {
                 var (order, milestone) = await LockAsync(caller, orderId, milestoneId, ct);
-                var payout = order.PayoutId is null
-                    ? null
-                    : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
-                order.EnsureCan(OrderTrigger.Refund, actor, payout?.Status);
-                var amountMinor = request.Amount ?? milestone.RemainingMinor;
-                milestone.Refund(amountMinor, actor, clock.GetUtcNow());
-                var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
-                var refund = await refunds.StartAsync(
+                return await RefundHeldAsync(
                     order,
-                    payin,
-                    amountMinor,
-                    request.Reason ?? $"milestone {milestone.Position} ({milestone.Name}) refunded",
-                    ct,
-                    milestone.Id
+                    milestone,
+                    request.Amount ?? milestone.RemainingMinor,
+                    actor,
+                    request.Reason,
+                    ct
                 );
-                Publish(order, milestone, "order.milestone.refunded", request.Reason);
-                FinishIfEmpty(order, $"refund {refund.Id} of milestone {milestone.Id} emptied the escrow");
-                return refund;
             },
             ct
         );
         await refunds.ExecuteAsync(refund.Id, ct);
         return RefundResponse.From(await db.Refunds.AsNoTracking().FirstAsync(r => r.Id == refund.Id, ct));
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction, the order locked: sends <paramref name="amountMinor"/> of what the milestone
+    /// holds back along the payin's rail (a refund of the platform, or of a dispute's settlement by the system). The
+    /// caller hands the refund to its rail after the commit.
+    /// </summary>
+    internal async Task<Refund> RefundHeldAsync(
+        Order order,
+        Milestone milestone,
+        long amountMinor,
+        OrderActor actor,
+        string? reason,
+        CancellationToken ct
+    )
+    {
+        var payout = order.PayoutId is null ? null : await db.Payouts.FirstAsync(p => p.Id == order.PayoutId, ct);
+        order.EnsureCan(OrderTrigger.Refund, actor, payout?.Status);
+        milestone.Refund(amountMinor, actor, clock.GetUtcNow());
+        var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
+        var refund = await refunds.StartAsync(
+            order,
+            payin,
+            amountMinor,
+            reason ?? $"milestone {milestone.Position} ({milestone.Name}) refunded",
+            ct,
+            milestone.Id
+        );
+        Publish(order, milestone, "order.milestone.refunded", reason);
+        FinishIfEmpty(order, $"refund {refund.Id} of milestone {milestone.Id} emptied the escrow");
+        return refund;
     }
 
     /// <summary>
@@ -144,6 +165,7 @@ public sealed class MilestoneService(
                     || endsAt > now
                     || order.Status != OrderStatus.PendingValidate
                     || order.OpenDisputeId is not null
+                    || milestone.OpenDisputeId is not null
                 )
                 {
                     return;

@@ -273,6 +273,7 @@ public sealed record ContributionEventData(string Id, string CampaignId, long Am
 public sealed record DisputeEventData(
     string Id,
     string OrderId,
+    string? MilestoneId,
     DisputeStatus Status,
     SellerAnswer? SellerAnswer,
     long? OfferedAmount,
@@ -289,6 +290,7 @@ public sealed record DisputeEventData(
         new(
             dispute.Id,
             dispute.OrderId,
+            dispute.MilestoneId,
             dispute.Status,
             dispute.SellerAnswer,
             dispute.OfferedMinor,

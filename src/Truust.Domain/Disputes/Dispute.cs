@@ -39,11 +39,12 @@ public sealed class Dispute : IHasId
 
     /// <summary>A new dispute, OPENED; the buyer's statement is recorded when <see cref="DisputeTrigger.Open"/> is
     /// applied, in the same commit.</summary>
-    public Dispute(Order order, string reason, DateTimeOffset now)
+    public Dispute(Order order, string reason, DateTimeOffset now, string? milestoneId = null)
     {
         Id = Ids.New("dsp");
         PlatformId = order.PlatformId;
         OrderId = order.Id;
+        MilestoneId = milestoneId;
         Currency = order.Currency;
         Reason = reason;
         Status = DisputeStatus.Opened;
@@ -59,6 +60,10 @@ public sealed class Dispute : IHasId
     public string PlatformId { get; private set; }
 
     public string OrderId { get; private set; }
+
+    /// <summary>The milestone disputed, on an order paid in milestones: the dispute holds and settles only its
+    /// money; null for a dispute over the whole order.</summary>
+    public string? MilestoneId { get; private set; }
 
     public string Currency { get; private set; }
 

@@ -105,6 +105,9 @@ public sealed class Milestone : IHasId
     /// release.</summary>
     public long RemainingMinor => AmountMinor - RefundedMinor - ReleasedMinor;
 
+    /// <summary>The open dispute holding this milestone: its validation, release and refunds wait for it.</summary>
+    public string? OpenDisputeId { get; private set; }
+
     /// <summary>The payout that released it.</summary>
     public string? PayoutId { get; private set; }
 
@@ -134,6 +137,45 @@ public sealed class Milestone : IHasId
         Apply(MilestoneTrigger.Deliver, actor, now);
         DeliveredAt = now;
         InspectionEndsAt = InspectionHours is { } hours ? now.AddHours(hours) : null;
+    }
+
+    /// <summary>
+    /// A dispute names this milestone: only a milestone that still holds its money (PENDING or DELIVERED) may be
+    /// disputed, one dispute at a time; until it is settled the milestone is neither released nor refunded.
+    /// </summary>
+    public void HoldForDispute(string disputeId, DateTimeOffset now)
+    {
+        if (Status is not (MilestoneStatus.Pending or MilestoneStatus.Delivered) || RemainingMinor == 0)
+        {
+            throw new BusinessRuleException(
+                "milestone_not_disputable",
+                $"Milestone {Id} is {WireName.Of(Status)}; only a PENDING or DELIVERED milestone that still holds "
+                    + "money can be disputed.",
+                "milestone_id"
+            );
+        }
+
+        if (OpenDisputeId is not null)
+        {
+            throw new ConflictException(
+                "dispute_open",
+                $"Milestone {Id} has an open dispute ({OpenDisputeId}) already."
+            );
+        }
+
+        OpenDisputeId = disputeId;
+        UpdatedAt = now;
+    }
+
+    /// <summary>The dispute holding it is settled (in the commit that settles its money).</summary>
+    public void EndDispute(string disputeId)
+    {
+        if (OpenDisputeId != disputeId)
+        {
+            throw new InvalidOperationException($"Milestone {Id} is not held by dispute {disputeId}.");
+        }
+
+        OpenDisputeId = null;
     }
 
     /// <summary>Records the release of everything the milestone still holds, paid by

@@ -30,10 +30,34 @@ public static class MilestoneTransitions
         )
     );
 
+    /// <summary>A milestone a dispute holds is neither validated, refunded nor cancelled until it is settled.</summary>
+    public static Guard<Milestone> NoOpenDispute(string refused) =>
+        new(
+            "no dispute is open on the milestone",
+            m => m.OpenDisputeId is null,
+            m => new ConflictException(
+                "dispute_open",
+                $"Milestone {m.Id} has an open dispute ({m.OpenDisputeId}); it cannot be {refused} until the dispute "
+                    + "is settled."
+            )
+        )
+        {
+            ListsAllowedActions = true,
+        };
+
+    /// <summary>Checked from every status, before the rows.</summary>
+    public static readonly IReadOnlyList<TriggerGuard<MilestoneTrigger, Milestone>> TriggerGuards =
+    [
+        new(Validate, NoOpenDispute("validated")),
+        new(Refund, NoOpenDispute("refunded")),
+        new(Cancel, NoOpenDispute("cancelled")),
+    ];
+
     public static readonly IReadOnlyList<MilestoneTransition> Table =
     [
         new(Pending, Deliver, Delivered, EscrowEffect.None, Platform | Seller | Operator),
-        new(Pending, Validate, Released, EscrowEffect.PayMilestone, Platform | Operator),
+        // A dispute's settlement releases what it did not refund (actor system), delivered or not.
+        new(Pending, Validate, Released, EscrowEffect.PayMilestone, Platform | Operator | OrderActor.System),
         new(Pending, Refund, Pending, EscrowEffect.RefundPart, Platform | Operator | OrderActor.System, HoldsMoney),
         new(Pending, RefundAll, Refunded, EscrowEffect.RefundBuyer, OrderActor.System),
         new(Pending, Cancel, Cancelled, EscrowEffect.RefundBuyer, OrderActor.System),
@@ -51,5 +75,9 @@ public static class MilestoneTransitions
         OrderActor,
         EscrowEffect,
         Milestone
-    > Lifecycle = new("Milestone", Table, m => m.Id, m => m.Status) { RefusalListsAllowedActions = true };
+    > Lifecycle = new("Milestone", Table, m => m.Id, m => m.Status)
+    {
+        RefusalListsAllowedActions = true,
+        TriggerGuards = TriggerGuards,
+    };
 }

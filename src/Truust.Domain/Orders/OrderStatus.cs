@@ -65,6 +65,10 @@ public enum OrderTrigger
     /// <summary>The buyer reports a problem: a dispute holds the order until it is settled.</summary>
     OpenDispute,
 
+    /// <summary>The buyer reports a problem with one milestone of an order paid in stages: a dispute holds only that
+    /// milestone until it is settled, the others go on.</summary>
+    DisputeMilestone,
+
     /// <summary>The seller delivers one milestone of an order paid in stages (the milestone's own table decides
     /// which).</summary>
     DeliverMilestone,

@@ -85,8 +85,8 @@ public static class OrderTransitions
         // An order paid in stages is delivered and validated milestone by milestone.
         new(Deliver, NoMilestones("delivered")),
         new(Validate, NoMilestones("validated")),
-        // A dispute's settlement refunds and validates the whole order; one naming a milestone is not built yet, so
-        // a dispute on an order paid in milestones is refused rather than left unable to settle.
+        // A dispute's settlement refunds and validates the whole order: on an order paid in milestones a dispute
+        // names the milestone it is about (DISPUTE_MILESTONE) and settles only that milestone's money.
         new(OrderTrigger.OpenDispute, NoMilestonesToDispute()),
     ];
 
@@ -143,6 +143,7 @@ public static class OrderTransitions
             NotDeliveredYet
         ),
         new(PendingValidate, OrderTrigger.OpenDispute, PendingValidate, EscrowEffect.None, Platform | Buyer),
+        new(PendingValidate, DisputeMilestone, PendingValidate, EscrowEffect.None, Platform | Buyer, OnlyMilestones()),
         // An order paid in stages: its milestones are delivered once it is accepted, released once the seller said
         // where to be paid; when the last money leaves escrow and some was released, the order is RELEASED.
         new(Accepted, DeliverMilestone, Accepted, EscrowEffect.None, Platform | Seller | Operator, OnlyMilestones()),
@@ -280,8 +281,8 @@ public static class OrderTransitions
             f => !f.Order.HasMilestones,
             f => new ConflictException(
                 "order_has_milestones",
-                $"Order {f.Order.Id} is paid in milestones; a dispute on it is not supported yet. Refund the milestone "
-                    + "at fault (/v1/orders/{id}/milestones/{milestone_id}/refunds) or cancel what is unreleased."
+                $"Order {f.Order.Id} is paid in milestones; a dispute on it names the milestone it is about "
+                    + "(milestone_id)."
             )
         );
 

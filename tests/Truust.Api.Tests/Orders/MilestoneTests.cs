@@ -264,7 +264,7 @@ public sealed class MilestoneTests(TruustApiFactory factory) : IClassFixture<Tru
                     $"/v1/orders/{order.Id}/disputes",
                     new { reason = "damaged", text = "Broken." }
                 )
-            ).ReadProblemAsync(HttpStatusCode.Conflict, "order_has_milestones")
+            ).ReadProblemAsync(HttpStatusCode.UnprocessableEntity, "milestone_required")
         );
         await factory.AssertUnchangedAsync(async () =>
             await (

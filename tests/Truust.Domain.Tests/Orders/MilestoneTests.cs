@@ -126,10 +126,46 @@ public sealed class MilestoneTests
         );
         Assert.Equal([MilestoneTrigger.Deliver], milestone.AllowedTriggers(OrderActor.Seller));
         Assert.Empty(milestone.AllowedTriggers(OrderActor.Buyer));
-        Assert.Throws<InvalidTransitionException>(() => milestone.Release(OrderActor.System, "po_1", Now));
+        Assert.Throws<InvalidTransitionException>(() => milestone.Release(OrderActor.Buyer, "po_1", Now));
+        Assert.Throws<InvalidTransitionException>(() => milestone.Release(OrderActor.Seller, "po_1", Now));
         milestone.Deliver(OrderActor.Seller, Now);
         Assert.Null(milestone.InspectionEndsAt);
         Assert.Equal(3_000, milestone.Release(OrderActor.System, "po_1", Now));
+    }
+
+    [Fact]
+    public void A_dispute_holds_the_milestone_until_it_ends_and_only_one_that_still_holds_money_is_disputed()
+    {
+        var milestone = NewMilestone();
+        milestone.HoldForDispute("dsp_1", Now);
+
+        foreach (
+            var action in new Action[]
+            {
+                () => milestone.Release(OrderActor.Platform, "po_1", Now),
+                () => milestone.Refund(1_000, OrderActor.Platform, Now),
+                () => milestone.Refund(3_000, OrderActor.System, Now, cancelling: true),
+                () => milestone.HoldForDispute("dsp_2", Now),
+            }
+        )
+        {
+            Assert.Equal("dispute_open", Assert.ThrowsAny<ConflictException>(action).Code);
+        }
+
+        Assert.Equal(
+            (MilestoneStatus.Pending, 0L, "dsp_1"),
+            (milestone.Status, milestone.RefundedMinor, milestone.OpenDisputeId)
+        );
+        Assert.Equal([MilestoneTrigger.Deliver], milestone.AllowedTriggers(OrderActor.Platform));
+        Assert.Throws<InvalidOperationException>(() => milestone.EndDispute("dsp_2"));
+
+        // The settlement (actor system): the dispute ends, part goes back, the rest is released, delivered or not.
+        milestone.EndDispute("dsp_1");
+        milestone.Refund(1_000, OrderActor.System, Now);
+        Assert.Equal(2_000, milestone.Release(OrderActor.System, "po_1", Now));
+        var released = Assert.Throws<BusinessRuleException>(() => milestone.HoldForDispute("dsp_3", Now));
+        Assert.Equal(("milestone_not_disputable", "milestone_id"), (released.Code, released.Field));
+        Assert.Null(milestone.OpenDisputeId);
     }
 
     private static Milestone NewMilestone(int? inspectionHours = null)

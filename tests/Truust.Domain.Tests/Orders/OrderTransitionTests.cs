@@ -66,6 +66,7 @@ public sealed class OrderTransitionTests
         (Accepted, Deliver, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (PendingValidate, Deliver, PendingValidate, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
         (PendingValidate, OpenDispute, PendingValidate, OrderActor.Platform | OrderActor.Buyer),
+        (PendingValidate, DisputeMilestone, PendingValidate, OrderActor.Platform | OrderActor.Buyer),
         // An order paid in stages: milestones are delivered once accepted, released once the payout is known; the
         // system ends it RELEASED when the last money left escrow and some was released.
         (Accepted, DeliverMilestone, Accepted, OrderActor.Platform | OrderActor.Seller | OrderActor.Operator),
@@ -125,12 +126,12 @@ public sealed class OrderTransitionTests
     public static TheoryData<OrderStatus> EveryStatus() => new(Enum.GetValues<OrderStatus>());
 
     [Fact]
-    public void The_walk_covers_all_eleven_statuses_twenty_one_triggers_and_six_actors()
+    public void The_walk_covers_all_eleven_statuses_twenty_two_triggers_and_six_actors()
     {
         Assert.Equal(11, Enum.GetValues<OrderStatus>().Length);
-        Assert.Equal(21, Enum.GetValues<OrderTrigger>().Length);
+        Assert.Equal(22, Enum.GetValues<OrderTrigger>().Length);
         Assert.Equal(6, Actors.Length);
-        Assert.Equal(11 * 21 * 6, EveryCombination().Count);
+        Assert.Equal(11 * 22 * 6, EveryCombination().Count);
     }
 
     [Fact]
@@ -165,7 +166,7 @@ public sealed class OrderTransitionTests
             Assert.Equal(status, order.Status);
             Assert.Equal(before, (order.UpdatedAt, order.ReleasedAt, order.BlockedReason));
         }
-        else if (legal != default && trigger is DeliverMilestone or ReleaseMilestone)
+        else if (legal != default && trigger is DeliverMilestone or ReleaseMilestone or DisputeMilestone)
         {
             // A milestone action: refused on an order that is not paid in stages, allowed on one that is.
             var plain = Assert.Throws<ConflictException>(() => order.EnsureCan(trigger, actor));
@@ -243,7 +244,8 @@ public sealed class OrderTransitionTests
             // A freshly walked order holds no money, so its refund's guard refuses (but after release, where the
             // guard asks only that less than was paid went back); it has no milestones either.
             var expected = rows.Where(t =>
-                    t is not (DeliverMilestone or ReleaseMilestone) && (t != OrderTrigger.Refund || status == Released)
+                    t is not (DeliverMilestone or ReleaseMilestone or DisputeMilestone)
+                    && (t != OrderTrigger.Refund || status == Released)
                 )
                 .ToList();
 

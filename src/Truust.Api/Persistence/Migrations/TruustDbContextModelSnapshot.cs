@@ -628,6 +628,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("entries");
 
+                    b.Property<string>("MilestoneId")
+                        .HasColumnType("text")
+                        .HasColumnName("milestone_id");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("timestamp with time zone")
@@ -881,6 +885,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at")
                         .HasDefaultValueSql("now()");
+
+                    b.Property<string>("OpenDisputeId")
+                        .HasColumnType("text")
+                        .HasColumnName("open_dispute_id");
 
                     b.Property<string>("OrderId")
                         .IsRequired()

@@ -97,6 +97,52 @@ public sealed class MilestoneDisputeTests(TruustApiFactory factory) : IClassFixt
         await LedgerInvariants.AssertAsync(factory);
     }
 
+    [Fact]
+    public async Task A_seller_refund_in_full_and_a_silent_seller_past_the_deadline_refund_milestones_and_cancel()
+    {
+        using var flow = await OrderFlow.StartAsync(factory);
+        var wallet = await flow.Client.CreateWalletAsync(flow.Seller.Id);
+        var order = await CreateAsync(flow, 5_000, 5_000);
+        await flow.PayCardAsync((await flow.CreatePayinAsync(order.Id, "ADDON")).Id, OrderFlow.SuccessCard);
+        await flow.ActAsync(order.Id, "accept");
+        await flow.CreatePayoutAsync(order.Id, walletId: wallet.Id);
+        var (first, second) = (order.Milestones[0].Id, order.Milestones[1].Id);
+
+        var refunded = await (await OpenAsync(flow, order.Id, first)).ReadAsync<DisputeResponse>(
+            HttpStatusCode.Created
+        );
+        // The order is not cancelled under a milestone's open dispute.
+        await factory.AssertUnchangedAsync(async () =>
+            await (await flow.PostActionAsync(order.Id, "cancel")).ReadProblemAsync(
+                HttpStatusCode.Conflict,
+                "dispute_open"
+            )
+        );
+        var answered = await (
+            await flow.Client.PostJsonAsync($"/v1/disputes/{refunded.Id}/answer", new { type = "REFUND_IN_FULL" })
+        ).ReadAsync<DisputeResponse>();
+        Assert.Equal((5_000L, first), (answered.RefundedAmount, answered.MilestoneId));
+        var half = await flow.GetOrderAsync(order.Id);
+        Assert.Equal((OrderStatus.PendingValidate, 5_000L), (half.Status, half.Held));
+        Assert.Equal([MilestoneStatus.Refunded, MilestoneStatus.Pending], half.Milestones.Select(m => m.Status));
+
+        // The seller stays silent on the second: past its deadline the buyer wins by the default policy.
+        var expiring = await (await OpenAsync(flow, order.Id, second)).ReadAsync<DisputeResponse>(
+            HttpStatusCode.Created
+        );
+        await (await flow.Client.PostJsonAsync("/v1/sandbox/clock/advance", new { hours = 73 })).ReadJsonAsync();
+        await flow.RunJobAsync<DisputeDeadlineJob>();
+        // The job here or the background worker (whichever claimed it first) settles it.
+        var cancelled = await flow.WaitForStatusAsync(order.Id, OrderStatus.Cancelled);
+        var expired = await (await flow.Client.GetAsync($"/v1/disputes/{expiring.Id}")).ReadAsync<DisputeResponse>();
+        Assert.Equal((DisputeStatus.Expired, 5_000L), (expired.Status, expired.RefundedAmount));
+        Assert.Equal((OrderStatus.Cancelled, 0L, 10_000L), (cancelled.Status, cancelled.Held, cancelled.Refunded));
+        Assert.Equal([MilestoneStatus.Refunded, MilestoneStatus.Refunded], cancelled.Milestones.Select(m => m.Status));
+        Assert.Equal(2, (await flow.RefundsAsync(order.Id)).Count(r => r.Status == RefundStatus.Succeeded));
+        Assert.Equal(0, (await flow.GetWalletAsync(wallet.Id)).Balance);
+        await LedgerInvariants.AssertAsync(factory);
+    }
+
     private static Task<HttpResponseMessage> OpenAsync(OrderFlow flow, string orderId, string? milestoneId) =>
         flow.Client.PostJsonAsync(
             $"/v1/orders/{orderId}/disputes",

@@ -17,9 +17,9 @@ namespace Truust.Api.Payouts;
 
 /// <summary>
 /// What a release keeps back from the seller's part before paying it (ADR 0012): first the platform's rolling
-/// reserve share (a <see cref="ReserveHold"/>, freed later by <see cref="RollingReserveJob"/>), then, for a wallet
-/// payout, the seller's open debts to the reserve. Both are ledger transfers out of the order's escrow in the
-/// release's own posting.
+/// reserve share (a <see cref="ReserveHold"/>, freed later by <see cref="RollingReserveJob"/>), then the seller's
+/// open debts to the reserve (a bank payout's, reserved at its intent). Both are ledger transfers out of the order's
+/// escrow in the release's own posting.
 /// </summary>
 public sealed class SellerHoldbacks(
     TruustDbContext db,

@@ -286,7 +286,10 @@ public sealed class SellerDebtsController(SellerDebts debts, CustomerService cus
     }
 }
 
-/// <summary>A seller's debt to the platform's reserve.</summary>
+/// <summary>
+/// A seller's debt to the platform's reserve. <c>reserved</c> is the part of <c>outstanding</c> that releases to the
+/// seller's bank account, handed to the bank and not yet answered, will recover (given back if the bank refuses).
+/// </summary>
 public sealed record SellerDebtResponse(
     string Id,
     string CustomerId,
@@ -296,6 +299,7 @@ public sealed record SellerDebtResponse(
     long Amount,
     long Recovered,
     long Outstanding,
+    long Reserved,
     string Currency,
     DateTimeOffset CreatedAt,
     DateTimeOffset? SettledAt
@@ -314,6 +318,7 @@ public sealed record SellerDebtResponse(
             d.AmountMinor,
             d.RecoveredMinor,
             d.OutstandingMinor,
+            d.ReservedMinor,
             d.Currency,
             d.CreatedAt,
             d.SettledAt

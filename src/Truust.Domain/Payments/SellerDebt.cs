@@ -83,14 +83,14 @@ public sealed class SellerDebt : IHasId
 
     public DateTimeOffset? SettledAt { get; private set; }
 
-    /// <summary>Takes up to <paramref name="availableMinor"/> towards the unreserved debt; returns what it took.</summary>
+    /// <summary>Takes up to <paramref name="availableMinor"/> of the unreserved debt; returns what it took.</summary>
     public long Recover(long availableMinor, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(availableMinor);
         return Settle(Math.Min(availableMinor, UnreservedMinor), now);
     }
 
-    /// <summary>Reserves up to <paramref name="availableMinor"/> of the unreserved debt; returns what it reserved.</summary>
+    /// <summary>Reserves up to <paramref name="availableMinor"/> of the unreserved debt; returns that.</summary>
     public long Reserve(long availableMinor, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(availableMinor);

@@ -331,7 +331,10 @@ public sealed class RefundAfterReleaseTests(TruustApiFactory factory) : IClassFi
         Assert.All(payouts, p => Assert.Equal(PayoutStatus.InTransit, p.Status));
         var repaying = payouts.Single(p => p.Amount == 20_000);
         var settled = Assert.Single(await DebtsAsync(flow));
-        Assert.Equal((SellerDebtStatus.Settled, 10_000L, 0L), (settled.Status, settled.Recovered, settled.Outstanding));
+        Assert.Equal(
+            (SellerDebtStatus.Settled, 10_000L, 0L, 0L),
+            (settled.Status, settled.Recovered, settled.Outstanding, settled.Reserved)
+        );
         var reserve = await ReserveAsync(flow);
         Assert.Equal(10_000L, reserve.Available);
         Assert.Contains(
@@ -363,7 +366,10 @@ public sealed class RefundAfterReleaseTests(TruustApiFactory factory) : IClassFi
         var refused = await flow.GetPayoutAsync(payout.Id);
         Assert.Equal((PayoutStatus.Refused, 20_000L), (refused.Status, refused.Amount));
         var open = Assert.Single(await DebtsAsync(flow));
-        Assert.Equal((SellerDebtStatus.Open, 0L, 10_000L), (open.Status, open.Recovered, open.Outstanding));
+        Assert.Equal(
+            (SellerDebtStatus.Open, 0L, 10_000L, 0L),
+            (open.Status, open.Recovered, open.Outstanding, open.Reserved)
+        );
         Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 30000"], Trail(await flow.LedgerAsync(order.Id)));
         await LedgerInvariants.AssertAsync(factory);
 

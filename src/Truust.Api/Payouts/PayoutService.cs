@@ -33,6 +33,7 @@ public sealed class PayoutService(
     IBankGateway bank,
     BankSubmission submission,
     SellerHoldbacks holdbacks,
+    SellerDebts debts,
     TimeProvider clock,
     PlatformClock platformClock
 )
@@ -154,7 +155,7 @@ public sealed class PayoutService(
         if (payout.Type == PayoutType.Account)
         {
             await submission.SubmitAsync(
-                new BankRelease(this, db, orders, holdbacks, clock, payoutId, payout.OrderId!),
+                new BankRelease(this, db, orders, holdbacks, debts, clock, payoutId, payout.OrderId!),
                 ct
             );
             return;
@@ -290,7 +291,7 @@ public sealed class PayoutService(
     /// <summary>
     /// Empties the escrow at release: the fee to the platform's fee wallet, each split to its wallet, the rest to
     /// <paramref name="sellerAccount"/> less what <see cref="SellerHoldbacks"/> keeps back (the rolling reserve's
-    /// hold, <paramref name="holdMinor"/> when the intent fixed it; a wallet payout's debt recoveries). Returns what
+    /// hold, <paramref name="holdMinor"/> when the intent fixed it; the debt recoveries). Returns what
     /// the seller is paid.
     /// </summary>
     private async Task<long> PaySellerSideAsync(
@@ -311,7 +312,7 @@ public sealed class PayoutService(
     /// Moves <paramref name="shares"/> out of the order's escrow in one ledger posting: the fee to the platform's fee
     /// wallet, each split to its wallet, the seller's part to <paramref name="sellerAccount"/> less what
     /// <see cref="SellerHoldbacks"/> keeps back (the rolling reserve's hold, <paramref name="holdMinor"/> when the
-    /// intent fixed it; a wallet payout's debt recoveries), each transfer referencing the payout. Returns what the
+    /// intent fixed it; the debt recoveries), each transfer referencing the payout. Returns what the
     /// seller is paid. The caller records what left escrow on the order, in the same commit. Used by the whole order's
     /// release and by one milestone's.
     /// </summary>
@@ -364,7 +365,7 @@ public sealed class PayoutService(
                 ))
         );
         var toBank = sellerAccount == LedgerAccounts.BankPayoutRail;
-        net -= await holdbacks.TakeAsync(order, payout, net, holdMinor, !toBank, transfers, ct);
+        net -= await holdbacks.TakeAsync(order, payout, net, holdMinor, toBank, transfers, ct);
         if (net > 0)
         {
             transfers.Add(
@@ -406,6 +407,7 @@ public sealed class PayoutService(
         TruustDbContext db,
         OrderService orders,
         SellerHoldbacks holdbacks,
+        SellerDebts debts,
         TimeProvider clock,
         string payoutId,
         string orderId
@@ -429,9 +431,20 @@ public sealed class PayoutService(
             if (payout.Status == PayoutStatus.Pending)
             {
                 var account = await db.BankAccounts.AsNoTracking().FirstAsync(a => a.Id == payout.BankAccountId, ct);
-                // The rolling reserve's hold is fixed here with the amount the bank is sent.
+                // The rolling reserve's hold and the debts recovered are fixed here with the amount the bank is
+                // sent; the recovery is reserved on the seller's debts (locked after the order: the lock order), so
+                // no other release or withdrawal counts it again before the bank answers (ADR 0012).
                 var seller = SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
-                payout.SetAmount(seller - await holdbacks.HoldOfAsync(_order.PlatformId, seller, ct));
+                var afterHold = seller - await holdbacks.HoldOfAsync(_order.PlatformId, seller, ct);
+                var recovery = await debts.ReserveAsync(
+                    _order.PlatformId,
+                    _order.SellerId,
+                    _order.Currency,
+                    afterHold,
+                    ct
+                );
+                payout.SetDebtRecovery(recovery);
+                payout.SetAmount(afterHold - recovery);
                 payout.MarkSubmitting(account.Iban, clock.GetUtcNow());
             }
 
@@ -445,16 +458,27 @@ public sealed class PayoutService(
                 _order,
                 LedgerAccounts.BankPayoutRail,
                 payout,
-                seller - payout.AmountMinor,
+                seller - payout.AmountMinor - payout.DebtRecoveryMinor,
                 ct
             );
             orders.Apply(_order, OrderTrigger.Release, OrderActor.System);
         }
 
-        public Task RefusedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
+        public async Task RefusedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
         {
+            // The debts the intent reserved are outstanding again; nothing left escrow.
+            await debts.EndReservationAsync(
+                _order.PlatformId,
+                _order.SellerId,
+                _order.Currency,
+                payout.DebtRecoveryMinor,
+                recovered: false,
+                LedgerAccounts.Escrow(_order.Id),
+                _order.Id,
+                [],
+                ct
+            );
             orders.Apply(_order, OrderTrigger.RefuseRelease, OrderActor.Gateway, payout.FailureReason);
-            return Task.CompletedTask;
         }
     }
 }

@@ -17,9 +17,9 @@ namespace Truust.Api.Payouts;
 
 /// <summary>
 /// What a release keeps back from the seller's part before paying it (ADR 0012): first the platform's rolling
-/// reserve share (a <see cref="ReserveHold"/>, freed later by <see cref="RollingReserveJob"/>), then, for a wallet
-/// payout, the seller's open debts to the reserve. Both are ledger transfers out of the order's escrow in the
-/// release's own posting.
+/// reserve share (a <see cref="ReserveHold"/>, freed later by <see cref="RollingReserveJob"/>), then the seller's
+/// open debts to the reserve (a bank payout's, reserved at its intent). Both are ledger transfers out of the order's
+/// escrow in the release's own posting.
 /// </summary>
 public sealed class SellerHoldbacks(
     TruustDbContext db,
@@ -45,15 +45,16 @@ public sealed class SellerHoldbacks(
     /// <summary>
     /// Inside the release's transaction: adds the hold and the debt recoveries to <paramref name="transfers"/> and
     /// returns what they keep back. <paramref name="holdMinor"/> is the hold fixed earlier (a bank payout fixes its
-    /// amount at the intent), or null to take the platform's share now. Debts are recovered only when
-    /// <paramref name="recoverDebts"/> (a wallet payout: a bank payout's amount is already at the bank).
+    /// amount at the intent), or null to take the platform's share now. A wallet payout recovers the seller's open
+    /// debts now; a bank payout (<paramref name="toBank"/>) recovers exactly what its intent reserved on them
+    /// (<see cref="Payout.DebtRecoveryMinor"/>), since the amount the bank was sent is already fixed.
     /// </summary>
     public async Task<long> TakeAsync(
         Order order,
         Payout payout,
         long sellerMinor,
         long? holdMinor,
-        bool recoverDebts,
+        bool toBank,
         List<LedgerTransfer> transfers,
         CancellationToken ct
     )
@@ -93,18 +94,32 @@ public sealed class SellerHoldbacks(
             events.Add(order.PlatformId, HeldEvent, reserveHold.Id, ReserveHoldResponse.From(reserveHold));
         }
 
-        var recovered = recoverDebts
-            ? await debts.RecoverAsync(
+        if (toBank)
+        {
+            await debts.EndReservationAsync(
                 order.PlatformId,
                 order.SellerId,
                 order.Currency,
-                sellerMinor - hold,
+                payout.DebtRecoveryMinor,
+                recovered: true,
                 escrow,
                 order.Id,
                 transfers,
                 ct
-            )
-            : 0;
+            );
+            return hold + payout.DebtRecoveryMinor;
+        }
+
+        var recovered = await debts.RecoverAsync(
+            order.PlatformId,
+            order.SellerId,
+            order.Currency,
+            sellerMinor - hold,
+            escrow,
+            order.Id,
+            transfers,
+            ct
+        );
         return hold + recovered;
     }
 

@@ -65,10 +65,11 @@ public sealed class SellerDebts(TruustDbContext db, PlatformReserve reserve, Eve
         var taken = 0L;
         foreach (var debt in open)
         {
+            // A debt a bank release in flight reserved in full gives nothing; a later one may.
             var part = debt.Recover(availableMinor - taken, now);
             if (part == 0)
             {
-                break;
+                continue;
             }
 
             taken += part;
@@ -91,6 +92,97 @@ public sealed class SellerDebts(TruustDbContext db, PlatformReserve reserve, Eve
     }
 
     /// <summary>
+    /// At a bank release's intent, under the order's lock: reserves up to <paramref name="availableMinor"/> of the
+    /// seller's open debts in that currency, oldest first, so no other recovery takes it while the bank decides.
+    /// Returns what it reserved (the payout records it: <see cref="Payout.DebtRecoveryMinor"/>).
+    /// </summary>
+    public async Task<long> ReserveAsync(
+        string platformId,
+        string customerId,
+        string currency,
+        long availableMinor,
+        CancellationToken ct
+    )
+    {
+        if (availableMinor <= 0)
+        {
+            return 0;
+        }
+
+        var now = clock.GetUtcNow();
+        var reserved = 0L;
+        foreach (var debt in await LockOpenAsync(platformId, customerId, currency, ct))
+        {
+            reserved += debt.Reserve(availableMinor - reserved, now);
+        }
+
+        return reserved;
+    }
+
+    /// <summary>
+    /// When the bank answers a bank release that reserved <paramref name="reservedMinor"/>: accepted, the reservation
+    /// is recovered out of <paramref name="sourceAccount"/> (one transfer to the reserve per debt, added to
+    /// <paramref name="transfers"/>); refused, it is given back and the debts are outstanding again. Reservations are
+    /// ended oldest debt first: which pending payout reserved which debt does not matter, only that together they
+    /// never count more than is owed.
+    /// </summary>
+    public async Task EndReservationAsync(
+        string platformId,
+        string customerId,
+        string currency,
+        long reservedMinor,
+        bool recovered,
+        string sourceAccount,
+        string? orderId,
+        List<LedgerTransfer> transfers,
+        CancellationToken ct
+    )
+    {
+        if (reservedMinor == 0)
+        {
+            return;
+        }
+
+        var open = await LockOpenAsync(platformId, customerId, currency, ct);
+        var reserveWallet = recovered ? await reserve.GetOrCreateWalletAsync(platformId, currency, ct) : null;
+        var now = clock.GetUtcNow();
+        var ended = 0L;
+        foreach (var debt in open)
+        {
+            var part = debt.EndReservation(reservedMinor - ended, recovered, now);
+            if (part == 0)
+            {
+                continue;
+            }
+
+            ended += part;
+            if (reserveWallet is not null)
+            {
+                transfers.Add(
+                    new LedgerTransfer(
+                        platformId,
+                        sourceAccount,
+                        LedgerAccounts.Wallet(reserveWallet.Id),
+                        new Money(part, Currency.Of(currency)),
+                        TransferKind.DebtRepayment,
+                        debt.Id,
+                        orderId,
+                        now
+                    )
+                );
+                events.Add(platformId, RecoveredEvent, debt.Id, SellerDebtResponse.From(debt));
+            }
+        }
+
+        if (ended != reservedMinor)
+        {
+            throw new InvalidOperationException(
+                $"Seller {customerId}'s open debts hold {ended} of the {reservedMinor} reserved by a bank release."
+            );
+        }
+    }
+
+    /// <summary>
     /// Inside a withdrawal's transaction, before its own transfer: the seller's open debts are repaid out of the
     /// wallet first, and the withdrawal must fit in what is left (else 422 <c>insufficient_funds</c>, nothing
     /// changed). Adds the repayments to <paramref name="transfers"/>.
@@ -107,8 +199,9 @@ public sealed class SellerDebts(TruustDbContext db, PlatformReserve reserve, Eve
             return;
         }
 
+        // What bank releases in flight reserved is theirs to recover, not the withdrawal's.
         var outstanding = (await LockOpenAsync(wallet.PlatformId, wallet.CustomerId, wallet.Currency, ct)).Sum(d =>
-            d.OutstandingMinor
+            d.UnreservedMinor
         );
         if (outstanding == 0)
         {
@@ -193,7 +286,10 @@ public sealed class SellerDebtsController(SellerDebts debts, CustomerService cus
     }
 }
 
-/// <summary>A seller's debt to the platform's reserve.</summary>
+/// <summary>
+/// A seller's debt to the platform's reserve. <c>reserved</c> is the part of <c>outstanding</c> that releases to the
+/// seller's bank account, handed to the bank and not yet answered, will recover (given back if the bank refuses).
+/// </summary>
 public sealed record SellerDebtResponse(
     string Id,
     string CustomerId,
@@ -203,6 +299,7 @@ public sealed record SellerDebtResponse(
     long Amount,
     long Recovered,
     long Outstanding,
+    long Reserved,
     string Currency,
     DateTimeOffset CreatedAt,
     DateTimeOffset? SettledAt
@@ -221,6 +318,7 @@ public sealed record SellerDebtResponse(
             d.AmountMinor,
             d.RecoveredMinor,
             d.OutstandingMinor,
+            d.ReservedMinor,
             d.Currency,
             d.CreatedAt,
             d.SettledAt
@@ -233,6 +331,7 @@ public sealed class SellerDebtConfiguration : IEntityTypeConfiguration<SellerDeb
     {
         b.HasKey(d => d.Id);
         b.Ignore(d => d.OutstandingMinor);
+        b.Ignore(d => d.UnreservedMinor);
         b.HasIndex(d => new
             {
                 d.PlatformId,
@@ -249,6 +348,11 @@ public sealed class SellerDebtConfiguration : IEntityTypeConfiguration<SellerDeb
             t.HasCheckConstraint(
                 "ck_seller_debts_recovered_within_amount",
                 "recovered_minor >= 0 AND recovered_minor <= amount_minor"
+            );
+            // Nor could two bank releases in flight reserve more than is still owed.
+            t.HasCheckConstraint(
+                "ck_seller_debts_reserved_within_outstanding",
+                "reserved_minor >= 0 AND recovered_minor + reserved_minor <= amount_minor"
             );
         });
     }

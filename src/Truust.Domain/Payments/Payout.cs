@@ -74,6 +74,12 @@ public sealed class Payout : IHasId
 
     public string Currency { get; private set; }
 
+    /// <summary>
+    /// An order's bank payout: what it repays of the seller's debts, fixed at the intent with the amount and reserved
+    /// on the debts until the bank answers (ADR 0012). Zero for every other payout.
+    /// </summary>
+    public long DebtRecoveryMinor { get; private set; }
+
     public string? OrderId { get; set; }
 
     /// <summary>For a withdrawal: the wallet the money leaves.</summary>
@@ -105,6 +111,12 @@ public sealed class Payout : IHasId
     public DateTimeOffset? PaidAt { get; private set; }
 
     public void SetAmount(long amountMinor) => AmountMinor = amountMinor;
+
+    public void SetDebtRecovery(long amountMinor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amountMinor);
+        DebtRecoveryMinor = amountMinor;
+    }
 
     /// <summary>Persists the intent before the bank is called, so a crash in between is retried, not lost.</summary>
     public void MarkSubmitting(string iban, DateTimeOffset now)

@@ -66,6 +66,15 @@ public sealed class SellerDebt : IHasId
 
     public long OutstandingMinor => AmountMinor - RecoveredMinor;
 
+    /// <summary>
+    /// What bank releases handed to the bank but not yet answered plan to recover (ADR 0012): still outstanding, but
+    /// no other recovery may take it.
+    /// </summary>
+    public long ReservedMinor { get; private set; }
+
+    /// <summary>What a recovery may take now: outstanding and not reserved.</summary>
+    public long UnreservedMinor => OutstandingMinor - ReservedMinor;
+
     public SellerDebtStatus Status { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -74,11 +83,47 @@ public sealed class SellerDebt : IHasId
 
     public DateTimeOffset? SettledAt { get; private set; }
 
-    /// <summary>Takes up to <paramref name="availableMinor"/> towards the debt; returns what it took.</summary>
+    /// <summary>Takes up to <paramref name="availableMinor"/> of the unreserved debt; returns what it took.</summary>
     public long Recover(long availableMinor, DateTimeOffset now)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(availableMinor);
-        var taken = Math.Min(availableMinor, OutstandingMinor);
+        return Settle(Math.Min(availableMinor, UnreservedMinor), now);
+    }
+
+    /// <summary>Reserves up to <paramref name="availableMinor"/> of the unreserved debt; returns that.</summary>
+    public long Reserve(long availableMinor, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(availableMinor);
+        var reserved = Math.Min(availableMinor, UnreservedMinor);
+        if (reserved > 0)
+        {
+            ReservedMinor += reserved;
+            UpdatedAt = now;
+        }
+
+        return reserved;
+    }
+
+    /// <summary>
+    /// Ends up to <paramref name="maxMinor"/> of the reservation: recovered (the bank accepted the payout) or given
+    /// back (the bank refused it). Returns how much of the reservation it ended.
+    /// </summary>
+    public long EndReservation(long maxMinor, bool recovered, DateTimeOffset now)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxMinor);
+        var ended = Math.Min(maxMinor, ReservedMinor);
+        if (ended == 0)
+        {
+            return 0;
+        }
+
+        ReservedMinor -= ended;
+        UpdatedAt = now;
+        return recovered ? Settle(ended, now) : ended;
+    }
+
+    private long Settle(long taken, DateTimeOffset now)
+    {
         if (taken == 0)
         {
             return 0;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Orders;
 using Truust.Api.Payins;
@@ -310,6 +311,94 @@ public sealed class RefundAfterReleaseTests(TruustApiFactory factory) : IClassFi
         Assert.Equal(1_000L, await flow.Client.BalanceAsync(sellerWallet.Id));
         Assert.Empty(await DebtsAsync(flow));
         await LedgerInvariants.AssertAsync(factory);
+    }
+
+    [Fact]
+    public async Task A_bank_release_repays_the_debt_it_reserved_at_the_intent_and_two_at_once_repay_it_once()
+    {
+        using var flow = await StartAsync(factory);
+        var (sellerWallet, account) = await SellerOwingAsync(flow, 10_000);
+        var first = await flow.AwaitingValidationAsync(30_000, bankAccountId: account.Id);
+        var second = await flow.AwaitingValidationAsync(30_000, bankAccountId: account.Id);
+
+        // Both validated at once: only one of the two bank releases may count the 100.00 owed.
+        await Task.WhenAll(flow.ActAsync(first.Order.Id, "validate"), flow.ActAsync(second.Order.Id, "validate"));
+        await flow.WaitForStatusAsync(first.Order.Id, OrderStatus.Released);
+        await flow.WaitForStatusAsync(second.Order.Id, OrderStatus.Released);
+
+        var payouts = new[] { await flow.GetPayoutAsync(first.Payout.Id), await flow.GetPayoutAsync(second.Payout.Id) };
+        Assert.Equal([20_000L, 30_000L], payouts.Select(p => p.Amount).Order());
+        Assert.All(payouts, p => Assert.Equal(PayoutStatus.InTransit, p.Status));
+        var repaying = payouts.Single(p => p.Amount == 20_000);
+        var settled = Assert.Single(await DebtsAsync(flow));
+        Assert.Equal(
+            (SellerDebtStatus.Settled, 10_000L, 0L, 0L),
+            (settled.Status, settled.Recovered, settled.Outstanding, settled.Reserved)
+        );
+        var reserve = await ReserveAsync(flow);
+        Assert.Equal(10_000L, reserve.Available);
+        Assert.Contains(
+            $"DEBT_REPAYMENT escrow:{repaying.OrderId} -> wallet:{reserve.WalletId} 10000",
+            Trail(await flow.LedgerAsync(repaying.OrderId!))
+        );
+        // The payout's sources name the repayment and still sum to what the bank was sent.
+        var sources = await flow.Client.GetJsonAsync<PayoutSourcesResponse>($"/v1/payouts/{repaying.Id}/sources");
+        Assert.Equal(
+            [(PayoutSourceKind.Payin, 30_000L), (PayoutSourceKind.DebtRepayment, -10_000L)],
+            sources.Sources.Select(s => (s.Kind, s.Amount))
+        );
+        Assert.Equal(20_000L, sources.Sources.Sum(s => s.Amount));
+        Assert.Equal(0L, await flow.Client.BalanceAsync(sellerWallet.Id));
+        await LedgerInvariants.AssertAsync(factory);
+    }
+
+    [Fact]
+    public async Task A_bank_release_the_bank_refuses_gives_its_reserved_debt_back_to_the_next_release()
+    {
+        using var flow = await StartAsync(factory);
+        var (sellerWallet, _) = await SellerOwingAsync(flow, 10_000);
+        var closed = await flow.Client.CreateBankAccountAsync(flow.Seller.Id, "DE31370400440000000666");
+        var (order, payout) = await flow.AwaitingValidationAsync(30_000, bankAccountId: closed.Id);
+
+        await flow.ActAsync(order.Id, "validate");
+        await flow.WaitForStatusAsync(order.Id, OrderStatus.BlockedRelease);
+
+        var refused = await flow.GetPayoutAsync(payout.Id);
+        Assert.Equal((PayoutStatus.Refused, 20_000L), (refused.Status, refused.Amount));
+        var open = Assert.Single(await DebtsAsync(flow));
+        Assert.Equal(
+            (SellerDebtStatus.Open, 0L, 10_000L, 0L),
+            (open.Status, open.Recovered, open.Outstanding, open.Reserved)
+        );
+        Assert.Equal([$"PAYIN world:card -> escrow:{order.Id} 30000"], Trail(await flow.LedgerAsync(order.Id)));
+        await LedgerInvariants.AssertAsync(factory);
+
+        // No longer reserved: the next release (to the wallet) recovers it.
+        await ReleasedToWalletAsync(flow, 15_000, sellerWallet.Id);
+
+        Assert.Equal(5_000L, await flow.Client.BalanceAsync(sellerWallet.Id));
+        Assert.Equal(SellerDebtStatus.Settled, Assert.Single(await DebtsAsync(flow)).Status);
+        await LedgerInvariants.AssertAsync(factory);
+    }
+
+    /// <summary>
+    /// A seller who owes <paramref name="debtMinor"/> to the reserve: released to their wallet, withdrawn, refunded
+    /// after release (the reserve, topped up with exactly that, pays). Returns the empty wallet and the bank account.
+    /// </summary>
+    private static async Task<(WalletResponse Wallet, BankAccountResponse Account)> SellerOwingAsync(
+        OrderFlow flow,
+        long debtMinor
+    )
+    {
+        await TopUpReserveAsync(flow, debtMinor);
+        var sellerWallet = await flow.Client.CreateWalletAsync(flow.Seller.Id);
+        var account = await flow.Client.CreateBankAccountAsync(flow.Seller.Id, TestIbans.Spain);
+        var order = await ReleasedToWalletAsync(flow, debtMinor, sellerWallet.Id);
+        await WithdrawAsync(flow, sellerWallet.Id, account.Id, debtMinor);
+        await RefundAsync(flow, order.Id, new { amount = debtMinor });
+        Assert.Equal(debtMinor, Assert.Single(await DebtsAsync(flow)).Outstanding);
+        Assert.Equal(0L, (await ReserveAsync(flow)).Available);
+        return (sellerWallet, account);
     }
 
     private static async Task<OrderResponse> ReleasedToWalletAsync(

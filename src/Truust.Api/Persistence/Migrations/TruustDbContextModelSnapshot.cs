@@ -1489,6 +1489,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("customer_id");
 
+                    b.Property<long>("DebtRecoveryMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("debt_recovery_minor");
+
                     b.Property<string>("DestinationWalletId")
                         .HasColumnType("text")
                         .HasColumnName("destination_wallet_id");
@@ -1793,6 +1797,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("refund_id");
 
+                    b.Property<long>("ReservedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved_minor");
+
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("settled_at");
@@ -1822,6 +1830,8 @@ namespace Truust.Api.Persistence.Migrations
                             t.HasCheckConstraint("ck_seller_debts_amount_positive", "amount_minor > 0");
 
                             t.HasCheckConstraint("ck_seller_debts_recovered_within_amount", "recovered_minor >= 0 AND recovered_minor <= amount_minor");
+
+                            t.HasCheckConstraint("ck_seller_debts_reserved_within_outstanding", "reserved_minor >= 0 AND recovered_minor + reserved_minor <= amount_minor");
                         });
                 });
 

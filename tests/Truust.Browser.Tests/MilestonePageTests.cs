@@ -57,4 +57,68 @@ public sealed class MilestonePageTests(BrowserHost host, ITestOutputHelper outpu
             await Expect(hosted.Nth(0)).ToContainTextAsync("REFUNDED");
         });
     }
+
+    [Fact]
+    public async Task The_buyer_reports_a_problem_with_one_stage_and_only_that_stage_is_held()
+    {
+        using var shop = await Host.NewPlatformAsync(name: "Stage Works");
+        var seller = await shop.CreateCustomerAsync("Sam Seller", "sam@example.com");
+        var buyer = await shop.CreateCustomerAsync("Bea Buyer", "bea@example.com");
+        var order = await shop.CreateOrderAsync(
+            new
+            {
+                name = "Kitchen in stages",
+                amount = 60_000,
+                currency = "EUR",
+                seller_id = seller,
+                buyer_id = buyer,
+                milestones = new object[]
+                {
+                    new { name = "Cabinets", amount = 30_000 },
+                    new { name = "Worktop", amount = 30_000 },
+                },
+            }
+        );
+        var id = order.Str("id");
+        var (cabinets, worktop) = (
+            order.GetProperty("milestones")[0].Str("id"),
+            order.GetProperty("milestones")[1].Str("id")
+        );
+        await shop.PayByCardAsync(id);
+        await shop.PostAsync($"/v1/orders/{id}/accept", null, System.Net.HttpStatusCode.OK);
+        var wallet = await shop.PostAsync(
+            "/v1/wallets",
+            new { customer_id = seller, currency = "EUR" },
+            System.Net.HttpStatusCode.Created
+        );
+        await shop.PostAsync(
+            "/v1/payouts",
+            new
+            {
+                order_id = id,
+                type = "WALLET",
+                wallet_id = wallet.Str("id"),
+            },
+            System.Net.HttpStatusCode.Created
+        );
+
+        await InBrowserAsync(async page =>
+        {
+            await page.GotoAsync($"{order.Str("buyer_link")}/problem");
+            await page.GetByLabel("Which stage?").SelectOptionAsync(worktop);
+            await page.GetByLabel("What is the problem?").SelectOptionAsync("damaged");
+            await page.GetByLabel("What happened").FillAsync("The worktop is chipped at the sink.");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Report a problem" }).ClickAsync();
+            await Expect(page.GetByTestId("dispute-status")).ToHaveTextAsync("Waiting for the seller's answer");
+        });
+
+        // Only the stage the buyer named is held: the other is validated and paid as usual.
+        var held = await shop.PostAsync(
+            $"/v1/orders/{id}/milestones/{worktop}/validate",
+            null,
+            System.Net.HttpStatusCode.Conflict
+        );
+        Assert.Equal("dispute_open", held.Str("code"));
+        await shop.PostAsync($"/v1/orders/{id}/milestones/{cabinets}/validate", null, System.Net.HttpStatusCode.OK);
+    }
 }

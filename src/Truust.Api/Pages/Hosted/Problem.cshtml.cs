@@ -26,6 +26,10 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
 
     public bool CanAnswer { get; private set; }
 
+    /// <summary>On an order paid in milestones, the ones a report can name: they still hold money and no dispute holds
+    /// them.</summary>
+    public IReadOnlyList<Milestone> Disputable { get; private set; } = [];
+
     public Dictionary<string, string> Errors { get; } = [];
 
     [BindProperty]
@@ -36,6 +40,9 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
 
     [BindProperty]
     public string? Link { get; set; }
+
+    [BindProperty]
+    public string? MilestoneId { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct) =>
         await LoadAsync(token, ct) is null ? LinkNotFound() : Page();
@@ -53,10 +60,16 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
             Reason = Reason?.Trim(),
             Text = Text?.Trim(),
             Links = string.IsNullOrWhiteSpace(Link) ? [] : [Link.Trim()],
+            MilestoneId = order.HasMilestones ? MilestoneId : null,
         };
         if (string.IsNullOrEmpty(request.Reason) || request.Reason.Length > 200)
         {
             Errors["reason"] = "Choose what the problem is.";
+        }
+
+        if (order.HasMilestones && Disputable.All(m => m.Id != MilestoneId))
+        {
+            Errors["milestone"] = "Choose the stage the problem is with.";
         }
 
         CheckStatement(request.Text, request.Links);
@@ -124,7 +137,25 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
         Summary = await summaries.OfAsync(order, ct);
         var latest = (await disputes.ForOrderAsync(order.Id, ct)).FirstOrDefault();
         Dispute = latest is null ? null : new DisputeView(latest, order.Currency);
-        CanReport = order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.OpenDispute);
+        if (order.HasMilestones)
+        {
+            // A report on an order paid in stages names the stage (milestone) it is about.
+            Disputable = (await orders.MilestonesOfAsync([order.Id], ct))[order.Id]
+                .Where(m =>
+                    m.Status is MilestoneStatus.Pending or MilestoneStatus.Delivered
+                    && m.RemainingMinor > 0
+                    && m.OpenDisputeId is null
+                )
+                .OrderBy(m => m.Position)
+                .ToList();
+            CanReport =
+                Disputable.Count > 0 && order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.DisputeMilestone);
+        }
+        else
+        {
+            CanReport = order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.OpenDispute);
+        }
+
         CanAnswer = latest?.AllowedTriggers(DisputeActor.Buyer).Contains(DisputeTrigger.Accept) ?? false;
         ViewData["Title"] = $"Problem with {order.Name}";
         return order;

@@ -294,7 +294,7 @@ public sealed class PayoutService(
     /// hold, <paramref name="holdMinor"/> when the intent fixed it; the debt recoveries). Returns what
     /// the seller is paid.
     /// </summary>
-    private async Task<long> PaySellerSideAsync(
+    internal async Task<long> PaySellerSideAsync(
         Order order,
         string sellerAccount,
         Payout payout,
@@ -390,95 +390,11 @@ public sealed class PayoutService(
     /// What the release pays from what escrow holds: the agreed fee and splits, shrunk pro rata when part of the
     /// money went back to the buyer first (a dispute's settlement), so no cent is lost or created.
     /// </summary>
-    private static ReleaseShares SharesOf(Order order, IReadOnlyList<OrderSplit> splits) =>
+    internal static ReleaseShares SharesOf(Order order, IReadOnlyList<OrderSplit> splits) =>
         ReleaseShares.Of(
             checked(order.HeldMinor + order.RefundedMinor),
             order.HeldMinor,
             order.FeeMinor ?? 0,
             splits.Select(s => s.AmountMinor).ToList()
         );
-
-    /// <summary>
-    /// An order's ACCOUNT payout through the bank: the order is locked before the payout (the lock order), the
-    /// amount is fixed at the intent, and the bank's answer releases the order or blocks its release.
-    /// </summary>
-    private sealed class BankRelease(
-        PayoutService service,
-        TruustDbContext db,
-        OrderService orders,
-        SellerHoldbacks holdbacks,
-        SellerDebts debts,
-        TimeProvider clock,
-        string payoutId,
-        string orderId
-    ) : IBankPayment
-    {
-        private Order _order = null!;
-
-        public async Task<Payout> LockAsync(CancellationToken ct)
-        {
-            _order = await orders.LockAsync(orderId, ct);
-            return await db.Payouts.FirstAsync(p => p.Id == payoutId, ct);
-        }
-
-        public async Task<bool> BeginAsync(Payout payout, CancellationToken ct)
-        {
-            if (_order.Status != OrderStatus.PendingRelease)
-            {
-                return false;
-            }
-
-            if (payout.Status == PayoutStatus.Pending)
-            {
-                var account = await db.BankAccounts.AsNoTracking().FirstAsync(a => a.Id == payout.BankAccountId, ct);
-                // The rolling reserve's hold and the debts recovered are fixed here with the amount the bank is
-                // sent; the recovery is reserved on the seller's debts (locked after the order: the lock order), so
-                // no other release or withdrawal counts it again before the bank answers (ADR 0012).
-                var seller = SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
-                var afterHold = seller - await holdbacks.HoldOfAsync(_order.PlatformId, seller, ct);
-                var recovery = await debts.ReserveAsync(
-                    _order.PlatformId,
-                    _order.SellerId,
-                    _order.Currency,
-                    afterHold,
-                    ct
-                );
-                payout.SetDebtRecovery(recovery);
-                payout.SetAmount(afterHold - recovery);
-                payout.MarkSubmitting(account.Iban, clock.GetUtcNow());
-            }
-
-            return true;
-        }
-
-        public async Task AcceptedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
-        {
-            var seller = SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
-            await service.PaySellerSideAsync(
-                _order,
-                LedgerAccounts.BankPayoutRail,
-                payout,
-                seller - payout.AmountMinor - payout.DebtRecoveryMinor,
-                ct
-            );
-            orders.Apply(_order, OrderTrigger.Release, OrderActor.System);
-        }
-
-        public async Task RefusedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
-        {
-            // The debts the intent reserved are outstanding again; nothing left escrow.
-            await debts.EndReservationAsync(
-                _order.PlatformId,
-                _order.SellerId,
-                _order.Currency,
-                payout.DebtRecoveryMinor,
-                recovered: false,
-                LedgerAccounts.Escrow(_order.Id),
-                _order.Id,
-                [],
-                ct
-            );
-            orders.Apply(_order, OrderTrigger.RefuseRelease, OrderActor.Gateway, payout.FailureReason);
-        }
-    }
 }

@@ -156,6 +156,9 @@ internal sealed class CompareRun(CompareOptions options)
 
         foreach (var c in o.Short ? new[] { 8, 32 } : [1, 8, 32, 64])
         {
+            // The ceiling of reads through HTTP on this machine: the same client, connections and concurrency against
+            // the one endpoint that does no work at all (routing only: no authentication, no database).
+            await PointAsync("HTTP no-op (/health/live)", c, NoopAsync, null, hot: 0);
             await PointAsync("reads", c, ReadAsync, "read", hot: 0);
         }
 
@@ -258,6 +261,8 @@ internal sealed class CompareRun(CompareOptions options)
             null,
             null
         );
+
+    private async Task<string> NoopAsync(int i) => await SendAsync(HttpMethod.Get, "/health/live", null, null);
 
     private async Task<string> LifecycleAsync(int i)
     {
@@ -993,7 +998,13 @@ internal sealed class CompareRun(CompareOptions options)
         return anchor is null ? "" : (r.Throughput / anchor.Throughput).ToString("F2", CultureInfo.InvariantCulture);
     }
 
-    private static string AnchorScenario(string scenario) => scenario == "transfers+key" ? "transfers" : scenario;
+    private static string AnchorScenario(string scenario) =>
+        scenario switch
+        {
+            "transfers+key" => "transfers",
+            "HTTP no-op (/health/live)" => "reads",
+            _ => scenario,
+        };
 
     private static string Row(PointResult r, string ratio) =>
         string.Create(

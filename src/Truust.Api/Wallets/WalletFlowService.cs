@@ -27,6 +27,14 @@ public sealed class WalletFlowService(
     TimeProvider clock
 )
 {
+    // Compiled once: every transfer reads its wallets, and EF Core would otherwise walk and look up the query's
+    // expression tree on every call.
+    private static readonly Func<TruustDbContext, string[], string, IAsyncEnumerable<Wallet>> WalletsOf =
+        EF.CompileAsyncQuery(
+            (TruustDbContext db, string[] ids, string platformId) =>
+                db.Wallets.AsNoTracking().Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
+        );
+
     public async Task<TransferResponse> TransferAsync(
         Caller caller,
         CreateTransferRequest request,
@@ -69,7 +77,7 @@ public sealed class WalletFlowService(
     )
     {
         var platformId = caller.RequirePlatform();
-        var ids = legs.SelectMany(l => new[] { l.FromWalletId, l.ToWalletId }).Distinct().ToList();
+        var ids = legs.SelectMany(l => new[] { l.FromWalletId, l.ToWalletId }).Distinct().ToArray();
         var now = clock.GetUtcNow();
         List<WalletTransfer> transfers = [];
         // The wallets are read inside the unit: one transaction (one commit) per transfer instead of a read of its own
@@ -78,10 +86,12 @@ public sealed class WalletFlowService(
         var refusal = await unitOfWork.RunAsync(
             async () =>
             {
-                var wallets = await db
-                    .Wallets.AsNoTracking()
-                    .Where(w => ids.Contains(w.Id) && w.PlatformId == platformId)
-                    .ToDictionaryAsync(w => w.Id, ct);
+                var wallets = new Dictionary<string, Wallet>(ids.Length);
+                await foreach (var wallet in WalletsOf(db, ids, platformId).WithCancellation(ct))
+                {
+                    wallets[wallet.Id] = wallet;
+                }
+
                 try
                 {
                     transfers = Build(wallets);

@@ -83,6 +83,11 @@ public sealed class CrashTests(ITestOutputHelper output)
             // sends again only after its connection broke, which here means the process died.
             ["Idempotency__LeaseSeconds"] = "2",
             ["Workers__LeaseSeconds"] = "2",
+            // Every client here sends its card again until it is answered, so the retry resumes a charge whose request
+            // died. The recovery job would instead fail a charge the processor never saw once the intent's lease had
+            // passed (card_attempt_lost: CardProcessingTests), and on a loaded machine two kills and slow restarts
+            // outlast the default 30 s: the retry then answers with that failed payin. Not this test's subject.
+            ["Payins__Card__ProcessingLeaseSeconds"] = "600",
             ["Serilog__MinimumLevel__Default"] = "Warning",
         };
         await using var api = new RestartingApi(settings, StartTimeout);

@@ -140,6 +140,7 @@ public static class ServiceSetup
         services.AddScoped<LedgerService>();
         services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
+        services.AddScoped<OrderQueries>();
         services.AddScoped<OrderRefundService>();
         services.AddScoped<MilestoneService>();
         services.AddScoped<OrderChargebackService>();

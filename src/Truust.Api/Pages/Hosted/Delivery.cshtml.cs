@@ -10,8 +10,12 @@ namespace Truust.Api.Pages.Hosted;
 /// The seller's side of an accepted order (<c>/s/{token}/delivery</c>): declare the delivery (with tracking), which
 /// starts the buyer's inspection window, and answer the buyer's dispute: refund in full, offer part, or contest.
 /// </summary>
-public sealed class DeliveryModel(OrderService orders, DisputeService disputes, OrderSummaries summaries)
-    : HostedPageModel
+public sealed class DeliveryModel(
+    OrderService orders,
+    OrderQueries queries,
+    DisputeService disputes,
+    OrderSummaries summaries
+) : HostedPageModel
 {
     public const string Full = "full";
     public const string PartialRefund = "partial";
@@ -140,7 +144,7 @@ public sealed class DeliveryModel(OrderService orders, DisputeService disputes, 
     private async Task<Order?> LoadAsync(string token, CancellationToken ct)
     {
         Token = token;
-        var order = IsPlausibleToken(token) ? await orders.FindByLinkAsync(token, OrderActor.Seller, ct) : null;
+        var order = IsPlausibleToken(token) ? await queries.FindByLinkAsync(token, OrderActor.Seller, ct) : null;
         if (order is null)
         {
             return null;

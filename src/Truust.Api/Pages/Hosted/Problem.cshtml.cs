@@ -11,7 +11,7 @@ namespace Truust.Api.Pages.Hosted;
 /// "Report a problem" (reason, what happened, a link to evidence), and the dispute with the seller's answer, which
 /// the buyer accepts or rejects.
 /// </summary>
-public sealed class ProblemModel(OrderService orders, DisputeService disputes, OrderSummaries summaries)
+public sealed class ProblemModel(OrderQueries orders, DisputeService disputes, OrderSummaries summaries)
     : HostedPageModel
 {
     public string Token { get; private set; } = string.Empty;

@@ -74,15 +74,7 @@ public sealed class OrderQueries(TruustDbContext db, IOptions<TruustOptions> opt
             orders = orders.Where(o => o.SellerId == seller);
         }
 
-        if (query.CreatedGte is { } from)
-        {
-            orders = orders.Where(o => o.CreatedAt >= from);
-        }
-
-        if (query.CreatedLt is { } to)
-        {
-            orders = orders.Where(o => o.CreatedAt < to);
-        }
+        orders = orders.CreatedWithin(query, o => o.CreatedAt);
 
         var page = await Paging.PageAsync(orders, query, o => o, ct);
         var ids = page.Data.Select(o => o.Id).ToList();

@@ -122,7 +122,7 @@ public static class ServiceSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
-        services.AddTruustOpenApi();
+        services.AddTruustOpenApi(EventTypes.All);
         services.ConfigureSwaggerGen(options =>
         {
             options.DocumentFilter<EventSchemas>();

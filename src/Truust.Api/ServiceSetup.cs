@@ -122,7 +122,7 @@ public static class ServiceSetup
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
         services.AddHealthChecks().AddDbContextCheck<TruustDbContext>("database", tags: ["ready"]);
-        services.AddTruustOpenApi();
+        services.AddTruustOpenApi(EventTypes.All);
         services.ConfigureSwaggerGen(options =>
         {
             options.DocumentFilter<EventSchemas>();
@@ -140,6 +140,7 @@ public static class ServiceSetup
         services.AddScoped<LedgerService>();
         services.AddScoped<EventOutbox>();
         services.AddScoped<OrderService>();
+        services.AddScoped<OrderQueries>();
         services.AddScoped<OrderRefundService>();
         services.AddScoped<MilestoneService>();
         services.AddScoped<OrderChargebackService>();

@@ -10,6 +10,7 @@ public static class DisputeJobs
     public static IServiceCollection AddDisputes(this IServiceCollection services) =>
         services
             .AddScoped<DisputeService>()
+            .AddScoped<DisputeSettlement>()
             .AddJob<InspectionJob>(signals => signals.Inspections)
             .AddJob<MilestoneInspectionJob>(signals => signals.MilestoneInspections)
             .AddJob<DisputeDeadlineJob>(signals => signals.DisputeDeadlines);

@@ -5,8 +5,6 @@ using Truust.Api.Persistence;
 using Truust.Api.Platforms;
 using Truust.Api.Refunds;
 using Truust.Api.Webhooks;
-using Truust.Api.Workers;
-using Truust.Domain;
 using Truust.Domain.Disputes;
 using Truust.Domain.Orders;
 using Truust.Domain.Payments;
@@ -17,19 +15,19 @@ namespace Truust.Api.Disputes;
 /// Disputes: opened by the buyer on a PENDING_VALIDATE order, answered by the seller, accepted or rejected by the
 /// buyer, decided by the platform or the operator, or expired by the deadline job. Every move locks the order first
 /// (then the dispute), so a dispute move and an order action never interleave. The move that settles a dispute
-/// settles the order in the same commit: the refund leaves escrow towards the payer's rail, and the order is then
-/// validated (the release worker pays the rest, fee and splits pro rata) or, for a full refund, cancelled. A dispute
-/// naming a milestone holds and settles only that milestone (refund, then release of the rest, in one commit). A card
-/// or bank refund is handed to its rail after that commit (decision 3), as cancelling does.
+/// settles the order in the same commit (<see cref="DisputeSettlement"/>): the refund leaves escrow towards the
+/// payer's rail, and the order is then validated (the release worker pays the rest, fee and splits pro rata) or, for
+/// a full refund, cancelled. A dispute naming a milestone holds and settles only that milestone (refund, then release
+/// of the rest, in one commit). A card or bank refund is handed to its rail after that commit (decision 3), as
+/// cancelling does.
 /// </summary>
 public sealed class DisputeService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
-    MilestoneService milestones,
+    DisputeSettlement settlement,
     RefundService refunds,
     EventOutbox events,
-    WorkerSignals signals,
     PlatformClock clock,
     TimeProvider realClock
 )
@@ -50,7 +48,7 @@ public sealed class DisputeService(
             {
                 var order = await orders.LockAsync(caller, orderId, ct);
                 var now = Now(order.PlatformId);
-                var milestone = await DisputedMilestoneAsync(order, request.MilestoneId, ct);
+                var milestone = await settlement.DisputedMilestoneAsync(order, request.MilestoneId, ct);
                 var dispute = new Dispute(order, request.Reason!.Trim(), now, milestone?.Id);
                 if (milestone is null)
                 {
@@ -286,8 +284,8 @@ public sealed class DisputeService(
                 if (settledRefund is { } refundMinor)
                 {
                     refund = milestone is null
-                        ? await SettleAsync(order, dispute, refundMinor, ct)
-                        : await SettleMilestoneAsync(order, milestone, dispute, refundMinor, ct);
+                        ? await settlement.SettleAsync(order, dispute, refundMinor, ct)
+                        : await settlement.SettleMilestoneAsync(order, milestone, dispute, refundMinor, ct);
                 }
 
                 return dispute;
@@ -301,103 +299,6 @@ public sealed class DisputeService(
         }
 
         return dispute;
-    }
-
-    /// <summary>
-    /// Inside the dispute's commit: frees the order and settles its money. Everything held back to the buyer cancels
-    /// the order; anything less is refunded in place and the order validated, so the release pays the seller the
-    /// rest with the fee and splits pro rata (<see cref="ReleaseShares"/>). Actor <c>system</c>, the history saying
-    /// which dispute decided.
-    /// </summary>
-    private async Task<Refund?> SettleAsync(Order order, Dispute dispute, long refundMinor, CancellationToken ct)
-    {
-        order.EndDispute(dispute.Id);
-        var reason = $"dispute {dispute.Id} {dispute.Outcome}: {refundMinor} refunded to the buyer";
-        var payin = await db.Payins.FirstAsync(p => p.Id == order.PayinId, ct);
-        Refund? refund = null;
-        if (refundMinor == order.HeldMinor)
-        {
-            orders.Apply(order, OrderTrigger.Cancel, OrderActor.System, reason);
-            refund = await refunds.StartAsync(order, payin, refundMinor, reason, ct);
-        }
-        else
-        {
-            if (refundMinor > 0)
-            {
-                order.EnsureCan(OrderTrigger.Refund, OrderActor.System);
-                refund = await refunds.StartAsync(order, payin, refundMinor, reason, ct);
-            }
-
-            orders.Apply(order, OrderTrigger.Validate, OrderActor.System, reason);
-            unitOfWork.WakeAfterCommit(signals.Release);
-        }
-
-        Publish(dispute, "dispute.settled");
-        return refund;
-    }
-
-    /// <summary>
-    /// Inside the dispute's commit: frees the milestone and settles its money with the milestones' own code. The
-    /// refund leaves escrow towards the payer's rail; what the milestone still holds is released to the seller (its
-    /// own payout, its part of the fee and splits pro rata). The order ends when nothing is held any more.
-    /// </summary>
-    private async Task<Refund?> SettleMilestoneAsync(
-        Order order,
-        Milestone milestone,
-        Dispute dispute,
-        long refundMinor,
-        CancellationToken ct
-    )
-    {
-        milestone.EndDispute(dispute.Id);
-        var reason = $"dispute {dispute.Id} {dispute.Outcome}: {refundMinor} of milestone {milestone.Id} refunded";
-        Refund? refund = null;
-        if (refundMinor > 0)
-        {
-            refund = await milestones.RefundHeldAsync(order, milestone, refundMinor, OrderActor.System, reason, ct);
-        }
-
-        if (milestone.RemainingMinor > 0)
-        {
-            await milestones.ReleaseAsync(order, milestone, OrderActor.System, reason, ct);
-        }
-
-        Publish(dispute, "dispute.settled");
-        return refund;
-    }
-
-    /// <summary>
-    /// The milestone a new dispute names: required on an order paid in milestones, refused on any other, and one of
-    /// this order's (422 otherwise, naming <c>milestone_id</c>).
-    /// </summary>
-    private async Task<Milestone?> DisputedMilestoneAsync(Order order, string? milestoneId, CancellationToken ct)
-    {
-        if (milestoneId is null)
-        {
-            return order.HasMilestones
-                ? throw new BusinessRuleException(
-                    "milestone_required",
-                    $"Order {order.Id} is paid in milestones; a dispute names the milestone it is about.",
-                    "milestone_id"
-                )
-                : null;
-        }
-
-        if (!order.HasMilestones)
-        {
-            throw new BusinessRuleException(
-                "no_milestones",
-                $"Order {order.Id} is not paid in milestones; a dispute on it names no milestone_id.",
-                "milestone_id"
-            );
-        }
-
-        return await db.Milestones.FirstOrDefaultAsync(m => m.Id == milestoneId && m.OrderId == order.Id, ct)
-            ?? throw new BusinessRuleException(
-                "unknown_milestone",
-                $"Order {order.Id} has no milestone {milestoneId}.",
-                "milestone_id"
-            );
     }
 
     private void Publish(Dispute dispute, string type) =>

@@ -12,7 +12,7 @@ namespace Truust.Api.Disputes;
 /// released or cancelled.
 /// </summary>
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-public sealed class DisputesController(DisputeService disputes, OrderService orders) : ApiControllerBase
+public sealed class DisputesController(DisputeService disputes, OrderQueries orders) : ApiControllerBase
 {
     /// <summary>The buyer reports a problem with a PENDING_VALIDATE order: the dispute awaits the seller.</summary>
     [HttpPost("v1/orders/{id}/disputes")]

@@ -5,16 +5,16 @@ using FluentValidation.Validators;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 using Truust.Domain;
-using Truust.Domain.Events;
 
 namespace Truust.Api.Http;
 
 /// <summary>
 /// Members as the validators and the wire have them: a request member a validator requires without condition is
 /// <c>required</c> and not nullable; closed sets of strings (currency, allowed actions, event types) are enums.
-/// Responses are made all-required by <see cref="ContractDocumentFilter"/>, since Truust writes every member.
+/// Responses are made all-required by <see cref="ContractDocumentFilter"/>, since Truust writes every member. The
+/// event types are the webhooks' closed set, handed in by <see cref="OpenApiContract.AddTruustOpenApi"/>.
 /// </summary>
-public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFilter
+public sealed class ContractSchemaFilter(IServiceProvider services, IReadOnlyList<string> eventTypes) : ISchemaFilter
 {
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
@@ -45,8 +45,8 @@ public sealed class ContractSchemaFilter(IServiceProvider services) : ISchemaFil
                     OpenApiContract.DisputeActions
                 ),
                 "allowed_actions" => ("OrderAction", OpenApiContract.OrderActions),
-                "event_types" => ("EventTypeSubscription", EventTypes.All.Append("*")),
-                "type" when context.Type.Name is "EventResponse" => ("EventType", EventTypes.All),
+                "event_types" => ("EventTypeSubscription", eventTypes.Append("*")),
+                "type" when context.Type.Name is "EventResponse" => ("EventType", eventTypes),
                 _ => (null, []),
             };
             if (id is null || property is not OpenApiSchema { Type: { } type } concrete)

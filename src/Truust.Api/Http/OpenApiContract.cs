@@ -20,7 +20,9 @@ public static class OpenApiContract
     public const string ProblemJson = "application/problem+json";
     public const string DocumentName = "v1";
 
-    public static void AddTruustOpenApi(this IServiceCollection services)
+    /// <summary>The document's generator; <paramref name="eventTypes"/> is the closed set of event types (the
+    /// webhooks' families), listed as the <c>EventType</c> enum.</summary>
+    public static void AddTruustOpenApi(this IServiceCollection services, IReadOnlyList<string> eventTypes)
     {
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(options =>
@@ -68,7 +70,7 @@ public static class OpenApiContract
             options.UseAllOfToExtendReferenceSchemas();
             options.CustomSchemaIds(SchemaId);
             options.CustomOperationIds(OperationId);
-            options.SchemaFilter<ContractSchemaFilter>();
+            options.SchemaFilter<ContractSchemaFilter>(eventTypes);
             options.OperationFilter<ContractOperationFilter>();
             options.DocumentFilter<ContractDocumentFilter>();
         });

@@ -23,6 +23,7 @@ public sealed class MilestoneService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
+    OrderQueries queries,
     PayoutService payouts,
     RefundService refunds,
     EventOutbox events,
@@ -52,7 +53,7 @@ public sealed class MilestoneService(
             },
             ct
         );
-        return await orders.ResponseAsync(order, caller, ct);
+        return await queries.ResponseAsync(order, caller, ct);
     }
 
     /// <summary>
@@ -78,7 +79,7 @@ public sealed class MilestoneService(
             },
             ct
         );
-        return await orders.ResponseAsync(order, caller, ct);
+        return await queries.ResponseAsync(order, caller, ct);
     }
 
     /// <summary>
@@ -204,7 +205,7 @@ public sealed class MilestoneService(
             .OrderBy(m => m.Position)
             .Select(m => m.AmountMinor)
             .ToListAsync(ct);
-        var splits = await orders.SplitsOfAsync(order.Id, ct);
+        var splits = await queries.SplitsOfAsync(order.Id, ct);
         var shares = MilestonePlan.ReleaseOf(
             milestone.Position - 1,
             amounts,

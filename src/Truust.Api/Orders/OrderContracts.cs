@@ -112,7 +112,7 @@ public sealed class CreateOrderRequestValidator : AbstractValidator<CreateOrderR
     }
 }
 
-public sealed class OrderListQuery : PageQuery
+public sealed class OrderListQuery : PageQuery, ICreatedRange
 {
     [FromQuery(Name = "status")]
     public OrderStatus? Status { get; set; }

@@ -17,6 +17,7 @@ public sealed class OrderCreationService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
+    OrderQueries queries,
     CustomerService customers,
     EventOutbox events,
     PlatformClock platformClock,
@@ -39,7 +40,7 @@ public sealed class OrderCreationService(
             ct
         );
         await unitOfWork.SaveAsync(ct);
-        return orders.ToResponse(order, splits, caller, milestones);
+        return queries.ToResponse(order, splits, caller, milestones);
     }
 
     /// <summary>Creates an order of a cart inside the caller's transaction; the caller saves.</summary>

@@ -12,7 +12,7 @@ namespace Truust.Api.Orders;
 public sealed class OrderGroupService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
-    OrderService orders,
+    OrderQueries orders,
     OrderCreationService creation,
     CustomerService customers,
     TimeProvider clock

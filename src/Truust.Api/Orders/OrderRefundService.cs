@@ -20,6 +20,7 @@ public sealed class OrderRefundService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
+    OrderQueries queries,
     RefundService refunds,
     CardRail cards,
     EventOutbox events,
@@ -124,7 +125,7 @@ public sealed class OrderRefundService(
             {
                 // An order of a cart shares its payin with the other orders: voiding that payin fails their payment
                 // too, so the whole cart is locked, in id order like every multi-order lock (no deadlock).
-                var groupId = (await orders.FindAsync(caller, id, ct)).OrderGroupId;
+                var groupId = (await queries.FindAsync(caller, id, ct)).OrderGroupId;
                 var group = groupId is null
                     ? [await orders.LockAsync(caller, id, ct)]
                     : await orders.LockGroupAsync(caller, groupId, ct);
@@ -196,7 +197,7 @@ public sealed class OrderRefundService(
             await refunds.ExecuteAsync(refund.Id, ct);
         }
 
-        return await orders.ResponseAsync(order, caller, ct);
+        return await queries.ResponseAsync(order, caller, ct);
     }
 
     /// <summary>Every milestone still open ends CANCELLED, what it held going back with the order's refund.</summary>
@@ -235,7 +236,7 @@ public sealed class OrderRefundService(
     /// </summary>
     private async Task ResolveProcessingCardAsync(Caller caller, string id, CancellationToken ct)
     {
-        var payinId = (await orders.FindAsync(caller, id, ct)).PayinId;
+        var payinId = (await queries.FindAsync(caller, id, ct)).PayinId;
         var processing =
             payinId is not null
             && await db.Payins.AnyAsync(p => p.Id == payinId && p.Status == PayinStatus.Processing, ct);

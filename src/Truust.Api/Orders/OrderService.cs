@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Truust.Api.Customers;
 using Truust.Api.Http;
 using Truust.Api.Persistence;
@@ -21,62 +20,22 @@ using OrderTransition = Truust.Domain.Lifecycle.Transition<
 namespace Truust.Api.Orders;
 
 /// <summary>
-/// Escrow orders: the status actions and the reads (creation is <see cref="OrderCreationService"/>, cancelling and
-/// refunding <see cref="OrderRefundService"/>). Every action
+/// Escrow orders: the status actions and the order lock (the reads are <see cref="OrderQueries"/>, creation
+/// <see cref="OrderCreationService"/>, cancelling and refunding <see cref="OrderRefundService"/>). Every action
 /// locks the order row first (SELECT ... FOR UPDATE), so two concurrent actions on one order run one after the other:
 /// the second sees the first's result and is refused by the transition table if it no longer applies.
 /// </summary>
 public sealed class OrderService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
+    OrderQueries queries,
     CustomerService customers,
     EventOutbox events,
     WorkerSignals signals,
-    IOptions<TruustOptions> options,
     TimeProvider clock,
     PlatformClock platformClock
 )
 {
-    public async Task<OrderResponse> GetAsync(Caller caller, string id, CancellationToken ct)
-    {
-        var order = await FindAsync(caller, id, ct);
-        return await ResponseAsync(order, caller, ct);
-    }
-
-    public async Task<Order> FindAsync(Caller caller, string id, CancellationToken ct)
-    {
-        var order = await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
-        return order is not null && caller.CanSee(order.PlatformId) ? order : throw new NotFoundException("order", id);
-    }
-
-    /// <summary>
-    /// The order a payin pays for: its order, or for a cart's payin the cart's first order (every order of a cart
-    /// carries the cart's buyer URLs); null for a payin of no order (a top-up, a contribution).
-    /// </summary>
-    public async Task<Order?> FindPaidByAsync(Caller caller, Payin payin, CancellationToken ct) =>
-        payin switch
-        {
-            { OrderId: { } orderId } => await FindAsync(caller, orderId, ct),
-            { OrderGroupId: { } groupId } => await db
-                .Orders.AsNoTracking()
-                .Where(o => o.OrderGroupId == groupId && o.PlatformId == payin.PlatformId)
-                .OrderBy(o => o.Id)
-                .FirstOrDefaultAsync(ct),
-            _ => null,
-        };
-
-    /// <summary>
-    /// The order behind a buyer or seller link, or null. The token is the link holder's only credential, so the
-    /// lookup is by token alone; the page then acts as the order's own platform.
-    /// </summary>
-    public async Task<Order?> FindByLinkAsync(string token, OrderActor holder, CancellationToken ct) =>
-        holder switch
-        {
-            OrderActor.Buyer => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.BuyerToken == token, ct),
-            OrderActor.Seller => await db.Orders.AsNoTracking().FirstOrDefaultAsync(o => o.SellerToken == token, ct),
-            _ => throw new ArgumentOutOfRangeException(nameof(holder), holder, "Only buyers and sellers hold links."),
-        };
-
     /// <summary>
     /// The buyer link's holder says who they are, on an order created without a buyer: a customer of the order's
     /// platform is created and becomes the buyer, in one commit under the order lock, so two tabs cannot each
@@ -118,73 +77,6 @@ public sealed class OrderService(
         );
     }
 
-    public async Task<Page<OrderResponse>> ListAsync(Caller caller, OrderListQuery query, CancellationToken ct)
-    {
-        var orders = caller.PlatformId is { } platformId ? db.Orders.Where(o => o.PlatformId == platformId) : db.Orders;
-        if (query.Status is { } status)
-        {
-            orders = orders.Where(o => o.Status == status);
-        }
-
-        if (query.BuyerId is { } buyer)
-        {
-            orders = orders.Where(o => o.BuyerId == buyer);
-        }
-
-        if (query.SellerId is { } seller)
-        {
-            orders = orders.Where(o => o.SellerId == seller);
-        }
-
-        if (query.CreatedGte is { } from)
-        {
-            orders = orders.Where(o => o.CreatedAt >= from);
-        }
-
-        if (query.CreatedLt is { } to)
-        {
-            orders = orders.Where(o => o.CreatedAt < to);
-        }
-
-        var page = await Paging.PageAsync(orders, query, o => o, ct);
-        var ids = page.Data.Select(o => o.Id).ToList();
-        var splits = (await db.OrderSplits.AsNoTracking().Where(s => ids.Contains(s.OrderId)).ToListAsync(ct)).ToLookup(
-            s => s.OrderId
-        );
-        var milestones = await MilestonesOfAsync(ids, ct);
-        return new Page<OrderResponse>(
-            page.Data.Select(o => ToResponse(o, splits[o.Id].ToList(), caller, milestones[o.Id].ToList())).ToList(),
-            page.HasMore
-        );
-    }
-
-    public async Task<IReadOnlyList<OrderStatusChangeResponse>> HistoryAsync(
-        Caller caller,
-        string id,
-        CancellationToken ct
-    )
-    {
-        var order = await FindAsync(caller, id, ct);
-        var changes = await db
-            .OrderStatusChanges.AsNoTracking()
-            .Where(c => c.OrderId == order.Id)
-            .OrderBy(c => c.At)
-            .ThenBy(c => c.Id)
-            .ToListAsync(ct);
-        return changes.Select(OrderStatusChangeResponse.Of).ToList();
-    }
-
-    public async Task<IReadOnlyList<LedgerTransferResponse>> LedgerAsync(Caller caller, string id, CancellationToken ct)
-    {
-        var order = await FindAsync(caller, id, ct);
-        var transfers = await db
-            .LedgerTransfers.AsNoTracking()
-            .Where(t => t.OrderId == order.Id)
-            .OrderBy(t => t.Id)
-            .ToListAsync(ct);
-        return transfers.Select(LedgerTransferResponse.From).ToList();
-    }
-
     /// <summary>Accept, reject, validate, block or unblock: status-only actions (no money moves).</summary>
     public async Task<OrderResponse> ActAsync(
         Caller caller,
@@ -224,7 +116,7 @@ public sealed class OrderService(
             ct
         );
 
-        return await ResponseAsync(order, caller, ct);
+        return await queries.ResponseAsync(order, caller, ct);
     }
 
     /// <summary>
@@ -268,7 +160,7 @@ public sealed class OrderService(
             },
             ct
         );
-        return await ResponseAsync(order, caller, ct);
+        return await queries.ResponseAsync(order, caller, ct);
     }
 
     /// <summary>Locks every order of a cart, in id order (the order every multi-order lock takes, so no
@@ -329,87 +221,12 @@ public sealed class OrderService(
         return OrderTransitions.Find(from, trigger)!;
     }
 
-    public async Task<List<OrderSplit>> SplitsOfAsync(string orderId, CancellationToken ct) =>
-        await db.OrderSplits.AsNoTracking().Where(s => s.OrderId == orderId).OrderBy(s => s.Id).ToListAsync(ct);
+    /// <summary>Reads through <see cref="OrderQueries.FindAsync"/>; for the release and refund paths that still
+    /// take an <see cref="OrderService"/> (Payouts, Refunds).</summary>
+    public Task<Order> FindAsync(Caller caller, string id, CancellationToken ct) => queries.FindAsync(caller, id, ct);
 
-    /// <summary>The milestones of these orders, in position order (none for an order not paid in stages).</summary>
-    public async Task<ILookup<string, Milestone>> MilestonesOfAsync(
-        IReadOnlyList<string> orderIds,
-        CancellationToken ct
-    ) =>
-        (
-            await db
-                .Milestones.AsNoTracking()
-                .Where(m => orderIds.Contains(m.OrderId))
-                .OrderBy(m => m.OrderId)
-                .ThenBy(m => m.Position)
-                .ToListAsync(ct)
-        ).ToLookup(m => m.OrderId);
-
-    /// <summary>The order's response for <paramref name="caller"/>, with its splits and milestones.</summary>
-    public async Task<OrderResponse> ResponseAsync(Order order, Caller caller, CancellationToken ct) =>
-        ToResponse(
-            order,
-            await SplitsOfAsync(order.Id, ct),
-            caller,
-            order.HasMilestones ? (await MilestonesOfAsync([order.Id], ct))[order.Id].ToList() : []
-        );
-
-    public OrderResponse ToResponse(
-        Order order,
-        IReadOnlyList<OrderSplit> splits,
-        Caller caller,
-        IReadOnlyList<Milestone>? milestones = null
-    )
-    {
-        var actor = caller.IsOperator ? OrderActor.Operator : OrderActor.Platform;
-        return ToResponse(order, splits, actor, milestones);
-    }
-
-    public OrderResponse ToResponse(
-        Order order,
-        IReadOnlyList<OrderSplit> splits,
-        OrderActor actor,
-        IReadOnlyList<Milestone>? milestones = null
-    )
-    {
-        var actions = order.AllowedTriggers(actor).Select(t => WireName.Action(t)).ToList();
-        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
-        return new OrderResponse(
-            order.Id,
-            order.Name,
-            order.AmountMinor,
-            order.Currency,
-            order.Status,
-            order.BuyerId,
-            order.SellerId,
-            order.HeldMinor,
-            order.RefundedMinor,
-            order.FeeMinor,
-            splits.Select(s => new SplitResponse(s.WalletId, s.AmountMinor, s.PercentBp)).ToList(),
-            order.PayinId,
-            order.PayoutId,
-            order.OrderGroupId,
-            order.BlockedReason,
-            $"{baseUrl}/b/{order.BuyerToken}",
-            $"{baseUrl}/s/{order.SellerToken}",
-            order.BuyerConfirmedUrl,
-            order.BuyerDeniedUrl,
-            order.SellerConfirmedUrl,
-            order.SellerDeniedUrl,
-            actions,
-            order.Metadata,
-            order.CreatedAt,
-            order.UpdatedAt,
-            order.ReleasedAt,
-            ReleasePolicyResponse.From(order.Policy),
-            order.DeliveredAt,
-            order.InspectionEndsAt,
-            order.DeliveredAt is null || (order.TrackingCarrier ?? order.TrackingNumber ?? order.TrackingUrl) is null
-                ? null
-                : new TrackingResponse(order.TrackingCarrier, order.TrackingNumber, order.TrackingUrl),
-            order.OpenDisputeId,
-            (milestones ?? []).Select(m => MilestoneResponse.From(m, order, actor)).ToList()
-        );
-    }
+    /// <summary>Reads through <see cref="OrderQueries.SplitsOfAsync"/>; for the release paths that still take an
+    /// <see cref="OrderService"/> (Payouts).</summary>
+    public Task<List<OrderSplit>> SplitsOfAsync(string orderId, CancellationToken ct) =>
+        queries.SplitsOfAsync(orderId, ct);
 }

@@ -12,6 +12,7 @@ namespace Truust.Api.Orders;
 [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
 public sealed class OrdersController(
     OrderService orders,
+    OrderQueries queries,
     OrderCreationService creation,
     OrderRefundService refunding,
     RefundService refunds,
@@ -30,12 +31,12 @@ public sealed class OrdersController(
 
     /// <summary>Gets an order with the actions allowed now.</summary>
     [HttpGet("{id}")]
-    public Task<OrderResponse> Get(string id, CancellationToken ct) => orders.GetAsync(Caller, id, ct);
+    public Task<OrderResponse> Get(string id, CancellationToken ct) => queries.GetAsync(Caller, id, ct);
 
     /// <summary>Lists orders, newest first, filtered by status, buyer, seller and creation time.</summary>
     [HttpGet]
     public Task<Page<OrderResponse>> List([FromQuery] OrderListQuery query, CancellationToken ct) =>
-        orders.ListAsync(Caller, query, ct);
+        queries.ListAsync(Caller, query, ct);
 
     /// <summary>The order's status history, oldest first.</summary>
     [HttpGet("{id}/history")]
@@ -43,7 +44,7 @@ public sealed class OrdersController(
         string id,
         [FromQuery] PageQuery page,
         CancellationToken ct
-    ) => Paging.Slice(await orders.HistoryAsync(Caller, id, ct), page, h => h.Id);
+    ) => Paging.Slice(await queries.HistoryAsync(Caller, id, ct), page, h => h.Id);
 
     /// <summary>The order's money trail: every ledger transfer that touched its escrow.</summary>
     [HttpGet("{id}/ledger")]
@@ -51,7 +52,7 @@ public sealed class OrdersController(
         string id,
         [FromQuery] PageQuery page,
         CancellationToken ct
-    ) => Paging.Slice(await orders.LedgerAsync(Caller, id, ct), page, t => t.Id);
+    ) => Paging.Slice(await queries.LedgerAsync(Caller, id, ct), page, t => t.Id);
 
     /// <summary>The seller accepts the paid order (PUBLISHED → ACCEPTED).</summary>
     [HttpPost("{id}/accept")]
@@ -152,7 +153,7 @@ public sealed class OrdersController(
         CancellationToken ct
     )
     {
-        var order = await orders.FindAsync(Caller, id, ct);
+        var order = await queries.FindAsync(Caller, id, ct);
         query.OrderId = order.Id;
         return await payins.ListAsync(Caller, query, ct, alsoCart: order.OrderGroupId);
     }
@@ -161,7 +162,7 @@ public sealed class OrdersController(
     [HttpGet("{id}/refunds")]
     public async Task<Page<RefundResponse>> Refunds(string id, [FromQuery] PageQuery page, CancellationToken ct)
     {
-        var order = await orders.FindAsync(Caller, id, ct);
+        var order = await queries.FindAsync(Caller, id, ct);
         return Paging.Slice(await refunds.ListForOrderAsync(order.Id, ct), page, r => r.Id);
     }
 

@@ -85,15 +85,7 @@ public sealed class PayinService(
             found = found.Where(p => p.Type == type);
         }
 
-        if (query.CreatedGte is { } from)
-        {
-            found = found.Where(p => p.CreatedAt >= from);
-        }
-
-        if (query.CreatedLt is { } to)
-        {
-            found = found.Where(p => p.CreatedAt < to);
-        }
+        found = found.CreatedWithin(query, p => p.CreatedAt);
 
         return Paging.PageAsync(found, query, ToResponse, ct);
     }

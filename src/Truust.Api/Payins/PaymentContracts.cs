@@ -55,7 +55,7 @@ public sealed record CardSummary(string Brand, string Last4, string Expiry);
 public sealed record NextAction(string Type, string Url);
 
 /// <summary>Filters of <c>GET /v1/payins</c>: every attempt, failed ones with their failure reason.</summary>
-public sealed class PayinListQuery : PageQuery
+public sealed class PayinListQuery : PageQuery, ICreatedRange
 {
     /// <summary>Payins of this order (a cart's payin has order_group_id instead).</summary>
     [FromQuery(Name = "order_id")]
@@ -89,10 +89,7 @@ public sealed class PayinListQueryValidator : AbstractValidator<PayinListQuery>
         RuleFor(q => q.OrderGroupId).MaximumLength(64);
         RuleFor(q => q.Status).IsInEnum();
         RuleFor(q => q.Type).IsInEnum();
-        RuleFor(q => q.CreatedLt)
-            .GreaterThan(q => q.CreatedGte)
-            .When(q => q.CreatedGte is not null && q.CreatedLt is not null)
-            .WithMessage("created_lt must be after created_gte.");
+        CreatedRange.Rule(this);
     }
 }
 

@@ -8,11 +8,22 @@ using Truust.Domain.Webhooks;
 namespace Truust.Api.Persistence;
 
 /// <summary>
-/// Every row lock Truust takes (SELECT ... FOR UPDATE), written once. A lock holds until the unit of work commits,
-/// so two requests on one row run one after the other and the second sees the first's result. Locks are taken in
-/// one order, so that two units can never wait on each other in opposite orders (a deadlock): what is funded or
-/// paid out first (an order, the orders of a group in id order, or a campaign), then the payin, payout or refund,
-/// then wallets in <see cref="WalletOrder"/> (the ledger posts them in that order).
+/// Every row lock Truust takes (SELECT ... FOR UPDATE), written once here but for two written next to their only
+/// users: a seller's open debts (<c>SellerDebts.LockOpenAsync</c> in Payouts/SellerDebt.cs, in id order) and a
+/// reserve hold (Payouts/RollingReserve.cs). A lock holds until the unit of work commits, so two requests on one row
+/// run one after the other and the second sees the first's result. Locks are taken in one order, so that two units
+/// can never wait on each other in opposite orders (a deadlock):
+/// <list type="number">
+/// <item>what is funded or paid out: an order, the orders of a group in id order, or a campaign;</item>
+/// <item>then the payin, payout, refund or reserve hold;</item>
+/// <item>then the seller's open debts in the currency, in id order (a release or a bank release's intent recovering
+/// or reserving them, a freed hold, a withdrawal; decision 12);</item>
+/// <item>then wallets in <see cref="WalletOrder"/> (the ledger posts them in that order), the platform's reserve and
+/// fee wallets among them: a refund after release locks every wallet that may pay, and the reserve, before reading
+/// a balance.</item>
+/// </list>
+/// A unit skips the steps it does not need but never goes back up the list (a refund after release: the order, then
+/// wallets; the seller debt it may open is a new row).
 /// </summary>
 /// <remarks>
 /// The row queries are finished by the caller (<c>SingleAsync</c>, <c>SingleOrDefaultAsync</c>), which says

@@ -100,15 +100,7 @@ public sealed class JournalService(TruustDbContext db)
             found = found.Where(t => t.OrderId == order);
         }
 
-        if (filter.CreatedGte is { } from)
-        {
-            found = found.Where(t => t.CreatedAt >= from);
-        }
-
-        if (filter.CreatedLt is { } to)
-        {
-            found = found.Where(t => t.CreatedAt < to);
-        }
+        found = found.CreatedWithin(filter, t => t.CreatedAt);
 
         return found;
     }

@@ -7,29 +7,10 @@ using Truust.Domain.Payments;
 
 namespace Truust.Api.Reports;
 
-/// <summary>
-/// The created range every report list takes: <c>created_gte</c> (at or after) and <c>created_lt</c> (before), as
-/// <c>GET /v1/payins</c> and <c>GET /v1/orders</c> already did. Both ISO 8601, read as UTC.
-/// </summary>
-public interface ICreatedRange
-{
-    DateTimeOffset? CreatedGte { get; }
-
-    DateTimeOffset? CreatedLt { get; }
-}
-
 public static class ReportRules
 {
     /// <summary>The longest period a period or daily report covers in one request.</summary>
     public static readonly TimeSpan MaxPeriod = TimeSpan.FromDays(366);
-
-    public static void CreatedRange<T>(AbstractValidator<T> validator)
-        where T : ICreatedRange =>
-        validator
-            .RuleFor(q => q.CreatedLt)
-            .GreaterThan(q => q.CreatedGte)
-            .When(q => q.CreatedGte is not null && q.CreatedLt is not null)
-            .WithMessage("created_lt must be after created_gte.");
 
     /// <summary>An account name as the ledger writes it (ADR 0002): <c>wallet:wal_…</c>, <c>world:card</c>, …</summary>
     public static IRuleBuilderOptions<T, string?> LedgerAccount<T>(this IRuleBuilder<T, string?> rule) =>
@@ -68,7 +49,7 @@ public sealed class PayoutListQueryValidator : AbstractValidator<PayoutListQuery
     public PayoutListQueryValidator()
     {
         PageRules.Apply(this);
-        ReportRules.CreatedRange(this);
+        CreatedRange.Rule(this);
         RuleFor(q => q.OrderId).MaximumLength(64);
         RuleFor(q => q.Status).IsInEnum();
         RuleFor(q => q.Type).IsInEnum();
@@ -103,7 +84,7 @@ public sealed class RefundListQueryValidator : AbstractValidator<RefundListQuery
     public RefundListQueryValidator()
     {
         PageRules.Apply(this);
-        ReportRules.CreatedRange(this);
+        CreatedRange.Rule(this);
         RuleFor(q => q.OrderId).MaximumLength(64);
         RuleFor(q => q.PayinId).MaximumLength(64);
         RuleFor(q => q.Status).IsInEnum();
@@ -158,7 +139,7 @@ public static class JournalRules
     public static void Apply<T>(AbstractValidator<T> validator)
         where T : JournalFilter
     {
-        ReportRules.CreatedRange(validator);
+        CreatedRange.Rule(validator);
         validator.RuleFor(q => q.Account).LedgerAccount();
         validator.RuleFor(q => q.Kind).IsInEnum();
         validator.RuleFor(q => q.OrderId).ValidId("ord").When(q => q.OrderId is not null);

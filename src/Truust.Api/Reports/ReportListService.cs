@@ -27,15 +27,7 @@ public sealed class ReportListService(TruustDbContext db)
             found = found.Where(p => p.Type == type);
         }
 
-        if (query.CreatedGte is { } from)
-        {
-            found = found.Where(p => p.CreatedAt >= from);
-        }
-
-        if (query.CreatedLt is { } to)
-        {
-            found = found.Where(p => p.CreatedAt < to);
-        }
+        found = found.CreatedWithin(query, p => p.CreatedAt);
 
         return Paging.PageAsync(found, query, PayoutResponse.From, ct);
     }
@@ -60,15 +52,7 @@ public sealed class ReportListService(TruustDbContext db)
             found = found.Where(r => r.Status == status);
         }
 
-        if (query.CreatedGte is { } from)
-        {
-            found = found.Where(r => r.CreatedAt >= from);
-        }
-
-        if (query.CreatedLt is { } to)
-        {
-            found = found.Where(r => r.CreatedAt < to);
-        }
+        found = found.CreatedWithin(query, r => r.CreatedAt);
 
         return Paging.PageAsync(found, query, RefundResponse.From, ct);
     }

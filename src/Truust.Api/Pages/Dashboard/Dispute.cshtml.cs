@@ -11,7 +11,7 @@ namespace Truust.Api.Pages.Dashboard;
 /// <c>/dashboard/disputes/{id}</c>: a dispute's evidence and deadline, and the resolve form (how much goes back to the
 /// buyer; the rest is released to the seller with the fee and splits pro rata).
 /// </summary>
-public sealed class DisputeModel(DisputeService disputes, OrderService orders) : DashboardPageModel
+public sealed class DisputeModel(DisputeService disputes, OrderQueries orders) : DashboardPageModel
 {
     public DisputeView View { get; private set; } = null!;
 

@@ -29,6 +29,7 @@ public sealed record OrderAction(
 /// </summary>
 public sealed class OrderModel(
     OrderService orders,
+    OrderQueries queries,
     OrderRefundService refunding,
     RefundService refunds,
     ReleasedOrderRefunds releasedRefunds,
@@ -248,15 +249,15 @@ public sealed class OrderModel(
 
     private async Task LoadAsync(string id, CancellationToken ct)
     {
-        Order = await orders.GetAsync(Caller, id, ct);
+        Order = await queries.GetAsync(Caller, id, ct);
         ViewData["Title"] = Order.Name;
         ViewData["Section"] = "orders";
         SellerName = (await customers.FindAsync(Caller, Order.SellerId, ct)).Name;
         BuyerName = Order.BuyerId is null ? null : (await customers.FindAsync(Caller, Order.BuyerId, ct)).Name;
-        var entity = await orders.FindAsync(Caller, id, ct);
+        var entity = await queries.FindAsync(Caller, id, ct);
         PlatformName = await reads.PlatformNameAsync(entity.PlatformId, ct);
-        History = await orders.HistoryAsync(Caller, id, ct);
-        Ledger = await orders.LedgerAsync(Caller, id, ct);
+        History = await queries.HistoryAsync(Caller, id, ct);
+        Ledger = await queries.LedgerAsync(Caller, id, ct);
         Refunds = await refunds.ListForOrderAsync(Order.Id, ct);
         Payins = await reads.PayinsOfOrderAsync(Order.Id, Order.OrderGroupId, ct);
         Payouts = await reads.PayoutsOfOrderAsync(Order.Id, ct);

@@ -18,6 +18,7 @@ namespace Truust.Api.Pages.Hosted;
 /// </summary>
 public sealed class BuyerModel(
     OrderService orders,
+    OrderQueries queries,
     OrderPaymentService payments,
     OrderRefundService cancelling,
     PayinService payins,
@@ -200,7 +201,7 @@ public sealed class BuyerModel(
     private async Task<Order?> LoadAsync(string token, CancellationToken ct)
     {
         Token = token;
-        return IsPlausibleToken(token) ? await orders.FindByLinkAsync(token, OrderActor.Buyer, ct) : null;
+        return IsPlausibleToken(token) ? await queries.FindByLinkAsync(token, OrderActor.Buyer, ct) : null;
     }
 
     /// <summary>Fills the page for the order's state; returns a result only when the link no longer serves.</summary>

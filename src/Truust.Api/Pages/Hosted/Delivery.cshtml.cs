@@ -10,26 +10,20 @@ namespace Truust.Api.Pages.Hosted;
 /// The seller's side of an accepted order (<c>/s/{token}/delivery</c>): declare the delivery (with tracking), which
 /// starts the buyer's inspection window, and answer the buyer's dispute: refund in full, offer part, or contest.
 /// </summary>
-public sealed class DeliveryModel(OrderService orders, DisputeService disputes, OrderSummaries summaries)
-    : HostedPageModel
+public sealed class DeliveryModel(
+    OrderService orders,
+    OrderQueries queries,
+    DisputeService disputes,
+    OrderSummaries summaries
+) : OrderDisputePageModel(queries, disputes, summaries)
 {
     public const string Full = "full";
     public const string PartialRefund = "partial";
     public const string Contest = "contest";
 
-    public string Token { get; private set; } = string.Empty;
-
-    public OrderSummary Summary { get; private set; } = null!;
-
-    public Order Order { get; private set; } = null!;
-
-    public DisputeView? Dispute { get; private set; }
-
     public bool CanDeliver { get; private set; }
 
     public bool CanAnswer { get; private set; }
-
-    public Dictionary<string, string> Errors { get; } = [];
 
     [BindProperty]
     public string? Carrier { get; set; }
@@ -131,7 +125,7 @@ public sealed class DeliveryModel(OrderService orders, DisputeService disputes, 
             return FormErrors();
         }
 
-        await disputes.AnswerAsync(CallerFor(order), Dispute.Dispute.Id, DisputeActor.Seller, request, ct);
+        await Disputes.AnswerAsync(CallerFor(order), Dispute.Dispute.Id, DisputeActor.Seller, request, ct);
         return RedirectToPage(new { token });
     }
 
@@ -139,19 +133,14 @@ public sealed class DeliveryModel(OrderService orders, DisputeService disputes, 
 
     private async Task<Order?> LoadAsync(string token, CancellationToken ct)
     {
-        Token = token;
-        var order = IsPlausibleToken(token) ? await orders.FindByLinkAsync(token, OrderActor.Seller, ct) : null;
+        var order = await LoadOrderAsync(token, OrderActor.Seller, ct);
         if (order is null)
         {
             return null;
         }
 
-        Order = order;
-        Summary = await summaries.OfAsync(order, ct);
-        var latest = (await disputes.ForOrderAsync(order.Id, ct)).FirstOrDefault();
-        Dispute = latest is null ? null : new DisputeView(latest, order.Currency);
         CanDeliver = order.AllowedTriggers(OrderActor.Seller).Contains(OrderTrigger.Deliver);
-        CanAnswer = latest?.AllowedTriggers(DisputeActor.Seller).Contains(DisputeTrigger.Contest) ?? false;
+        CanAnswer = Dispute?.Dispute.AllowedTriggers(DisputeActor.Seller).Contains(DisputeTrigger.Contest) ?? false;
         ViewData["Title"] = $"Delivery of {order.Name}";
         return order;
     }

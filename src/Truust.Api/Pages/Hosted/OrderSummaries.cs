@@ -72,7 +72,7 @@ public sealed record MilestoneRow(
 }
 
 /// <summary>Builds <see cref="OrderSummary"/> for a page, reading as the order's own platform.</summary>
-public sealed class OrderSummaries(CustomerService customers, PlatformService platforms, OrderService orders)
+public sealed class OrderSummaries(CustomerService customers, PlatformService platforms, OrderQueries orders)
 {
     public async Task<OrderSummary> OfAsync(Order order, CancellationToken ct)
     {

@@ -14,7 +14,7 @@ namespace Truust.Api.Pages.Hosted;
 /// A payin's <c>direct_link</c> (<c>/pay/{token}</c>): the simulated card processor's page for a card payin, the
 /// wire instructions for a bank wire. A payin that is decided sends the visitor to its result.
 /// </summary>
-public sealed partial class PayModel(PayinService payins, CardRail cards, OrderService orders, OrderSummaries summaries)
+public sealed partial class PayModel(PayinService payins, CardRail cards, OrderQueries orders, OrderSummaries summaries)
     : HostedPageModel
 {
     public string Token { get; private set; } = string.Empty;

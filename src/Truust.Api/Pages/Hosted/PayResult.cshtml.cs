@@ -14,7 +14,7 @@ namespace Truust.Api.Pages.Hosted;
 /// </summary>
 public sealed class PayResultModel(
     PayinService payins,
-    OrderService orders,
+    OrderQueries orders,
     OrderSummaries summaries,
     CampaignService campaigns
 ) : HostedPageModel

@@ -11,17 +11,9 @@ namespace Truust.Api.Pages.Hosted;
 /// "Report a problem" (reason, what happened, a link to evidence), and the dispute with the seller's answer, which
 /// the buyer accepts or rejects.
 /// </summary>
-public sealed class ProblemModel(OrderService orders, DisputeService disputes, OrderSummaries summaries)
-    : HostedPageModel
+public sealed class ProblemModel(OrderQueries orders, DisputeService disputes, OrderSummaries summaries)
+    : OrderDisputePageModel(orders, disputes, summaries)
 {
-    public string Token { get; private set; } = string.Empty;
-
-    public OrderSummary Summary { get; private set; } = null!;
-
-    public Order Order { get; private set; } = null!;
-
-    public DisputeView? Dispute { get; private set; }
-
     public bool CanReport { get; private set; }
 
     public bool CanAnswer { get; private set; }
@@ -29,8 +21,6 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
     /// <summary>On an order paid in milestones, the ones a report can name: they still hold money and no dispute holds
     /// them.</summary>
     public IReadOnlyList<Milestone> Disputable { get; private set; } = [];
-
-    public Dictionary<string, string> Errors { get; } = [];
 
     [BindProperty]
     public string? Reason { get; set; }
@@ -78,7 +68,7 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
             return FormErrors();
         }
 
-        await disputes.OpenAsync(CallerFor(order), order.Id, DisputeActor.Buyer, request, ct);
+        await Disputes.OpenAsync(CallerFor(order), order.Id, DisputeActor.Buyer, request, ct);
         return RedirectToPage(new { token });
     }
 
@@ -100,7 +90,7 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
             return FormErrors();
         }
 
-        await disputes.BuyerAnswerAsync(
+        await Disputes.BuyerAnswerAsync(
             CallerFor(order),
             Dispute.Dispute.Id,
             DisputeActor.Buyer,
@@ -126,21 +116,16 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
 
     private async Task<Order?> LoadAsync(string token, CancellationToken ct)
     {
-        Token = token;
-        var order = IsPlausibleToken(token) ? await orders.FindByLinkAsync(token, OrderActor.Buyer, ct) : null;
+        var order = await LoadOrderAsync(token, OrderActor.Buyer, ct);
         if (order is null)
         {
             return null;
         }
 
-        Order = order;
-        Summary = await summaries.OfAsync(order, ct);
-        var latest = (await disputes.ForOrderAsync(order.Id, ct)).FirstOrDefault();
-        Dispute = latest is null ? null : new DisputeView(latest, order.Currency);
         if (order.HasMilestones)
         {
             // A report on an order paid in stages names the stage (milestone) it is about.
-            Disputable = (await orders.MilestonesOfAsync([order.Id], ct))[order.Id]
+            Disputable = (await Orders.MilestonesOfAsync([order.Id], ct))[order.Id]
                 .Where(m =>
                     m.Status is MilestoneStatus.Pending or MilestoneStatus.Delivered
                     && m.RemainingMinor > 0
@@ -156,7 +141,7 @@ public sealed class ProblemModel(OrderService orders, DisputeService disputes, O
             CanReport = order.AllowedTriggers(OrderActor.Buyer).Contains(OrderTrigger.OpenDispute);
         }
 
-        CanAnswer = latest?.AllowedTriggers(DisputeActor.Buyer).Contains(DisputeTrigger.Accept) ?? false;
+        CanAnswer = Dispute?.Dispute.AllowedTriggers(DisputeActor.Buyer).Contains(DisputeTrigger.Accept) ?? false;
         ViewData["Title"] = $"Problem with {order.Name}";
         return order;
     }

@@ -19,6 +19,7 @@ namespace Truust.Api.Pages.Hosted;
 /// </summary>
 public sealed class SellerModel(
     OrderService orders,
+    OrderQueries queries,
     PayoutService payouts,
     CustomerService customers,
     WalletService wallets,
@@ -185,7 +186,7 @@ public sealed class SellerModel(
     private async Task<Order?> LoadAsync(string token, CancellationToken ct)
     {
         Token = token;
-        return IsPlausibleToken(token) ? await orders.FindByLinkAsync(token, OrderActor.Seller, ct) : null;
+        return IsPlausibleToken(token) ? await queries.FindByLinkAsync(token, OrderActor.Seller, ct) : null;
     }
 
     /// <summary>Fills the page for the order's state; returns a result only when the link no longer serves.</summary>

@@ -13,7 +13,7 @@ namespace Truust.Api.Pages.Hosted;
 /// URL: what was decided and where the money goes.
 /// </summary>
 public sealed class SellerDoneModel(
-    OrderService orders,
+    OrderQueries orders,
     PayoutService payouts,
     CustomerService customers,
     OrderSummaries summaries

@@ -11,7 +11,7 @@ namespace Truust.Api.Pages.Hosted;
 /// SCA test card. The sandbox asks no code: the buyer approves or fails it. It serves once; afterwards the link
 /// says it is no longer active.
 /// </summary>
-public sealed class ThreeDsModel(PayinService payins, CardRail cards, OrderService orders, PlatformService platforms)
+public sealed class ThreeDsModel(PayinService payins, CardRail cards, OrderQueries orders, PlatformService platforms)
     : HostedPageModel
 {
     public string Token { get; private set; } = string.Empty;

@@ -1,4 +1,5 @@
-// Copy buttons ([data-copy]) on the dashboard: the text goes to the clipboard, and the button says so for a moment.
+// Copy buttons ([data-copy]) on the dashboard and the bank wire page: the text goes to the clipboard, and the button
+// says so for a moment.
 (() => {
     'use strict';
     const announce = document.createElement('span');
@@ -30,8 +31,12 @@
             try {
                 await copy(button.getAttribute('data-copy'));
                 button.textContent = 'Copied';
+                button.classList.add('copied');
                 announce.textContent = 'Copied to the clipboard';
-                setTimeout(() => { button.textContent = label; }, 2000);
+                setTimeout(() => {
+                    button.textContent = label;
+                    button.classList.remove('copied');
+                }, 2000);
             } catch {
                 announce.textContent = 'Copying failed: select the text and copy it by hand.';
             }

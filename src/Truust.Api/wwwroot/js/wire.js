@@ -1,46 +1,7 @@
-// The bank wire page: copy buttons, and a poll that turns the page to "received" once the transfer has arrived.
+// The bank wire page: a poll that turns the page to "received" once the transfer has arrived (its copy buttons are
+// copy.js).
 (() => {
     'use strict';
-    const announce = document.createElement('span');
-    announce.className = 'visually-hidden';
-    announce.setAttribute('aria-live', 'polite');
-    document.body.appendChild(announce);
-
-    const copy = async (text) => {
-        if (navigator.clipboard && window.isSecureContext) {
-            await navigator.clipboard.writeText(text);
-            return;
-        }
-        const area = document.createElement('textarea');
-        area.value = text;
-        area.setAttribute('readonly', '');
-        area.className = 'visually-hidden';
-        document.body.appendChild(area);
-        area.select();
-        try {
-            document.execCommand('copy');
-        } finally {
-            area.remove();
-        }
-    };
-
-    for (const button of document.querySelectorAll('[data-copy]')) {
-        button.addEventListener('click', async () => {
-            try {
-                await copy(button.getAttribute('data-copy'));
-                button.textContent = 'Copied';
-                button.classList.add('copied');
-                announce.textContent = 'Copied to the clipboard';
-                setTimeout(() => {
-                    button.textContent = 'Copy';
-                    button.classList.remove('copied');
-                }, 2000);
-            } catch {
-                announce.textContent = 'Could not copy: select the text instead';
-            }
-        });
-    }
-
     const status = document.getElementById('wire-status');
     if (!status) {
         return;

@@ -177,8 +177,16 @@ public sealed class OrderService(
     }
 
     /// <summary>Locks every order of a cart for Truust's own work (a payin's outcome): no caller to check.</summary>
-    public async Task<List<Order>> LockGroupAsync(string groupId, CancellationToken ct) =>
-        await Locks.OrderGroup(db, groupId).ToListAsync(ct);
+    public async Task<List<Order>> LockGroupAsync(string groupId, CancellationToken ct)
+    {
+        var orders = await Locks.OrderGroup(db, groupId).ToListAsync(ct);
+        if (orders.Count > 0)
+        {
+            await platformClock.NowAsync(orders[0].PlatformId, ct);
+        }
+
+        return orders;
+    }
 
     /// <summary>Locks the order row for this transaction, or 404 when the caller may not see it.</summary>
     public async Task<Order> LockAsync(Caller caller, string id, CancellationToken ct)
@@ -192,8 +200,19 @@ public sealed class OrderService(
     public async Task<Order> LockAsync(string id, CancellationToken ct) =>
         await LockOrNullAsync(id, ct) ?? throw new NotFoundException("order", id);
 
-    private async Task<Order?> LockOrNullAsync(string id, CancellationToken ct) =>
-        await Locks.Order(db, id).SingleOrDefaultAsync(ct);
+    /// <remarks>A locked order is about to change: its platform's clock offset is read here, asynchronously, so that
+    /// <see cref="Apply"/>, which is synchronous, finds it (a synchronous read would hold a thread-pool thread for a
+    /// database round trip: measured at a twelfth of a lifecycle's CPU, with the threads it starved).</remarks>
+    private async Task<Order?> LockOrNullAsync(string id, CancellationToken ct)
+    {
+        var order = await Locks.Order(db, id).SingleOrDefaultAsync(ct);
+        if (order is not null)
+        {
+            await platformClock.NowAsync(order.PlatformId, ct);
+        }
+
+        return order;
+    }
 
     /// <summary>
     /// The one apply path of orders: fires a trigger and records it in the history and the event outbox. Pass the

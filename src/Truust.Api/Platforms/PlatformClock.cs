@@ -18,6 +18,18 @@ namespace Truust.Api.Platforms;
 /// </remarks>
 public sealed class PlatformClock(TruustDbContext db, TimeProvider clock)
 {
+    // Compiled once: read on most requests that change an order.
+    private static readonly Func<TruustDbContext, string, CancellationToken, Task<long>> OffsetAsync =
+        EF.CompileAsyncQuery(
+            (TruustDbContext db, string id, CancellationToken ct) =>
+                db.Platforms.AsNoTracking().Where(p => p.Id == id).Select(p => p.ClockOffsetSeconds).FirstOrDefault()
+        );
+
+    private static readonly Func<TruustDbContext, string, long> OffsetOf = EF.CompileQuery(
+        (TruustDbContext db, string id) =>
+            db.Platforms.AsNoTracking().Where(p => p.Id == id).Select(p => p.ClockOffsetSeconds).FirstOrDefault()
+    );
+
     private readonly Dictionary<string, long> _offsets = new(StringComparer.Ordinal);
 
     /// <summary>The platform's now.</summary>
@@ -25,7 +37,7 @@ public sealed class PlatformClock(TruustDbContext db, TimeProvider clock)
     {
         if (!_offsets.TryGetValue(platformId, out var offset))
         {
-            offset = await Offset(platformId).FirstOrDefaultAsync(ct);
+            offset = await OffsetAsync(db, platformId, ct);
             _offsets[platformId] = offset;
         }
 
@@ -34,14 +46,14 @@ public sealed class PlatformClock(TruustDbContext db, TimeProvider clock)
 
     /// <summary>
     /// The platform's now, for the synchronous apply paths (an order's or a campaign's transition, which a unit of
-    /// work reaches after it has locked the row, so the offset is usually read already). A miss reads it
+    /// work reaches after it has locked the row, and locking an order reads the offset already). A miss reads it
     /// synchronously: one indexed primary-key read, once per scope.
     /// </summary>
     public DateTimeOffset Now(string platformId)
     {
         if (!_offsets.TryGetValue(platformId, out var offset))
         {
-            offset = Offset(platformId).FirstOrDefault();
+            offset = OffsetOf(db, platformId);
             _offsets[platformId] = offset;
         }
 
@@ -54,7 +66,4 @@ public sealed class PlatformClock(TruustDbContext db, TimeProvider clock)
     /// already holds is kept: one scope, one "now".
     /// </summary>
     public void Remember(Platform platform) => _offsets.TryAdd(platform.Id, platform.ClockOffsetSeconds);
-
-    private IQueryable<long> Offset(string platformId) =>
-        db.Platforms.AsNoTracking().Where(p => p.Id == platformId).Select(p => p.ClockOffsetSeconds);
 }

@@ -81,6 +81,12 @@ for _ in $(seq 1 120); do
 done
 curl -fs "http://127.0.0.1:$api_port/health/ready" >/dev/null || { tail -n 40 "$work/api.log"; exit 1; }
 
+# `--scenario NAME ...`: one load-generator scenario (bench/README.md) against this API instead of the comparison.
+if [[ " ${pass[*]:-} " == *" --scenario "* ]]; then
+  dotnet "$root/bench/Truust.Bench/bin/Release/net10.0/Truust.Bench.dll" --url "http://127.0.0.1:$api_port" "${pass[@]}"
+  exit $?
+fi
+
 dotnet "$root/bench/Truust.Bench/bin/Release/net10.0/Truust.Bench.dll" compare \
   --url "http://127.0.0.1:$api_port" --db "$db" --api-pid "$api_pid" --pg-pid "$pg_pid" \
   --scripts "$root/bench" --command "bash bench/run.sh ${pass[*]:-}" "${pass[@]}"

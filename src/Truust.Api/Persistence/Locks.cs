@@ -12,7 +12,9 @@ namespace Truust.Api.Persistence;
 /// so two requests on one row run one after the other and the second sees the first's result. Locks are taken in
 /// one order, so that two units can never wait on each other in opposite orders (a deadlock): what is funded or
 /// paid out first (an order, the orders of a group in id order, or a campaign), then the payin, payout or refund,
-/// then wallets in <see cref="WalletOrder"/> (the ledger posts them in that order).
+/// then wallets in <see cref="WalletOrder"/> (the ledger posts them in that order), and last, only in the statements
+/// sent just before the commit, the credit sub-accounts of fee wallets (<see cref="DeferredWalletPostings"/>, in
+/// <see cref="WalletOrder"/> too): a transaction holding one of those waits on nothing afterwards.
 /// </summary>
 /// <remarks>
 /// The row queries are finished by the caller (<c>SingleAsync</c>, <c>SingleOrDefaultAsync</c>), which says

@@ -32,6 +32,12 @@ fi
 
 start_api "$db"
 
+# `--scenario NAME ...`: one load-generator scenario (bench/README.md) against this API instead of the comparison.
+if [[ " ${pass[*]:-} " == *" --scenario "* ]]; then
+  dotnet "$root/bench/Truust.Bench/bin/Release/net10.0/Truust.Bench.dll" --url "http://127.0.0.1:$api_port" "${pass[@]}"
+  exit $?
+fi
+
 dotnet "$root/bench/Truust.Bench/bin/Release/net10.0/Truust.Bench.dll" compare \
   --url "$url" --db "$db" --api-pid "$api_pid" --pg-pid "$pg_pid" \
   --scripts "$root/bench" --command "bash bench/run.sh ${pass[*]:-}" "${pass[@]}"

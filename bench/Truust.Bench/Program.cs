@@ -36,9 +36,13 @@ switch (options.Scenario)
     case "dashboard":
         await Scenarios.DashboardAsync(options);
         break;
+    case "releases":
+        await Scenarios.ReleasesAsync(api, options);
+        break;
     default:
         Console.Error.WriteLine(
-            $"Unknown scenario '{options.Scenario}'. Use lifecycle, transfers, seed-orders, list or dashboard."
+            $"Unknown scenario '{options.Scenario}'. Use lifecycle, transfers, seed-orders, list, dashboard or "
+                + "releases."
         );
         return 2;
 }
@@ -270,6 +274,130 @@ internal static class Scenarios
         );
         watch.Stop();
         api.Stats.Print(watch.Elapsed);
+    }
+
+    /// <summary>
+    /// In-request releases with and without a platform fee, alternating in one run: per phase, --count orders of four
+    /// milestones each over --wallets sellers (each with its own wallet) are paid, accepted and given a wallet payout
+    /// (setup, not measured), then every milestone is validated (one release each) with --concurrency clients,
+    /// milestone by milestone so that concurrent validates are on different orders. Phases: fee, no fee, fee, no fee.
+    /// A release with a fee credits the platform's one fee wallet; without, only the seller's wallet.
+    /// </summary>
+    public static async Task ReleasesAsync(Api api, BenchOptions o)
+    {
+        const int milestones = 4;
+        var buyer = Id(
+            await api.PostAsync("/v1/customers", new { name = "Bench buyer", email = "buyer@bench.test" }, "setup")
+        );
+        var sellers = new List<(string Customer, string Wallet)>();
+        for (var i = 0; i < o.Wallets; i++)
+        {
+            var seller = Id(
+                await api.PostAsync("/v1/customers", new { name = $"Seller {i}", email = $"s{i}@bench.test" }, "setup")
+            );
+            sellers.Add((seller, await WalletAsync(api, seller)));
+        }
+
+        var totals = new Dictionary<bool, (int Releases, double Seconds)> { [true] = (0, 0), [false] = (0, 0) };
+        // A short unmeasured pair first: the first phase would otherwise pay for the JIT and the connection pools.
+        var phases = new[] { (true, false), (false, false), (true, true), (false, true), (true, true), (false, true) };
+        foreach (var (withFee, measured) in phases)
+        {
+            var count = measured ? o.Count : Math.Max(1, o.Count / 4);
+            var orders = new (string Order, string[] Milestones)[count];
+            await RunAsync(
+                o with
+                {
+                    Count = count,
+                    MaxDuration = TimeSpan.FromMinutes(30),
+                },
+                async i =>
+                {
+                    var (seller, wallet) = sellers[i % sellers.Count];
+                    var order = await api.PostAsync(
+                        "/v1/orders",
+                        new
+                        {
+                            name = "Bench release",
+                            amount = 4_000,
+                            currency = "EUR",
+                            fee_amount = withFee ? 200 : 0,
+                            buyer_id = buyer,
+                            seller_id = seller,
+                            milestones = Enumerable
+                                .Range(1, milestones)
+                                .Select(m => new { name = $"Stage {m}", amount = 1_000 })
+                                .ToArray(),
+                        },
+                        "setup"
+                    );
+                    var id = Id(order);
+                    var payin = Id(await api.PostAsync("/v1/payins", new { order_id = id, type = "ADDON" }, "setup"));
+                    await api.PostAsync($"/v1/sandbox/payins/{payin}/card", Card, "setup");
+                    await api.PostAsync($"/v1/orders/{id}/accept", null, "setup");
+                    await api.PostAsync(
+                        "/v1/payouts",
+                        new
+                        {
+                            order_id = id,
+                            type = "WALLET",
+                            wallet_id = wallet,
+                        },
+                        "setup"
+                    );
+                    var stages = order
+                        .GetProperty("milestones")
+                        .EnumerateArray()
+                        .Select(m => m.GetProperty("id").GetString()!)
+                        .ToArray();
+                    orders[i] = (id, stages);
+                }
+            );
+            var ready = orders.Where(x => x.Order is not null).ToArray();
+            // Warm-up validates are counted as setup: not in the figures.
+            var label =
+                !measured ? "setup"
+                : withFee ? "validate (fee)"
+                : "validate (no fee)";
+            var released = 0;
+            var watch = Stopwatch.StartNew();
+            await RunAsync(
+                o with
+                {
+                    Count = ready.Length * milestones,
+                },
+                async i =>
+                {
+                    var (order, stages) = ready[i % ready.Length];
+                    await api.PostAsync(
+                        $"/v1/orders/{order}/milestones/{stages[i / ready.Length]}/validate",
+                        null,
+                        label
+                    );
+                    Interlocked.Increment(ref released);
+                }
+            );
+            watch.Stop();
+            if (measured)
+            {
+                var (r, s) = totals[withFee];
+                totals[withFee] = (r + released, s + watch.Elapsed.TotalSeconds);
+            }
+
+            Console.WriteLine(
+                $"{(measured ? label : withFee ? "warm-up (fee)" : "warm-up (no fee)")}: {released} releases in "
+                    + $"{watch.Elapsed.TotalSeconds:F2} s = "
+                    + $"{released / watch.Elapsed.TotalSeconds:F1} releases/s"
+            );
+        }
+
+        api.Stats.Print(TimeSpan.FromSeconds(totals[true].Seconds + totals[false].Seconds));
+        var fee = totals[true].Releases / totals[true].Seconds;
+        var none = totals[false].Releases / totals[false].Seconds;
+        Console.WriteLine(
+            $"releases/s with fee {fee:F1}, without {none:F1}: with fee ÷ without = {fee / none:F2} "
+                + $"(load average {File.ReadAllText("/proc/loadavg").Trim()})"
+        );
     }
 
     /// <summary>Creates --count orders (for the list and dashboard benchmarks).</summary>

@@ -69,6 +69,7 @@ public static class ServiceSetup
         ));
         services.AddScoped<RequestIdempotency>();
         services.AddScoped<UnitOfWork>();
+        services.AddScoped<DeferredWalletPostings>();
         // Pooled: a request rents a context whose options and services are built once, instead of building them per
         // request. Safe because nothing subscribes to a context's events and its per-use settings (UnitOfWork turns
         // automatic savepoints off on each rental) are reset when it goes back to the pool.

@@ -21,6 +21,9 @@ namespace Truust.Api.Persistence;
 /// <item>then wallets in <see cref="WalletOrder"/> (the ledger posts them in that order), the platform's reserve and
 /// fee wallets among them: a refund after release locks every wallet that may pay, and the reserve, before reading
 /// a balance.</item>
+/// <item>last, only in the statements sent just before the commit, the credit sub-accounts of fee wallets
+/// (<see cref="DeferredWalletPostings"/>, in <see cref="WalletOrder"/> too): a transaction holding one of those waits
+/// on nothing afterwards (decision 13).</item>
 /// </list>
 /// A unit skips the steps it does not need but never goes back up the list (a refund after release: the order, then
 /// wallets; the seller debt it may open is a new row).

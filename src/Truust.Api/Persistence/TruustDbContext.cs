@@ -33,6 +33,9 @@ public sealed class TruustDbContext(DbContextOptions<TruustDbContext> options) :
 
     public DbSet<Wallet> Wallets => Set<Wallet>();
 
+    /// <summary>The credit sub-accounts of fee wallets: written only by <see cref="DeferredWalletPostings"/>.</summary>
+    public DbSet<WalletCreditShard> WalletCreditShards => Set<WalletCreditShard>();
+
     public DbSet<LedgerTransfer> LedgerTransfers => Set<LedgerTransfer>();
 
     public DbSet<Order> Orders => Set<Order>();

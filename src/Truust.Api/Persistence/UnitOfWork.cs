@@ -24,15 +24,22 @@ public sealed class UnitOfWork
     private readonly TruustDbContext _db;
     private readonly RequestIdempotency _idempotency;
     private readonly ReadCacheGeneration _readCaches;
+    private readonly DeferredWalletPostings _deferred;
     private readonly HashSet<ICommitSignal> _wakeAfterCommit = [];
     private IDbContextTransaction? _request;
     private bool _doomed;
 
-    public UnitOfWork(TruustDbContext db, RequestIdempotency idempotency, ReadCacheGeneration readCaches)
+    public UnitOfWork(
+        TruustDbContext db,
+        RequestIdempotency idempotency,
+        ReadCacheGeneration readCaches,
+        DeferredWalletPostings deferred
+    )
     {
         _db = db;
         _idempotency = idempotency;
         _readCaches = readCaches;
+        _deferred = deferred;
         // EF Core wraps a SaveChanges inside an open transaction in a savepoint, so the caller could carry on after
         // a failed save. Truust never does (a failed unit fails its whole transaction): the savepoint would only
         // cost two round trips per save.
@@ -78,6 +85,8 @@ public sealed class UnitOfWork
             var marked = await MarkFencedAsync(ct);
             NoteCachedRowChanges();
             await _db.SaveChangesAsync(ct);
+            // The fee wallets' shard credits and folds: the last statements before the commit (see the class).
+            await _deferred.ApplyAsync(_db, ct);
             await transaction.CommitAsync(ct);
             ForgetCommitted();
             _idempotency.EffectCommitted |= marked;
@@ -89,6 +98,7 @@ public sealed class UnitOfWork
             // A failed unit leaves nothing behind for the next one in this scope (a retry, an error page).
             _db.ChangeTracker.Clear();
             _wakeAfterCommit.Clear();
+            _deferred.Clear();
             throw;
         }
     }
@@ -281,7 +291,19 @@ public sealed class UnitOfWork
         {
             if (commit)
             {
-                await transaction.CommitAsync(ct);
+                try
+                {
+                    // The fee wallets' shard credits and folds: the last statements before the commit.
+                    await _deferred.ApplyAsync(_db, ct);
+                    await transaction.CommitAsync(ct);
+                }
+                catch
+                {
+                    _db.ChangeTracker.Clear();
+                    _wakeAfterCommit.Clear();
+                    throw;
+                }
+
                 ForgetCommitted();
                 if (_idempotency.EffectPending)
                 {
@@ -295,6 +317,7 @@ public sealed class UnitOfWork
                 await transaction.RollbackAsync(CancellationToken.None);
                 _db.ChangeTracker.Clear();
                 _wakeAfterCommit.Clear();
+                _deferred.Clear();
             }
         }
         finally

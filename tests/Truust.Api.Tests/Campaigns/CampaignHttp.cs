@@ -323,14 +323,17 @@ public static class CampaignWork
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>The balance of the platform's fee wallet in EUR (zero when no fee was ever taken).</summary>
+    /// <summary>The balance of the platform's fee wallet in EUR (zero when no fee was ever taken): its row plus its
+    /// credit sub-accounts.</summary>
     public static async Task<long> FeeWalletBalanceAsync(TruustApiFactory factory, string platformId)
     {
         await using var connection = await factory.OpenConnectionAsync();
         await using var command = new Npgsql.NpgsqlCommand(
             """
-            SELECT coalesce(sum(balance_minor), 0)::bigint FROM wallets
-            WHERE platform_id = @p AND kind = 'PLATFORM_FEES' AND currency = 'EUR'
+            SELECT coalesce(sum(w.balance_minor + coalesce(
+                       (SELECT sum(s.amount_minor) FROM wallet_credit_shards s WHERE s.wallet_id = w.id), 0)), 0)::bigint
+            FROM wallets w
+            WHERE w.platform_id = @p AND w.kind = 'PLATFORM_FEES' AND w.currency = 'EUR'
             """,
             connection
         );

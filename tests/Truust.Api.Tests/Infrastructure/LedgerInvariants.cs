@@ -45,18 +45,21 @@ public static class LedgerInvariants
 
     private static readonly (string Name, string Sql)[] Checks =
     [
-        // A wallet's balance is a cache: if it drifts from its transfers, money appears or vanishes unseen.
+        // A wallet's balance is a cache: if it drifts from its transfers, money appears or vanishes unseen. A fee
+        // wallet's balance is its row plus its credit sub-accounts (ADR 0013).
         (
             "wallet balance equals the sum of its transfers",
             """
-            SELECT w.id || ': balance_minor ' || w.balance_minor || ', transfers say '
-                   || (coalesce(c.total, 0) - coalesce(d.total, 0))
+            SELECT w.id || ': balance_minor ' || w.balance_minor || coalesce(' + shards ' || sh.total, '')
+                   || ', transfers say ' || (coalesce(c.total, 0) - coalesce(d.total, 0))
             FROM wallets w
+            LEFT JOIN (SELECT wallet_id, sum(amount_minor) total FROM wallet_credit_shards GROUP BY 1) sh
+                   ON sh.wallet_id = w.id
             LEFT JOIN (SELECT credit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) c
                    ON c.a = 'wallet:' || w.id
             LEFT JOIN (SELECT debit_account a, sum(amount_minor) total FROM ledger_transfers GROUP BY 1) d
                    ON d.a = 'wallet:' || w.id
-            WHERE w.balance_minor <> coalesce(c.total, 0) - coalesce(d.total, 0)
+            WHERE w.balance_minor + coalesce(sh.total, 0) <> coalesce(c.total, 0) - coalesce(d.total, 0)
             """
         ),
         // Double entry: what one account gains another loses, so each currency nets to zero over all accounts.

@@ -49,6 +49,30 @@ public sealed class LedgerInvariantsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_wallet_balance_counts_its_credit_shards_and_a_shard_that_drifted_is_reported()
+    {
+        var database = await SeededDatabaseAsync();
+        // 1000 held as 600 on the row and 400 over two sub-accounts: consistent.
+        await ExecuteAsync(
+            database,
+            """
+            UPDATE wallets SET balance_minor = 600 WHERE id = 'wal_1';
+            INSERT INTO wallet_credit_shards (wallet_id, shard, amount_minor)
+                VALUES ('wal_1', 3, 300), ('wal_1', 9, 100);
+            """
+        );
+        Assert.Empty(await LedgerInvariants.FindViolationsAsync(database));
+
+        await ExecuteAsync(database, "UPDATE wallet_credit_shards SET amount_minor = 101 WHERE shard = 9");
+
+        var violation = Assert.Single(await LedgerInvariants.FindViolationsAsync(database));
+        Assert.Equal(
+            "wallet balance equals the sum of its transfers: wal_1: balance_minor 600 + shards 401, transfers say 1000",
+            violation
+        );
+    }
+
+    [Fact]
     public async Task An_order_whose_held_amount_differs_from_its_escrow_is_reported()
     {
         var database = await SeededDatabaseAsync();

@@ -93,6 +93,31 @@ namespace Truust.Api.Persistence.Migrations
                     b.ToTable("idempotency_records", (string)null);
                 });
 
+            modelBuilder.Entity("Truust.Api.Persistence.Records.WalletCreditShard", b =>
+                {
+                    b.Property<string>("WalletId")
+                        .HasColumnType("text")
+                        .HasColumnName("wallet_id");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.HasKey("WalletId", "Shard")
+                        .HasName("pk_wallet_credit_shards");
+
+                    b.ToTable("wallet_credit_shards", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_wallet_credit_shards_amount_non_negative", "amount_minor >= 0");
+
+                            t.HasCheckConstraint("ck_wallet_credit_shards_shard", "shard >= 0 AND shard < 16");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Domain.Banking.IncomingWire", b =>
                 {
                     b.Property<string>("Id")
@@ -2009,6 +2034,8 @@ namespace Truust.Api.Persistence.Migrations
                         {
                             t.HasCheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0");
                         });
+
+                    b.ToSqlQuery("SELECT w.id, w.platform_id, w.customer_id, w.currency, w.kind, w.created_at,\n       w.balance_minor + coalesce(\n           (SELECT sum(s.amount_minor) FROM wallet_credit_shards s WHERE s.wallet_id = w.id), 0\n       )::bigint AS balance_minor\nFROM wallets w");
                 });
 
             modelBuilder.Entity("Truust.Domain.Wallets.WalletTransfer", b =>
@@ -2258,6 +2285,16 @@ namespace Truust.Api.Persistence.Migrations
                         .HasDatabaseName("ix_webhook_endpoints_platform_id_id");
 
                     b.ToTable("webhook_endpoints", (string)null);
+                });
+
+            modelBuilder.Entity("Truust.Api.Persistence.Records.WalletCreditShard", b =>
+                {
+                    b.HasOne("Truust.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_credit_shards_wallets_wallet_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Campaigns.Campaign", b =>

@@ -38,9 +38,9 @@ public sealed class WalletConfiguration : IEntityTypeConfiguration<Wallet>
         b.ToSqlQuery(
             """
             SELECT w.id, w.platform_id, w.customer_id, w.currency, w.kind, w.created_at,
-                   w.balance_minor + coalesce(
+                   w.balance_minor + CASE WHEN w.kind = 'PLATFORM_FEES' THEN coalesce(
                        (SELECT sum(s.amount_minor) FROM wallet_credit_shards s WHERE s.wallet_id = w.id), 0
-                   )::bigint AS balance_minor
+                   )::bigint ELSE 0 END AS balance_minor
             FROM wallets w
             """
         );

@@ -239,13 +239,4 @@ public sealed class OrderService(
         events.OrderStatusChanged(order, from);
         return OrderTransitions.Find(from, trigger)!;
     }
-
-    /// <summary>Reads through <see cref="OrderQueries.FindAsync"/>; for the release and refund paths that still
-    /// take an <see cref="OrderService"/> (Payouts, Refunds).</summary>
-    public Task<Order> FindAsync(Caller caller, string id, CancellationToken ct) => queries.FindAsync(caller, id, ct);
-
-    /// <summary>Reads through <see cref="OrderQueries.SplitsOfAsync"/>; for the release paths that still take an
-    /// <see cref="OrderService"/> (Payouts).</summary>
-    public Task<List<OrderSplit>> SplitsOfAsync(string orderId, CancellationToken ct) =>
-        queries.SplitsOfAsync(orderId, ct);
 }

@@ -15,6 +15,7 @@ internal sealed class BankRelease(
     PayoutService service,
     TruustDbContext db,
     OrderService orders,
+    OrderQueries orderQueries,
     SellerHoldbacks holdbacks,
     SellerDebts debts,
     TimeProvider clock,
@@ -43,7 +44,7 @@ internal sealed class BankRelease(
             // The rolling reserve's hold and the debts recovered are fixed here with the amount the bank is
             // sent; the recovery is reserved on the seller's debts (locked after the order: the lock order), so
             // no other release or withdrawal counts it again before the bank answers (ADR 0012).
-            var seller = PayoutService.SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+            var seller = PayoutService.SharesOf(_order, await orderQueries.SplitsOfAsync(_order.Id, ct)).SellerMinor;
             var afterHold = seller - await holdbacks.HoldOfAsync(_order.PlatformId, seller, ct);
             var recovery = await debts.ReserveAsync(_order.PlatformId, _order.SellerId, _order.Currency, afterHold, ct);
             payout.SetDebtRecovery(recovery);
@@ -56,7 +57,7 @@ internal sealed class BankRelease(
 
     public async Task AcceptedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
     {
-        var seller = PayoutService.SharesOf(_order, await orders.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+        var seller = PayoutService.SharesOf(_order, await orderQueries.SplitsOfAsync(_order.Id, ct)).SellerMinor;
         await service.PaySellerSideAsync(
             _order,
             LedgerAccounts.BankPayoutRail,

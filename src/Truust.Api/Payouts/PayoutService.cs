@@ -27,6 +27,7 @@ public sealed class PayoutService(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
+    OrderQueries orderQueries,
     LedgerService ledger,
     WalletService wallets,
     EventOutbox events,
@@ -155,7 +156,7 @@ public sealed class PayoutService(
         if (payout.Type == PayoutType.Account)
         {
             await submission.SubmitAsync(
-                new BankRelease(this, db, orders, holdbacks, debts, clock, payoutId, payout.OrderId!),
+                new BankRelease(this, db, orders, orderQueries, holdbacks, debts, clock, payoutId, payout.OrderId!),
                 ct
             );
             return;
@@ -302,7 +303,7 @@ public sealed class PayoutService(
         CancellationToken ct
     )
     {
-        var splits = await orders.SplitsOfAsync(order.Id, ct);
+        var splits = await orderQueries.SplitsOfAsync(order.Id, ct);
         var net = await PaySharesAsync(order, SharesOf(order, splits), splits, sellerAccount, payout, holdMinor, ct);
         order.ReleaseHeld(order.HeldMinor);
         return net;

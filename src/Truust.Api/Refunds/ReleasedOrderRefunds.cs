@@ -26,6 +26,7 @@ public sealed class ReleasedOrderRefunds(
     TruustDbContext db,
     UnitOfWork unitOfWork,
     OrderService orders,
+    OrderQueries orderQueries,
     OrderRefundService refunding,
     RefundService refunds,
     WalletService wallets,
@@ -45,7 +46,7 @@ public sealed class ReleasedOrderRefunds(
         CancellationToken ct
     )
     {
-        var found = await orders.FindAsync(caller, id, ct);
+        var found = await orderQueries.FindAsync(caller, id, ct);
         if (found.Status != OrderStatus.Released)
         {
             return await refunding.RefundAsync(caller, id, request, ct);

@@ -157,6 +157,7 @@ public static class ServiceSetup
         services.AddScoped<IPayinFunding, ContributionFunding>();
         services.AddScoped<OrderPaymentService>();
         services.AddScoped<PayoutService>();
+        services.AddScoped<ReleasePosting>();
         services.AddScoped<BankSubmission>();
         services.AddScoped<RefundService>();
         services.AddRefundsAfterRelease();

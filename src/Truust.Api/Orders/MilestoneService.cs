@@ -24,7 +24,7 @@ public sealed class MilestoneService(
     UnitOfWork unitOfWork,
     OrderService orders,
     OrderQueries queries,
-    PayoutService payouts,
+    ReleasePosting posting,
     RefundService refunds,
     EventOutbox events,
     TimeProvider clock,
@@ -215,7 +215,7 @@ public sealed class MilestoneService(
         );
         var payout = await PayoutForAsync(order, destination!, ct);
         // The seller's part less the rolling reserve's hold and the seller's debts, recovered as at any release.
-        var net = await payouts.PaySharesAsync(
+        var net = await posting.PaySharesAsync(
             order,
             shares,
             splits,

@@ -12,7 +12,7 @@ namespace Truust.Api.Payouts;
 /// amount is fixed at the intent, and the bank's answer releases the order or blocks its release.
 /// </summary>
 internal sealed class BankRelease(
-    PayoutService service,
+    ReleasePosting posting,
     TruustDbContext db,
     OrderService orders,
     OrderQueries orderQueries,
@@ -44,7 +44,7 @@ internal sealed class BankRelease(
             // The rolling reserve's hold and the debts recovered are fixed here with the amount the bank is
             // sent; the recovery is reserved on the seller's debts (locked after the order: the lock order), so
             // no other release or withdrawal counts it again before the bank answers (ADR 0012).
-            var seller = PayoutService.SharesOf(_order, await orderQueries.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+            var seller = ReleasePosting.SharesOf(_order, await orderQueries.SplitsOfAsync(_order.Id, ct)).SellerMinor;
             var afterHold = seller - await holdbacks.HoldOfAsync(_order.PlatformId, seller, ct);
             var recovery = await debts.ReserveAsync(_order.PlatformId, _order.SellerId, _order.Currency, afterHold, ct);
             payout.SetDebtRecovery(recovery);
@@ -57,8 +57,8 @@ internal sealed class BankRelease(
 
     public async Task AcceptedAsync(Payout payout, DateTimeOffset now, CancellationToken ct)
     {
-        var seller = PayoutService.SharesOf(_order, await orderQueries.SplitsOfAsync(_order.Id, ct)).SellerMinor;
-        await service.PaySellerSideAsync(
+        var seller = ReleasePosting.SharesOf(_order, await orderQueries.SplitsOfAsync(_order.Id, ct)).SellerMinor;
+        await posting.PaySellerSideAsync(
             _order,
             LedgerAccounts.BankPayoutRail,
             payout,

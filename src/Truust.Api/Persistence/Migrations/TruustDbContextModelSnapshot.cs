@@ -2035,7 +2035,7 @@ namespace Truust.Api.Persistence.Migrations
                             t.HasCheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0");
                         });
 
-                    b.ToSqlQuery("SELECT w.id, w.platform_id, w.customer_id, w.currency, w.kind, w.created_at,\n       w.balance_minor + coalesce(\n           (SELECT sum(s.amount_minor) FROM wallet_credit_shards s WHERE s.wallet_id = w.id), 0\n       )::bigint AS balance_minor\nFROM wallets w");
+                    b.ToSqlQuery("SELECT w.id, w.platform_id, w.customer_id, w.currency, w.kind, w.created_at,\n       w.balance_minor + CASE WHEN w.kind = 'PLATFORM_FEES' THEN coalesce(\n           (SELECT sum(s.amount_minor) FROM wallet_credit_shards s WHERE s.wallet_id = w.id), 0\n       )::bigint ELSE 0 END AS balance_minor\nFROM wallets w");
                 });
 
             modelBuilder.Entity("Truust.Domain.Wallets.WalletTransfer", b =>

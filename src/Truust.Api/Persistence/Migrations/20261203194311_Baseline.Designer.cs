@@ -13,8 +13,8 @@ using Truust.Api.Persistence;
 namespace Truust.Api.Persistence.Migrations
 {
     [DbContext(typeof(TruustDbContext))]
-    [Migration("20261203125804_ReleaseTraceContext")]
-    partial class ReleaseTraceContext
+    [Migration("20261203194311_Baseline")]
+    partial class Baseline
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -94,6 +94,31 @@ namespace Truust.Api.Persistence.Migrations
                         .HasDatabaseName("ix_idempotency_records_expires_at");
 
                     b.ToTable("idempotency_records", (string)null);
+                });
+
+            modelBuilder.Entity("Truust.Api.Persistence.Records.WalletCreditShard", b =>
+                {
+                    b.Property<string>("WalletId")
+                        .HasColumnType("text")
+                        .HasColumnName("wallet_id");
+
+                    b.Property<short>("Shard")
+                        .HasColumnType("smallint")
+                        .HasColumnName("shard");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.HasKey("WalletId", "Shard")
+                        .HasName("pk_wallet_credit_shards");
+
+                    b.ToTable("wallet_credit_shards", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_wallet_credit_shards_amount_non_negative", "amount_minor >= 0");
+
+                            t.HasCheckConstraint("ck_wallet_credit_shards_shard", "shard >= 0 AND shard < 16");
+                        });
                 });
 
             modelBuilder.Entity("Truust.Domain.Banking.IncomingWire", b =>
@@ -598,6 +623,122 @@ namespace Truust.Api.Persistence.Migrations
                     b.ToTable("customers", (string)null);
                 });
 
+            modelBuilder.Entity("Truust.Domain.Disputes.Dispute", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<int>("BuyerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyer_response_hours");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset?>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_at");
+
+                    b.Property<string>("Entries")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("entries");
+
+                    b.Property<string>("MilestoneId")
+                        .HasColumnType("text")
+                        .HasColumnName("milestone_id");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<long?>("OfferedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("offered_minor");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("reason");
+
+                    b.Property<long?>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<string>("SellerAnswer")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("seller_answer");
+
+                    b.Property<int>("SellerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("seller_response_hours");
+
+                    b.Property<string>("SilenceWinner")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("silence_winner");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_disputes");
+
+                    b.HasIndex("DeadlineAt")
+                        .HasDatabaseName("ix_disputes_open_deadline")
+                        .HasFilter("status IN ('AWAITING_SELLER', 'AWAITING_BUYER')");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_disputes_order_id");
+
+                    b.HasIndex("PlatformId", "OrderId")
+                        .HasDatabaseName("ix_disputes_platform_id_order_id");
+
+                    b.ToTable("disputes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_disputes_amounts_non_negative", "(offered_minor IS NULL OR offered_minor > 0) AND (refunded_minor IS NULL OR refunded_minor >= 0)");
+                        });
+                });
+
             modelBuilder.Entity("Truust.Domain.Events.Event", b =>
                 {
                     b.Property<string>("Id")
@@ -717,11 +858,122 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("Reference")
                         .HasDatabaseName("ix_ledger_transfers_reference");
 
+                    b.HasIndex("PlatformId", "CreatedAt")
+                        .HasDatabaseName("ix_ledger_transfers_platform_id_created_at");
+
+                    b.HasIndex("PlatformId", "PostingSequence", "Id")
+                        .HasDatabaseName("ix_ledger_transfers_platform_id_posting_sequence_id");
+
                     b.ToTable("ledger_transfers", null, t =>
                         {
                             t.HasCheckConstraint("ck_ledger_transfers_amount_positive", "amount_minor > 0");
 
                             t.HasCheckConstraint("ck_ledger_transfers_distinct_accounts", "debit_account <> credit_account");
+                        });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Orders.Milestone", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<long?>("BasisPoints")
+                        .HasColumnType("bigint")
+                        .HasColumnName("basis_points");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
+                    b.Property<DateTimeOffset?>("InspectionEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("inspection_ends_at");
+
+                    b.Property<int?>("InspectionHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("inspection_hours");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("OpenDisputeId")
+                        .HasColumnType("text")
+                        .HasColumnName("open_dispute_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PayoutId")
+                        .HasColumnType("text")
+                        .HasColumnName("payout_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<long>("RefundedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("refunded_minor");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<long>("ReleasedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("released_minor");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_order_milestones");
+
+                    b.HasIndex("InspectionEndsAt")
+                        .HasDatabaseName("ix_order_milestones_inspection_due")
+                        .HasFilter("status = 'DELIVERED' AND inspection_ends_at IS NOT NULL");
+
+                    b.HasIndex("OrderId", "Position")
+                        .IsUnique()
+                        .HasDatabaseName("ix_order_milestones_order_id_position");
+
+                    b.ToTable("order_milestones", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_order_milestones_amount_positive", "amount_minor > 0");
+
+                            t.HasCheckConstraint("ck_order_milestones_within_amount", "refunded_minor >= 0 AND released_minor >= 0 AND refunded_minor + released_minor <= amount_minor");
                         });
                 });
 
@@ -734,6 +986,10 @@ namespace Truust.Api.Persistence.Migrations
                     b.Property<long>("AmountMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("amount_minor");
+
+                    b.Property<bool>("AutoValidate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_validate");
 
                     b.Property<string>("BlockedReason")
                         .HasColumnType("text")
@@ -751,6 +1007,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("buyer_id");
 
+                    b.Property<int>("BuyerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyer_response_hours");
+
                     b.Property<string>("BuyerToken")
                         .IsRequired()
                         .HasColumnType("text")
@@ -765,13 +1025,29 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("currency");
 
+                    b.Property<DateTimeOffset?>("DeliveredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("delivered_at");
+
                     b.Property<long?>("FeeMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("fee_minor");
 
+                    b.Property<bool>("HasMilestones")
+                        .HasColumnType("boolean")
+                        .HasColumnName("has_milestones");
+
                     b.Property<long>("HeldMinor")
                         .HasColumnType("bigint")
                         .HasColumnName("held_minor");
+
+                    b.Property<DateTimeOffset?>("InspectionEndsAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("inspection_ends_at");
+
+                    b.Property<int>("InspectionHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("inspection_hours");
 
                     b.Property<string>("Metadata")
                         .IsRequired()
@@ -782,6 +1058,16 @@ namespace Truust.Api.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("OpenDisputeId")
+                        .HasColumnType("text")
+                        .HasColumnName("open_dispute_id");
 
                     b.Property<string>("OrderGroupId")
                         .HasColumnType("text")
@@ -813,6 +1099,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("released_at");
 
+                    b.Property<long>("ReleasedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("released_minor");
+
                     b.Property<string>("SellerConfirmedUrl")
                         .HasColumnType("text")
                         .HasColumnName("seller_confirmed_url");
@@ -826,16 +1116,41 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("seller_id");
 
+                    b.Property<int>("SellerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("seller_response_hours");
+
                     b.Property<string>("SellerToken")
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("seller_token");
+
+                    b.Property<string>("SilenceWinner")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("silence_winner");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("status");
+
+                    b.Property<string>("TrackingCarrier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_carrier");
+
+                    b.Property<string>("TrackingNumber")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("tracking_number");
+
+                    b.Property<string>("TrackingUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("tracking_url");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -850,6 +1165,10 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("BuyerToken")
                         .IsUnique()
                         .HasDatabaseName("ix_orders_buyer_token");
+
+                    b.HasIndex("InspectionEndsAt")
+                        .HasDatabaseName("ix_orders_inspection_due")
+                        .HasFilter("status = 'PENDING_VALIDATE' AND auto_validate");
 
                     b.HasIndex("Metadata")
                         .HasDatabaseName("ix_orders_metadata");
@@ -1198,6 +1517,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("customer_id");
 
+                    b.Property<long>("DebtRecoveryMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("debt_recovery_minor");
+
                     b.Property<string>("DestinationWalletId")
                         .HasColumnType("text")
                         .HasColumnName("destination_wallet_id");
@@ -1265,6 +1588,9 @@ namespace Truust.Api.Persistence.Migrations
                         .HasDatabaseName("ix_payouts_in_transit")
                         .HasFilter("status = 'IN_TRANSIT'");
 
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_payouts_platform_id_id");
+
                     b.ToTable("payouts", null, t =>
                         {
                             t.HasCheckConstraint("ck_payouts_amount_non_negative", "amount_minor >= 0");
@@ -1310,6 +1636,10 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("failure_reason");
 
+                    b.Property<string>("MilestoneId")
+                        .HasColumnType("text")
+                        .HasColumnName("milestone_id");
+
                     b.Property<DateTimeOffset>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
@@ -1354,6 +1684,9 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("CampaignId")
                         .HasDatabaseName("ix_refunds_campaign_id");
 
+                    b.HasIndex("MilestoneId")
+                        .HasDatabaseName("ix_refunds_milestone_id");
+
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_refunds_pending")
                         .HasFilter("status = 'PENDING'");
@@ -1361,9 +1694,172 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("OrderId")
                         .HasDatabaseName("ix_refunds_order_id");
 
+                    b.HasIndex("PlatformId", "Id")
+                        .HasDatabaseName("ix_refunds_platform_id_id");
+
                     b.ToTable("refunds", null, t =>
                         {
                             t.HasCheckConstraint("ck_refunds_amount_positive", "amount_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Payments.ReserveHold", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset?>("FreedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("freed_at");
+
+                    b.Property<DateTimeOffset>("HeldUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_until");
+
+                    b.Property<DateTimeOffset>("NextAttemptAt")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at")
+                        .HasDefaultValueSql("now()");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PayoutId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payout_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("WalletId")
+                        .HasColumnType("text")
+                        .HasColumnName("wallet_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_reserve_holds");
+
+                    b.HasIndex("HeldUntil")
+                        .HasDatabaseName("ix_reserve_holds_held")
+                        .HasFilter("status = 'HELD'");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_reserve_holds_order_id");
+
+                    b.ToTable("reserve_holds", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_reserve_holds_amount_positive", "amount_minor > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Truust.Domain.Payments.SellerDebt", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_minor");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("CustomerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("customer_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("PlatformId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("platform_id");
+
+                    b.Property<long>("RecoveredMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recovered_minor");
+
+                    b.Property<string>("RefundId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("refund_id");
+
+                    b.Property<long>("ReservedMinor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved_minor");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_seller_debts");
+
+                    b.HasIndex("CustomerId", "Id")
+                        .HasDatabaseName("ix_seller_debts_customer_id_id");
+
+                    b.HasIndex("PlatformId", "CustomerId", "Currency")
+                        .HasDatabaseName("ix_seller_debts_open")
+                        .HasFilter("status = 'OPEN'");
+
+                    b.ToTable("seller_debts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_seller_debts_amount_positive", "amount_minor > 0");
+
+                            t.HasCheckConstraint("ck_seller_debts_recovered_within_amount", "recovered_minor >= 0 AND recovered_minor <= amount_minor");
+
+                            t.HasCheckConstraint("ck_seller_debts_reserved_within_outstanding", "reserved_minor >= 0 AND recovered_minor + reserved_minor <= amount_minor");
                         });
                 });
 
@@ -1419,6 +1915,18 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("id");
 
+                    b.Property<bool>("AutoValidate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_validate");
+
+                    b.Property<int>("BuyerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("buyer_response_hours");
+
+                    b.Property<long>("ClockOffsetSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("clock_offset_seconds");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1431,17 +1939,41 @@ namespace Truust.Api.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("fee_percent_bp");
 
+                    b.Property<int>("InspectionHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("inspection_hours");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<int>("RollingReserveBp")
+                        .HasColumnType("integer")
+                        .HasColumnName("rolling_reserve_bp");
+
+                    b.Property<int>("RollingReserveDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("rolling_reserve_days");
+
+                    b.Property<int>("SellerResponseHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("seller_response_hours");
+
+                    b.Property<string>("SilenceWinner")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("silence_winner");
+
                     b.HasKey("Id")
                         .HasName("pk_platforms");
 
                     b.ToTable("platforms", null, t =>
                         {
+                            t.HasCheckConstraint("ck_platforms_clock_offset_non_negative", "clock_offset_seconds >= 0");
+
                             t.HasCheckConstraint("ck_platforms_fees_non_negative", "fee_percent_bp >= 0 AND fee_fixed_minor >= 0");
                         });
                 });
@@ -1496,10 +2028,17 @@ namespace Truust.Api.Persistence.Migrations
                     b.HasIndex("PlatformId", "Id")
                         .HasDatabaseName("ix_wallets_platform_id_id");
 
+                    b.HasIndex(new[] { "PlatformId", "Currency" }, "ux_wallets_platform_reserve_currency")
+                        .IsUnique()
+                        .HasDatabaseName("ux_wallets_platform_reserve_currency")
+                        .HasFilter("kind = 'PLATFORM_RESERVE'");
+
                     b.ToTable("wallets", null, t =>
                         {
                             t.HasCheckConstraint("ck_wallets_balance_non_negative", "balance_minor >= 0");
                         });
+
+                    b.ToSqlQuery("SELECT w.id, w.platform_id, w.customer_id, w.currency, w.kind, w.created_at,\n       w.balance_minor + CASE WHEN w.kind = 'PLATFORM_FEES' THEN coalesce(\n           (SELECT sum(s.amount_minor) FROM wallet_credit_shards s WHERE s.wallet_id = w.id), 0\n       )::bigint ELSE 0 END AS balance_minor\nFROM wallets w");
                 });
 
             modelBuilder.Entity("Truust.Domain.Wallets.WalletTransfer", b =>
@@ -1751,6 +2290,16 @@ namespace Truust.Api.Persistence.Migrations
                     b.ToTable("webhook_endpoints", (string)null);
                 });
 
+            modelBuilder.Entity("Truust.Api.Persistence.Records.WalletCreditShard", b =>
+                {
+                    b.HasOne("Truust.Domain.Wallets.Wallet", null)
+                        .WithMany()
+                        .HasForeignKey("WalletId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_wallet_credit_shards_wallets_wallet_id");
+                });
+
             modelBuilder.Entity("Truust.Domain.Campaigns.Campaign", b =>
                 {
                     b.HasOne("Truust.Domain.Customers.Customer", null)
@@ -1833,6 +2382,33 @@ namespace Truust.Api.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_customers_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Disputes.Dispute", b =>
+                {
+                    b.HasOne("Truust.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_disputes_orders_order_id");
+
+                    b.HasOne("Truust.Domain.Platforms.Platform", null)
+                        .WithMany()
+                        .HasForeignKey("PlatformId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_disputes_platforms_platform_id");
+                });
+
+            modelBuilder.Entity("Truust.Domain.Orders.Milestone", b =>
+                {
+                    b.HasOne("Truust.Domain.Orders.Order", null)
+                        .WithMany()
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_order_milestones_orders_order_id");
                 });
 
             modelBuilder.Entity("Truust.Domain.Orders.Order", b =>

@@ -39,8 +39,11 @@ public sealed class SellerHoldbacks(
     public async Task<long> HoldOfAsync(string platformId, long sellerMinor, CancellationToken ct)
     {
         var shareBp = await db.Platforms.Where(p => p.Id == platformId).Select(p => p.RollingReserveBp).SingleAsync(ct);
-        return shareBp == 0 ? 0 : Allocation.Percent(sellerMinor, shareBp);
+        return HoldOf(shareBp, sellerMinor);
     }
+
+    private static long HoldOf(int shareBp, long sellerMinor) =>
+        shareBp == 0 ? 0 : Allocation.Percent(sellerMinor, shareBp);
 
     /// <summary>
     /// Inside the release's transaction: adds the hold and the debt recoveries to <paramref name="transfers"/> and
@@ -60,10 +63,13 @@ public sealed class SellerHoldbacks(
     )
     {
         var escrow = LedgerAccounts.Escrow(order.Id);
-        var hold = holdMinor ?? await HoldOfAsync(order.PlatformId, sellerMinor, ct);
+        // One read of the platform row: its share when the hold is taken now, its clock and days when one is kept.
+        var platform = holdMinor is 0
+            ? null
+            : await db.Platforms.AsNoTracking().SingleAsync(p => p.Id == order.PlatformId, ct);
+        var hold = holdMinor ?? HoldOf(platform!.RollingReserveBp, sellerMinor);
         if (hold > 0)
         {
-            var platform = await db.Platforms.AsNoTracking().SingleAsync(p => p.Id == order.PlatformId, ct);
             var now = clock.GetUtcNow();
             var reserveHold = new ReserveHold(
                 order.PlatformId,
@@ -72,7 +78,7 @@ public sealed class SellerHoldbacks(
                 order.Id,
                 payout.Id,
                 payout.DestinationWalletId,
-                platform.Now(now).AddDays(Math.Max(platform.RollingReserveDays, 1)),
+                platform!.Now(now).AddDays(Math.Max(platform.RollingReserveDays, 1)),
                 now
             );
             db.ReserveHolds.Add(reserveHold);
